@@ -1,0 +1,36 @@
+# HallDesk: `make run` sets up and starts the program, `make test` sets up and runs every test.
+# Both create .venv, install the pinned dependencies and prepare the CJK font on first use;
+# the second time they only check the stamps.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+FONT   := resources/fonts/NotoSansSC-Regular.ttf
+
+.PHONY: run test bench bench-start bench-docs setup clean
+
+setup: $(STAMP) $(FONT)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# NOTE: the font comes from PyPI (justmytype-intl-cjk, OFL) at set-up time and is not committed;
+# a static Regular instance is cut from the variable TTF once (about 12 s).
+$(FONT): $(STAMP)
+	$(PY) -m desktop.fonts prepare --out $(FONT)
+
+run: setup
+	$(PY) -m desktop $(ARGS)
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,51 @@
+"""Where HallDesk keeps its data, configuration, logs and shipped resources (no Qt)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "HallDesk"
+_data_override: Path | None = None
+
+
+def set_data_dir(path: str | os.PathLike | None) -> None:
+    """Use ``path`` for data, config and logs (the ``--data-dir`` option; tests use tmp_path)."""
+    global _data_override
+    _data_override = Path(path) if path else None
+
+
+def _base(kind: str) -> Path:
+    if _data_override is not None:
+        return _data_override if kind == "data" else _data_override / kind
+    env = os.environ.get("HALLDESK_DATA_DIR")
+    if env:
+        return Path(env) if kind == "data" else Path(env) / kind
+    if kind == "data":
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    if kind == "config":
+        return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    return _base("data")
+
+
+def config_dir() -> Path:
+    return _base("config")
+
+
+def log_dir() -> Path:
+    return _base("logs")
+
+
+def default_db_path() -> Path:
+    return data_dir() / "halldesk.sqlite3"
+
+
+def resources_dir() -> Path:
+    """The shipped ``resources/`` folder beside the packages."""
+    return Path(__file__).resolve().parent.parent / "resources"

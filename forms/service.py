@@ -1,0 +1,207 @@
+"""A service definition (form, materials, rules, deadlines) and the engine that assesses a case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Callable, Iterable, Mapping
+
+from forms.model import (
+    AmountLine,
+    Assessment,
+    Basis,
+    Decision,
+    Deadline,
+    Effect,
+    Field,
+    Finding,
+    Material,
+    MaterialState,
+    MissingMaterial,
+    Outcome,
+    Rule,
+    RuleContext,
+)
+from forms.params import ParamSet, load_params
+from forms.values import AnswerError, parse_answers
+from forms.workdays import WorkCalendar, default_calendar
+
+DeadlineFn = Callable[[RuleContext, WorkCalendar], Iterable[Deadline]]
+AmountFn = Callable[[RuleContext], tuple[list[AmountLine], Decimal]]
+
+
+def rule(rule_id: str, title: str, basis: Basis) -> Callable[[Callable], Rule]:
+    """Declare a rule: a pure function of the context returning one finding or several."""
+
+    def wrap(fn: Callable) -> Rule:
+        return Rule(rule_id, title, basis, fn)
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class Service:
+    service_id: str
+    name: str  # Chinese name shown to the clerk and printed
+    code: str  # two letters used in case numbers, e.g. "JZ"
+    basis: Basis  # the main document
+    version: str  # bumped whenever a rule changes meaning
+    fields: tuple[Field, ...]
+    materials: tuple[Material, ...]
+    rules: tuple[Rule, ...]
+    params_name: str
+    deadlines: DeadlineFn | None = None
+    amounts: AmountFn | None = None
+    example: Callable[[date], dict[str, Any]] | None = None
+    description: str = ""
+    # Keys of the applicant's identity in the answers: stored in indexed columns.
+    name_key: str = "name"
+    id_key: str = "id_number"
+    phone_key: str = "phone"
+    extra_index: Mapping[str, str] = dc_field(default_factory=dict)  # column -> answer key
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    def material(self, key: str) -> Material:
+        for m in self.materials:
+            if m.key == key:
+                return m
+        raise KeyError(key)
+
+    def params(self) -> ParamSet:
+        return load_params(self.params_name)
+
+    def rules_version(self) -> str:
+        return f"{self.service_id} {self.version} / params {self.params().digest}"
+
+
+def parse_materials(service: Service, raw: Mapping[str, Any]) -> dict[str, MaterialState]:
+    """Material states from JSON (``{"id_card": "provided"}``); unknown keys are an error."""
+    known = {m.key for m in service.materials}
+    states: dict[str, MaterialState] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise AnswerError(f"未知材料：{key}")
+        if value in (None, False, ""):
+            continue
+        if value is True:
+            value = MaterialState.PROVIDED.value
+        try:
+            states[key] = MaterialState(value)
+        except ValueError:
+            raise AnswerError(
+                f"材料“{key}”的状态 {value!r} 无效（可选 provided / shared / pledged）"
+            ) from None
+    return states
+
+
+def check_materials(
+    service: Service, answers: Mapping[str, Any], materials: Mapping[str, MaterialState]
+) -> tuple[list[MissingMaterial], list[Finding]]:
+    """Every required material not handed over, shared or pledged — all of them at once."""
+    missing: list[MissingMaterial] = []
+    findings: list[Finding] = []
+    for m in service.materials:
+        state = materials.get(m.key)
+        if state is MaterialState.SHARED and not m.shareable:
+            findings.append(
+                Finding(
+                    f"material.{m.key}.not_shareable",
+                    Outcome.FAIL,
+                    f"“{m.label}”不能通过信息共享核验，请收取纸质材料",
+                    m.basis,
+                    Effect.CORRECT,
+                    facts={"material": m.key},
+                )
+            )
+            state = None
+        if state is MaterialState.PLEDGED and not m.pledge_allowed:
+            findings.append(
+                Finding(
+                    f"material.{m.key}.no_pledge",
+                    Outcome.FAIL,
+                    f"“{m.label}”不适用告知承诺，请收取材料",
+                    m.basis,
+                    Effect.CORRECT,
+                    facts={"material": m.key},
+                )
+            )
+            state = None
+        if not m.is_required(answers) or state is not None:
+            continue
+        if any(materials.get(alt) for alt in m.alternatives):
+            continue
+        alt_labels = [service.material(a).label for a in m.alternatives]
+        hint = f"（或{'、'.join(alt_labels)}）" if alt_labels else ""
+        missing.append(MissingMaterial(m.key, m.label + hint, m.basis, m.core, m.pledge_allowed))
+        findings.append(
+            Finding(
+                f"material.{m.key}.missing",
+                Outcome.MISSING,
+                f"缺少材料：{m.label}{hint}",
+                m.basis,
+                Effect.CORRECT,
+                facts={"material": m.key},
+            )
+        )
+    return missing, findings
+
+
+def decide(findings: Iterable[Finding]) -> Decision:
+    findings = list(findings)
+    if any(f.outcome is Outcome.FAIL and f.effect is Effect.REFUSE for f in findings):
+        return Decision.REFUSE
+    if any(f.blocks for f in findings):
+        return Decision.INCOMPLETE
+    return Decision.ACCEPT
+
+
+def assess(
+    service: Service,
+    raw_answers: Mapping[str, Any],
+    raw_materials: Mapping[str, Any],
+    today: date,
+    facts: Mapping[str, Any] | None = None,
+    calendar: WorkCalendar | None = None,
+    strict: bool = True,
+) -> Assessment:
+    """Run every rule of ``service`` on one case; never stops at the first failure."""
+    calendar = calendar or default_calendar()
+    answers, findings = parse_answers(service.fields, raw_answers, today, strict=strict)
+    materials = parse_materials(service, raw_materials)
+    ctx = RuleContext(answers, materials, today, service.params().at(today), facts or {})
+    for r in service.rules:
+        result = r.fn(ctx)
+        if isinstance(result, Finding):
+            findings.append(result)
+        elif result is not None:
+            findings.extend(result)
+    missing, material_findings = check_materials(service, answers, materials)
+    findings.extend(material_findings)
+    deadlines = tuple(service.deadlines(ctx, calendar)) if service.deadlines else ()
+    lines: list[AmountLine] = []
+    total = None
+    if service.amounts:
+        lines, total = service.amounts(ctx)
+    return Assessment(
+        service_id=service.service_id,
+        decision=decide(findings),
+        findings=tuple(findings),
+        missing_materials=tuple(missing),
+        deadlines=deadlines,
+        amounts=tuple(lines),
+        total=total,
+        assessed_on=today,
+        rules_version=service.rules_version(),
+        calendar_version=calendar.calendar_version(),
+    )
+
+
+def missing_info(rule_id: str, message: str, basis: Basis, key: str | None = None, **facts) -> Finding:
+    """The finding for an unanswered question a rule needs: never a silent false."""
+    return Finding(rule_id, Outcome.MISSING, message, basis, Effect.CORRECT, key, facts)

@@ -1,0 +1,1 @@
+"""Service definitions: one module per service, discovered by forms.registry."""
