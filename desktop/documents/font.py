@@ -1,0 +1,88 @@
+"""Load the CJK TrueType font into reportlab and tell which characters it cannot print."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from desktop import fonts
+from desktop.documents.snapshot import variable_strings
+
+
+class DocumentFontError(Exception):
+    """No font could be loaded for printing; the message is for the clerk."""
+
+
+def resolve_font_path(font_path: str | os.PathLike | None = None) -> Path:
+    """An explicit path is used as given; otherwise the font HallDesk would use on screen."""
+    if font_path is not None:
+        path = Path(font_path)
+        # NOTE: no silent fallback for an explicit path: a wrong setting must be noticed.
+        if not path.is_file() or not fonts.is_truetype_outline(path):
+            raise DocumentFontError(
+                f"无法加载打印字体：{path}。该文件不存在或不是 TrueType 轮廓的中文字体，"
+                "请在“设置”中重新选择字体文件。"
+            )
+        return path
+    try:
+        return fonts.find_font().path
+    except fonts.FontUnavailable as exc:
+        raise DocumentFontError(str(exc)) from exc
+
+
+def _is_collection(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == b"ttcf"
+
+
+@lru_cache(maxsize=8)
+def _register(path_str: str, mtime_ns: int) -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    # The registry is global; a name per file lets two fonts coexist (e.g. a setting change).
+    digest = hashlib.sha1(f"{path_str}:{mtime_ns}".encode()).hexdigest()[:8]
+    name = f"{fonts.FONT_FAMILY_PDF}-{digest}"
+    try:
+        kwargs = {"subfontIndex": 0} if _is_collection(Path(path_str)) else {}
+        pdfmetrics.registerFont(TTFont(name, path_str, **kwargs))
+    except Exception as exc:  # reportlab raises several types for broken fonts
+        raise DocumentFontError(f"无法加载打印字体：{path_str}（{exc}）。请在“设置”中重新选择字体文件。") from exc
+    return name
+
+
+def register_font(font_path: str | os.PathLike | None = None) -> str:
+    """The reportlab font name for the chosen font, registering it once per file version."""
+    path = resolve_font_path(font_path)
+    return _register(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _cmap(path_str: str, mtime_ns: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(path_str, fontNumber=0, lazy=True)
+        return frozenset(font.getBestCmap() or {})
+    except Exception as exc:
+        raise DocumentFontError(f"无法读取打印字体：{path_str}（{exc}）。") from exc
+
+
+def _printable(ch: str) -> bool:
+    # Whitespace and control/format characters take no glyph on paper.
+    return not ch.isspace() and not unicodedata.category(ch).startswith("C")
+
+
+def missing_glyphs(snapshot: dict, font_path: str | os.PathLike | None = None) -> list[str]:
+    """Characters of the snapshot's text that the font lacks, in order of first appearance."""
+    path = resolve_font_path(font_path)
+    cmap = _cmap(str(path), path.stat().st_mtime_ns)
+    missing: dict[str, None] = {}
+    for text in variable_strings(snapshot):
+        for ch in text:
+            if ch not in missing and _printable(ch) and ord(ch) not in cmap:
+                missing[ch] = None
+    return list(missing)

@@ -1,0 +1,11 @@
+"""The kinds of printed papers HallDesk knows and their Chinese titles."""
+
+from __future__ import annotations
+
+# NOTE: the layout is generic (driven by the snapshot's sections), so a new kind only needs
+# an entry here and a case-layer function that writes its sections.
+DOCUMENT_KINDS: dict[str, str] = {
+    "receipt": "受理回执",
+    "incomplete_notice": "一次性告知书",
+    "refusal": "不予受理通知书",
+}

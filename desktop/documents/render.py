@@ -1,0 +1,110 @@
+"""Render a stored snapshot to a deterministic A4 PDF (the only way papers are produced)."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import (Flowable, HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate,
+                                Spacer, Table, TableStyle)
+
+from desktop.documents.flowables import BoldLine, CaseCodes
+from desktop.documents.font import register_font
+from desktop.documents.pages import PageInfo, canvas_class
+from desktop.documents.sections import CELL_PAD, section_flowables
+from desktop.documents.snapshot import validate_snapshot
+from desktop.documents.styles import (FRAME_WIDTH, HEADER_FILL, INK, MARGIN_BOTTOM, MARGIN_LEFT,
+                                      MARGIN_RIGHT, MARGIN_TOP, RULE, Styles, make_styles, para_text)
+
+
+def _applicant_block(snapshot: dict, st: Styles) -> Table:
+    a = snapshot["applicant"]
+    pairs = [
+        ("申请人", a["name"], "证件类型", a["id_type"]),
+        ("证件号码", a["id_masked"], "联系电话", a["phone_masked"]),
+        ("办理时间", snapshot["issued_at"], "办理窗口", f"{snapshot['window']}号窗口"),
+    ]
+    data = [[Paragraph(l1, st.cell_head), Paragraph(para_text(v1), st.cell),
+             Paragraph(l2, st.cell_head), Paragraph(para_text(v2), st.cell)] for l1, v1, l2, v2 in pairs]
+    label = 20 * mm
+    value = (FRAME_WIDTH - 2 * label) / 2
+    table = Table(data, colWidths=[label, value, label, value], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), st.font),  # else Helvetica, unembedded, joins the PDF
+        ("GRID", (0, 0), (-1, -1), 0.5, INK),
+        ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
+        ("BACKGROUND", (2, 0), (2, -1), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return table
+
+
+def _signature(signature: dict, st: Styles) -> Flowable:
+    block = Table([[Paragraph(para_text(signature["label"]), st.sign)],
+                   [Spacer(1, 14 * mm)],  # room for the seal
+                   [Paragraph(para_text(signature["date"]), st.sign)]],
+                  colWidths=[70 * mm], hAlign="RIGHT")
+    block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.font),
+                               *[(pad, (0, 0), (-1, -1), 0) for pad in
+                                 ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]]))
+    return KeepTogether([Spacer(1, 8 * mm), block])
+
+
+def build_story(snapshot: dict, st: Styles) -> list[Flowable]:
+    story: list[Flowable] = [
+        CaseCodes(snapshot["case_no"], st.font),
+        Spacer(1, 3 * mm),
+        Paragraph(para_text(snapshot["hall"]), st.hall),
+        BoldLine(snapshot["title"], st.font, 22, stroke=0.6, space_before=2, space_after=2),
+        Paragraph(para_text(snapshot["service_name"]), st.service),
+        _applicant_block(snapshot, st),
+        Spacer(1, 4 * mm),
+    ]
+    if snapshot.get("intro"):
+        story.append(Paragraph(para_text(snapshot["intro"]), st.indented))
+    for number, section in enumerate(snapshot["sections"], 1):
+        story += section_flowables(section, number, st)
+    if snapshot.get("remedies"):
+        story += [Spacer(1, 3 * mm), Paragraph(para_text(snapshot["remedies"]), st.indented)]
+    if snapshot.get("signature"):
+        story.append(_signature(snapshot["signature"], st))
+    closing = []
+    if snapshot.get("provisional_note"):
+        closing.append(Paragraph("注：" + para_text(snapshot["provisional_note"]), st.note))
+    if snapshot.get("footer"):
+        closing.append(Paragraph(para_text(snapshot["footer"]), st.note))
+    if closing:
+        rule = HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=8, spaceAfter=0)
+        story.append(KeepTogether([rule, *closing]))
+    return story
+
+
+def render_pdf(snapshot: dict, *, reprint: dict | None = None,
+               font_path: str | os.PathLike | None = None) -> bytes:
+    """The PDF bytes of ``snapshot``; ``reprint`` adds a 补打 stamp with the copy number on each page.
+
+    Raises ValueError for an invalid snapshot and DocumentFontError when no font loads.
+    """
+    validate_snapshot(snapshot)
+    font = register_font(font_path)
+    st = make_styles(font)
+    info = PageInfo(font=font, title=snapshot["title"], case_no=snapshot["case_no"], hall=snapshot["hall"],
+                    window=snapshot["window"], clerk=snapshot["clerk"], reprint=reprint)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=A4,
+        leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+        # invariant: no timestamps or random IDs, so the same snapshot gives the same bytes.
+        invariant=1, title=snapshot["title"], author=snapshot["hall"], subject=snapshot["service_name"],
+        creator="HallDesk", producer="HallDesk", lang="zh-CN",
+        # Otherwise the canvas starts in Helvetica, an unembedded font the paper never uses.
+        initialFontName=font,
+    )
+    doc.build(build_story(snapshot, st), canvasmaker=canvas_class(info))
+    return out.getvalue()

@@ -1,0 +1,141 @@
+"""Turn the snapshot's sections (list, table, findings, text, amounts) into flowables."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+
+from desktop.documents.flowables import BoldLine
+from desktop.documents.styles import FRAME_WIDTH, HEADER_FILL, INK, Styles, para_text
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+CELL_PAD = 4  # points of padding on each side of a table cell
+MIN_COLUMN = 16 * mm
+
+
+def chinese_ordinal(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十 (sections never reach a hundred)."""
+    if n <= 10:
+        return CHINESE_NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    head = "十" if tens == 1 else CHINESE_NUMERALS[tens - 1] + "十"
+    return head + (CHINESE_NUMERALS[ones - 1] if ones else "")
+
+
+def column_widths(columns: list[list[str]], font: str, size: float, total: float) -> list[float]:
+    """Widths from each column's longest text: short columns keep their natural width and
+    long ones share the rest, so dates never wrap while long explanations do."""
+    natural = [max(stringWidth(t, font, size) for t in col) + 2 * CELL_PAD + 1 for col in columns]
+    if sum(natural) <= total:
+        extra = (total - sum(natural)) / len(natural)
+        return [w + extra for w in natural]
+    widths = [0.0] * len(natural)
+    open_cols = set(range(len(natural)))
+    remaining = total
+    # Repeatedly fix the columns that fit inside a fair share of what is left.
+    while open_cols:
+        share = remaining / len(open_cols)
+        fitting = [i for i in open_cols if natural[i] <= share]
+        if not fitting:
+            break
+        for i in fitting:
+            widths[i] = natural[i]
+            remaining -= natural[i]
+            open_cols.discard(i)
+    if open_cols:
+        weight = sum(natural[i] for i in open_cols)
+        for i in open_cols:
+            widths[i] = max(MIN_COLUMN, remaining * natural[i] / weight)
+    scale = total / sum(widths)  # MIN_COLUMN may have pushed the sum over
+    return [w * scale for w in widths]
+
+
+def _grid(data, widths, font: str, header_rows: int = 1, extra: list | None = None) -> Table:
+    table = Table(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
+    commands = [
+        # Cells are Paragraphs, but the table still selects a font; Helvetica would be unembedded.
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("GRID", (0, 0), (-1, -1), 0.5, INK),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if header_rows:
+        commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL))
+    table.setStyle(TableStyle(commands + (extra or [])))
+    return table
+
+
+# Builders return groups: the flowables of one group stay on one page (a finding with its basis).
+Group = list[Flowable]
+
+
+def _list(section: dict, st: Styles) -> list[Group]:
+    return [[Paragraph(para_text(item), st.item, bulletText=f"{n}.")]
+            for n, item in enumerate(section["items"], 1)]
+
+
+def _findings(section: dict, st: Styles) -> list[Group]:
+    out: list[Group] = []
+    for n, item in enumerate(section["items"], 1):
+        group: Group = [Paragraph(para_text(item["message"]), st.item, bulletText=f"{n}.")]
+        if item.get("basis"):
+            group.append(Paragraph("依据：" + para_text(item["basis"]), st.basis))
+        out.append(group)
+    return out
+
+
+def _text(section: dict, st: Styles) -> list[Group]:
+    return [[Paragraph(para_text(p), st.indented)] for p in str(section["text"]).split("\n") if p.strip()]
+
+
+def _table(section: dict, st: Styles) -> list[Group]:
+    header = [str(c) for c in section["columns"]]
+    rows = [[str(c) for c in row] for row in section["rows"]]
+    widths = column_widths([list(col) for col in zip(header, *rows)], st.font, st.cell.fontSize, FRAME_WIDTH)
+    data = [[Paragraph(para_text(c), st.cell_head) for c in header]]
+    data += [[Paragraph(para_text(c), st.cell) for c in row] for row in rows]
+    return [[_grid(data, widths, st.font)]]
+
+
+def _amounts(section: dict, st: Styles) -> list[Group]:
+    header = ["项目", "计算方式", "金额（元）", "依据"]
+    rows = [[r["label"], r.get("formula", ""), r["amount"], r.get("basis", "")] for r in section["rows"]]
+    total = section.get("total")
+    texts = [list(col) for col in zip(header, *rows, *([["合计", "", str(total), ""]] if total else []))]
+    widths = column_widths(texts, st.font, st.cell.fontSize, FRAME_WIDTH)
+    data = [[Paragraph(h, st.cell_head) for h in header]]
+    for label, formula, amount, basis in rows:
+        data.append([Paragraph(para_text(label), st.cell), Paragraph(para_text(formula), st.cell),
+                     Paragraph(para_text(amount), st.cell_right), Paragraph(para_text(basis), st.cell)])
+    extra = []
+    if total:
+        data.append([Paragraph("合计", st.cell_head), "", Paragraph(para_text(total), st.cell_right), ""])
+        last = len(data) - 1
+        extra = [("SPAN", (0, last), (1, last)), ("BACKGROUND", (0, last), (-1, last), HEADER_FILL)]
+    return [[_grid(data, widths, st.font, extra=extra)]]
+
+
+BUILDERS: dict[str, Callable[[dict, Styles], list[Group]]] = {
+    "list": _list, "table": _table, "findings": _findings, "text": _text, "amounts": _amounts,
+}
+
+
+def section_flowables(section: dict, number: int, st: Styles) -> list[Flowable]:
+    heading = BoldLine(f"{chinese_ordinal(number)}、{section['heading']}", st.font, st.heading.fontSize,
+                       align="left", stroke=0.3, space_before=st.heading.spaceBefore,
+                       space_after=st.heading.spaceAfter)
+    groups = BUILDERS[section["type"]](section, st) or [[Paragraph("无", st.item)]]
+    # The heading goes with the first group so a heading never ends a page alone.
+    # NOTE: groups are flat lists: a KeepTogether nested in another pushed whole sections to
+    # the next page. A table longer than a page still splits inside KeepTogether.
+    out: list[Flowable] = []
+    for index, group in enumerate(groups):
+        parts = [heading, *group] if index == 0 else group
+        out += [KeepTogether(parts)] if len(parts) > 1 else parts
+    return out
