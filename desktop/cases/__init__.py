@@ -1,0 +1,1 @@
+"""The intake workflow: accounts, assessment, accept / notice / refusal, papers (no Qt)."""

@@ -1,0 +1,64 @@
+"""Frozen data handed to the UI: the UI never sees ORM objects or sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+ROLE_LABELS = {"clerk": "受理", "supervisor": "审核", "admin": "管理员"}
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, from where: every case action takes one."""
+
+    account: AccountInfo
+    window: str
+    hall: str
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: int
+    case_no: str | None
+    service_id: str
+    service_name: str
+    status: str
+    status_label: str
+    applicant_name: str
+    id_masked: str
+    received_on: date
+    due_on: date | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    summary: CaseSummary
+    answers: dict[str, Any]
+    materials: dict[str, str]
+    assessment: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class PrintedPaper:
+    id: int
+    case_id: int
+    kind: str
+    title: str
+    copy_no: int
+    printed_at: datetime
+    pdf_path: str
+    missing_glyphs: tuple[str, ...] = field(default=())

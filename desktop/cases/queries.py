@@ -1,0 +1,88 @@
+"""Read-only queries for lists and the case view, returning frozen summaries with masked IDs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, func, select
+
+from desktop.cases.dto import CaseDetail, CaseSummary
+from desktop.cases.status import status_label
+from desktop.store.database import Database
+from desktop.store.models import Case
+from forms import checks, registry
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    service_id: str | None = None
+    status: str | None = None
+    name_prefix: str | None = None
+    id_number: str | None = None
+    case_no: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def _service_name(service_id: str) -> str:
+    try:
+        return registry.get(service_id).name
+    except KeyError:
+        return service_id
+
+
+def summary(row: Case) -> CaseSummary:
+    # NOTE: masking happens here, on the data path, so no list or export ever gets a full ID.
+    return CaseSummary(
+        id=row.id,
+        case_no=row.case_no,
+        service_id=row.service_id,
+        service_name=_service_name(row.service_id),
+        status=row.status,
+        status_label=status_label(row.status),
+        applicant_name=row.applicant_name or "",
+        id_masked=checks.mask_id(row.id_number) if row.id_number else "",
+        received_on=row.received_on,
+        due_on=row.due_on,
+    )
+
+
+def _apply(query: Select, f: CaseFilter) -> Select:
+    if f.service_id:
+        query = query.where(Case.service_id == f.service_id)
+    if f.status:
+        query = query.where(Case.status == f.status)
+    if f.case_no:
+        query = query.where(Case.case_no == f.case_no.strip().upper())
+    if f.id_number:
+        query = query.where(Case.id_number == checks.normalize_id(f.id_number))
+    if f.name_prefix:
+        # NOTE: a range instead of LIKE 'x%', which SQLite cannot answer from the index.
+        prefix = f.name_prefix.strip()
+        query = query.where(Case.applicant_name >= prefix, Case.applicant_name < prefix + "\U0010ffff")
+    if f.received_from:
+        query = query.where(Case.received_on >= f.received_from)
+    if f.received_to:
+        query = query.where(Case.received_on <= f.received_to)
+    return query
+
+
+def count_cases(db: Database, f: CaseFilter = CaseFilter()) -> int:
+    with db.unit() as s:
+        return s.scalar(_apply(select(func.count(Case.id)), f)) or 0
+
+
+def list_cases(db: Database, f: CaseFilter = CaseFilter(), offset: int = 0, limit: int = 200) -> list[CaseSummary]:
+    """One page of cases, newest first."""
+    with db.unit() as s:
+        query = _apply(select(Case), f).order_by(Case.received_on.desc(), Case.id.desc())
+        return [summary(row) for row in s.scalars(query.offset(offset).limit(limit))]
+
+
+def get_case(db: Database, case_id: int) -> CaseDetail:
+    with db.unit() as s:
+        row = s.get(Case, case_id)
+        if row is None:
+            raise KeyError(case_id)
+        return CaseDetail(summary(row), dict(row.answers), dict(row.materials), row.assessment)

@@ -1,0 +1,68 @@
+"""The window's settings (hall name, window number, PDF folder, font), a JSON file in the config folder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from desktop import paths
+from desktop.store.errors import EnvironmentFailure
+
+FILE_NAME = "settings.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    hall_name: str = "郑州市政务服务中心"
+    window_no: str = "01"
+    output_dir: str = ""  # empty: <data folder>/papers
+    font_path: str = ""  # empty: the prepared Noto Sans SC
+    idle_lock_minutes: int = 10
+
+    def papers_dir(self) -> Path:
+        return Path(self.output_dir) if self.output_dir else paths.data_dir() / "papers"
+
+    def with_changes(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def validate(settings: Settings) -> dict[str, str]:
+    """Field key -> Chinese message for every bad value."""
+    errors: dict[str, str] = {}
+    if not settings.hall_name.strip():
+        errors["hall_name"] = "请填写大厅名称"
+    if not (settings.window_no.isdigit() and 1 <= int(settings.window_no) <= 99):
+        errors["window_no"] = "窗口号应为1到99之间的数字"
+    if settings.font_path and not Path(settings.font_path).is_file():
+        errors["font_path"] = "字体文件不存在"
+    if not 1 <= settings.idle_lock_minutes <= 240:
+        errors["idle_lock_minutes"] = "自动锁定时间应在1到240分钟之间"
+    return errors
+
+
+def settings_path() -> Path:
+    return paths.config_dir() / FILE_NAME
+
+
+def load() -> Settings:
+    path = settings_path()
+    if not path.is_file():
+        return Settings()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()  # a damaged settings file must not stop the hall: defaults, re-saved later
+    known = {k: v for k, v in raw.items() if k in Settings.__dataclass_fields__}
+    return Settings(**known)
+
+
+def save(settings: Settings) -> None:
+    path = settings_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise EnvironmentFailure(f"无法保存设置到 {path}：{exc.strerror}") from exc

@@ -1,0 +1,21 @@
+"""Alembic environment: runs on the connection HallDesk hands over (config.attributes)."""
+
+from alembic import context
+
+from desktop.store.models import Base
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # pragma: no cover - only when someone runs the alembic CLI by hand
+    from sqlalchemy import create_engine
+
+    connection = create_engine(config.get_main_option("sqlalchemy.url")).connect()
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,  # SQLite needs batch mode for ALTER TABLE
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,149 @@
+"""SQLAlchemy 2 table models: accounts, cases, printed documents, calendar overrides, audit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names so that Alembic migrations work the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(16))  # clerk / supervisor / admin
+    password_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_no: Mapped[str | None] = mapped_column(String(24), unique=True, nullable=True)
+    service_id: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(24))  # draft / accepted / refused / ...
+    applicant_name: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    id_number: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    plate_no: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    frame_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    window: Mapped[str] = mapped_column(String(8))
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    received_on: Mapped[date] = mapped_column(Date)  # the day of the (latest) intake
+    accepted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    decision: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    answers: Mapped[dict] = mapped_column(JSON)
+    materials: Mapped[dict] = mapped_column(JSON)
+    assessment: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    rules_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    calendar_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+    __table_args__ = (
+        Index("ix_cases_service_status_received", "service_id", "status", "received_on"),
+        Index("ix_cases_status_due", "status", "due_on"),
+        Index("ix_cases_applicant_name", "applicant_name"),
+        Index("ix_cases_id_number", "id_number"),
+        Index("ix_cases_phone", "phone"),
+        Index("ix_cases_plate_no", "plate_no"),
+        Index("ix_cases_frame_no", "frame_no"),
+        Index("ix_cases_received_on", "received_on"),
+    )
+
+
+class CaseSequence(Base):
+    """The last sequence number used per (service code, window, day): case numbers stay unique."""
+
+    __tablename__ = "case_sequences"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    window: Mapped[str] = mapped_column(String(8), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Document(Base):
+    """Every print of every paper, with the snapshot it was rendered from and its copy number."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(40))
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    copy_no: Mapped[int] = mapped_column(Integer)
+    reprint_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    printed_at: Mapped[datetime] = mapped_column(DateTime)
+    printed_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    window: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        UniqueConstraint("case_id", "kind", "copy_no"),
+        Index("ix_documents_case_id", "case_id"),
+    )
+
+
+class CalendarOverride(Base):
+    """A holiday or make-up working day an administrator entered, with its source notice."""
+
+    __tablename__ = "calendar_overrides"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # holiday / workday
+    name: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(200))
+
+
+class AuditEvent(Base):
+    """An append-only event; each row carries the hash of the previous one (a hash chain)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    window: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[dict] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_log_case_id", "case_id"), Index("ix_audit_log_at", "at"))
