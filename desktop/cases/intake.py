@@ -1,0 +1,186 @@
+"""The three intake outcomes — accept, one-time notice, refusal — each one transaction with its paper."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Mapping
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop import documents
+from desktop.cases import numbers, papers, status
+from desktop.cases.calendars import calendar_for
+from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
+from desktop.cases.errors import ActionRefused
+from desktop.cases.facts import facts_for
+from desktop.cases.queries import summary
+from desktop.store import audit
+from desktop.store.database import Database
+from desktop.store.errors import translate
+from desktop.store.models import Case, Document
+from forms import registry
+from forms.model import Assessment, Decision
+from forms.service import Service, assess
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    case: CaseSummary
+    assessment: Assessment
+    paper: PrintedPaper | None
+
+
+def assess_case(db: Database, service_id: str, answers: Mapping[str, Any], materials: Mapping[str, Any],
+                today: date | None = None, case_id: int | None = None) -> Assessment:
+    """Assess with the facts from the database and the calendar in force (no writes)."""
+    service = registry.get(service_id)
+    with db.unit() as s:
+        facts = facts_for(s, service, answers, case_id)
+    return assess(service, answers, materials, today or date.today(), facts, calendar_for(db), strict=False)
+
+
+def _store(s: Session, service: Service, actor: Actor, answers: Mapping[str, Any], materials: Mapping[str, Any],
+           assessment: Assessment | None, case_status: str, case_id: int | None, now: datetime) -> Case:
+    row = s.get(Case, case_id) if case_id else None
+    if case_id and row is None:
+        raise ActionRefused("要继续办理的案件不存在。")
+    if row is not None and row.status != status.DRAFT:
+        raise ActionRefused(f"该案件已{status.status_label(row.status)}，不能再次受理。")
+    if row is None:
+        row = Case(service_id=service.service_id, window=actor.window, clerk_id=actor.account.id,
+                   created_at=now, answers={}, materials={})
+        s.add(row)
+    row.status = case_status
+    row.updated_at = now
+    row.received_on = now.date()
+    row.answers = dict(answers)
+    row.materials = {k: v for k, v in materials.items() if v}
+    row.applicant_name = (str(answers.get(service.name_key) or "").strip() or None)
+    id_number = str(answers.get(service.id_key) or "").strip().upper()
+    row.id_number = id_number or None
+    row.phone = (str(answers.get(service.phone_key) or "").strip() or None)
+    for column, key in service.extra_index.items():
+        setattr(row, column, (str(answers.get(key) or "").strip().upper() or None))
+    if assessment is not None:
+        row.assessment = assessment.to_dict()
+        row.decision = assessment.decision.value
+        row.rules_version = assessment.rules_version
+        row.calendar_version = assessment.calendar_version
+    return row
+
+
+def save_draft(db: Database, actor: Actor, service_id: str, answers: Mapping[str, Any],
+               materials: Mapping[str, Any], case_id: int | None = None, now: datetime | None = None) -> CaseSummary:
+    """Keep what the clerk typed so far; no paper, no case number yet."""
+    service = registry.get(service_id)
+    now = now or datetime.now()
+    with db.unit() as s:
+        row = _store(s, service, actor, answers, materials, None, status.DRAFT, case_id, now)
+        s.flush()
+        audit.append(s, "case.draft", actor=actor.account.username, window=actor.window, case_id=row.id,
+                     detail={"service": service_id})
+        return summary(row)
+
+
+def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, Any], materials: Mapping[str, Any],
+            expected: Decision, case_status: str, kind: str, case_id: int | None, now: datetime | None,
+            papers_dir: Path, font_path: str | None) -> IntakeResult:
+    service = registry.get(service_id)
+    now = now or datetime.now()
+    assessment = assess_case(db, service_id, answers, materials, now.date(), case_id)
+    if assessment.decision is not expected:
+        raise ActionRefused(
+            f"当前审查结论是“{assessment.decision.label}”，不能{_ACTION_LABEL[expected]}。请先处理列出的问题。"
+        )
+    typed_materials = {k: v for k, v in materials.items() if v}
+    # NOTE: the glyph check runs on a draft snapshot before anything is written, so a name the
+    # font cannot print stops the action instead of printing a blank.
+    probe = _snapshot(kind, service, answers, typed_materials, assessment, "XX0000000000000", actor, now)
+    lacking = documents.missing_glyphs(probe, font_path=font_path or None)
+    if lacking:
+        raise ActionRefused(
+            f"字体中缺少这些字：{'、'.join(lacking)}，打印会出现空白。"
+            "请在“设置”中选择包含这些字的字体（例如 Windows 的宋体-方正超大字符集）后再办理。"
+        )
+    pdf_path: Path | None = None
+    try:
+        with db.unit() as s:
+            row = _store(s, service, actor, answers, typed_materials, assessment, case_status, case_id, now)
+            if case_status == status.ACCEPTED:
+                row.accepted_on = now.date()
+                row.due_on = max((d.due for d in assessment.deadlines), default=None)
+            if row.case_no is None:
+                row.case_no = numbers.allocate(s, service.code, actor.window, now.date())
+            s.flush()
+            snap = _snapshot(kind, service, answers, typed_materials, assessment, row.case_no, actor, now)
+            pdf = documents.render_pdf(snap, font_path=font_path or None)
+            copy_no = 1 + (s.scalar(select(func.max(Document.copy_no)).where(
+                Document.case_id == row.id, Document.kind == kind)) or 0)
+            doc = Document(case_id=row.id, kind=kind, title=snap["title"], snapshot=snap, copy_no=copy_no,
+                           printed_at=now, printed_by=actor.account.id, window=actor.window,
+                           sha256=hashlib.sha256(pdf).hexdigest())
+            s.add(doc)
+            s.flush()
+            audit.append(s, f"case.{case_status}", actor=actor.account.username, window=actor.window,
+                         case_id=row.id, detail={"service": service_id, "case_no": row.case_no,
+                                                 "decision": assessment.decision.value})
+            audit.append(s, "paper.print", actor=actor.account.username, window=actor.window, case_id=row.id,
+                         detail={"kind": kind, "copy_no": copy_no, "document_id": doc.id})
+            # The file is written inside the transaction: if it fails, nothing is stored.
+            pdf_path = write_pdf(papers_dir, row.case_no, kind, copy_no, pdf)
+            result = IntakeResult(
+                summary(row), assessment,
+                PrintedPaper(doc.id, row.id, kind, doc.title, copy_no, now, str(pdf_path)),
+            )
+    except BaseException:
+        if pdf_path is not None:
+            pdf_path.unlink(missing_ok=True)  # the commit failed after the file was written
+        raise
+    return result
+
+
+_ACTION_LABEL = {Decision.ACCEPT: "受理", Decision.INCOMPLETE: "出具一次性告知书", Decision.REFUSE: "出具不予受理通知书"}
+
+
+def _snapshot(kind: str, service: Service, answers, materials, assessment: Assessment, case_no: str,
+              actor: Actor, now: datetime) -> dict[str, Any]:
+    if kind == "receipt":
+        return papers.receipt(service, dict(answers), dict(materials), assessment, case_no, actor, now)
+    if kind == "incomplete_notice":
+        return papers.incomplete_notice(service, dict(answers), assessment, case_no, actor, now)
+    return papers.refusal(service, dict(answers), assessment, case_no, actor, now)
+
+
+def write_pdf(folder: Path, case_no: str, kind: str, copy_no: int, pdf: bytes) -> Path:
+    with translate():
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{case_no}-{kind}-{copy_no}.pdf"
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(pdf)
+        tmp.replace(target)
+    return target
+
+
+def accept(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,
+           now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> IntakeResult:
+    """Accept: case number, stored case, 受理回执 — or ActionRefused when the rules say otherwise."""
+    return _finish(db, actor, service_id, answers, materials, Decision.ACCEPT, status.ACCEPTED, "receipt",
+                   case_id, now, papers_dir, font_path)
+
+
+def give_notice(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,
+                now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> IntakeResult:
+    """Incomplete: the 一次性告知书 listing everything missing; the case stays a draft to resume."""
+    return _finish(db, actor, service_id, answers, materials, Decision.INCOMPLETE, status.DRAFT,
+                   "incomplete_notice", case_id, now, papers_dir, font_path)
+
+
+def refuse(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,
+           now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> IntakeResult:
+    """Not eligible: the 不予受理通知书 with reasons, basis and remedies."""
+    return _finish(db, actor, service_id, answers, materials, Decision.REFUSE, status.NOT_ACCEPTED, "refusal",
+                   case_id, now, papers_dir, font_path)

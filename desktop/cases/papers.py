@@ -1,0 +1,148 @@
+"""Build the snapshot of each intake paper from the case and its assessment (what gets printed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from desktop.cases.dto import Actor
+from forms import checks
+from forms.model import Assessment, Effect, MaterialState, Outcome
+from forms.service import Service
+
+STATE_LABELS = {
+    MaterialState.PROVIDED.value: "已收纸质材料",
+    MaterialState.SHARED.value: "经信息共享核验",
+    MaterialState.PLEDGED.value: "告知承诺",
+}
+PROVISIONAL_NOTE = (
+    "标“暂定”的日期所在年度的节假日安排尚未公布，按周一至周五计算工作日，届时以国务院公布的安排为准。"
+)
+REMEDIES = (
+    "如不服本决定，可以自收到本通知书之日起60日内依法申请行政复议，"
+    "或者自收到本通知书之日起6个月内依法向人民法院提起行政诉讼。"
+)
+LEGAL_BASIS_NOTICE = "《中华人民共和国行政许可法》第三十二条"
+
+
+def _id_type_label(service: Service, answers: dict[str, Any]) -> str:
+    field = service.field(service.id_key)
+    if field.id_type_key and answers.get(field.id_type_key):
+        return checks.ID_TYPES_BY_KEY[answers[field.id_type_key]].label
+    return "居民身份证"
+
+
+def _header(kind: str, title: str, service: Service, answers: dict[str, Any], case_no: str,
+            actor: Actor, now: datetime) -> dict[str, Any]:
+    id_number = answers.get(service.id_key) or ""
+    phone = answers.get(service.phone_key) or ""
+    return {
+        "kind": kind,
+        "title": title,
+        "service_name": service.name,
+        "case_no": case_no,
+        "hall": actor.hall,
+        "window": actor.window,
+        "clerk": actor.account.display_name,
+        "issued_at": now.strftime("%Y-%m-%d %H:%M"),
+        "applicant": {
+            "name": answers.get(service.name_key) or "",
+            "id_type": _id_type_label(service, answers),
+            # NOTE: the one masking rule (forms.checks) — a paper never carries a full number.
+            "id_masked": checks.mask_id(str(id_number)) if id_number else "",
+            "phone_masked": checks.mask_phone(str(phone)) if phone else "",
+        },
+        "signature": {"label": f"{actor.hall}（印章）", "date": f"{now.year}年{now.month}月{now.day}日"},
+    }
+
+
+def _deadline_section(assessment: Assessment) -> dict[str, Any] | None:
+    if not assessment.deadlines:
+        return None
+    rows = []
+    for d in assessment.deadlines:
+        due = d.due.isoformat() + ("（暂定）" if d.provisional else "")
+        rows.append([d.label, due, d.explanation, str(d.basis)])
+    return {"heading": "办理时限", "type": "table", "columns": ["事项", "期限", "计算方式", "依据"], "rows": rows}
+
+
+def _amount_section(assessment: Assessment) -> dict[str, Any] | None:
+    if not assessment.amounts:
+        return None
+    return {
+        "heading": "计算明细",
+        "type": "amounts",
+        "rows": [a.to_dict() for a in assessment.amounts],
+        "total": f"{assessment.total:.2f}" if assessment.total is not None else "",
+    }
+
+
+def receipt(service: Service, answers: dict[str, Any], materials: dict[str, str], assessment: Assessment,
+            case_no: str, actor: Actor, now: datetime) -> dict[str, Any]:
+    snap = _header("receipt", "受理回执", service, answers, case_no, actor, now)
+    snap["intro"] = (
+        f"你提交的{service.name}申请，经审查，申请材料齐全、符合法定形式，决定予以受理。"
+        f"受理日期：{now:%Y年%m月%d日}。"
+    )
+    items = [
+        f"{service.material(key).label}（{STATE_LABELS.get(state, state)}）"
+        for key, state in materials.items() if state
+    ]
+    sections = [{"heading": "已收材料", "type": "list", "items": items or ["（无）"]}]
+    for extra in (_deadline_section(assessment), _amount_section(assessment)):
+        if extra:
+            sections.append(extra)
+    snap["sections"] = sections
+    if any(d.provisional for d in assessment.deadlines):
+        snap["provisional_note"] = PROVISIONAL_NOTE
+    snap["footer"] = "请妥善保管本回执，凭回执编号查询办理进度、领取证件。"
+    return snap
+
+
+def incomplete_notice(service: Service, answers: dict[str, Any], assessment: Assessment, case_no: str,
+                      actor: Actor, now: datetime) -> dict[str, Any]:
+    snap = _header("incomplete_notice", "一次性告知书", service, answers, case_no, actor, now)
+    snap["intro"] = (
+        f"你提交的{service.name}申请，申请材料不齐全或者不符合法定形式。"
+        f"根据{LEGAL_BASIS_NOTICE}，现一次性告知需要补正的全部内容："
+    )
+    sections = []
+    if assessment.missing_materials:
+        sections.append({
+            "heading": "需补齐的材料", "type": "findings",
+            "items": [{"message": m.label, "basis": str(m.basis)} for m in assessment.missing_materials],
+        })
+    other = [
+        f for f in assessment.findings
+        if f.blocks and not f.rule_id.startswith("material.") and f.outcome in (Outcome.MISSING, Outcome.FAIL)
+    ]
+    if other:
+        sections.append({
+            "heading": "需补正的信息", "type": "findings",
+            "items": [{"message": f.message, "basis": str(f.basis)} for f in other],
+        })
+    sections.append({
+        "heading": "说明", "type": "text",
+        "text": "补齐上述材料和信息后，请携带本告知书到窗口办理，无需重复提交已收材料。",
+    })
+    snap["sections"] = sections
+    snap["footer"] = "本告知书一次性告知全部需补正内容。"
+    return snap
+
+
+def refusal(service: Service, answers: dict[str, Any], assessment: Assessment, case_no: str,
+            actor: Actor, now: datetime) -> dict[str, Any]:
+    snap = _header("refusal", "不予受理通知书", service, answers, case_no, actor, now)
+    snap["intro"] = f"你提交的{service.name}申请，经审查，不符合受理条件，决定不予受理。理由如下："
+    reasons = [
+        {"message": f.message, "basis": str(f.basis)}
+        for f in assessment.findings
+        if f.outcome is Outcome.FAIL and f.effect is Effect.REFUSE
+    ]
+    sections = [{"heading": "不予受理的理由", "type": "findings", "items": reasons}]
+    amounts = _amount_section(assessment)
+    if amounts:
+        sections.append(amounts)
+    snap["sections"] = sections
+    snap["remedies"] = REMEDIES
+    return snap
