@@ -1,0 +1,42 @@
+"""The command line: ``hall-desk`` / ``python -m desktop`` starts the window or runs a subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from desktop import __version__, paths
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    """The parser and its subcommand group; a subcommand sets ``handler=fn(args) -> int``."""
+    parser = argparse.ArgumentParser(
+        prog="hall-desk", description="HallDesk 政务窗口受理台",
+    )
+    parser.add_argument("--version", action="version", version=f"HallDesk {__version__}")
+    parser.add_argument("--db", metavar="URL",
+                        help="SQLite file path or URL, or a PostgreSQL URL (default: the data folder)")
+    parser.add_argument("--data-dir", metavar="DIR", help="folder for data, settings and logs")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # NOTE: later subcommands (seed-demo, audit verify) register here with set_defaults(handler=...).
+    return parser, commands
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    # NOTE: Qt is imported only here, so --version and the subcommands start fast and headless.
+    from desktop.app import run_gui as run
+
+    return run(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, _commands = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    handler = getattr(args, "handler", None) or run_gui
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Start-up: the QApplication, the CJK font, the crash handler, the database, sign-in, the main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from desktop import __version__, logs
+from desktop import settings as settings_store
+from desktop.cases import accounts
+from desktop.cases.dto import AccountInfo, Actor
+from desktop.fonts import FontUnavailable, find_font
+from desktop.settings import Settings
+from desktop.store.database import Database, open_database
+from desktop.store.errors import EnvironmentFailure
+from desktop.ui.crash import install_crash_handler
+from desktop.ui.login import FirstAdminDialog, LoginDialog
+from desktop.ui.main_window import MainWindow
+from desktop.ui.msgbox import headless, show_environment_failure, show_error
+from desktop.ui.qtfont import install_app_font
+
+log = logging.getLogger(__name__)
+EXIT_OK = 0
+EXIT_DATABASE = 2
+EXIT_FONT = 3
+
+
+class StartupFailure(Exception):
+    """HallDesk cannot start; ``message`` is for the clerk, ``exit_code`` for the shell."""
+
+    def __init__(self, message: str, exit_code: int, cause: Exception | None = None):
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+        self.cause = cause
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication (reused when it exists, as under pytest-qt)."""
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setApplicationName("HallDesk")
+    app.setApplicationDisplayName("HallDesk 政务窗口受理台")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    return app
+
+
+def setup_font(app: QApplication, settings: Settings) -> str:
+    """Make the CJK font the application font; raises StartupFailure when there is none."""
+    # NOTE: without a CJK font every label would be boxes (tofu); refusing to start is kinder.
+    try:
+        choice = find_font(settings.font_path or None)
+        family = install_app_font(app, choice.path)
+    except FontUnavailable as exc:
+        raise StartupFailure(str(exc), EXIT_FONT, exc) from exc
+    log.info("font %s from %s (%s)", family, choice.path, choice.origin)
+    return family
+
+
+def open_store(target: str | None) -> Database:
+    try:
+        return open_database(target)
+    except EnvironmentFailure as exc:
+        raise StartupFailure(exc.message, EXIT_DATABASE, exc) from exc
+
+
+def sign_in_flow(db: Database, settings: Settings) -> AccountInfo | None:
+    """First start: create the administrator; then sign in. None when the clerk gave up."""
+    if not accounts.has_accounts(db) and FirstAdminDialog.ask(db) is None:
+        return None
+    return LoginDialog.ask(db, settings.window_no)
+
+
+def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> MainWindow | None:
+    """Everything up to the main window (not shown); None when the clerk quit at a dialog."""
+    app = app or create_application()
+    settings = settings_store.load()
+    setup_font(app, settings)
+    db = open_store(getattr(args, "db", None))
+    account = sign_in_flow(db, settings)
+    if account is None:
+        db.close()
+        return None
+    actor = Actor(account=account, window=settings.window_no, hall=settings.hall_name)
+    return MainWindow(db, actor, settings)
+
+
+def report_startup_failure(failure: StartupFailure) -> None:
+    """Always to stderr (and the log); also a message box when someone can see it."""
+    log.error("start-up failed (exit %s): %s", failure.exit_code, failure.message)
+    print(failure.message, file=sys.stderr)
+    if headless():
+        return
+    if isinstance(failure.cause, EnvironmentFailure):
+        show_environment_failure(None, failure.cause)
+    else:
+        show_error(None, failure.message)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    log_file = logs.setup_logging()
+    log.info("HallDesk %s starting", __version__)
+    app = create_application()
+    install_crash_handler(log_file)
+    try:
+        window = bootstrap(args, app)
+    except StartupFailure as failure:
+        report_startup_failure(failure)
+        return failure.exit_code
+    if window is None:
+        return EXIT_OK
+    window.show()
+    code = app.exec()
+    try:
+        accounts.sign_out(window.db, window.actor.account, window.actor.window)
+    except EnvironmentFailure:
+        log.warning("sign-out not recorded", exc_info=True)
+    window.db.close()
+    return code

@@ -1,0 +1,168 @@
+"""The case list: a table model with named columns and lazy paging, and its panel with an empty state."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QStackedWidget, QTableView, QWidget
+
+from desktop.cases.dto import CaseSummary
+
+PAGE_SIZE = 200
+NO_VALUE = "—"
+PageLoader = Callable[[int, int], list[CaseSummary]]  # (offset, limit) -> one page
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    CASE_NO = 0
+    SERVICE = 1
+    STATUS = 2
+    APPLICANT = 3
+    ID_MASKED = 4
+    RECEIVED_ON = 5
+    DUE_ON = 6
+
+
+def _cell(case: CaseSummary, column: Column) -> str:
+    if column is Column.CASE_NO:
+        return case.case_no or NO_VALUE
+    if column is Column.SERVICE:
+        return case.service_name
+    if column is Column.STATUS:
+        return case.status_label
+    if column is Column.APPLICANT:
+        return case.applicant_name
+    if column is Column.ID_MASKED:
+        return case.id_masked  # NOTE: masked by desktop.cases.queries; never unmask here.
+    if column is Column.RECEIVED_ON:
+        return case.received_on.isoformat()
+    return case.due_on.isoformat() if case.due_on else NO_VALUE
+
+
+class CaseTableModel(QAbstractTableModel):
+    """Rows are CaseSummary; ``page_loader`` supplies further pages when the view scrolls down."""
+
+    ROW_ROLE = Qt.ItemDataRole.UserRole
+
+    def __init__(self, page_loader: PageLoader | None = None, parent=None):
+        super().__init__(parent)
+        self.page_loader = page_loader
+        self._rows: list[CaseSummary] = []
+        self._more = False
+        self._headers = {
+            Column.CASE_NO: self.tr("案件编号"),
+            Column.SERVICE: self.tr("服务"),
+            Column.STATUS: self.tr("状态"),
+            Column.APPLICANT: self.tr("申请人"),
+            Column.ID_MASKED: self.tr("身份证号"),
+            Column.RECEIVED_ON: self.tr("受理日期"),
+            Column.DUE_ON: self.tr("办结期限"),
+        }
+
+    # --- our API ---
+    def set_rows(self, rows: list[CaseSummary], more: bool = False) -> None:
+        """Replace every row; ``more`` says whether the loader has further pages."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._more = more
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """Start again from the first page of the loader."""
+        rows = self.page_loader(0, PAGE_SIZE) if self.page_loader else []
+        self.set_rows(rows, more=len(rows) == PAGE_SIZE)
+
+    def row_at(self, row: int) -> CaseSummary:
+        return self._rows[row]
+
+    # --- Qt overrides ---
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(Column)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        case = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(case, column)
+        if role == self.ROW_ROLE:
+            return case
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.RECEIVED_ON, Column.DUE_ON):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers.get(Column(section)) if 0 <= section < len(Column) else None
+        return None
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+        return not parent.isValid() and self._more and self.page_loader is not None
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+        if not self.canFetchMore(parent):
+            return
+        rows = self.page_loader(len(self._rows), PAGE_SIZE)
+        self._more = len(rows) == PAGE_SIZE
+        if rows:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+
+class CaseListPanel(QStackedWidget):
+    """The table, or a friendly hint in its place while there are no cases."""
+
+    sig_case_activated = Signal(int)  # case id, on double-click or Enter
+
+    def __init__(self, page_loader: PageLoader | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("case_list")
+        self.model = CaseTableModel(page_loader, self)
+        self.table = QTableView()
+        self.table.setObjectName("case_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.activated.connect(self._on_row_activated)
+        self.empty_label = QLabel(self.tr("还没有案件。从左侧选择一项服务开始受理。"))
+        self.empty_label.setObjectName("empty_state")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: #666; font-size: 13pt;")
+        self.addWidget(self.empty_label)
+        self.addWidget(self.table)
+        self.model.modelReset.connect(self._on_rows_changed)
+        self.model.rowsInserted.connect(self._on_rows_changed)
+        self._on_rows_changed()
+
+    def refresh(self) -> None:
+        self.model.reload()
+
+    def is_empty(self) -> bool:
+        return self.currentWidget() is self.empty_label
+
+    def _on_rows_changed(self, *_args) -> None:
+        if self.model.rowCount() == 0:
+            self.setCurrentWidget(self.empty_label)
+            return
+        self.setCurrentWidget(self.table)
+        self.table.resizeColumnsToContents()
+
+    def _on_row_activated(self, index: QModelIndex) -> None:
+        self.sig_case_activated.emit(self.model.row_at(index.row()).id)

@@ -1,0 +1,209 @@
+"""The main window: menus, the service list, the tabbed work area with the case list, the status bar."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from dataclasses import replace
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCommandLinkButton, QFrame, QLabel, QMainWindow, QScrollArea, QSplitter, QTabBar, QTabWidget,
+    QVBoxLayout, QWidget,
+)
+
+from desktop import __version__
+from desktop.cases.dto import Actor, CaseSummary
+from desktop.cases.queries import CaseFilter, list_cases
+from desktop.settings import Settings
+from desktop.store.database import Database
+from desktop.store.errors import EnvironmentFailure
+from desktop.ui.case_table import CaseListPanel
+from desktop.ui.msgbox import show_environment_failure, show_info
+from desktop.ui.settings_dialog import SettingsDialog
+from forms import registry
+
+log = logging.getLogger(__name__)
+SERVICE_PANEL_WIDTH = 300
+
+
+class MainWindow(QMainWindow):
+    """The clerk's workspace after sign-in."""
+
+    sig_service_requested = Signal(str)  # service id, whenever the clerk picks a service
+    sig_settings_changed = Signal(object)  # the new Settings
+
+    # NOTE: the intake pages are built elsewhere; the app sets this hook, so the main window
+    # never imports them (and a missing page is a message, not a crash).
+    page_factory: Callable[[str], QWidget] | None = None
+
+    def __init__(self, db: Database, actor: Actor, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.actor = actor
+        self.settings = settings
+        self.setObjectName("main_window")
+        self.services = registry.services()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self._on_tab_close_requested)
+        self.case_list = CaseListPanel(self._load_page)
+        self.tabs.addTab(self.case_list, self.tr("案件列表"))
+        self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_service_panel())
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([SERVICE_PANEL_WIDTH, 1000])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self._build_menus()
+        self._build_status_bar()
+        self._update_title()
+        self.resize(1280, 800)
+        self.refresh_cases()
+
+    # --- public API for the intake pages ---
+    def add_page(self, widget: QWidget, title: str) -> int:
+        """Add a closable tab, switch to it and return its index."""
+        index = self.tabs.addTab(widget, title)
+        self.tabs.setCurrentIndex(index)
+        return index
+
+    def refresh_cases(self) -> None:
+        self.case_list.refresh()
+
+    def status_text(self) -> str:
+        return "  ".join(label.text() for label in (self.status_clerk, self.status_window, self.status_db))
+
+    # --- building ---
+    def _build_service_panel(self) -> QWidget:
+        panel = QWidget()
+        panel.setObjectName("service_panel")
+        panel.setMinimumWidth(240)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(8, 8, 8, 8)
+        heading = QLabel(self.tr("办理服务"))
+        heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        layout.addWidget(heading)
+        self.service_buttons: dict[str, QCommandLinkButton] = {}
+        for service_id, service in self.services.items():
+            button = QCommandLinkButton(service.name, service.description)
+            button.setObjectName(f"service_{service_id}")
+            button.setToolTip(service.description)
+            button.clicked.connect(lambda _checked=False, sid=service_id: self._on_service_clicked(sid))
+            layout.addWidget(button)
+            self.service_buttons[service_id] = button
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return scroll
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件(&F)"))
+        self.settings_action = QAction(self.tr("设置…"), self)
+        self.settings_action.triggered.connect(self._on_settings_triggered)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("退出"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        service_menu = bar.addMenu(self.tr("服务(&S)"))
+        self.service_actions: dict[str, QAction] = {}
+        for service_id, service in self.services.items():
+            action = QAction(service.name, self)
+            action.triggered.connect(lambda _checked=False, sid=service_id: self._on_service_clicked(sid))
+            service_menu.addAction(action)
+            self.service_actions[service_id] = action
+        case_menu = bar.addMenu(self.tr("案件(&C)"))
+        refresh = QAction(self.tr("刷新列表"), self)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self.refresh_cases)
+        case_menu.addAction(refresh)
+        help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        about = QAction(self.tr("关于 HallDesk"), self)
+        about.triggered.connect(self._on_about_triggered)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        self.status_clerk = QLabel()
+        self.status_clerk.setObjectName("status_clerk")
+        self.status_window = QLabel()
+        self.status_window.setObjectName("status_window")
+        self.status_db = QLabel()
+        self.status_db.setObjectName("status_db")
+        bar = self.statusBar()
+        bar.addWidget(self.status_clerk)
+        bar.addWidget(self.status_window)
+        bar.addPermanentWidget(self.status_db)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        account = self.actor.account
+        self.status_clerk.setText(self.tr("经办人：%1（%2）").replace("%1", account.display_name)
+                                  .replace("%2", account.role_label))
+        self.status_window.setText(self.tr("窗口号：%1").replace("%1", self.actor.window))
+        self.status_db.setText(self.tr("数据库：%1").replace("%1", self.db.location()))
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(self.tr("HallDesk 政务窗口受理台 — %1 %2号窗口")
+                            .replace("%1", self.actor.hall).replace("%2", self.actor.window))
+
+    def _load_page(self, offset: int, limit: int) -> list[CaseSummary]:
+        try:
+            return list_cases(self.db, CaseFilter(), offset, limit)
+        except EnvironmentFailure as exc:
+            show_environment_failure(self, exc)
+            return []
+
+    # --- slots ---
+    def _on_service_clicked(self, service_id: str) -> None:
+        self.sig_service_requested.emit(service_id)
+        # NOTE: getattr_static, so a plain function set on the class is not bound as a method.
+        factory = inspect.getattr_static(self, "page_factory", None)
+        if isinstance(factory, staticmethod):
+            factory = factory.__func__
+        if factory is None:
+            show_info(self, self.tr("该服务暂未开放。"))
+            return
+        try:
+            page = factory(service_id)
+        except EnvironmentFailure as exc:
+            show_environment_failure(self, exc)
+            return
+        self.add_page(page, self.services[service_id].name)
+
+    def _on_tab_close_requested(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if widget is self.case_list:
+            return
+        # NOTE: a page with unsaved input may refuse (it asks the clerk itself) via can_close().
+        can_close = getattr(widget, "can_close", None)
+        if callable(can_close) and not can_close():
+            return
+        self.tabs.removeTab(index)
+        widget.deleteLater()
+
+    def _on_settings_triggered(self) -> None:
+        changed = SettingsDialog.ask(self.settings, self)
+        if changed is None:
+            return
+        self.settings = changed
+        self.actor = replace(self.actor, window=changed.window_no, hall=changed.hall_name)
+        self._update_status()
+        self._update_title()
+        self.sig_settings_changed.emit(changed)
+
+    def _on_about_triggered(self) -> None:
+        show_info(self, self.tr("HallDesk 政务窗口受理台 %1\n\n郑州市政务服务大厅窗口受理程序，"
+                                "无需联网即可使用。").replace("%1", __version__),
+                  self.tr("关于 HallDesk"))

@@ -1,0 +1,131 @@
+"""The settings dialog: hall name, window number, PDF folder, font file and the idle lock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from desktop import settings as settings_store
+from desktop.settings import Settings
+from desktop.store.errors import EnvironmentFailure
+from desktop.ui.login import error_label, set_error
+from desktop.ui.msgbox import show_environment_failure
+
+FIELDS = ("hall_name", "window_no", "output_dir", "font_path", "idle_lock_minutes")
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of the settings; saves them only when every field is valid."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.original = settings
+        self.result_settings: Settings | None = None
+        self.setObjectName("settings_dialog")
+        self.setWindowTitle(self.tr("设置"))
+        self.hall_name = QLineEdit(settings.hall_name)
+        self.window_no = QLineEdit(settings.window_no)
+        self.window_no.setMaxLength(2)
+        self.window_no.setMaximumWidth(80)
+        self.output_dir = QLineEdit(settings.output_dir)
+        self.output_dir.setPlaceholderText(str(settings.papers_dir()))
+        self.font_path = QLineEdit(settings.font_path)
+        self.font_path.setPlaceholderText(self.tr("留空：使用自带的思源黑体（Noto Sans SC）"))
+        self.idle_lock_minutes = QSpinBox()
+        # NOTE: the spin box allows what validate() refuses, so the rule lives in one place.
+        self.idle_lock_minutes.setRange(0, 999)
+        self.idle_lock_minutes.setValue(settings.idle_lock_minutes)
+        self.idle_lock_minutes.setSuffix(self.tr(" 分钟"))
+        self.errors: dict[str, QLabel] = {}
+        for key in FIELDS:
+            getattr(self, key).setObjectName(key)
+            self.errors[key] = error_label(f"{key}_error")
+        self.hall_name.setMinimumWidth(320)
+        browse_dir = QPushButton(self.tr("浏览…"))
+        browse_dir.setObjectName("browse_output_dir")
+        browse_dir.clicked.connect(self._on_browse_dir_clicked)
+        browse_font = QPushButton(self.tr("浏览…"))
+        browse_font.setObjectName("browse_font_path")
+        browse_font.clicked.connect(self._on_browse_font_clicked)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        rows = (
+            ("hall_name", self.tr("大厅名称"), self.hall_name),
+            ("window_no", self.tr("窗口号"), self.window_no),
+            ("output_dir", self.tr("PDF 输出文件夹"), _with_button(self.output_dir, browse_dir)),
+            ("font_path", self.tr("字体文件"), _with_button(self.font_path, browse_font)),
+            ("idle_lock_minutes", self.tr("自动锁定（分钟）"), self.idle_lock_minutes),
+        )
+        for key, label, widget in rows:
+            form.addRow(label, widget)
+            form.addRow("", self.errors[key])
+        note = QLabel(self.tr("更换字体文件后需重新启动 HallDesk 才生效。"))
+        note.setStyleSheet("color: #666;")
+        buttons = QDialogButtonBox()
+        save = buttons.addButton(self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole)
+        save.setObjectName("submit")
+        save.setDefault(True)
+        cancel = buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setAutoDefault(False)
+        buttons.accepted.connect(self._on_save_clicked)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def edited(self) -> Settings:
+        return self.original.with_changes(
+            hall_name=self.hall_name.text().strip(),
+            window_no=self.window_no.text().strip(),
+            output_dir=self.output_dir.text().strip(),
+            font_path=self.font_path.text().strip(),
+            idle_lock_minutes=self.idle_lock_minutes.value(),
+        )
+
+    def _on_save_clicked(self) -> None:
+        candidate = self.edited()
+        errors = settings_store.validate(candidate)
+        for key, label in self.errors.items():
+            set_error(label, errors.get(key, ""))
+        if errors:
+            self.adjustSize()
+            return
+        try:
+            settings_store.save(candidate)
+        except EnvironmentFailure as exc:
+            show_environment_failure(self, exc)
+            return
+        self.result_settings = candidate
+        self.accept()
+
+    def _on_browse_dir_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择 PDF 输出文件夹"),
+                                                  self.output_dir.text() or str(self.original.papers_dir()))
+        if folder:
+            self.output_dir.setText(folder)
+
+    def _on_browse_font_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择中文字体文件"), self.font_path.text(),
+                                              self.tr("TrueType 字体 (*.ttf *.ttc)"))
+        if path:
+            self.font_path.setText(path)
+
+    @classmethod
+    def ask(cls, settings: Settings, parent: QWidget | None = None) -> Settings | None:
+        dialog = cls(settings, parent)
+        return dialog.result_settings if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _with_button(edit: QLineEdit, button: QPushButton) -> QWidget:
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return box
