@@ -1,0 +1,189 @@
+"""One editor widget per field kind, made from the form definition: value(), set_value(), changed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forms.model import Field, Kind
+
+_DATE_DIGITS = re.compile(r"^(\d{4})\D?(\d{1,2})\D?(\d{1,2})\D?$")
+
+
+def normalize_date_text(text: str) -> str:
+    """Clerks type 20261125, 2026.11.25 or 2026/11/25: hand the rules 2026-11-25."""
+    text = text.strip()
+    match = _DATE_DIGITS.match(text)
+    if not match:
+        return text
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+class FieldEditor(QObject):
+    """Adapter around the real widget; ``widget`` goes into the layout, ``focus_widget`` gets focus."""
+
+    changed = Signal()
+
+    def __init__(self, field: Field, widget: QWidget, parent: QObject | None = None):
+        super().__init__(parent)
+        self.field = field
+        self.widget = widget
+        self.focus_widget: QWidget = widget
+
+    def value(self) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class LineEditor(FieldEditor):
+    def __init__(self, field: Field, parent: QWidget | None = None):
+        edit = QLineEdit(parent)
+        super().__init__(field, edit)
+        edit.setObjectName(f"field_{field.key}")
+        edit.setPlaceholderText(field.placeholder or _placeholder(field))
+        if field.max_length:
+            edit.setMaxLength(field.max_length)
+        if field.kind in (Kind.INTEGER, Kind.DECIMAL):
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        edit.textChanged.connect(self.changed)
+        self.edit = edit
+
+    def value(self) -> Any:
+        text = self.edit.text().strip()
+        if self.field.kind is Kind.DATE:
+            return normalize_date_text(text)
+        if self.field.kind is Kind.ID_NUMBER:
+            return text.upper()
+        return text
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+
+def _placeholder(field: Field) -> str:
+    return {
+        Kind.DATE: "例如 2026-11-25",
+        Kind.ID_NUMBER: "18位号码",
+        Kind.PHONE: "11位手机号码",
+        Kind.INTEGER: "整数",
+        Kind.DECIMAL: "金额或数值",
+    }.get(field.kind, "")
+
+
+class ChoiceEditor(FieldEditor):
+    """A combo box whose first entry is empty: an unanswered question stays unanswered."""
+
+    def __init__(self, field: Field, parent: QWidget | None = None):
+        combo = QComboBox(parent)
+        super().__init__(field, combo)
+        combo.setObjectName(f"field_{field.key}")
+        combo.addItem("请选择", None)
+        if field.kind is Kind.BOOL:
+            combo.addItem("是", True)
+            combo.addItem("否", False)
+        else:
+            for value, label in field.choices:
+                combo.addItem(label, value)
+        combo.currentIndexChanged.connect(self.changed)
+        self.combo = combo
+
+    def value(self) -> Any:
+        return self.combo.currentData()
+
+    def set_value(self, value: Any) -> None:
+        for i in range(self.combo.count()):
+            if self.combo.itemData(i) == value and (value is not None or i == 0):
+                self.combo.setCurrentIndex(i)
+                return
+        self.combo.setCurrentIndex(0)
+
+
+class TableEditor(FieldEditor):
+    """Rows of the column fields as text cells, with add and remove buttons."""
+
+    def __init__(self, field: Field, parent: QWidget | None = None):
+        box = QWidget(parent)
+        super().__init__(field, box)
+        self.table = QTableWidget(0, len(field.columns), box)
+        self.table.setObjectName(f"field_{field.key}")
+        self.table.setHorizontalHeaderLabels([c.label for c in field.columns])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setMinimumHeight(90)
+        self.table.setMaximumHeight(170)
+        self.table.itemChanged.connect(self.changed)
+        add = QPushButton(self.tr("添加一行"), box)
+        add.setObjectName(f"add_row_{field.key}")
+        remove = QPushButton(self.tr("删除选中行"), box)
+        remove.setObjectName(f"remove_row_{field.key}")
+        add.clicked.connect(self.add_row)
+        remove.clicked.connect(self._remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self.focus_widget = self.table
+
+    def add_row(self, values: dict[str, Any] | None = None) -> None:
+        values = values or {}
+        row = self.table.rowCount()
+        self.table.blockSignals(True)
+        self.table.insertRow(row)
+        for col, column in enumerate(self.field.columns):
+            self.table.setItem(row, col, QTableWidgetItem("" if values.get(column.key) is None else str(values[column.key])))
+        self.table.blockSignals(False)
+        self.changed.emit()
+
+    def _remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
+        for row in rows:
+            self.table.removeRow(row)
+        if rows:
+            self.changed.emit()
+
+    def value(self) -> list[dict[str, Any]]:
+        rows = []
+        for r in range(self.table.rowCount()):
+            row = {}
+            for c, column in enumerate(self.field.columns):
+                item = self.table.item(r, c)
+                text = item.text().strip() if item else ""
+                row[column.key] = normalize_date_text(text) if column.kind is Kind.DATE else text
+            if any(row.values()):
+                rows.append(row)
+        return rows
+
+    def set_value(self, value: Any) -> None:
+        self.table.setRowCount(0)
+        for row in value or []:
+            self.add_row(row)
+
+
+def make_editor(field: Field, parent: QWidget | None = None) -> FieldEditor:
+    if field.kind in (Kind.CHOICE, Kind.BOOL):
+        return ChoiceEditor(field, parent)
+    if field.kind is Kind.TABLE:
+        return TableEditor(field, parent)
+    return LineEditor(field, parent)

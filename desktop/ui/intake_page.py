@@ -1,0 +1,264 @@
+"""The intake page of one service, generated from its form definition; talks only to desktop.cases."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.cases import intake
+from desktop.cases.dto import Actor, CaseSummary
+from desktop.cases.errors import ActionRefused
+from desktop.settings import Settings
+from desktop.store.database import Database
+from desktop.store.errors import EnvironmentFailure
+from desktop.ui import msgbox
+from desktop.ui.field_widgets import FieldEditor, make_editor
+from desktop.ui.findings_panel import FindingsPanel
+from desktop.ui.materials_panel import MaterialsPanel
+from desktop.ui.preview import PreviewDialog
+from forms.model import Assessment, Decision, Kind
+from forms.service import Service
+
+log = logging.getLogger(__name__)
+ASSESS_DELAY_MS = 150  # findings follow typing without re-assessing on every key
+
+
+class _EnterMovesOn(QObject):
+    """Enter in a line edit moves to the next field, as on paper forms."""
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier and isinstance(obj, QLineEdit)):
+            obj.focusNextChild()
+            return True
+        return False
+
+
+class IntakePage(QWidget):
+    sig_case_saved = Signal(object)  # CaseSummary
+    sig_paper_ready = Signal(str)  # PDF path
+
+    def __init__(self, db: Database, actor: Actor, settings: Settings, service: Service,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(f"intake_{service.service_id}")
+        self.db, self.actor, self.settings, self.service = db, actor, settings, service
+        self.case_id: int | None = None
+        self.assessment: Assessment | None = None
+        self.preview: PreviewDialog | None = None
+        self.editors: dict[str, FieldEditor] = {}
+        self._rows: dict[str, tuple[QLabel, QWidget, QLabel]] = {}
+        self._enter = _EnterMovesOn(self)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(ASSESS_DELAY_MS)
+        self._timer.timeout.connect(self.reassess)
+        self._build()
+        self.reassess()
+
+    # --- layout -------------------------------------------------------------------------
+    def _build(self) -> None:
+        form = QWidget(self)
+        form_layout = QVBoxLayout(form)
+        title = QLabel(f"<b style='font-size:15pt'>{self.service.name}</b>"
+                       f"<br><span style='color:#555'>{self.service.description}</span>", form)
+        title.setWordWrap(True)
+        form_layout.addWidget(title)
+        groups: dict[str, QGridLayout] = {}
+        for field in self.service.fields:
+            section = field.section or "申请信息"
+            if section not in groups:
+                box = QGroupBox(section, form)
+                grid = QGridLayout(box)
+                grid.setColumnStretch(1, 1)
+                grid.setColumnMinimumWidth(0, 190)  # labels line up across the sections
+                grid.setVerticalSpacing(2)
+                groups[section] = grid
+                form_layout.addWidget(box)
+            grid = groups[section]
+            row = grid.rowCount()
+            editor = make_editor(field, form)
+            label = QLabel(field.label + ("" if not field.required or field.visible_when else " *"), form)
+            label.setBuddy(editor.focus_widget)
+            if field.help:
+                label.setToolTip(field.help)
+                editor.focus_widget.setToolTip(field.help)
+            error = QLabel("", form)
+            error.setObjectName(f"error_{field.key}")
+            error.setStyleSheet("color:#b3261e;")
+            error.setWordWrap(True)
+            error.hide()
+            align = Qt.AlignmentFlag.AlignTop if field.kind is Kind.TABLE else Qt.AlignmentFlag.AlignVCenter
+            grid.addWidget(label, row, 0, align)
+            grid.addWidget(editor.widget, row, 1)
+            grid.addWidget(error, row + 1, 1)
+            editor.changed.connect(self._on_changed)
+            editor.focus_widget.installEventFilter(self._enter)
+            self.editors[field.key] = editor
+            self._rows[field.key] = (label, editor.widget, error)
+        form_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form)
+
+        self.materials = MaterialsPanel(self.service, self)
+        self.materials.sig_changed.connect(self._on_changed)
+        self.findings = FindingsPanel(self)
+        self.findings.sig_field_activated.connect(self.focus_field)
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.findings, 3)
+        side_layout.addWidget(self.materials, 2)
+
+        split = QSplitter(self)
+        split.addWidget(scroll)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        self.accept_button = self._button("受理并打印回执", "accept_button", "Ctrl+Return", self._on_accept_clicked)
+        self.notice_button = self._button("出具一次性告知书", "notice_button", "Ctrl+I", self._on_notice_clicked)
+        self.refuse_button = self._button("出具不予受理通知书", "refuse_button", "Ctrl+R", self._on_refuse_clicked)
+        self.draft_button = self._button("保存草稿", "draft_button", "Ctrl+S", self._on_draft_clicked)
+        bar = QHBoxLayout()
+        bar.addWidget(self.draft_button)
+        bar.addStretch(1)
+        for b in (self.refuse_button, self.notice_button, self.accept_button):
+            bar.addWidget(b)
+        self.accept_button.setStyleSheet("font-weight:bold; padding:6px 16px;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addLayout(bar)
+
+    def _button(self, text: str, name: str, shortcut: str, slot) -> QPushButton:
+        button = QPushButton(self.tr(text) + f"  ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})", self)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        QShortcut(QKeySequence(shortcut), self, activated=button.click)
+        return button
+
+    # --- values in and out (Picard's option pages: load / values / show_findings) --------
+    def load(self, answers: Mapping[str, Any], materials: Mapping[str, Any], case_id: int | None = None) -> None:
+        self.case_id = case_id
+        for key, editor in self.editors.items():
+            editor.set_value(answers.get(key))
+        self.materials.load(materials)
+        self.reassess()
+
+    def values(self) -> dict[str, Any]:
+        return {k: e.value() for k, e in self.editors.items() if e.value() not in ("", None, [])}
+
+    def _on_changed(self) -> None:
+        self._update_visibility()
+        self._timer.start()
+
+    def _update_visibility(self) -> None:
+        answers = {k: e.value() for k, e in self.editors.items()}
+        for field in self.service.fields:
+            visible = field.is_visible(answers)
+            for w in self._rows[field.key][:2]:
+                w.setVisible(visible)
+            if not visible:
+                self._rows[field.key][2].hide()
+        self.materials.update_applicable(answers)
+
+    def reassess(self) -> None:
+        self._timer.stop()
+        self._update_visibility()
+        try:
+            self.assessment = intake.assess_case(self.db, self.service.service_id, self.values(),
+                                                 self.materials.values(), case_id=self.case_id)
+        except EnvironmentFailure as exc:
+            msgbox.show_environment_failure(self, exc)
+            return
+        self.show_findings(self.assessment)
+
+    def show_findings(self, assessment: Assessment) -> None:
+        self.findings.show_assessment(assessment)
+        errors: dict[str, list[str]] = {}
+        for f in assessment.failures():
+            if f.field:
+                errors.setdefault(f.field.split("[")[0], []).append(f.message)
+        for key, (_, _, label) in self._rows.items():
+            if key in errors and self._rows[key][1].isVisible():
+                label.setText("；".join(errors[key]))
+                label.show()
+            else:
+                label.hide()
+        d = assessment.decision
+        self.accept_button.setEnabled(d is Decision.ACCEPT)
+        self.notice_button.setEnabled(d is Decision.INCOMPLETE)
+        self.refuse_button.setEnabled(d is Decision.REFUSE)
+
+    def focus_field(self, key: str) -> None:
+        if key.startswith("material:"):
+            self.materials.focus_material(key.split(":", 1)[1])
+            return
+        editor = self.editors.get(key.split("[")[0])
+        if editor is not None:
+            editor.focus_widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- actions ------------------------------------------------------------------------
+    def _run(self, action) -> None:
+        self.reassess()
+        kwargs = dict(case_id=self.case_id, papers_dir=self.settings.papers_dir(),
+                      font_path=self.settings.font_path or None)
+        try:
+            result = action(self.db, self.actor, self.service.service_id, self.values(), self.materials.values(),
+                            **kwargs)
+        except ActionRefused as exc:
+            msgbox.show_info(self, exc.message)
+            return
+        except EnvironmentFailure as exc:
+            msgbox.show_environment_failure(self, exc)
+            return
+        self.case_id = result.case.id
+        log.info("case %s %s (%s)", result.case.id, result.case.status, self.service.service_id)
+        self.sig_case_saved.emit(result.case)
+        self.sig_paper_ready.emit(result.paper.pdf_path)
+        self.preview = PreviewDialog(result.paper.pdf_path, result.paper.title, self)
+        self.preview.open()  # not modal-blocking: the clerk can look and print, tests go on
+        if result.case.status != "draft":
+            self._set_read_only()
+
+    def _set_read_only(self) -> None:
+        for editor in self.editors.values():
+            editor.widget.setEnabled(False)
+        self.materials.setEnabled(False)
+        for b in (self.accept_button, self.notice_button, self.refuse_button, self.draft_button):
+            b.setEnabled(False)
+
+    def _on_accept_clicked(self) -> None:
+        self._run(intake.accept)
+
+    def _on_notice_clicked(self) -> None:
+        self._run(intake.give_notice)
+
+    def _on_refuse_clicked(self) -> None:
+        self._run(intake.refuse)
+
+    def _on_draft_clicked(self) -> None:
+        try:
+            case: CaseSummary = intake.save_draft(self.db, self.actor, self.service.service_id, self.values(),
+                                                  self.materials.values(), case_id=self.case_id)
+        except (ActionRefused, EnvironmentFailure) as exc:
+            msgbox.show_info(self, getattr(exc, "message", str(exc)))
+            return
+        self.case_id = case.id
+        self.sig_case_saved.emit(case)

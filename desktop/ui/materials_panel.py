@@ -1,0 +1,74 @@
+"""The materials checklist: one tick per material, with data sharing or a pledge where allowed."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QWidget
+
+from forms.model import MaterialState
+from forms.service import Service
+
+
+class MaterialsPanel(QGroupBox):
+    sig_changed = Signal()
+
+    def __init__(self, service: Service, parent: QWidget | None = None):
+        super().__init__(self.tr("收取材料"), parent)
+        self.service = service
+        self._boxes: dict[str, QCheckBox] = {}
+        self._modes: dict[str, QComboBox] = {}
+        grid = QGridLayout(self)
+        grid.setColumnStretch(0, 1)
+        for row, m in enumerate(service.materials):
+            box = QCheckBox(m.label, self)
+            box.setObjectName(f"material_{m.key}")
+            box.setToolTip(f"依据：{m.basis}" + (f"\n{m.help}" if m.help else ""))
+            box.toggled.connect(self.sig_changed)
+            grid.addWidget(box, row, 0)
+            self._boxes[m.key] = box
+            if m.shareable or m.pledge_allowed:
+                mode = QComboBox(self)
+                mode.setObjectName(f"material_mode_{m.key}")
+                mode.addItem(self.tr("纸质"), MaterialState.PROVIDED.value)
+                if m.shareable:
+                    mode.addItem(self.tr("信息共享核验"), MaterialState.SHARED.value)
+                if m.pledge_allowed:
+                    mode.addItem(self.tr("告知承诺"), MaterialState.PLEDGED.value)
+                mode.currentIndexChanged.connect(self.sig_changed)
+                grid.addWidget(mode, row, 1)
+                self._modes[m.key] = mode
+        self._hint = QLabel(self.tr("灰色材料在当前情形下不需要。"), self)
+        self._hint.setStyleSheet("color: #666;")
+        grid.addWidget(self._hint, len(service.materials), 0, 1, 2)
+
+    def values(self) -> dict[str, str]:
+        out = {}
+        for key, box in self._boxes.items():
+            if box.isChecked() and box.isEnabled():
+                mode = self._modes.get(key)
+                out[key] = mode.currentData() if mode else MaterialState.PROVIDED.value
+        return out
+
+    def load(self, values: Mapping[str, Any]) -> None:
+        for key, box in self._boxes.items():
+            state = values.get(key)
+            box.setChecked(bool(state))
+            mode = self._modes.get(key)
+            if mode and state:
+                index = mode.findData(state)
+                mode.setCurrentIndex(max(index, 0))
+
+    def update_applicable(self, answers: Mapping[str, Any]) -> None:
+        """Grey out materials not needed for these answers (alternatives stay available)."""
+        alternatives = {alt for m in self.service.materials for alt in m.alternatives}
+        for m in self.service.materials:
+            needed = m.is_required(answers) or m.key in alternatives
+            self._boxes[m.key].setEnabled(needed)
+            if m.key in self._modes:
+                self._modes[m.key].setEnabled(needed)
+
+    def focus_material(self, key: str) -> None:
+        if key in self._boxes:
+            self._boxes[key].setFocus()

@@ -1,0 +1,102 @@
+"""Preview a printed paper with QPdfView and print it through QPrinter (or say where the PDF is)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPageLayout, QPageSize
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from desktop.ui import msgbox
+
+log = logging.getLogger(__name__)
+
+
+class PrintFailed(Exception):
+    """The paper could not be printed; the message is for the clerk."""
+
+
+def print_pdf(pdf_path: str | Path, printer: QPrinter) -> int:
+    """Render every page of the PDF onto ``printer``; returns the number of pages printed."""
+    document = QPdfDocument()
+    if document.load(str(pdf_path)) != QPdfDocument.Error.None_:
+        raise PrintFailed(f"无法读取要打印的文件：{pdf_path}")
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    printer.setFullPage(True)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrintFailed("打印机无法开始打印，请检查打印机是否联机、是否有纸。")
+    try:
+        dpi = min(printer.resolution(), 300)
+        target = printer.pageLayout().fullRectPixels(printer.resolution())
+        for page in range(document.pageCount()):
+            if page:
+                printer.newPage()
+            points = document.pagePointSize(page)
+            size = QSize(int(points.width() / 72 * dpi), int(points.height() / 72 * dpi))
+            image = document.render(page, size)
+            painter.drawImage(target, image, image.rect())
+        return document.pageCount()
+    finally:
+        painter.end()
+
+
+class PreviewDialog(QDialog):
+    """Shows the paper; 打印 sends it to a printer, and the PDF on disk is always kept."""
+
+    sig_printed = Signal(int)
+
+    def __init__(self, pdf_path: str | Path, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.pdf_path = Path(pdf_path)
+        self.setWindowTitle(self.tr("预览：") + title)
+        self.resize(820, 960)
+        self.document = QPdfDocument(self)
+        self.document.load(str(self.pdf_path))
+        self.view = QPdfView(self)
+        self.view.setObjectName("pdf_view")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        where = QLabel(self.tr("已保存：") + str(self.pdf_path), self)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        where.setStyleSheet("color:#555;")
+        buttons = QDialogButtonBox(self)
+        self.print_button = buttons.addButton(self.tr("打印"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.print_button.setObjectName("print_button")
+        self.print_button.setShortcut("Ctrl+P")
+        close = buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.setObjectName("close_button")
+        self.print_button.clicked.connect(self._on_print_clicked)
+        close.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(where)
+        layout.addWidget(buttons)
+
+    def _on_print_clicked(self) -> None:
+        if not QPrinterInfo.availablePrinters():
+            msgbox.show_info(self, self.tr("没有找到可用的打印机。PDF 已保存在：\n") + str(self.pdf_path))
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Print; on failure the clerk is told plainly and pointed at the saved PDF."""
+        try:
+            pages = print_pdf(self.pdf_path, printer)
+        except PrintFailed as exc:
+            log.warning("print failed: %s", exc)
+            msgbox.show_info(self, f"{exc}\nPDF 已保存在：\n{self.pdf_path}")
+            return False
+        self.sig_printed.emit(pages)
+        return True

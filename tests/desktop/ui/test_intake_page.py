@@ -1,0 +1,142 @@
+"""The generated intake page, driven like a clerk would over a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+
+from desktop.cases import queries
+from desktop.cases.dto import Actor
+from desktop.settings import Settings
+from desktop.ui.intake_page import IntakePage
+from forms import registry
+from qt_helpers import answer_next_box, type_text
+
+SERVICE = registry.get("residence_permit")
+
+
+@pytest.fixture
+def page(qtbot, db, admin, tmp_path):
+    settings = Settings(hall_name="郑州市金水区政务服务中心", window_no="03", output_dir=str(tmp_path / "papers"))
+    widget = IntakePage(db, Actor(admin, "03", settings.hall_name), settings, SERVICE)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 860)
+    widget.show()
+    return widget
+
+
+def line(page, key) -> QLineEdit:
+    return page.findChild(QLineEdit, f"field_{key}")
+
+
+def combo(page, key) -> QComboBox:
+    return page.findChild(QComboBox, f"field_{key}")
+
+
+def button(page, name) -> QPushButton:
+    return page.findChild(QPushButton, name)
+
+
+def fill_example(page, qtbot) -> None:
+    example = SERVICE.example(date.today())
+    answers = dict(example["answers"])
+    del answers["name"]
+    page.load(answers, example["materials"])
+    type_text(line(page, "name"), "欧阳娜娜")
+    qtbot.waitUntil(lambda: page.assessment.decision.value == "accept", timeout=2000)
+
+
+def test_findings_follow_typing(page, qtbot):
+    assert page.assessment.decision.value == "incomplete"
+    assert not button(page, "accept_button").isEnabled()
+    # A wrong check digit shows next to the field as the clerk types.
+    qtbot.keyClicks(line(page, "id_number"), "410305199001011230")
+    qtbot.waitUntil(lambda: page.findChild(object, "error_id_number").isVisible(), timeout=2000)
+    assert "校验位" in page.findChild(object, "error_id_number").text()
+    line(page, "id_number").clear()
+    qtbot.keyClicks(line(page, "id_number"), "410305199001011234")
+    qtbot.waitUntil(lambda: not page.findChild(object, "error_id_number").isVisible(), timeout=2000)
+
+
+def test_enter_moves_to_next_field(page, qtbot):
+    line(page, "name").setFocus()
+    qtbot.keyClick(line(page, "name"), Qt.Key.Key_Return)
+    assert line(page, "id_number").hasFocus()
+
+
+def test_conditional_fields_appear_with_the_condition(page, qtbot):
+    assert not line(page, "enrolment_date").isVisibleTo(page)
+    c = combo(page, "condition")
+    c.setCurrentIndex(c.findData("study"))
+    assert line(page, "enrolment_date").isVisibleTo(page)
+
+
+def test_activating_a_finding_focuses_its_field(page, qtbot):
+    page.findings.sig_field_activated.emit("phone")
+    assert line(page, "phone").hasFocus()
+
+
+def test_accept_prints_receipt_and_lists_case(page, qtbot, db, tmp_path):
+    fill_example(page, qtbot)
+    assert button(page, "accept_button").isEnabled()
+    with qtbot.waitSignal(page.sig_paper_ready, timeout=5000) as ready:
+        qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    pdf = Path(ready.args[0])
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "受理回执" in text and "欧阳娜娜" in text and "410305********1234" in text
+    cases = queries.list_cases(db)
+    assert len(cases) == 1 and cases[0].status == "accepted" and cases[0].case_no in text
+    assert page.preview is not None and page.preview.isVisible()
+    assert not button(page, "accept_button").isEnabled()  # done: the page is read-only now
+    page.preview.close()
+
+
+def test_incomplete_path_gives_notice_and_draft(page, qtbot, db):
+    fill_example(page, qtbot)
+    page.findChild(object, "material_photo").setChecked(False)
+    qtbot.waitUntil(lambda: page.assessment.decision.value == "incomplete", timeout=2000)
+    with qtbot.waitSignal(page.sig_paper_ready, timeout=5000) as ready:
+        qtbot.mouseClick(button(page, "notice_button"), Qt.MouseButton.LeftButton)
+    text = "".join(p.extract_text() for p in PdfReader(ready.args[0]).pages)
+    assert "一次性告知书" in text and "1寸免冠彩色照片" in text
+    assert queries.list_cases(db)[0].status == "draft"
+    # The draft is resumed on the same page: hand in the photo and accept.
+    page.preview.close()
+    page.findChild(object, "material_photo").setChecked(True)
+    qtbot.waitUntil(lambda: page.assessment.decision.value == "accept", timeout=2000)
+    with qtbot.waitSignal(page.sig_paper_ready, timeout=5000):
+        qtbot.mouseClick(button(page, "accept_button"), Qt.MouseButton.LeftButton)
+    cases = queries.list_cases(db)
+    assert len(cases) == 1 and cases[0].status == "accepted"
+    page.preview.close()
+
+
+def test_refuse_path(page, qtbot, db):
+    fill_example(page, qtbot)
+    c = combo(page, "hukou_in_zhengzhou")
+    c.setCurrentIndex(c.findData(True))
+    qtbot.waitUntil(lambda: page.assessment.decision.value == "refuse", timeout=2000)
+    assert button(page, "refuse_button").isEnabled() and not button(page, "accept_button").isEnabled()
+    with qtbot.waitSignal(page.sig_paper_ready, timeout=5000) as ready:
+        qtbot.mouseClick(button(page, "refuse_button"), Qt.MouseButton.LeftButton)
+    text = "".join(p.extract_text() for p in PdfReader(ready.args[0]).pages)
+    assert "不予受理通知书" in text and "行政复议" in text
+    assert queries.list_cases(db)[0].status == "not_accepted"
+    page.preview.close()
+
+
+def test_unprintable_name_is_reported_not_printed(page, qtbot, db):
+    fill_example(page, qtbot)
+    line(page, "name").clear()
+    type_text(line(page, "name"), "王𠀾")
+    qtbot.waitUntil(lambda: page.assessment.decision.value == "accept", timeout=2000)
+    seen: list[str] = []
+    answer_next_box(seen)
+    qtbot.mouseClick(button(page, "accept_button"), Qt.MouseButton.LeftButton)
+    assert seen and "𠀾" in seen[0]
+    assert queries.list_cases(db) == []
