@@ -1,0 +1,291 @@
+"""Shared parts of the e-bike services: owner fields, frame/CCC checks, GB 17761 limits, registration look-up."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any, Mapping
+
+from stdnum.iso7064 import mod_37_36
+
+from forms import checks
+from forms.model import Basis, Effect, Field, Finding, Kind, Outcome, RuleContext
+from forms.service import missing_info
+from forms.zhengzhou import DISTRICT_CHOICES, URBAN_CODES, district_name
+
+DOC = "郑州市非机动车管理办法（市政府令第242号）"
+
+
+def B(clause: str) -> Basis:
+    return Basis(DOC, clause)
+
+
+# --- owner ---------------------------------------------------------------------------------------
+
+
+def owner_fields(prefix: str, who: str, section: str, address: bool = True) -> tuple[Field, ...]:
+    """ID type + number (checked by type), name, phone and, optionally, where the person lives."""
+    fields = [
+        Field(f"{prefix}_id_type", f"{who}证件类型", Kind.CHOICE, choices=checks.ID_TYPE_CHOICES, section=section),
+        Field(
+            f"{prefix}_id_number", f"{who}证件号码", Kind.ID_NUMBER, id_type_key=f"{prefix}_id_type",
+            section=section,
+        ),
+        Field(f"{prefix}_name", f"{who}姓名", max_length=50, section=section),
+        Field(f"{prefix}_phone", f"{who}联系电话", Kind.PHONE, section=section),
+    ]
+    if address:
+        fields += [
+            Field(
+                f"{prefix}_district", f"{who}居住地所在区县（市）", Kind.CHOICE, choices=DISTRICT_CHOICES,
+                section=section,
+            ),
+            Field(f"{prefix}_address", f"{who}居住地址", max_length=100, section=section),
+        ]
+    return tuple(fields)
+
+
+# The development zones are 市区 by 第四十一条第一款, the districts by 第三条.
+_ZONES = frozenset({"410171", "410172", "410173", "zhengdong"})
+
+
+def scope_finding(ctx: RuleContext, rid: str, key: str) -> Finding:
+    """Whether the owner lives where the measures apply (第三条, 第四十一条)."""
+    code = ctx.get(key)
+    if code is None:
+        return missing_info(rid, "请选择居住地所在区县（市）", B("第三条"), key)
+    name = district_name(code)
+    if code in URBAN_CODES:
+        clause = "第四十一条第一款" if code in _ZONES else "第三条"
+        return Finding(rid, Outcome.PASS, f"居住地{name}属于本办法适用的市区", B(clause), field=key,
+                       facts={"district": code})
+    # NOTE: a residence outside 市区 is MANUAL + WARN, not a refusal: 第四十一条第二款 says the
+    # counties, county-level cities and 上街区 "参照本办法执行", so the owner qualifies in substance;
+    # which office registers the bike (this hall or the local 公安交管, 第四条第二款) is an
+    # organisational question the clerk answers, not a legal bar the rules may decide.
+    return Finding(
+        rid, Outcome.MANUAL,
+        f"居住地{name}不属于市区（第三条第二款），该地参照本办法执行（第四十一条第二款）："
+        "请确认由本窗口办理，或告知申请人到当地公安机关交通管理部门办理",
+        B("第四十一条第二款"), Effect.WARN, key, {"district": code},
+    )
+
+
+# --- frame number (整车编码) and CCC certificate number -------------------------------------------
+
+FRAME_LENGTH = 15
+_ALNUM = re.compile(r"[0-9A-Z]+")
+_CCC = re.compile(r"\d{16}")
+# NOTE: unconfirmed structure, so only warnings: CCC certificate numbers are commonly printed as
+# year (4) + certification body (2) + product code (4) + serial (6), with 1119 for 电动自行车; the
+# earliest e-bike certificates date from 2018/2019. Neither is checked against CNCA's own text.
+_CCC_PRODUCT_EBIKE = "1119"
+_CCC_FIRST_YEAR = 2018
+
+
+def normalize_code(value: str | None) -> str:
+    """THE stored/searched form of a frame, CCC or plate number: half-width, no spaces or hyphens, upper case.
+
+    The case layer must look frame and plate numbers up in this form.
+    """
+    return checks.normalize_id(value or "")
+
+
+def check_frame_no(value: str) -> tuple[str | None, list[str]]:
+    """(hard error or None, warnings). 15 letters/digits is hard; anything finer only warns."""
+    # NOTE: 15 characters is the 整车编码 length of GB 17761-2018 as given in issue 4 and the brief.
+    # Its internal layout (manufacturer code, date, serial) could not be confirmed from the
+    # standard's text, so no position-by-position check is made.
+    number = normalize_code(value)
+    if len(number) != FRAME_LENGTH:
+        return f"车架号（整车编码）应为{FRAME_LENGTH}位，当前为{len(number)}位", []
+    if not _ALNUM.fullmatch(number):
+        return "车架号（整车编码）只能包含数字和英文字母", []
+    warnings = []
+    # NOTE: by analogy with vehicle identification codes (GB 16735 leaves out I, O, Q because
+    # they read as 1 and 0); a warning, since the e-bike code's alphabet is not confirmed.
+    if set(number) & set("IOQ"):
+        warnings.append("含有字母I、O或Q，易与数字1、0混淆，请对照车架钢印核对")
+    if len(set(number)) == 1:
+        warnings.append("各位字符全部相同，疑似占位号码，请对照车架钢印核对")
+    return None, warnings
+
+
+def check_ccc_no(value: str, today: date) -> tuple[str | None, list[str]]:
+    """(hard error or None, warnings) for a CCC certificate number: 16 digits is hard."""
+    number = normalize_code(value)
+    if not _CCC.fullmatch(number):
+        return f"强制性产品认证（CCC）证书编号应为16位数字，当前为“{number}”（{len(number)}位）", []
+    warnings = []
+    year = int(number[:4])
+    if not _CCC_FIRST_YEAR <= year <= today.year:
+        warnings.append(f"前4位（发证年份）为{year}，不在{_CCC_FIRST_YEAR}年至今年之间，请核对证书")
+    if number[6:10] != _CCC_PRODUCT_EBIKE:
+        warnings.append(f"第7至10位为{number[6:10]}，电动自行车证书通常为{_CCC_PRODUCT_EBIKE}，请核对是否为整车证书")
+    return None, warnings
+
+
+def code_findings(rid: str, key: str, value: Any, basis: Basis, label: str,
+                  error_and_warnings: tuple[str | None, list[str]]) -> list[Finding]:
+    error, warnings = error_and_warnings
+    if error:
+        return [Finding(rid, Outcome.FAIL, error, basis, Effect.CORRECT, key, {"value": value})]
+    out = [Finding(rid, Outcome.PASS, f"{label}{normalize_code(value)}格式正确", basis, field=key)]
+    out += [Finding(f"{rid}.structure", Outcome.FAIL, f"{label}{w}", basis, Effect.WARN, key) for w in warnings]
+    return out
+
+
+def frame_findings(ctx: RuleContext, rid: str, key: str, basis: Basis) -> list[Finding]:
+    value = ctx.get(key)
+    if value is None:  # required fields already report the blank answer
+        return []
+    return code_findings(rid, key, value, basis, "车架号", check_frame_no(value))
+
+
+def ccc_findings(ctx: RuleContext, rid: str, key: str, basis: Basis) -> list[Finding]:
+    value = ctx.get(key)
+    if value is None:
+        return []
+    return code_findings(rid, key, value, basis, "CCC证书编号", check_ccc_no(value, ctx.today))
+
+
+# --- the national standard in force on the application date --------------------------------------
+
+BATTERY_TYPES = (("lead_acid", "铅酸蓄电池"), ("lithium", "锂离子蓄电池"), ("other", "其他"))
+
+# (answer key, parameter, label, unit)
+NUMERIC_LIMITS = (
+    ("max_speed", "max_speed_kmh", "最高设计车速", "km/h"),
+    ("motor_power", "motor_power_w", "电动机额定连续输出功率", "W"),
+    ("battery_voltage", "battery_voltage_v", "蓄电池标称电压", "V"),
+)
+
+
+def number_text(value: Any) -> str:
+    """50.50 → "50.5", 25.00 → "25" (decimals are quantized to cents when parsed)."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _limit_finding(ctx: RuleContext, rid: str, key: str, param: str, label: str, unit: str) -> Finding:
+    basis = B("第十三条")
+    raw = ctx.get(key)
+    if raw is None:
+        return missing_info(rid, f"请填写整车合格证上的{label}", basis, key)
+    value = number_text(raw)
+    standard = ctx.params["standard_name"]
+    spec = ctx.params[param]
+    facts = {"value": raw, "limit": spec["limit"], "confirmed": spec["confirmed"], "standard": standard}
+    if not spec["confirmed"]:
+        return Finding(
+            rid, Outcome.MANUAL,
+            f"{label}{value} {unit}；{standard}的该项限值未经标准原文核实（据报道为不大于{spec['limit']} {unit}），"
+            "请对照标准原文和整车合格证人工核查",
+            basis, Effect.WARN, key, facts,
+        )
+    if raw > spec["limit"]:
+        return Finding(
+            rid, Outcome.FAIL,
+            f"{label}{value} {unit}，超过{standard}规定的{spec['limit']} {unit}，不符合强制性国家标准，不予登记",
+            basis, Effect.REFUSE, key, facts,
+        )
+    return Finding(rid, Outcome.PASS, f"{label}{value} {unit}，不超过{standard}规定的{spec['limit']} {unit}",
+                   basis, field=key, facts=facts)
+
+
+def standard_findings(ctx: RuleContext, rid: str) -> list[Finding]:
+    """One finding per technical limit of the standard in force on ``ctx.today`` (第十三条)."""
+    out = [_limit_finding(ctx, f"{rid}.{key}", key, param, label, unit) for key, param, label, unit in NUMERIC_LIMITS]
+    battery = ctx.get("battery_type")
+    if battery is None:
+        out.append(missing_info(f"{rid}.mass", "请选择蓄电池类型（整车质量限值与之相关）", B("第十三条"), "battery_type"))
+    else:
+        param = "mass_kg_lead_acid" if battery == "lead_acid" else "mass_kg_other"
+        out.append(_limit_finding(ctx, f"{rid}.mass", "mass", param, "整车质量（含蓄电池）", "kg"))
+    out.append(_pedalling_finding(ctx, f"{rid}.pedalling"))
+    return out
+
+
+def _pedalling_finding(ctx: RuleContext, rid: str) -> Finding:
+    basis = B("第十三条")
+    has_pedals = ctx.get("pedalling")
+    if has_pedals is None:
+        return missing_info(rid, "请确认车辆是否具有脚踏骑行能力", basis, "pedalling")
+    standard = ctx.params["standard_name"]
+    spec = ctx.params["pedalling_required"]
+    facts = {"pedalling": has_pedals, "required": spec["required"], "confirmed": spec["confirmed"],
+             "standard": standard}
+    if not spec["confirmed"]:
+        # NOTE: reported but unconfirmed: GB 17761-2024 dropped the pedalling requirement. Until
+        # an administrator checks the text (ebike.toml), the clerk decides, the rules do not.
+        return Finding(
+            rid, Outcome.MANUAL,
+            f"车辆{'具有' if has_pedals else '不具有'}脚踏骑行能力；{standard}是否仍要求脚踏骑行能力未经标准原文核实"
+            "（据报道已取消该强制要求），请人工核查",
+            basis, Effect.WARN, "pedalling", facts,
+        )
+    if spec["required"] and not has_pedals:
+        return Finding(rid, Outcome.FAIL, f"车辆不具有脚踏骑行能力，不符合{standard}，不予登记",
+                       basis, Effect.REFUSE, "pedalling", facts)
+    message = "车辆具有脚踏骑行能力" if has_pedals else f"{standard}不要求脚踏骑行能力"
+    return Finding(rid, Outcome.PASS, message, basis, field="pedalling", facts=facts)
+
+
+# --- finding an existing registration (transfer, theft/loss) ---------------------------------------
+
+STATUS_LABELS = {"stolen": "被盗", "lost": "遗失", "destroyed": "灭失"}
+
+
+def lookup_fields(section: str) -> tuple[Field, ...]:
+    return (
+        Field("plate_no", "号牌号码", required=False, max_length=20, section=section,
+              help="号牌号码与车架号至少填写一项"),
+        Field("frame_no", "车架号（整车编码）", required=False, max_length=30, section=section),
+    )
+
+
+def find_registration(ctx: RuleContext, rid: str, basis: Basis) -> tuple[list[Finding], Mapping | None]:
+    """Findings about the look-up and the registration found (None when there is none to use).
+
+    Reads ``ctx.facts["registration"]``: a mapping with case_no, plate_no, frame_no, owner_name,
+    status (optionally owner_id_type, owner_id_number), or None when the case layer found nothing.
+    """
+    plate, frame = normalize_code(ctx.get("plate_no")), normalize_code(ctx.get("frame_no"))
+    if not plate and not frame:
+        return [missing_info(rid, "请填写号牌号码或车架号（至少一项）以查找登记", basis, "plate_no")], None
+    key = "plate_no" if plate else "frame_no"
+    wanted = "、".join(x for x in (f"号牌{plate}" if plate else "", f"车架号{frame}" if frame else "") if x)
+    if "registration" not in ctx.facts:
+        return [Finding(rid, Outcome.MANUAL, f"未查询{wanted}的登记记录，请先查询", basis, Effect.WARN, key)], None
+    reg = ctx.facts["registration"]
+    if reg is None:
+        return [Finding(rid, Outcome.FAIL, f"未找到该号牌/车架号的登记（{wanted}）", basis, Effect.REFUSE, key,
+                        {"plate_no": plate, "frame_no": frame})], None
+    facts = {k: reg.get(k) for k in ("case_no", "plate_no", "frame_no", "owner_name", "status")}
+    out = []
+    if plate and normalize_code(reg.get("plate_no")) != plate:
+        out.append(Finding(rid, Outcome.FAIL, f"号牌{plate}与登记（案件{reg.get('case_no')}）的号牌"
+                           f"{reg.get('plate_no')}不一致，请核对", basis, Effect.CORRECT, "plate_no", facts))
+    if frame and normalize_code(reg.get("frame_no")) != frame:
+        out.append(Finding(rid, Outcome.FAIL, f"车架号{frame}与登记（案件{reg.get('case_no')}）的车架号"
+                           f"{reg.get('frame_no')}不一致，请核对", basis, Effect.CORRECT, "frame_no", facts))
+    if out:
+        return out, None
+    return [Finding(rid, Outcome.PASS, f"已找到登记：案件{reg.get('case_no')}，号牌{reg.get('plate_no')}，"
+                    f"所有人{reg.get('owner_name')}", basis, field=key, facts=facts)], reg
+
+
+def same_person(reg: Mapping, id_type: str | None, id_number: str | None, name: str | None) -> bool | None:
+    """True/False when the registration carries the owner's ID number; None when only names are known."""
+    if reg.get("owner_id_number") and id_number:
+        same_type = (reg.get("owner_id_type") or "resident_id") == (id_type or "resident_id")
+        return same_type and normalize_code(reg["owner_id_number"]) == normalize_code(id_number)
+    return None
+
+
+def example_case_no(code: str, day: date, seq: int = 1, window: str = "01") -> str:
+    """A well-formed case number (desktop.cases.numbers scheme) for the examples' facts."""
+    body = f"{code}{window}{day:%y%m%d}{seq:04d}"
+    return body + mod_37_36.calc_check_digit(body)
