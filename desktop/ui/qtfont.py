@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 from PySide6.QtWidgets import QApplication
 
 from desktop.fonts import FontUnavailable
@@ -38,9 +38,11 @@ def install_app_font(app: QApplication, path: str | Path, point_size: float = AP
 
 def missing_characters(font: QFont, text: str) -> str:
     """The distinct characters of ``text`` the font has no glyph for (whitespace ignored)."""
-    metrics = QFontMetrics(font)
+    # NOTE: QRawFont looks at the one matched font file; QFontMetrics.inFontUcs4 also counts
+    # fallback fonts, so it would call a Latin-only font "complete" once any CJK font is loaded.
+    raw = QRawFont.fromFont(font)
     missing: list[str] = []
     for char in dict.fromkeys(text):
-        if not char.isspace() and not metrics.inFontUcs4(ord(char)):
+        if not char.isspace() and not raw.supportsCharacter(ord(char)):
             missing.append(char)
     return "".join(missing)

@@ -1,0 +1,162 @@
+"""The main window over a real database: services, empty state, status bar, service picking, paging."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+
+from desktop.cases.dto import Actor
+from desktop.cases.queries import CaseFilter, list_cases
+from desktop.settings import Settings
+from desktop.store.models import Case
+from desktop.ui import case_table
+from desktop.ui.case_table import CaseTableModel, Column
+from desktop.ui.main_window import MainWindow
+from forms import registry
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+
+def add_cases(db, clerk_id: int, count: int) -> None:
+    now = datetime(2025, 3, 3, 9, 30)
+    with db.unit() as s:
+        for n in range(count):
+            s.add(Case(
+                case_no=f"JZ0325030300{n:04d}", service_id="residence_permit", status="accepted",
+                applicant_name="张伟", id_number="410105199001011234", window="03", clerk_id=clerk_id,
+                created_at=now, updated_at=now, received_on=date(2025, 3, 3) - timedelta(days=n % 30),
+                due_on=date(2025, 3, 17), answers={}, materials={},
+            ))
+
+
+def make_window(qtbot, db, admin) -> MainWindow:
+    window = MainWindow(db, Actor(admin, "03", "郑州市政务服务中心"), Settings(window_no="03"))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def close_next_box(seen: list[str], tries: int = 200) -> None:
+    """Close the next modal message box from a timer (it would block the test), noting its text."""
+    def poll(left: int = tries) -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.done(0)
+        elif left:
+            QTimer.singleShot(10, lambda: poll(left - 1))
+
+    QTimer.singleShot(0, poll)
+
+
+def test_lists_every_registered_service(qtbot, db, admin):
+    window = make_window(qtbot, db, admin)
+    services = registry.services()
+    assert set(window.service_buttons) == set(services)
+    for service_id, service in services.items():
+        assert window.service_buttons[service_id].text() == service.name
+        assert window.service_actions[service_id].text() == service.name
+
+
+def test_menus(qtbot, db, admin):
+    window = make_window(qtbot, db, admin)
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["文件(&F)", "服务(&S)", "案件(&C)", "帮助(&H)"]
+
+
+def test_empty_state_with_no_cases(qtbot, db, admin):
+    window = make_window(qtbot, db, admin)
+    assert window.case_list.is_empty()
+    label = window.findChild(QLabel, "empty_state")
+    assert label.isVisible()
+    assert label.text() == "还没有案件。从左侧选择一项服务开始受理。"
+
+
+def test_cases_replace_the_empty_state_after_refresh(qtbot, db, admin):
+    window = make_window(qtbot, db, admin)
+    add_cases(db, admin.id, 3)
+    window.refresh_cases()
+    assert not window.case_list.is_empty()
+    model = window.case_list.model
+    assert model.rowCount() == 3
+    assert model.index(0, Column.ID_MASKED).data() == "410105********1234"
+    assert model.index(0, Column.SERVICE).data() == "居住证申领"
+    assert model.index(0, Column.STATUS).data() == "已受理"
+
+
+def test_status_bar_names_clerk_window_and_database(qtbot, db, admin):
+    window = make_window(qtbot, db, admin)
+    text = window.status_text()
+    assert "经办人：王丽（管理员）" in text
+    assert "窗口号：03" in text
+    assert db.location() in text
+
+
+def test_service_without_factory_says_not_open(qtbot, db, admin):
+    window = make_window(qtbot, db, admin)
+    seen: list[str] = []
+    close_next_box(seen)
+    with qtbot.waitSignal(window.sig_service_requested) as signal:
+        window.service_buttons["residence_permit"].click()
+    assert signal.args == ["residence_permit"]
+    assert seen == ["该服务暂未开放。"]
+    assert window.tabs.count() == 1
+
+
+def test_service_with_factory_adds_a_closable_tab(qtbot, db, admin):
+    window = make_window(qtbot, db, admin)
+    asked: list[str] = []
+
+    def factory(service_id: str) -> QWidget:
+        asked.append(service_id)
+        return QWidget()
+
+    window.page_factory = factory
+    window.service_buttons["residence_permit"].click()
+    assert asked == ["residence_permit"]
+    assert window.tabs.count() == 2
+    assert window.tabs.currentIndex() == 1
+    assert window.tabs.tabText(1) == "居住证申领"
+    window.tabs.tabCloseRequested.emit(0)  # the case list stays
+    assert window.tabs.count() == 2
+    window.tabs.tabCloseRequested.emit(1)
+    assert window.tabs.count() == 1
+
+
+def test_model_pages_lazily(qtbot, db, admin, qtmodeltester):
+    add_cases(db, admin.id, case_table.PAGE_SIZE + 5)
+    calls: list[tuple[int, int]] = []
+
+    def loader(offset: int, limit: int):
+        calls.append((offset, limit))
+        return list_cases(db, CaseFilter(), offset, limit)
+
+    model = CaseTableModel(loader)
+    model.reload()
+    assert model.rowCount() == case_table.PAGE_SIZE and model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == case_table.PAGE_SIZE + 5 and not model.canFetchMore()
+    assert calls == [(0, 200), (200, 200)]
+    assert model.headerData(Column.DUE_ON, Qt.Orientation.Horizontal) == "办结期限"
+    qtmodeltester.check(model)
+
+
+def test_settings_dialog_shows_errors_then_saves(qtbot):
+    from desktop import settings as settings_store
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.window_no.setText("0")
+    dialog.findChild(QWidget, "submit").click()
+    error = dialog.findChild(QLabel, "window_no_error")
+    assert error.isVisible() and error.text() == "窗口号应为1到99之间的数字"
+    assert dialog.result_settings is None and dialog.isVisible()
+    dialog.window_no.setText("07")
+    dialog.findChild(QWidget, "submit").click()
+    assert dialog.result_settings.window_no == "07"
+    assert settings_store.load().window_no == "07"
