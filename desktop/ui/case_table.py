@@ -12,6 +12,7 @@ from desktop.cases.dto import CaseSummary
 
 PAGE_SIZE = 200
 NO_VALUE = "—"
+COLUMN_PADDING = 28
 PageLoader = Callable[[int, int], list[CaseSummary]]  # (offset, limit) -> one page
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -94,8 +95,6 @@ class CaseTableModel(QAbstractTableModel):
             return _cell(case, column)
         if role == self.ROW_ROLE:
             return case
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.RECEIVED_ON, Column.DUE_ON):
-            return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -147,7 +146,7 @@ class CaseListPanel(QStackedWidget):
         self.empty_label.setStyleSheet("color: #666; font-size: 13pt;")
         self.addWidget(self.empty_label)
         self.addWidget(self.table)
-        self.model.modelReset.connect(self._on_rows_changed)
+        self.model.modelReset.connect(self._on_rows_reset)
         self.model.rowsInserted.connect(self._on_rows_changed)
         self._on_rows_changed()
 
@@ -162,7 +161,15 @@ class CaseListPanel(QStackedWidget):
             self.setCurrentWidget(self.empty_label)
             return
         self.setCurrentWidget(self.table)
-        self.table.resizeColumnsToContents()
+
+    def _on_rows_reset(self) -> None:
+        self._on_rows_changed()
+        if self.model.rowCount():
+            self.table.resizeColumnsToContents()
+            header = self.table.horizontalHeader()
+            # NOTE: contents-width columns look cramped with CJK text; give each some air.
+            for column in range(self.model.columnCount() - 1):
+                header.resizeSection(column, header.sectionSize(column) + COLUMN_PADDING)
 
     def _on_row_activated(self, index: QModelIndex) -> None:
         self.sig_case_activated.emit(self.model.row_at(index.row()).id)

@@ -33,7 +33,7 @@ class SettingsDialog(QDialog):
         self.output_dir = QLineEdit(settings.output_dir)
         self.output_dir.setPlaceholderText(str(settings.papers_dir()))
         self.font_path = QLineEdit(settings.font_path)
-        self.font_path.setPlaceholderText(self.tr("留空：使用自带的思源黑体（Noto Sans SC）"))
+        self.font_path.setPlaceholderText(self.tr("留空：使用自带字体"))
         self.idle_lock_minutes = QSpinBox()
         # NOTE: the spin box allows what validate() refuses, so the rule lives in one place.
         self.idle_lock_minutes.setRange(0, 999)

@@ -160,3 +160,18 @@ def test_settings_dialog_shows_errors_then_saves(qtbot):
     dialog.findChild(QWidget, "submit").click()
     assert dialog.result_settings.window_no == "07"
     assert settings_store.load().window_no == "07"
+
+
+def test_crash_dialog_copies_the_masked_details(qtbot):
+    from desktop.ui.crash import CrashDialog, format_details
+
+    try:
+        raise RuntimeError("boom 410105199001011234")
+    except RuntimeError as exc:
+        details = format_details(type(exc), exc, exc.__traceback__)
+    assert "RuntimeError: boom 410105********1234" in details
+    dialog = CrashDialog(details, "/tmp/halldesk.log")
+    qtbot.addWidget(dialog)
+    dialog.copy_button.click()
+    assert QApplication.clipboard().text() == details
+    assert "/tmp/halldesk.log" in dialog.findChild(QLabel, "crash_log_path").text()
