@@ -1,0 +1,274 @@
+"""Tests for the e-bike first registration service: each rule on both sides of its boundary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from forms import ebike_common as ec
+from forms.model import Decision, Effect, Outcome
+from forms.service import assess
+from forms.services.ebike_registration import SERVICE
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2025, 6, 2)
+
+
+def run(today=TODAY, answers=None, materials=None, facts="example", drop=()):
+    case = SERVICE.example(today)
+    case["answers"].update(answers or {})
+    for key in drop:
+        case["answers"].pop(key)
+    if materials is not None:
+        case["materials"] = materials
+    return assess(SERVICE, case["answers"], case["materials"], today, case["facts"] if facts == "example" else facts)
+
+
+def one(assessment, rule_id):
+    found = [f for f in assessment.findings if f.rule_id == rule_id]
+    assert len(found) == 1, (rule_id, [f.rule_id for f in assessment.findings])
+    return found[0]
+
+
+def test_example_is_accepted():
+    for today in (TODAY, date(2025, 9, 1), date.today()):
+        result = run(today)
+        assert result.decision is Decision.ACCEPT, [f.message for f in result.failures()]
+        assert result.deadlines == ()
+
+
+def test_every_finding_cites_an_article_of_the_measures():
+    result = run(answers={"mass": 60, "owner_district": "410122"}, facts={})
+    for finding in result.findings:
+        if finding.rule_id.startswith("dc."):
+            assert finding.basis.document == ec.DOC
+            assert finding.basis.clause.startswith("第")
+
+
+# --- the standard in force on the application date ---------------------------------------------
+
+
+def bought_recently(day):
+    return {"purchase_date": (day - timedelta(days=3)).isoformat()}
+
+
+@pytest.mark.parametrize(
+    "answers, rule_id",
+    [
+        ({"battery_type": "lead_acid", "mass": 60}, "dc.standard.mass"),
+        ({"pedalling": False}, "dc.standard.pedalling"),
+    ],
+)
+def test_standard_changes_on_2025_09_01(answers, rule_id):
+    before = run(date(2025, 8, 31), {**answers, **bought_recently(date(2025, 8, 31))})
+    after = run(date(2025, 9, 1), {**answers, **bought_recently(date(2025, 9, 1))})
+    refused = one(before, rule_id)
+    assert (refused.outcome, refused.effect) == (Outcome.FAIL, Effect.REFUSE)
+    assert "GB 17761-2018" in refused.message
+    assert before.decision is Decision.REFUSE
+    # NOTE (ebike.toml): the 2024 lead-acid mass limit and the dropped pedalling requirement are
+    # reported but unconfirmed, so the rules ask for a manual check instead of guessing.
+    checked = one(after, rule_id)
+    assert checked.outcome is Outcome.MANUAL and checked.effect is Effect.WARN
+    assert "GB 17761-2024" in checked.message
+    assert after.decision is Decision.ACCEPT
+
+
+@pytest.mark.parametrize(
+    "key, ok, too_high",
+    [("max_speed", 25, "25.01"), ("mass", 55, "55.01"), ("motor_power", 400, 401), ("battery_voltage", 48, "48.5")],
+)
+def test_2018_limits_both_sides(key, ok, too_high):
+    assert one(run(answers={key: ok}), f"dc.standard.{key}").outcome is Outcome.PASS
+    over = run(answers={key: too_high})
+    assert one(over, f"dc.standard.{key}").outcome is Outcome.FAIL
+    assert over.decision is Decision.REFUSE
+
+
+def test_lead_acid_and_lithium_share_the_2018_mass_limit():
+    assert run(answers={"battery_type": "lead_acid", "mass": 55}).decision is Decision.ACCEPT
+    assert run(answers={"battery_type": "lithium", "mass": 56}).decision is Decision.REFUSE
+
+
+@pytest.mark.parametrize("key, value", [("max_speed", 0), ("max_speed", 300), ("mass", -5), ("motor_power", 0)])
+def test_absurd_values_are_field_errors_not_refusals(key, value):
+    result = run(answers={key: value})
+    error = one(result, f"field.{key}.format")
+    assert error.effect is Effect.CORRECT
+    assert result.decision is Decision.INCOMPLETE
+    assert one(result, f"dc.standard.{key}").outcome is Outcome.MISSING
+
+
+def test_missing_battery_type_is_missing_information():
+    result = run(drop=("battery_type",))
+    assert one(result, "dc.standard.mass").outcome is Outcome.MISSING
+    assert result.decision is Decision.INCOMPLETE
+
+
+def test_ccc_catalog():
+    refused = run(answers={"ccc_in_catalog": False})
+    assert one(refused, "dc.ccc_catalog").effect is Effect.REFUSE
+    assert refused.decision is Decision.REFUSE
+    assert one(run(drop=("ccc_in_catalog",)), "dc.ccc_catalog").outcome is Outcome.MISSING
+
+
+# --- 30 days from purchase, 第四十条 transition ------------------------------------------------
+
+
+def test_window_day_30_and_31():
+    bought = date(2025, 6, 1)
+    on_time = run(bought + timedelta(days=30), {"purchase_date": bought.isoformat()})
+    assert one(on_time, "dc.window").outcome is Outcome.PASS
+    late = run(bought + timedelta(days=31), {"purchase_date": bought.isoformat()})
+    finding = one(late, "dc.window")
+    assert (finding.outcome, finding.effect) == (Outcome.FAIL, Effect.WARN)
+    assert "第三十七条" in finding.message and finding.facts["days_late"] == 1
+    assert late.decision is Decision.ACCEPT  # late is still registered
+
+
+def test_article_40_transition():
+    old = {"purchase_date": "2021-03-01", "ccc_cert_no": "2020011119123456"}
+    on_time = one(run(date(2021, 5, 31), old), "dc.window")
+    assert on_time.outcome is Outcome.PASS and on_time.basis.clause == "第四十条第一款"
+    assert on_time.facts["last_day"] == date(2021, 5, 31)
+    late = one(run(date(2021, 6, 1), old), "dc.window")
+    assert (late.outcome, late.effect) == (Outcome.FAIL, Effect.WARN)
+    assert late.basis.clause == "第四十条第一款"
+
+
+def test_purchase_date_after_today_is_a_field_error():
+    result = run(answers={"purchase_date": (TODAY + timedelta(days=1)).isoformat()})
+    assert one(result, "field.purchase_date.format").effect is Effect.CORRECT
+    assert one(result, "dc.window").outcome is Outcome.MISSING
+    assert result.decision is Decision.INCOMPLETE
+    assert run(answers={"purchase_date": TODAY.isoformat()}).decision is Decision.ACCEPT
+
+
+# --- frame number, CCC number, uniqueness -------------------------------------------------------
+
+
+@pytest.mark.parametrize("frame", ["119TDT24051234", "119TDT2405123456", "119TDT24051234#", "119TDT24051234中"])
+def test_malformed_frame_number(frame):
+    result = run(answers={"frame_no": frame})
+    finding = one(result, "dc.frame_no")
+    assert (finding.outcome, finding.effect) == (Outcome.FAIL, Effect.CORRECT)
+    assert result.decision is Decision.INCOMPLETE
+
+
+def test_frame_number_is_normalized_and_structure_only_warns():
+    assert run(answers={"frame_no": "１１９tdt-2405 12345"}).decision is Decision.ACCEPT
+    result = run(answers={"frame_no": "119TDTO40512345"})
+    warning = [f for f in result.findings if f.rule_id == "dc.frame_no.structure"]
+    assert warning and warning[0].effect is Effect.WARN
+    assert result.decision is Decision.ACCEPT
+
+
+@pytest.mark.parametrize("ccc", ["202401111912345", "20240111191234567", "2024O11119123456"])
+def test_malformed_ccc_number(ccc):
+    result = run(answers={"ccc_cert_no": ccc})
+    assert one(result, "dc.ccc_cert_no").effect is Effect.CORRECT
+    assert result.decision is Decision.INCOMPLETE
+
+
+def test_ccc_structure_only_warns():
+    result = run(answers={"ccc_cert_no": "2030010101123456"})
+    warnings = [f for f in result.findings if f.rule_id == "dc.ccc_cert_no.structure"]
+    assert len(warnings) == 2 and all(w.effect is Effect.WARN for w in warnings)
+    assert result.decision is Decision.ACCEPT
+
+
+def test_duplicate_frame_number_is_refused_naming_the_case():
+    existing = {"case_no": "DC012501020001X", "plate_no": "郑A00001", "status": "registered"}
+    result = run(facts={"frame_registered": existing})
+    finding = one(result, "dc.frame_unique")
+    assert (finding.outcome, finding.effect) == (Outcome.FAIL, Effect.REFUSE)
+    assert "DC012501020001X" in finding.message and "郑A00001" in finding.message
+    assert result.decision is Decision.REFUSE
+
+
+def test_duplicate_frame_of_a_stolen_bike_says_so():
+    existing = {"case_no": "DC012501020001X", "plate_no": "郑A00001", "status": "stolen"}
+    assert "被盗" in one(run(facts={"frame_registered": existing}), "dc.frame_unique").message
+
+
+def test_frame_lookup_absent_is_a_manual_check():
+    finding = one(run(facts={}), "dc.frame_unique")
+    assert finding.outcome is Outcome.MANUAL and "未查询车架号是否已登记" in finding.message
+    assert one(run(facts={"frame_registered": None}), "dc.frame_unique").outcome is Outcome.PASS
+
+
+# --- owner, scope, materials, inspection ------------------------------------------------------------
+
+GOOD_IDS = {
+    "resident_id": "410105197501010019",
+    "hmt_residence_permit": "810000199003071237",
+    "foreign_permanent_resident": "USA123456789012",
+    "hk_macau_travel_permit": "H12345678",
+    "taiwan_travel_permit": "12345678",
+    "passport": "E12345678",
+}
+BAD_IDS = {
+    "resident_id": "410105197501010018",
+    "hmt_residence_permit": "410105197501010019",
+    "foreign_permanent_resident": "US1234567890123",
+    "hk_macau_travel_permit": "X12345678",
+    "taiwan_travel_permit": "1234567",
+    "passport": "E1",
+}
+
+
+@pytest.mark.parametrize("id_type", list(GOOD_IDS))
+def test_each_owner_id_type(id_type):
+    good = run(answers={"owner_id_type": id_type, "owner_id_number": GOOD_IDS[id_type]})
+    assert good.decision is Decision.ACCEPT, [f.message for f in good.failures()]
+    bad = run(answers={"owner_id_type": id_type, "owner_id_number": BAD_IDS[id_type]})
+    assert one(bad, "field.owner_id_number.format").effect is Effect.CORRECT
+    assert bad.decision is Decision.INCOMPLETE
+
+
+def test_scope_outside_urban_area_is_flagged_not_refused():
+    result = run(answers={"owner_district": "410122"})
+    finding = one(result, "dc.scope")
+    assert (finding.outcome, finding.effect) == (Outcome.MANUAL, Effect.WARN)
+    assert finding.basis.clause == "第四十一条第二款"
+    assert result.decision is Decision.ACCEPT
+    zone = one(run(answers={"owner_district": "410173"}), "dc.scope")
+    assert zone.outcome is Outcome.PASS and zone.basis.clause == "第四十一条第一款"
+
+
+def test_invoice_or_other_proof_of_origin():
+    base = {"application_form": "provided", "owner_id": "provided", "conformity_cert": "provided"}
+    assert run(materials={**base, "origin_proof": "provided"}).decision is Decision.ACCEPT
+    result = run(materials=base)
+    assert [m.key for m in result.missing_materials] == ["purchase_invoice"]
+    assert "其他合法来历证明材料" in result.missing_materials[0].label
+    assert result.decision is Decision.INCOMPLETE
+
+
+def test_all_missing_materials_at_once():
+    result = run(materials={})
+    assert {m.key for m in result.missing_materials} == {
+        "application_form", "owner_id", "purchase_invoice", "conformity_cert",
+    }
+
+
+def test_vehicle_must_be_presented():
+    result = run(answers={"vehicle_inspected": False})
+    assert one(result, "dc.inspected").effect is Effect.CORRECT
+    assert result.decision is Decision.INCOMPLETE
+
+
+def test_cli_assesses_the_example(tmp_path):
+    today = date.today()
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(SERVICE.example(today), ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "forms", "assess", "ebike_registration", str(path), "--today", today.isoformat()],
+        cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True,
+    )
+    assert json.loads(done.stdout)["decision"] == "accept"
