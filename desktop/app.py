@@ -19,6 +19,7 @@ from desktop.store.errors import EnvironmentFailure
 from desktop.ui.crash import install_crash_handler
 from desktop.ui.login import FirstAdminDialog, LoginDialog
 from desktop.ui.main_window import MainWindow
+from desktop.ui.pages import install_pages
 from desktop.ui.msgbox import headless, show_environment_failure, show_error
 from desktop.ui.qtfont import install_app_font
 
@@ -85,7 +86,9 @@ def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> Main
         db.close()
         return None
     actor = Actor(account=account, window=settings.window_no, hall=settings.hall_name)
-    return MainWindow(db, actor, settings)
+    window = MainWindow(db, actor, settings)
+    install_pages(window)
+    return window
 
 
 def report_startup_failure(failure: StartupFailure) -> None:

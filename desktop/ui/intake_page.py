@@ -235,9 +235,9 @@ class IntakePage(QWidget):
         self.preview = PreviewDialog(result.paper.pdf_path, result.paper.title, self)
         self.preview.open()  # not modal-blocking: the clerk can look and print, tests go on
         if result.case.status != "draft":
-            self._set_read_only()
+            self.set_read_only()
 
-    def _set_read_only(self) -> None:
+    def set_read_only(self) -> None:
         for editor in self.editors.values():
             editor.widget.setEnabled(False)
         self.materials.setEnabled(False)

@@ -1,0 +1,1 @@
+"""Benchmarks with their targets: run by `make bench`, never by the test suite."""

@@ -1,0 +1,105 @@
+"""Each paper against a bare reportlab page with the same embedded font (target ≤ 1.5×)."""
+
+from __future__ import annotations
+
+import io
+import statistics
+import time
+from datetime import datetime
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from desktop import documents
+from desktop.cases import papers
+from desktop.cases.dto import AccountInfo, Actor
+from desktop.fonts import find_font
+from forms import registry
+from forms.model import Decision
+from forms.service import assess
+from forms.workdays import default_calendar
+
+TARGET_RATIO = 1.5
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def bare_page(font_path: str, text: str) -> bytes:
+    """The floor: the same characters drawn as plain lines on an A4 canvas, same embedded font.
+
+    NOTE: the same text, so both PDFs embed the same glyph subset; what is left is the cost of
+    our layout (tables, wrapping, barcodes), which is what the target is about.
+    """
+    if "BenchCJK" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("BenchCJK", font_path))
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    c.setFont("BenchCJK", 10)
+    y = 800
+    for start in range(0, len(text), 45):
+        c.drawString(40, y, text[start:start + 45])
+        y -= 14
+        if y < 40:
+            c.showPage()
+            c.setFont("BenchCJK", 10)
+            y = 800
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def _median(fn, repeat: int) -> float:
+    fn()
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
+def snapshots() -> dict[str, dict]:
+    now = datetime.now()
+    actor = Actor(AccountInfo(1, "bench", "王丽", "clerk"), "03", "郑州市金水区政务服务中心")
+    service = registry.get("residence_permit")
+    case = service.example(now.date())
+    answers, materials = case["answers"], case["materials"]
+    ok = assess(service, answers, materials, now.date(), {}, default_calendar())
+    refused = assess(service, dict(answers, hukou_in_zhengzhou=True), materials, now.date(), {}, default_calendar())
+    lacking = dict(materials)
+    lacking.pop("photo")
+    incomplete = assess(service, answers, lacking, now.date(), {}, default_calendar())
+    assert (ok.decision, refused.decision, incomplete.decision) == (
+        Decision.ACCEPT, Decision.REFUSE, Decision.INCOMPLETE)
+    no = "JZ032611250001X"
+    return {
+        "受理回执": papers.receipt(service, answers, materials, ok, no, actor, now),
+        "一次性告知书": papers.incomplete_notice(service, answers, incomplete, no, actor, now),
+        "不予受理通知书": papers.refusal(service, answers, refused, no, actor, now),
+    }
+
+
+def run(repeat: int = 15) -> list[dict]:
+    font = str(find_font().path)
+    results = []
+    for title, snap in snapshots().items():
+        text = "".join(_strings(snap))
+        base = _median(lambda: bare_page(font, text), repeat)
+        t = _median(lambda: documents.render_pdf(snap, font_path=font), repeat)
+        ratio = t / base
+        results.append({
+            "name": f"生成 {title}", "ms": t * 1000, "bare_ms": base * 1000, "ratio": ratio,
+            "target": TARGET_RATIO, "ok": ratio <= TARGET_RATIO,
+            "line": f"{t*1000:.0f} ms vs bare page {base*1000:.0f} ms → {ratio:.2f}× (target ≤ {TARGET_RATIO}×)",
+        })
+    return results
