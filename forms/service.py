@@ -60,6 +60,9 @@ class Service:
     id_key: str = "id_number"
     phone_key: str = "phone"
     extra_index: Mapping[str, str] = dc_field(default_factory=dict)  # column -> answer key
+    # Titles of the intake papers where a service's own law names them differently,
+    # e.g. {"refusal": "不予登记通知书"} (郑州市非机动车管理办法 第十四条).
+    paper_titles: Mapping[str, str] = dc_field(default_factory=dict)
 
     def field(self, key: str) -> Field:
         for f in self.fields:

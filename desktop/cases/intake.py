@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop import documents
-from desktop.cases import numbers, papers, status
+from desktop.cases import hooks, numbers, papers, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
@@ -32,6 +32,7 @@ class IntakeResult:
     case: CaseSummary
     assessment: Assessment
     paper: PrintedPaper | None
+    extra_papers: tuple[PrintedPaper, ...] = ()
 
 
 def assess_case(db: Database, service_id: str, answers: Mapping[str, Any], materials: Mapping[str, Any],
@@ -106,7 +107,7 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
             f"字体中缺少这些字：{'、'.join(lacking)}，打印会出现空白。"
             "请在“设置”中选择包含这些字的字体（例如 Windows 的宋体-方正超大字符集）后再办理。"
         )
-    pdf_path: Path | None = None
+    written: list[Path] = []
     try:
         with db.unit() as s:
             row = _store(s, service, actor, answers, typed_materials, assessment, case_status, case_id, now)
@@ -116,31 +117,43 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
             if row.case_no is None:
                 row.case_no = numbers.allocate(s, service.code, actor.window, now.date())
             s.flush()
-            snap = _snapshot(kind, service, answers, typed_materials, assessment, row.case_no, actor, now)
-            pdf = documents.render_pdf(snap, font_path=font_path or None)
-            copy_no = 1 + (s.scalar(select(func.max(Document.copy_no)).where(
-                Document.case_id == row.id, Document.kind == kind)) or 0)
-            doc = Document(case_id=row.id, kind=kind, title=snap["title"], snapshot=snap, copy_no=copy_no,
-                           printed_at=now, printed_by=actor.account.id, window=actor.window,
-                           sha256=hashlib.sha256(pdf).hexdigest())
-            s.add(doc)
-            s.flush()
             audit.append(s, f"case.{case_status}", actor=actor.account.username, window=actor.window,
                          case_id=row.id, detail={"service": service_id, "case_no": row.case_no,
                                                  "decision": assessment.decision.value})
-            audit.append(s, "paper.print", actor=actor.account.username, window=actor.window, case_id=row.id,
-                         detail={"kind": kind, "copy_no": copy_no, "document_id": doc.id})
-            # The file is written inside the transaction: if it fails, nothing is stored.
-            pdf_path = write_pdf(papers_dir, row.case_no, kind, copy_no, pdf)
-            result = IntakeResult(
-                summary(row), assessment,
-                PrintedPaper(doc.id, row.id, kind, doc.title, copy_no, now, str(pdf_path)),
-            )
+            extra = hooks.run(case_status, hooks.IntakeContext(s, row, service, answers, assessment, actor, now))
+            snap = _snapshot(kind, service, answers, typed_materials, assessment, row.case_no, actor, now)
+            if extra.receipt_rows:
+                snap["sections"].insert(0, {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
+                                            "rows": extra.receipt_rows})
+            printed = [record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)]
+            for more in extra.papers:
+                printed.append(record_paper(s, row.id, more, actor, now, papers_dir, font_path, written))
+            result = IntakeResult(summary(row), assessment, printed[0], tuple(printed[1:]))
     except BaseException:
-        if pdf_path is not None:
-            pdf_path.unlink(missing_ok=True)  # the commit failed after the file was written
+        for path in written:
+            path.unlink(missing_ok=True)  # the transaction failed after a file was written
         raise
     return result
+
+
+def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, now: datetime, papers_dir: Path,
+                 font_path: str | None, written: list[Path]) -> PrintedPaper:
+    """Render, register with the next copy number, audit and write one paper (caller's transaction)."""
+    kind = snap["kind"]
+    pdf = documents.render_pdf(snap, font_path=font_path or None)
+    copy_no = 1 + (s.scalar(select(func.max(Document.copy_no)).where(
+        Document.case_id == case_id, Document.kind == kind)) or 0)
+    doc = Document(case_id=case_id, kind=kind, title=snap["title"], snapshot=snap, copy_no=copy_no,
+                   printed_at=now, printed_by=actor.account.id, window=actor.window,
+                   sha256=hashlib.sha256(pdf).hexdigest())
+    s.add(doc)
+    s.flush()
+    audit.append(s, "paper.print", actor=actor.account.username, window=actor.window, case_id=case_id,
+                 detail={"kind": kind, "copy_no": copy_no, "document_id": doc.id})
+    # The file is written inside the transaction: if writing fails, nothing is stored.
+    path = write_pdf(papers_dir, snap["case_no"], kind, copy_no, pdf)
+    written.append(path)
+    return PrintedPaper(doc.id, case_id, kind, doc.title, copy_no, now, str(path))
 
 
 _ACTION_LABEL = {Decision.ACCEPT: "受理", Decision.INCOMPLETE: "出具一次性告知书", Decision.REFUSE: "出具不予受理通知书"}

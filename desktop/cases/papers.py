@@ -32,8 +32,10 @@ def _id_type_label(service: Service, answers: dict[str, Any]) -> str:
     return "居民身份证"
 
 
-def _header(kind: str, title: str, service: Service, answers: dict[str, Any], case_no: str,
-            actor: Actor, now: datetime) -> dict[str, Any]:
+def header(kind: str, title: str, service: Service, answers: dict[str, Any], case_no: str,
+           actor: Actor, now: datetime) -> dict[str, Any]:
+    """The parts every paper shares: title, hall, window, clerk, time and the masked applicant."""
+    title = service.paper_titles.get(kind, title)
     id_number = answers.get(service.id_key) or ""
     phone = answers.get(service.phone_key) or ""
     return {
@@ -79,7 +81,7 @@ def _amount_section(assessment: Assessment) -> dict[str, Any] | None:
 
 def receipt(service: Service, answers: dict[str, Any], materials: dict[str, str], assessment: Assessment,
             case_no: str, actor: Actor, now: datetime) -> dict[str, Any]:
-    snap = _header("receipt", "受理回执", service, answers, case_no, actor, now)
+    snap = header("receipt", "受理回执", service, answers, case_no, actor, now)
     snap["intro"] = (
         f"你提交的{service.name}申请，经审查，申请材料齐全、符合法定形式，决定予以受理。"
         f"受理日期：{now:%Y年%m月%d日}。"
@@ -101,7 +103,7 @@ def receipt(service: Service, answers: dict[str, Any], materials: dict[str, str]
 
 def incomplete_notice(service: Service, answers: dict[str, Any], assessment: Assessment, case_no: str,
                       actor: Actor, now: datetime) -> dict[str, Any]:
-    snap = _header("incomplete_notice", "一次性告知书", service, answers, case_no, actor, now)
+    snap = header("incomplete_notice", "一次性告知书", service, answers, case_no, actor, now)
     snap["intro"] = (
         f"你提交的{service.name}申请，申请材料不齐全或者不符合法定形式。"
         f"根据{LEGAL_BASIS_NOTICE}，现一次性告知需要补正的全部内容："
@@ -132,14 +134,15 @@ def incomplete_notice(service: Service, answers: dict[str, Any], assessment: Ass
 
 def refusal(service: Service, answers: dict[str, Any], assessment: Assessment, case_no: str,
             actor: Actor, now: datetime) -> dict[str, Any]:
-    snap = _header("refusal", "不予受理通知书", service, answers, case_no, actor, now)
-    snap["intro"] = f"你提交的{service.name}申请，经审查，不符合受理条件，决定不予受理。理由如下："
+    snap = header("refusal", "不予受理通知书", service, answers, case_no, actor, now)
+    verdict = "不予登记" if "登记" in snap["title"] else "不予受理"
+    snap["intro"] = f"你提交的{service.name}申请，经审查，不符合条件，决定{verdict}。理由如下："
     reasons = [
         {"message": f.message, "basis": str(f.basis)}
         for f in assessment.findings
         if f.outcome is Outcome.FAIL and f.effect is Effect.REFUSE
     ]
-    sections = [{"heading": "不予受理的理由", "type": "findings", "items": reasons}]
+    sections = [{"heading": f"{verdict}的理由", "type": "findings", "items": reasons}]
     amounts = _amount_section(assessment)
     if amounts:
         sections.append(amounts)

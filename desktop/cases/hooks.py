@@ -1,0 +1,51 @@
+"""Service-specific steps inside an intake transaction (assign a plate, record a transfer, …)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Mapping
+
+from sqlalchemy.orm import Session
+
+from desktop.cases.dto import Actor
+from desktop.store.models import Case
+from forms.model import Assessment
+from forms.service import Service
+
+
+@dataclass
+class IntakeContext:
+    session: Session
+    case: Case  # the row, already flushed, with its case number
+    service: Service
+    answers: Mapping[str, Any]
+    assessment: Assessment
+    actor: Actor
+    now: datetime
+
+
+@dataclass
+class HookResult:
+    receipt_rows: list[list[str]] = field(default_factory=list)  # [label, value] added to the main paper
+    papers: list[dict[str, Any]] = field(default_factory=list)  # further snapshots to print and register
+
+
+Hook = Callable[[IntakeContext], HookResult]
+_hooks: dict[tuple[str, str], Hook] = {}
+
+
+def on(outcome: str, *service_ids: str) -> Callable[[Hook], Hook]:
+    """Register a step run when a case of these services reaches ``outcome`` (e.g. "accepted")."""
+
+    def wrap(fn: Hook) -> Hook:
+        for service_id in service_ids:
+            _hooks[(service_id, outcome)] = fn
+        return fn
+
+    return wrap
+
+
+def run(outcome: str, ctx: IntakeContext) -> HookResult:
+    hook = _hooks.get((ctx.service.service_id, outcome))
+    return hook(ctx) if hook else HookResult()
