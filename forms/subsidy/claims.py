@@ -18,6 +18,11 @@ STARTUP_BASIS = B("三、（二）5")
 TRAINING_BASIS = B("三、（五）11")
 
 
+def incomplete_rows(rows: list[dict]) -> bool:
+    """A row whose ID or start date is blank or was rejected: counting it either way would be a guess."""
+    return any(r.get("id_number") is None or r.get("start_date") is None for r in rows)
+
+
 def history_line(claims, basis) -> list[AmountLine]:
     """A zero line that keeps "history not looked up" on the calculation sheet itself."""
     if claims is None:
@@ -45,7 +50,7 @@ def startup_once(ctx: RuleContext) -> ClaimResult:
     # NOTE: "带动3人以上就业" is read as people in employment on the day of the claim (no leaving
     # date); the text sets no minimum length of their employment.
     employed = [r for r in rows if employed_on(r, ctx.today)]
-    if rows:
+    if rows and not incomplete_rows(rows):
         facts = {"employed": len(employed), "required": people_needed}
         if len(employed) >= people_needed:
             res.findings.append(ok(f"{rid}.employees", f"带动{len(employed)}人就业（{people_needed}人以上）", basis,
@@ -88,7 +93,9 @@ def poor_labour(ctx: RuleContext) -> ClaimResult:
         elif row.get("start_date"):
             waiting.append(f"{row.get('name') or i + 1}（{periods.completed_on(row['start_date'], months).isoformat()}满1年）")
     facts = {"counted": len(counted), "short_of_one_year": len(waiting), "not_poor": not_poor}
-    if rows and not counted:
+    unanswered = incomplete_rows(rows) or any(f.outcome is Outcome.MISSING for f in res.findings)
+    if rows and not counted and not unanswered:
+        # NOTE: refused only when every row is answered: an unticked flag is missing information.
         res.findings.append(fail(rid, "没有稳定就业满1年的贫困家庭劳动力，不符合奖补条件", basis, "employees", **facts))
     elif counted:
         res.findings.append(ok(rid, f"吸纳贫困家庭劳动力稳定就业满1年{len(counted)}人", basis, "employees", **facts))
