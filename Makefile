@@ -11,7 +11,8 @@ FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
 setup: $(STAMP) $(FONT)
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock tools/system-deps.sh
+	bash tools/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock

@@ -35,3 +35,28 @@ def admin(db):
     from desktop.cases import accounts
 
     return accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123", window="03")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for hall mode; skipped only where no server binaries exist."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "support"))
+    from pgserver import PgServer, find_bin
+
+    bin_dir = find_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries not installed (make test installs them where it can)")
+    server = PgServer(bin_dir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server, request):
+    import re
+
+    name = "t_" + re.sub(r"[^a-z0-9]", "_", request.node.name.lower())[:50]
+    return pg_server.create_database(name)

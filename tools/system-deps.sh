@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Debian/Ubuntu packages HallDesk's tests use: pdftoppm (render papers to look at them), zbarimg
+# (read the printed barcodes back), a PostgreSQL server (hall mode), and the libraries Qt's
+# offscreen platform needs. Installs what is missing when it can (root or password-less sudo);
+# otherwise it says what to install, and the tests that need a tool skip with that reason.
+set -u
+need=()
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+for lib in libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libGL.so.1; do
+  ldconfig -p 2>/dev/null | grep -q "$lib" || { case $lib in
+    libEGL.so.1) need+=(libegl1);; libxkbcommon.so.0) need+=(libxkbcommon0);;
+    libfontconfig.so.1) need+=(libfontconfig1);; libdbus-1.so.3) need+=(libdbus-1-3);;
+    libGL.so.1) need+=(libgl1);; esac; }
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
+  echo "HallDesk: please install: ${need[*]} (apt-get install ${need[*]})" >&2; exit 0; fi
+echo "HallDesk: installing ${need[*]} ..." >&2
+$SUDO apt-get update -qq >/dev/null 2>&1 || true
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 \
+  || echo "HallDesk: could not install ${need[*]}; tests that need them will be skipped" >&2
+exit 0
