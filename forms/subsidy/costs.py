@@ -68,7 +68,10 @@ def _history_checks(spec: CostSpec, earlier: list[history.EarlierClaim], months:
         for m in sorted(months & set(c.months)):
             out.append(Finding(rid, Outcome.MANUAL, f"{label(m)}的{spec.what}已在案件{c.case_no}中申领过，请人工核查是否重复申领",
                                BASIS, Effect.WARN, spec.table, {"month": label(m), "case_no": c.case_no}))
-        if not c.months:
+        if not c.years:
+            out.append(Finding(rid, Outcome.MANUAL, f"以往申领记录{c.case_no}未列明费用月份和年度，无法计入年度限额和补贴期限，请人工核对",
+                               BASIS, Effect.WARN, facts={"case_no": c.case_no}))
+        elif not c.months:
             out.append(Finding(rid, Outcome.MANUAL, f"以往申领记录{c.case_no}未列明费用月份，补贴期限按{c.years[0]}年1月起算，请人工核对",
                                BASIS, Effect.WARN, facts={"case_no": c.case_no}))
         if len(c.years) > 1:
@@ -97,7 +100,7 @@ def cost_claim(ctx: RuleContext, spec: CostSpec) -> ClaimResult:
     # NOTE: "补贴期限不超过3年" is counted as 36 months from the first month ever subsidised for
     # this kind of cost (earlier claims included); later months are left out of the calculation.
     max_months = ctx.params[spec.months]
-    starts = [c.months[0] if c.months else c.years[0] * 12 for c in earlier or []]
+    starts = [c.months[0] if c.months else c.years[0] * 12 for c in earlier or [] if c.years]
     first = min(starts + sorted(months))
     last = first + max_months - 1
     window = f"{label(first)}至{label(last)}"

@@ -190,3 +190,14 @@ def test_ecommerce_cap_across_earlier_claims():
     result = run(shop(cost("2025-03", "site_rent", "5000.00")), facts=facts)
     assert result.total == Decimal("2000.00")
     assert_sums(result)
+
+
+def test_earlier_claim_with_only_a_year_or_nothing():
+    year_only = {"case_no": "Y", "claim_type": "site_costs", "year": 2022, "amount": "1.00", "status": "paid"}
+    result = run(site(cost("2025-01", "rent", "1000.00")), facts=history(year_only))
+    assert result.decision is Decision.REFUSE  # 2022-01 + 36 months ends with 2024-12
+    assert any("按2022年1月起算" in f.message for f in result.findings)
+    bare = {**year_only, "year": None}
+    result = run(site(cost("2025-01", "rent", "1000.00")), facts=history(bare))
+    assert result.decision is Decision.ACCEPT
+    assert any("未列明费用月份和年度" in f.message for f in result.findings)
