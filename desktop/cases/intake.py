@@ -11,7 +11,6 @@ from typing import Any, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop import documents
 from desktop.cases import hooks, numbers, papers, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
@@ -101,6 +100,8 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
     # NOTE: the glyph check runs on a draft snapshot before anything is written, so a name the
     # font cannot print stops the action instead of printing a blank.
     probe = _snapshot(kind, service, answers, typed_materials, assessment, "XX0000000000000", actor, now)
+    from desktop import documents  # NOTE: reportlab loads on the first paper, not at start-up
+
     lacking = documents.missing_glyphs(probe, font_path=font_path or None)
     if lacking:
         raise ActionRefused(
@@ -139,6 +140,8 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
 def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, now: datetime, papers_dir: Path,
                  font_path: str | None, written: list[Path]) -> PrintedPaper:
     """Render, register with the next copy number, audit and write one paper (caller's transaction)."""
+    from desktop import documents
+
     kind = snap["kind"]
     pdf = documents.render_pdf(snap, font_path=font_path or None)
     copy_no = 1 + (s.scalar(select(func.max(Document.copy_no)).where(

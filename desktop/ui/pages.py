@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from desktop.cases import queries, status
 from desktop.store.errors import EnvironmentFailure
-from desktop.ui.intake_page import IntakePage
 from desktop.ui.main_window import MainWindow
 from desktop.ui.msgbox import show_environment_failure
 from forms import registry
 
 
-def _new_page(window: MainWindow, service_id: str) -> IntakePage:
+def _new_page(window: MainWindow, service_id: str) -> "IntakePage":
+    # NOTE: imported on first use: the page pulls in QtPdf and the rules' widgets (~40 ms),
+    # which the first paint of the main window does not need.
+    from desktop.ui.intake_page import IntakePage
+
     # Read db, actor and settings at call time: the settings dialog may have changed them.
     page = IntakePage(window.db, window.actor, window.settings, registry.get(service_id))
     page.sig_case_saved.connect(lambda _case: window.refresh_cases())
     return page
 
 
-def open_case(window: MainWindow, case_id: int) -> IntakePage | None:
+def open_case(window: MainWindow, case_id: int) -> "IntakePage | None":
     """A draft opens for resuming; any other case opens read-only with its answers and findings."""
     try:
         detail = queries.get_case(window.db, case_id)

@@ -68,3 +68,9 @@ def test_folder_that_cannot_be_made_is_an_environment_failure(tmp_path):
     with pytest.raises(EnvironmentFailure) as info:
         open_database(blocker / "sub" / "x.sqlite3")
     assert "文件夹" in info.value.message
+
+
+def test_head_revision_constant_matches_the_migrations():
+    from desktop.store.database import HEAD_REVISION
+
+    assert HEAD_REVISION == head_revision(), "update HEAD_REVISION in desktop/store/database.py"
