@@ -6,6 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from desktop.cases.dto import AccountInfo
+from desktop.cases.errors import ActionRefused
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import CalendarOverride as OverrideRow
@@ -27,7 +29,33 @@ def calendar_for(db: Database) -> WorkCalendar:
     return _cache[key]
 
 
-def set_override(db: Database, day: date, kind: str, name: str, source: str, actor: str, window: str) -> None:
+def list_overrides(db: Database) -> list[CalendarOverride]:
+    """The administrator's entries (the shipped file is read-only data)."""
+    with db.unit() as s:
+        return [CalendarOverride(r.day, r.kind, r.name, r.source)
+                for r in s.scalars(select(OverrideRow).order_by(OverrideRow.day))]
+
+
+def validate_override(day_text: str, kind: str, name: str, source: str) -> dict[str, str]:
+    errors = {}
+    try:
+        date.fromisoformat(day_text.strip())
+    except ValueError:
+        errors["day"] = "日期无效，请按“年-月-日”填写"
+    if kind not in ("holiday", "workday"):
+        errors["kind"] = "请选择放假或调休上班"
+    if not name.strip():
+        errors["name"] = "请填写名称，例如“春节”或“调休上班”"
+    if not source.strip():
+        errors["source"] = "请填写依据的通知文号"
+    return errors
+
+
+def set_override(db: Database, day: date, kind: str, name: str, source: str, actor: AccountInfo,
+                 window: str) -> None:
+    """Add or change one day; only an administrator may, and it is audited."""
+    if actor.role != "admin":
+        raise ActionRefused("只有管理员可以调整节假日安排。")
     CalendarOverride(day, kind, name, source)  # validates kind and text
     with db.unit() as s:
         row = s.get(OverrideRow, day)
@@ -35,6 +63,6 @@ def set_override(db: Database, day: date, kind: str, name: str, source: str, act
             s.add(OverrideRow(day=day, kind=kind, name=name, source=source))
         else:
             row.kind, row.name, row.source = kind, name, source
-        audit.append(s, "calendar.override", actor=actor, window=window,
+        audit.append(s, "calendar.override", actor=actor.username, window=window,
                      detail={"day": day.isoformat(), "kind": kind, "name": name, "source": source})
     _cache.pop(id(db), None)

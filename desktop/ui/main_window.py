@@ -116,6 +116,12 @@ class MainWindow(QMainWindow):
         self.settings_action = QAction(self.tr("设置…"), self)
         self.settings_action.triggered.connect(self._on_settings_triggered)
         file_menu.addAction(self.settings_action)
+        self.calendar_action = QAction(self.tr("节假日与调休…"), self)
+        self.calendar_action.setObjectName("calendar_action")
+        self.calendar_action.triggered.connect(self._on_calendar_triggered)
+        # NOTE: hidden for clerks; the case layer refuses non-administrators anyway.
+        self.calendar_action.setVisible(self.actor.account.role == "admin")
+        file_menu.addAction(self.calendar_action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("退出"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -206,6 +212,11 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_title()
         self.sig_settings_changed.emit(changed)
+
+    def _on_calendar_triggered(self) -> None:
+        from desktop.ui.calendar_dialog import CalendarDialog
+
+        CalendarDialog.ask(self.db, self.actor, self)
 
     def _on_about_triggered(self) -> None:
         show_info(self, self.tr("HallDesk 政务窗口受理台 %1\n\n郑州市政务服务大厅窗口受理程序，"
