@@ -1,1 +1,3 @@
 """The intake workflow: accounts, assessment, accept / notice / refusal, papers (no Qt)."""
+
+import desktop.cases.ebike  # noqa: F401,E402  (registers facts and hooks)

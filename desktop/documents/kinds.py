@@ -8,4 +8,6 @@ DOCUMENT_KINDS: dict[str, str] = {
     "receipt": "受理回执",
     "incomplete_notice": "一次性告知书",
     "refusal": "不予受理通知书",
+    "registration_certificate": "电动自行车登记证明（号牌领取凭证）",
+    "transfer_certificate": "电动自行车转移登记证明",
 }

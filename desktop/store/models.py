@@ -147,3 +147,75 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_log_case_id", "case_id"), Index("ix_audit_log_at", "at"))
+
+
+class PlatePool(Base):
+    """The plate number series a hall issues from: prefix + zero-padded number (hall setting)."""
+
+    __tablename__ = "plate_pools"
+
+    prefix: Mapped[str] = mapped_column(String(12), primary_key=True)  # e.g. "郑A"
+    width: Mapped[int] = mapped_column(Integer)  # digits of the number, e.g. 5 → 郑A00001
+    next_no: Mapped[int] = mapped_column(Integer)  # the next number to issue; only ever grows
+    active: Mapped[bool] = mapped_column(Boolean, default=False)  # exactly one pool issues plates
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class EbikeRegistration(Base):
+    """One registered e-bike (第十七条 archive): frame number once, plate once, current owner and status."""
+
+    __tablename__ = "ebike_registrations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    frame_no: Mapped[str] = mapped_column(String(32), unique=True)  # forms.ebike_common.normalize_code form
+    plate_no: Mapped[str | None] = mapped_column(String(20), unique=True, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))  # registered / stolen / lost / destroyed
+    brand: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str] = mapped_column(String(40))
+    colour: Mapped[str] = mapped_column(String(20))
+    owner_name: Mapped[str] = mapped_column(String(50))
+    owner_id_type: Mapped[str] = mapped_column(String(32))
+    owner_id_number: Mapped[str] = mapped_column(String(32))
+    registered_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    registered_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_ebike_registrations_owner_id_number", "owner_id_number"),
+        Index("ix_ebike_registrations_status", "status"),
+    )
+
+
+class EbikeOwnerHistory(Base):
+    """Every owner a registration has had, in order: the first one and each transfer (第十五条, 第十七条)."""
+
+    __tablename__ = "ebike_owner_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("ebike_registrations.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # first / transfer
+    owner_name: Mapped[str] = mapped_column(String(50))
+    owner_id_type: Mapped[str] = mapped_column(String(32))
+    owner_id_number: Mapped[str] = mapped_column(String(32))
+    from_date: Mapped[date] = mapped_column(Date)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_ebike_owner_history_registration_id", "registration_id"),)
+
+
+class EbikeStatusHistory(Base):
+    """Every status a registration has had (registered, stolen, lost, …) and the case that set it."""
+
+    __tablename__ = "ebike_status_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("ebike_registrations.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    since: Mapped[date] = mapped_column(Date)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_ebike_status_history_registration_id", "registration_id"),)

@@ -225,4 +225,5 @@ SERVICE = Service(
     id_key="owner_id_number",
     phone_key="owner_phone",
     extra_index={"plate_no": "plate_no", "frame_no": "frame_no"},
+    paper_titles={"refusal": "不予登记通知书"},  # 第十四条: 不予登记并书面说明理由
 )

@@ -72,7 +72,32 @@ REFUSAL = {
     "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
 }
 
-SAMPLES = {"receipt": RECEIPT, "incomplete_notice": INCOMPLETE, "refusal": REFUSAL}
+EBIKE_HEAD = {**HEAD, "service_name": "电动自行车登记上牌", "case_no": "DC032611250001K"}
+EBIKE_ROWS = [["号牌号码", "郑A00001"], ["车架号（整车编码）", "119TDT240512345"], ["品牌型号", "雅迪 TDT1234Z"],
+              ["车身颜色", "白色"]]
+
+REGISTRATION_CERTIFICATE = {
+    **EBIKE_HEAD, "kind": "registration_certificate", "title": "电动自行车登记证明（号牌领取凭证）",
+    "intro": "经查验，下列电动自行车符合登记条件，准予登记，核发号牌郑A00001。请凭本凭证领取号牌。",
+    "sections": [
+        {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
+         "rows": EBIKE_ROWS + [["登记日期", "2026年11月25日"]]},
+        {"heading": "注意事项", "type": "text", "text": "一、驾驶电动自行车上道路行驶，应当依规悬挂号牌（第二十一条）。"},
+    ],
+    "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
+}
+
+TRANSFER_CERTIFICATE = {
+    **EBIKE_HEAD, "kind": "transfer_certificate", "title": "电动自行车转移登记证明",
+    "service_name": "电动自行车转移登记", "case_no": "DZ032611250001X",
+    "intro": "号牌郑A00001的电动自行车所有权已由张伟转移至欧阳娜娜，准予转移登记，原号牌继续有效。",
+    "sections": [{"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
+                  "rows": EBIKE_ROWS + [["转移日期", "2026年11月23日"]]}],
+    "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
+}
+
+SAMPLES = {"receipt": RECEIPT, "incomplete_notice": INCOMPLETE, "refusal": REFUSAL,
+           "registration_certificate": REGISTRATION_CERTIFICATE, "transfer_certificate": TRANSFER_CERTIFICATE}
 
 
 def sample(kind: str) -> dict:
