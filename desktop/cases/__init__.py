@@ -1,3 +1,4 @@
 """The intake workflow: accounts, assessment, accept / notice / refusal, papers (no Qt)."""
 
 import desktop.cases.ebike  # noqa: F401,E402  (registers facts and hooks)
+import desktop.cases.subsidy  # noqa: F401

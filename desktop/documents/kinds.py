@@ -10,4 +10,5 @@ DOCUMENT_KINDS: dict[str, str] = {
     "refusal": "不予受理通知书",
     "registration_certificate": "电动自行车登记证明（号牌领取凭证）",
     "transfer_certificate": "电动自行车转移登记证明",
+    "subsidy_calculation": "补贴核定表",
 }

@@ -74,6 +74,7 @@ SERVICE = Service(
     params_name=PARAMS,
     amounts=amounts,
     example=example,
+    paper_titles={"receipt": "补贴申请受理回执"},
     description="返乡入乡创业人员申领一次性创业补贴、吸纳贫困劳动力奖补、园区场地和农村电商补贴、"
     "创业培训补贴及创业担保贷款（郑政办〔2021〕13号）",
 )
