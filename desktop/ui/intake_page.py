@@ -27,6 +27,7 @@ from desktop.settings import Settings
 from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
 from desktop.ui import msgbox
+from desktop.ui.amounts_panel import AmountsPanel
 from desktop.ui.field_widgets import FieldEditor, make_editor
 from desktop.ui.findings_panel import FindingsPanel
 from desktop.ui.materials_panel import MaterialsPanel
@@ -61,8 +62,11 @@ class IntakePage(QWidget):
         self.case_id: int | None = None
         self.assessment: Assessment | None = None
         self.preview: PreviewDialog | None = None
+        self.extra_previews: list[PreviewDialog] = []
+        self.amounts_panel: AmountsPanel | None = None
         self.editors: dict[str, FieldEditor] = {}
         self._rows: dict[str, tuple[QLabel, QWidget, QLabel]] = {}
+        self._section_boxes: dict[str, QGroupBox] = {}
         self._enter = _EnterMovesOn(self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -89,6 +93,7 @@ class IntakePage(QWidget):
                 grid.setColumnMinimumWidth(0, 190)  # labels line up across the sections
                 grid.setVerticalSpacing(2)
                 groups[section] = grid
+                self._section_boxes[section] = box
                 form_layout.addWidget(box)
             grid = groups[section]
             row = grid.rowCount()
@@ -124,7 +129,21 @@ class IntakePage(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.findings, 3)
-        side_layout.addWidget(self.materials, 2)
+        materials: QWidget = self.materials
+        if self.service.amounts:
+            # NOTE: the breakdown follows typing like the findings do, so the clerk can read the
+            # amount to the applicant before anything is printed. The checklist then scrolls, so
+            # the page still fits a 1366×768 screen.
+            self.amounts_panel = AmountsPanel(side)
+            side_layout.addWidget(self.amounts_panel, 2)
+            materials = QScrollArea(side)
+            materials.setWidgetResizable(True)
+            materials.setFrameShape(QScrollArea.Shape.NoFrame)
+            materials.setWidget(self.materials)
+            materials.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            materials.setMinimumWidth(self.materials.minimumSizeHint().width()
+                                      + materials.verticalScrollBar().sizeHint().width())
+        side_layout.addWidget(materials, 2)
 
         split = QSplitter(self)
         split.addWidget(scroll)
@@ -170,13 +189,18 @@ class IntakePage(QWidget):
 
     def _update_visibility(self) -> None:
         answers = {k: e.value() for k, e in self.editors.items()}
+        shown: set[str] = set()
         for field in self.service.fields:
             visible = field.is_visible(answers)
+            if visible:
+                shown.add(field.section or "申请信息")
             for w in self._rows[field.key][:2]:
                 w.setVisible(visible)
             if not visible:
                 self._rows[field.key][2].hide()
         self.materials.update_applicable(answers)
+        for section, box in self._section_boxes.items():
+            box.setVisible(section in shown)  # no empty frames for sections of other claim types
 
     def reassess(self) -> None:
         self._timer.stop()
@@ -191,6 +215,8 @@ class IntakePage(QWidget):
 
     def show_findings(self, assessment: Assessment) -> None:
         self.findings.show_assessment(assessment)
+        if self.amounts_panel is not None:
+            self.amounts_panel.show_amounts(assessment)
         errors: dict[str, list[str]] = {}
         for f in assessment.failures():
             if f.field:
@@ -234,6 +260,10 @@ class IntakePage(QWidget):
         self.sig_paper_ready.emit(result.paper.pdf_path)
         self.preview = PreviewDialog(result.paper.pdf_path, result.paper.title, self)
         self.preview.open()  # not modal-blocking: the clerk can look and print, tests go on
+        # Papers a service adds (e.g. the 补贴核定表) open too, so each can be printed.
+        self.extra_previews = [PreviewDialog(p.pdf_path, p.title, self) for p in result.extra_papers]
+        for dialog in self.extra_previews:
+            dialog.open()
         if result.case.status != "draft":
             self.set_read_only()
 
