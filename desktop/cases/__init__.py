@@ -2,3 +2,5 @@
 
 import desktop.cases.ebike  # noqa: F401,E402  (registers facts and hooks)
 import desktop.cases.subsidy  # noqa: F401
+import desktop.cases.residence  # noqa: F401
+import desktop.cases.subsidy_decisions  # noqa: F401

@@ -148,3 +148,15 @@ def verify_password(db: Database, account: AccountInfo, password: str, window: s
         return sign_in(db, account.username, password, window).id == account.id
     except (ActionRefused, InputError):
         return False
+
+
+def countersign(db: Database, actor_account: AccountInfo, username: str, password: str,
+                window: str = "") -> AccountInfo:
+    """A second person confirms with their own password on this window (cancel, reprints)."""
+    if username.strip() == actor_account.username:
+        raise ActionRefused("复核人不能是经办人本人。")
+    signer = sign_in(db, username, password, window)
+    with db.unit() as s:
+        audit.append(s, "countersign", actor=signer.username, window=window,
+                     detail={"for": actor_account.username})
+    return signer

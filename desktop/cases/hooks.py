@@ -20,7 +20,7 @@ class IntakeContext:
     case: Case  # the row, already flushed, with its case number
     service: Service
     answers: Mapping[str, Any]
-    assessment: Assessment
+    assessment: Assessment | None  # None after intake: later steps work from the stored case
     actor: Actor
     now: datetime
 

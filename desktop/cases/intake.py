@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.cases import hooks, numbers, papers, status
+from desktop.cases import hooks, numbers, papers, permissions, pledges, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
@@ -76,6 +76,7 @@ def _store(s: Session, service: Service, actor: Actor, answers: Mapping[str, Any
 def save_draft(db: Database, actor: Actor, service_id: str, answers: Mapping[str, Any],
                materials: Mapping[str, Any], case_id: int | None = None, now: datetime | None = None) -> CaseSummary:
     """Keep what the clerk typed so far; no paper, no case number yet."""
+    permissions.require(actor, "intake")
     service = registry.get(service_id)
     now = now or datetime.now()
     with db.unit() as s:
@@ -88,11 +89,16 @@ def save_draft(db: Database, actor: Actor, service_id: str, answers: Mapping[str
 
 def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, Any], materials: Mapping[str, Any],
             expected: Decision, case_status: str, kind: str, case_id: int | None, now: datetime | None,
-            papers_dir: Path, font_path: str | None) -> IntakeResult:
+            papers_dir: Path, font_path: str | None, rongque_due: date | None = None) -> IntakeResult:
+    permissions.require(actor, "intake")
     service = registry.get(service_id)
     now = now or datetime.now()
     assessment = assess_case(db, service_id, answers, materials, now.date(), case_id)
-    if assessment.decision is not expected:
+    if rongque_due is not None:
+        if not pledges.rongque_possible(assessment):
+            raise ActionRefused("只有在仅缺少非核心材料时才能容缺受理；请先处理其他问题。")
+        pledges.check_due(assessment, rongque_due, now.date())
+    elif assessment.decision is not expected:
         raise ActionRefused(
             f"当前审查结论是“{assessment.decision.label}”，不能{_ACTION_LABEL[expected]}。请先处理列出的问题。"
         )
@@ -126,6 +132,9 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
             if extra.receipt_rows:
                 snap["sections"].insert(0, {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
                                             "rows": extra.receipt_rows})
+            if case_status == status.ACCEPTED:
+                extra.papers.extend(pledges.record(s, row, service, answers, typed_materials, assessment, actor, now,
+                                                   rongque_due))
             printed = [record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)]
             for more in extra.papers:
                 printed.append(record_paper(s, row.id, more, actor, now, papers_dir, font_path, written))
@@ -186,6 +195,14 @@ def accept(db: Database, actor: Actor, service_id: str, answers, materials, *, c
     """Accept: case number, stored case, 受理回执 — or ActionRefused when the rules say otherwise."""
     return _finish(db, actor, service_id, answers, materials, Decision.ACCEPT, status.ACCEPTED, "receipt",
                    case_id, now, papers_dir, font_path)
+
+
+def accept_with_pledge(db: Database, actor: Actor, service_id: str, answers, materials, *, due: date,
+                       case_id: int | None = None, now: datetime | None = None, papers_dir: Path,
+                       font_path: str | None = None) -> IntakeResult:
+    """容缺受理: accepted with non-core materials missing, on a signed pledge to bring them by ``due``."""
+    return _finish(db, actor, service_id, answers, materials, Decision.ACCEPT, status.ACCEPTED, "receipt",
+                   case_id, now, papers_dir, font_path, rongque_due=due)
 
 
 def give_notice(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,

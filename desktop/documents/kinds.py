@@ -11,4 +11,11 @@ DOCUMENT_KINDS: dict[str, str] = {
     "registration_certificate": "电动自行车登记证明（号牌领取凭证）",
     "transfer_certificate": "电动自行车转移登记证明",
     "subsidy_calculation": "补贴核定表",
+    # After intake (desktop/cases/lifecycle*.py):
+    "supplement_notice": "补正通知书",
+    "refusal_decision": "不予许可决定书",
+    "rongque_notice": "容缺受理通知书",
+    "pledge": "承诺书",
+    "permit_collection": "居住证领取凭证",
+    "subsidy_decision": "补贴核定通知书",
 }

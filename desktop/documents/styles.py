@@ -10,6 +10,16 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib import textsplit
+from reportlab.platypus import paragraph as _paragraph
+
+# NOTE: reportlab's line-start prohibition list (kinsoku) knows "。" and "）" but not the other
+# full-width Chinese punctuation, so a "：" or "，" could begin a line (GB/T 15834 forbids it).
+# Both modules hold their own reference to the list, so both are extended once, here.
+_CHINESE_CANNOT_START = "，：；？！、》」』〉％’”"
+if _CHINESE_CANNOT_START[0] not in textsplit.ALL_CANNOT_START:
+    textsplit.ALL_CANNOT_START += _CHINESE_CANNOT_START
+    _paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_LEFT = MARGIN_RIGHT = 22 * mm

@@ -73,6 +73,9 @@ class Case(Base):
     assessment: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     rules_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
     calendar_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    # After intake: decision, supplements, extensions, hand-over, cancellation (see cases.lifecycle).
+    lifecycle: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     __table_args__ = (
         Index("ix_cases_service_status_received", "service_id", "status", "received_on"),

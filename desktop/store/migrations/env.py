@@ -3,6 +3,7 @@
 from alembic import context
 
 from desktop.store.models import Base
+import desktop.store.lifecycle_models  # noqa: F401,E402  (its tables belong to the same metadata)
 
 config = context.config
 connection = config.attributes.get("connection")

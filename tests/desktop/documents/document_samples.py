@@ -115,9 +115,42 @@ SUBSIDY_CALCULATION = {
     "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
 }
 
+def _lifecycle_samples() -> dict[str, dict]:
+    """The papers after intake, made by the real builders of the case layer."""
+    from datetime import date, datetime
+
+    from desktop.cases import lifecycle_papers
+    from desktop.cases.dto import AccountInfo, Actor
+    from forms import registry
+
+    actor = Actor(AccountInfo(1, "wang", "王丽", "clerk"), "03", HEAD["hall"])
+    now = datetime(2026, 11, 25, 10, 30)
+    service = registry.get("residence_permit")
+    answers = {"name": "欧阳娜娜", "id_number": FULL_ID, "phone": "13812345678"}
+    no = "JZ032611250001X"
+    items = [("居住、就业或就读证明", "郑政办〔2021〕8号 三、3")]
+    voucher = {**HEAD, "kind": "permit_collection", "title": "居住证领取凭证", "case_no": no,
+               "intro": "你申领的居住证经审核符合条件，已批准制作。",
+               "sections": [{"heading": "领取信息", "type": "table", "columns": ["项目", "内容"],
+                             "rows": [["最迟发放日期", "2026-12-07"]]}]}
+    decision = {**SUBSIDY_CALCULATION, "kind": "subsidy_decision", "title": "补贴核定通知书"}
+    return {
+        "supplement_notice": lifecycle_papers.supplement_notice(service, answers, no, ["社保缴费证明原件"],
+                                                                "共享数据不完整", actor, now),
+        "refusal_decision": lifecycle_papers.refusal_decision(
+            service, answers, no, [{"label": "不符合居住满半年的申领条件之一", "basis": "郑政办〔2021〕8号 二、"}],
+            "", actor, now),
+        "rongque_notice": lifecycle_papers.rongque_notice(service, answers, no, items, date(2026, 12, 1), False,
+                                                          actor, now),
+        "pledge": lifecycle_papers.pledge_letter(service, answers, no, "gaozhi", items, None, False, actor, now),
+        "permit_collection": voucher,
+        "subsidy_decision": decision,
+    }
+
+
 SAMPLES = {"receipt": RECEIPT, "incomplete_notice": INCOMPLETE, "refusal": REFUSAL,
            "registration_certificate": REGISTRATION_CERTIFICATE, "transfer_certificate": TRANSFER_CERTIFICATE,
-           "subsidy_calculation": SUBSIDY_CALCULATION}
+           "subsidy_calculation": SUBSIDY_CALCULATION, **_lifecycle_samples()}
 
 
 def sample(kind: str) -> dict:

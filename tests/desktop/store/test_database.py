@@ -74,3 +74,16 @@ def test_head_revision_constant_matches_the_migrations():
     from desktop.store.database import HEAD_REVISION
 
     assert HEAD_REVISION == head_revision(), "update HEAD_REVISION in desktop/store/database.py"
+
+
+def test_migrations_match_the_models(db):
+    """Every table, column and index of the models is created by the migrations (and nothing else)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    import desktop.store.lifecycle_models  # noqa: F401
+    from desktop.store.models import Base
+
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+    assert diff == []

@@ -84,7 +84,7 @@ def test_cases_replace_the_empty_state_after_refresh(qtbot, db, admin):
     assert model.rowCount() == 3
     assert model.index(0, Column.ID_MASKED).data() == "410105********1234"
     assert model.index(0, Column.SERVICE).data() == "居住证申领"
-    assert model.index(0, Column.STATUS).data() == "已受理"
+    assert model.index(0, Column.STATUS).data() == "已受理待审核"
 
 
 def test_status_bar_names_clerk_window_and_database(qtbot, db, admin):

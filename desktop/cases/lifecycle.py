@@ -1,0 +1,260 @@
+"""After intake: supplement, decide, issue, cancel, extend — each one transaction and a timeline event."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import desktop.store.lifecycle_models  # noqa: F401  (maps the pledge and reason tables)
+from desktop.cases import hooks, lifecycle_papers, permissions, status
+from desktop.cases.calendars import calendar_for
+from desktop.cases.dto import AccountInfo, Actor, CaseSummary, PrintedPaper
+from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.intake import record_paper
+from desktop.cases.queries import summary
+from desktop.store import audit
+from desktop.store.database import Database
+from desktop.store.lifecycle_models import DecisionReason
+from desktop.store.models import Case
+from forms import checks, registry
+
+@dataclass(frozen=True)
+class StepResult:
+    case: CaseSummary
+    papers: tuple[PrintedPaper, ...] = ()
+
+
+@contextmanager
+def _step(db: Database) -> Iterator[tuple[Session, list[Path]]]:
+    """One transaction; files written inside it are removed again if it fails."""
+    written: list[Path] = []
+    try:
+        with db.unit() as s:
+            yield s, written
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _load(s: Session, case_id: int) -> Case:
+    # NOTE: FOR UPDATE on PostgreSQL so two windows cannot move the same case at once;
+    # SQLite serialises writers anyway.
+    row = s.get(Case, case_id, with_for_update=s.get_bind().dialect.name == "postgresql")
+    if row is None:
+        raise ActionRefused("案件不存在。")
+    return row
+
+
+def _move(s: Session, row: Case, to: str, actor: Actor, now: datetime, detail: dict[str, Any] | None = None,
+          countersign: AccountInfo | None = None) -> None:
+    if to not in status.TRANSITIONS.get(row.status, frozenset()):
+        raise ActionRefused(
+            f"案件{row.case_no or ''}当前为“{status.status_label(row.status)}”，不能改为“{status.status_label(to)}”。"
+        )
+    before = row.status
+    row.status = to
+    row.updated_at = now
+    if to in status.CLOSED:
+        row.closed_on = now.date()
+    event = {"from": before, "to": to, **(detail or {})}
+    if countersign is not None:
+        event["countersign"] = countersign.username
+    audit.append(s, f"case.{to}", actor=actor.account.username, window=actor.window, case_id=row.id, detail=event)
+
+
+def _life(row: Case) -> dict[str, Any]:
+    return dict(row.lifecycle or {})
+
+
+def _assessment(row: Case) -> dict[str, Any]:
+    return row.assessment or {}
+
+
+def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str], reason: str, *,
+                       now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> StepResult:
+    """补正通知书: the handling clock stops until the supplements arrive."""
+    permissions.require(actor, "supplement")
+    items = [i.strip() for i in items if i.strip()]
+    errors = {}
+    if not items:
+        errors["items"] = "请列出需要补正的材料或内容"
+    if not reason.strip():
+        errors["reason"] = "请填写补正原因"
+    if errors:
+        raise InputError(errors)
+    now = now or datetime.now()
+    with _step(db) as (s, written):
+        row = _load(s, case_id)
+        _move(s, row, status.SUPPLEMENT, actor, now, {"items": items})
+        life = _life(row)
+        life.setdefault("supplements", []).append({"requested_on": now.date().isoformat(), "items": items,
+                                                   "reason": reason.strip()})
+        row.lifecycle = life
+        service = registry.get(row.service_id)
+        snap = lifecycle_papers.supplement_notice(service, row.answers, row.case_no, items, reason.strip(), actor, now)
+        paper = record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)
+        return StepResult(summary(row), (paper,))
+
+
+def receive_supplement(db: Database, actor: Actor, case_id: int, *, now: datetime | None = None) -> StepResult:
+    """The supplements arrived: the deadlines start again from the next day (start day not counted)."""
+    permissions.require(actor, "supplement")
+    now = now or datetime.now()
+    with _step(db) as (s, _written):
+        row = _load(s, case_id)
+        life = _life(row)
+        calendar = calendar_for(db)
+        restarted = []
+        for d in _assessment(row).get("deadlines", []):
+            counted = (calendar.add_working_days(now.date(), d["count"]) if d["unit"] == "working_days"
+                       else calendar.add_calendar_days(now.date(), d["count"]))
+            restarted.append({"key": d["key"], "label": d["label"], "due": counted.due.isoformat(),
+                              "provisional": counted.provisional, "explanation": counted.explain()})
+        _move(s, row, status.ACCEPTED, actor, now, {"restarted": [r["due"] for r in restarted]})
+        supplements = life.get("supplements", [])
+        if supplements:
+            supplements[-1]["received_on"] = now.date().isoformat()
+        life["deadlines"] = restarted
+        row.lifecycle = life
+        if restarted:
+            row.due_on = max(date.fromisoformat(r["due"]) for r in restarted)
+        return StepResult(summary(row))
+
+
+def extend(db: Database, actor: Actor, case_id: int, working_days: int, reason: str, *,
+           now: datetime | None = None) -> StepResult:
+    """A supervisor extends the handling time, with a reason, counted in working days."""
+    permissions.require(actor, "extend")
+    errors = {}
+    if not 1 <= working_days <= 30:
+        errors["days"] = "延长的工作日数应在1到30之间"
+    if not reason.strip():
+        errors["reason"] = "请填写延长理由"
+    if errors:
+        raise InputError(errors)
+    now = now or datetime.now()
+    with _step(db) as (s, _written):
+        row = _load(s, case_id)
+        if row.status not in status.OPEN or row.due_on is None:
+            raise ActionRefused(f"案件当前为“{status.status_label(row.status)}”，不能延长办理期限。")
+        counted = calendar_for(db).add_working_days(row.due_on, working_days)
+        life = _life(row)
+        life.setdefault("extensions", []).append({
+            "on": now.date().isoformat(), "days": working_days, "reason": reason.strip(), "from": row.due_on.isoformat(),
+            "to": counted.due.isoformat(), "provisional": counted.provisional, "by": actor.account.username})
+        row.lifecycle = life
+        row.due_on = counted.due
+        row.updated_at = now
+        audit.append(s, "case.extended", actor=actor.account.username, window=actor.window, case_id=row.id,
+                     detail={"days": working_days, "to": counted.due.isoformat()})
+        return StepResult(summary(row))
+
+
+def decision_reasons(db: Database, active_only: bool = True) -> list[DecisionReason]:
+    with db.unit() as s:
+        query = select(DecisionReason).order_by(DecisionReason.code)
+        if active_only:
+            query = query.where(DecisionReason.active.is_(True))
+        rows = s.scalars(query).all()
+        s.expunge_all()
+        return list(rows)
+
+
+def approve(db: Database, actor: Actor, case_id: int, note: str = "", *, now: datetime | None = None,
+            papers_dir: Path, font_path: str | None = None) -> StepResult:
+    """A supervisor approves; the service's papers for the applicant (e.g. 居住证领取凭证) are printed."""
+    permissions.require(actor, "decide")
+    now = now or datetime.now()
+    with _step(db) as (s, written):
+        row = _load(s, case_id)
+        _move(s, row, status.APPROVED, actor, now, {"note": note.strip()})
+        life = _life(row)
+        life["decision"] = {"kind": "approved", "on": now.date().isoformat(), "by": actor.account.display_name,
+                            "note": note.strip()}
+        row.lifecycle = life
+        service = registry.get(row.service_id)
+        extra = hooks.run(status.APPROVED, hooks.IntakeContext(s, row, service, row.answers,
+                                                               None, actor, now))
+        papers = tuple(record_paper(s, row.id, p, actor, now, papers_dir, font_path, written) for p in extra.papers)
+        return StepResult(summary(row), papers)
+
+
+def refuse(db: Database, actor: Actor, case_id: int, reason_codes: list[str], text: str = "", *,
+           now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> StepResult:
+    """A supervisor refuses with coded reasons (and free text): 不予许可 / 不予登记决定书 with remedies."""
+    permissions.require(actor, "decide")
+    if not reason_codes:
+        raise InputError({"reasons": "请至少选择一条不予许可的理由"})
+    now = now or datetime.now()
+    with _step(db) as (s, written):
+        known = {r.code: r for r in s.scalars(select(DecisionReason).where(DecisionReason.code.in_(reason_codes)))}
+        unknown = [c for c in reason_codes if c not in known]
+        if unknown:
+            raise InputError({"reasons": f"未知的理由代码：{'、'.join(unknown)}"})
+        reasons = [{"code": c, "label": known[c].label, "basis": known[c].basis} for c in reason_codes]
+        row = _load(s, case_id)
+        _move(s, row, status.REFUSED, actor, now, {"reasons": reason_codes})
+        life = _life(row)
+        life["decision"] = {"kind": "refused", "on": now.date().isoformat(), "by": actor.account.display_name,
+                            "reasons": reasons, "text": text.strip()}
+        row.lifecycle = life
+        service = registry.get(row.service_id)
+        hooks.run(status.REFUSED, hooks.IntakeContext(s, row, service, row.answers, None, actor, now))
+        snap = lifecycle_papers.refusal_decision(service, row.answers, row.case_no, reasons, text, actor, now)
+        paper = record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)
+        return StepResult(summary(row), (paper,))
+
+
+def issue(db: Database, actor: Actor, case_id: int, receiver_name: str, receiver_id_number: str,
+          by_proxy: bool, *, now: datetime | None = None) -> StepResult:
+    """Hand over the card or plate, or record the payment: who received it, and a proxy's ID."""
+    permissions.require(actor, "issue")
+    now = now or datetime.now()
+    errors = {}
+    if not receiver_name.strip():
+        errors["receiver_name"] = "请填写领取人姓名"
+    number = checks.normalize_resident_id(receiver_id_number or "")
+    problem = checks.check_resident_id(number, now.date()) if number else "请填写领取人身份号码"
+    if problem:
+        errors["receiver_id_number"] = problem
+    if errors:
+        raise InputError(errors)
+    with _step(db) as (s, _written):
+        row = _load(s, case_id)
+        if not by_proxy and row.id_number and number != row.id_number:
+            raise InputError({"receiver_id_number": "领取人不是申请人本人，请选择“代领”并核验代领人身份证件"})
+        _move(s, row, status.ISSUED, actor, now, {"by_proxy": by_proxy})
+        life = _life(row)
+        # NOTE: the receiver's full number is kept (it is proof of hand-over) but only ever shown masked.
+        life["issue"] = {"on": now.date().isoformat(), "receiver_name": receiver_name.strip(),
+                         "receiver_id_number": number, "by_proxy": by_proxy, "by": actor.account.display_name}
+        row.lifecycle = life
+        service = registry.get(row.service_id)
+        hooks.run(status.ISSUED, hooks.IntakeContext(s, row, service, row.answers, None, actor, now))
+        return StepResult(summary(row))
+
+
+def cancel(db: Database, actor: Actor, case_id: int, reason: str, countersign: AccountInfo | None, *,
+           now: datetime | None = None) -> StepResult:
+    """Cancel with a reason; a supervisor other than the actor countersigns."""
+    permissions.require_countersign(actor, countersign, "撤销案件")
+    if not reason.strip():
+        raise InputError({"reason": "请填写撤销原因"})
+    now = now or datetime.now()
+    with _step(db) as (s, _written):
+        row = _load(s, case_id)
+        _move(s, row, status.CANCELLED, actor, now, {"reason": reason.strip()}, countersign)
+        life = _life(row)
+        life["cancel"] = {"on": now.date().isoformat(), "reason": reason.strip(), "by": actor.account.display_name,
+                          "countersign": countersign.display_name}
+        row.lifecycle = life
+        hooks.run(status.CANCELLED, hooks.IntakeContext(s, row, registry.get(row.service_id), row.answers, None,
+                                                        actor, now))
+        return StepResult(summary(row))

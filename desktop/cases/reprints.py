@@ -1,0 +1,67 @@
+"""The reprint register: every print has a copy number; a 补打 carries its mark, reason and copy number."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from desktop.cases import permissions
+from desktop.cases.dto import AccountInfo, Actor, PrintedPaper
+from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.intake import write_pdf
+from desktop.store import audit
+from desktop.store.database import Database
+from desktop.store.models import Document
+
+# NOTE: papers that prove a right (a card to collect, a plate, a subsidy) are certificates: a copy
+# could be used twice, so reprinting one needs a supervisor's countersign (issue #7).
+CERTIFICATE_KINDS = frozenset({"permit_collection", "registration_certificate", "subsidy_decision"})
+
+
+def papers_of(db: Database, case_id: int) -> list[PrintedPaper]:
+    with db.unit() as s:
+        rows = s.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id))
+        return [PrintedPaper(d.id, d.case_id, d.kind, d.title, d.copy_no, d.printed_at, "") for d in rows]
+
+
+def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersign: AccountInfo | None = None, *,
+            now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> PrintedPaper:
+    """Render the stored snapshot again with the 补打 mark and the next copy number."""
+    from desktop import documents
+
+    if not reason.strip():
+        raise InputError({"reason": "补打需要填写原因"})
+    now = now or datetime.now()
+    written: list[Path] = []
+    try:
+        with db.unit() as s:
+            original = s.get(Document, document_id)
+            if original is None:
+                raise ActionRefused("要补打的文书不存在。")
+            if original.kind in CERTIFICATE_KINDS:
+                permissions.require_countersign(actor, countersign, f"补打{original.title}")
+            copy_no = 1 + (s.scalar(select(func.max(Document.copy_no)).where(
+                Document.case_id == original.case_id, Document.kind == original.kind)) or 0)
+            mark = {"copy_no": copy_no, "reason": reason.strip(), "at": now.strftime("%Y-%m-%d %H:%M")}
+            pdf = documents.render_pdf(original.snapshot, reprint=mark, font_path=font_path or None)
+            doc = Document(case_id=original.case_id, kind=original.kind, title=original.title,
+                           snapshot=original.snapshot, copy_no=copy_no, reprint_reason=reason.strip(),
+                           printed_at=now, printed_by=actor.account.id, window=actor.window,
+                           sha256=hashlib.sha256(pdf).hexdigest())
+            s.add(doc)
+            s.flush()
+            detail = {"kind": original.kind, "copy_no": copy_no, "of": original.id, "document_id": doc.id}
+            if countersign is not None and original.kind in CERTIFICATE_KINDS:
+                detail["countersign"] = countersign.username
+            audit.append(s, "paper.reprint", actor=actor.account.username, window=actor.window,
+                         case_id=original.case_id, detail=detail)
+            path = write_pdf(papers_dir, original.snapshot["case_no"], original.kind, copy_no, pdf)
+            written.append(path)
+            return PrintedPaper(doc.id, doc.case_id, doc.kind, doc.title, copy_no, now, str(path))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,87 @@
+"""Work lists and the case timeline: due soon, overdue, pledges coming due, the review queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+import desktop.store.lifecycle_models  # noqa: F401
+from desktop.cases import status
+from desktop.cases.dto import CaseSummary
+from desktop.cases.queries import summary
+from desktop.store.database import Database
+from desktop.store.lifecycle_models import Pledge
+from desktop.store.models import AuditEvent, Case
+
+ACTION_LABELS = {
+    "case.draft": "保存草稿", "case.accepted": "受理", "case.not_accepted": "不予受理",
+    "case.supplement_requested": "通知补正", "case.refused": "不予许可", "case.approved": "批准",
+    "case.issued": "发证/办结", "case.cancelled": "撤销", "case.extended": "延长期限",
+    "paper.print": "打印文书", "paper.reprint": "补打文书", "pledge.record": "签署承诺",
+    "pledge.fulfilled": "承诺已履行", "id.reveal": "查看完整证件号码",
+}
+# Open cases whose handling clock runs (a supplement request stops it).
+RUNNING = (status.ACCEPTED, status.APPROVED)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    actor: str
+    window: str
+    action: str
+    label: str
+    detail: dict
+
+
+@dataclass(frozen=True)
+class PledgeDue:
+    pledge_id: int
+    case: CaseSummary
+    material_label: str
+    due_on: date
+    overdue: bool
+
+
+def overdue(db: Database, today: date, limit: int = 500) -> list[CaseSummary]:
+    with db.unit() as s:
+        rows = s.scalars(select(Case).where(Case.status.in_(RUNNING), Case.due_on < today)
+                         .order_by(Case.due_on, Case.id).limit(limit))
+        return [summary(r) for r in rows]
+
+
+def due_soon(db: Database, today: date, within_days: int = 2, limit: int = 500) -> list[CaseSummary]:
+    """Due today or within the next ``within_days`` calendar days, not yet overdue."""
+    with db.unit() as s:
+        rows = s.scalars(select(Case).where(Case.status.in_(RUNNING), Case.due_on >= today,
+                                            Case.due_on <= today + timedelta(days=within_days))
+                         .order_by(Case.due_on, Case.id).limit(limit))
+        return [summary(r) for r in rows]
+
+
+def review_queue(db: Database, limit: int = 500) -> list[CaseSummary]:
+    """Accepted cases waiting for a supervisor's decision, the most urgent first."""
+    with db.unit() as s:
+        rows = s.scalars(select(Case).where(Case.status == status.ACCEPTED)
+                         .order_by(Case.due_on, Case.id).limit(limit))
+        return [summary(r) for r in rows]
+
+
+def pledges_due(db: Database, today: date, within_days: int = 3) -> list[PledgeDue]:
+    """Open 容缺 pledges due within ``within_days`` or already overdue."""
+    with db.unit() as s:
+        rows = s.execute(select(Pledge, Case).join(Case, Case.id == Pledge.case_id)
+                         .where(Pledge.fulfilled_on.is_(None), Pledge.due_on.is_not(None),
+                                Pledge.due_on <= today + timedelta(days=within_days),
+                                Case.status.not_in(tuple(status.CLOSED)))
+                         .order_by(Pledge.due_on, Pledge.id))
+        return [PledgeDue(p.id, summary(c), p.material_label, p.due_on, p.due_on < today) for p, c in rows]
+
+
+def timeline(db: Database, case_id: int) -> list[TimelineEvent]:
+    with db.unit() as s:
+        rows = s.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id))
+        return [TimelineEvent(r.at, r.actor or "", r.window or "", r.action, ACTION_LABELS.get(r.action, r.action),
+                              dict(r.detail)) for r in rows]

@@ -1,0 +1,236 @@
+"""Every transition and every illegal one, the supplement clock, pledges, reprints — over real SQLite."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from desktop.cases import accounts, intake, lifecycle, pledges, reprints, status, worklists
+from desktop.cases.dto import Actor
+from desktop.cases.errors import ActionRefused, InputError
+from desktop.store import audit
+from desktop.store.models import AuditEvent, Case, Document
+from forms import registry
+
+NOW = datetime(2026, 11, 25, 10, 0)
+HALL = "郑州市金水区政务服务中心"
+
+
+@pytest.fixture
+def people(db, admin):
+    clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
+    sup = accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789")
+    sup2 = accounts.create_account(db, admin, "zhao", "赵敏", "supervisor", "secret-000", "secret-000")
+    return {"clerk": Actor(clerk, "03", HALL), "sup": Actor(sup, "03", HALL), "sup2": Actor(sup2, "05", HALL)}
+
+
+@pytest.fixture
+def accepted(db, people, tmp_path):
+    case = registry.get("residence_permit").example(NOW.date())
+    return intake.accept(db, people["clerk"], "residence_permit", case["answers"], case["materials"], now=NOW,
+                         papers_dir=tmp_path).case
+
+
+def text_of(path) -> str:
+    return "".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+def test_supplement_stops_and_restarts_the_clock(db, people, accepted, tmp_path):
+    assert accepted.due_on == date(2026, 12, 7)
+    step = lifecycle.request_supplement(db, people["clerk"], accepted.id, ["社保缴费证明原件"], "共享数据不完整",
+                                        now=datetime(2026, 11, 27, 9), papers_dir=tmp_path)
+    assert step.case.status == status.SUPPLEMENT
+    assert "补正通知书" in text_of(step.papers[0].pdf_path) and "社保缴费证明原件" in text_of(step.papers[0].pdf_path)
+    # Not overdue while waiting for the applicant, even long after the old due date.
+    assert worklists.overdue(db, date(2026, 12, 20)) == []
+    back = lifecycle.receive_supplement(db, people["clerk"], accepted.id, now=datetime(2026, 12, 10, 15))
+    # Restarted from the day after 12-10: 5 working days → 12-17; 10 days → 12-20 (Sunday) → 12-21.
+    assert back.case.status == status.ACCEPTED and back.case.due_on == date(2026, 12, 21)
+    assert [c.id for c in worklists.overdue(db, date(2026, 12, 22))] == [accepted.id]
+
+
+def test_approve_prints_collection_voucher_then_issue_to_a_proxy(db, people, accepted, tmp_path):
+    with pytest.raises(ActionRefused):
+        lifecycle.approve(db, people["clerk"], accepted.id, papers_dir=tmp_path)  # clerks do not decide
+    step = lifecycle.approve(db, people["sup"], accepted.id, now=NOW, papers_dir=tmp_path)
+    assert step.case.status == status.APPROVED
+    voucher = text_of(step.papers[0].pdf_path)
+    assert "居住证领取凭证" in voucher and accepted.case_no in voucher and "410305********1234" in voucher
+    with pytest.raises(InputError) as info:
+        lifecycle.issue(db, people["clerk"], accepted.id, "欧阳明", "410305198001010011", by_proxy=True)
+    assert "receiver_id_number" in info.value.errors
+    from stdnum.cn import ric
+
+    proxy_id = "41030519800101001" + ric.calc_check_digit("41030519800101001" + "0")
+    with pytest.raises(InputError):  # someone else, not marked as proxy
+        lifecycle.issue(db, people["clerk"], accepted.id, "欧阳明", proxy_id, by_proxy=False)
+    done = lifecycle.issue(db, people["clerk"], accepted.id, "欧阳明", proxy_id, by_proxy=True, now=NOW)
+    assert done.case.status == status.ISSUED
+    with db.unit() as s:
+        row = s.get(Case, accepted.id)
+        assert row.lifecycle["issue"]["by_proxy"] and row.closed_on == NOW.date()
+
+
+def test_refusal_decision_with_coded_reasons(db, people, accepted, tmp_path):
+    codes = [r.code for r in lifecycle.decision_reasons(db)]
+    assert "RP02" in codes
+    with pytest.raises(InputError):
+        lifecycle.refuse(db, people["sup"], accepted.id, [], papers_dir=tmp_path)
+    with pytest.raises(InputError):
+        lifecycle.refuse(db, people["sup"], accepted.id, ["XX99"], papers_dir=tmp_path)
+    step = lifecycle.refuse(db, people["sup"], accepted.id, ["RP02"], "社保记录为补缴", now=NOW, papers_dir=tmp_path)
+    text = text_of(step.papers[0].pdf_path)
+    assert "不予许可决定书" in text and "郑政办〔2021〕8号 二、" in text and "社保记录为补缴" in text
+    assert "行政复议" in text
+
+
+@pytest.mark.parametrize("action", ["issue", "supplement", "approve", "cancel"])
+def test_closed_cases_refuse_every_move(db, people, accepted, tmp_path, action):
+    lifecycle.refuse(db, people["sup"], accepted.id, ["RP02"], now=NOW, papers_dir=tmp_path)
+    with pytest.raises(ActionRefused) as info:
+        if action == "issue":
+            lifecycle.issue(db, people["clerk"], accepted.id, "欧阳娜娜", "410305199001011234", by_proxy=False)
+        elif action == "supplement":
+            lifecycle.request_supplement(db, people["clerk"], accepted.id, ["x"], "y", papers_dir=tmp_path)
+        elif action == "approve":
+            lifecycle.approve(db, people["sup"], accepted.id, papers_dir=tmp_path)
+        else:
+            lifecycle.cancel(db, people["clerk"], accepted.id, "误录", people["sup"].account)
+    assert "不予许可" in info.value.message
+    with db.unit() as s:
+        assert s.get(Case, accepted.id).status == status.REFUSED
+
+
+def test_issue_before_approval_is_refused(db, people, accepted):
+    with pytest.raises(ActionRefused):
+        lifecycle.issue(db, people["clerk"], accepted.id, "欧阳娜娜", "410305199001011234", by_proxy=False)
+
+
+def test_cancel_needs_a_second_person(db, people, accepted):
+    with pytest.raises(ActionRefused):
+        lifecycle.cancel(db, people["clerk"], accepted.id, "申请人撤回", None)
+    with pytest.raises(ActionRefused):  # the same person cannot countersign
+        lifecycle.cancel(db, people["sup"], accepted.id, "申请人撤回", people["sup"].account)
+    with pytest.raises(ActionRefused):  # a clerk cannot countersign
+        lifecycle.cancel(db, people["sup"], accepted.id, "申请人撤回", people["clerk"].account)
+    with pytest.raises(InputError):
+        lifecycle.cancel(db, people["clerk"], accepted.id, " ", people["sup"].account)
+    step = lifecycle.cancel(db, people["clerk"], accepted.id, "申请人撤回", people["sup"].account, now=NOW)
+    assert step.case.status == status.CANCELLED
+    with db.unit() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "case.cancelled")).one()
+        assert event.detail["countersign"] == "li" and event.actor == "zhang"
+
+
+def test_countersign_checks_the_password_and_the_person(db, people):
+    clerk = people["clerk"].account
+    assert accounts.countersign(db, clerk, "li", "secret-789", "03").username == "li"
+    with pytest.raises(ActionRefused):
+        accounts.countersign(db, clerk, "li", "wrong-password", "03")
+    with pytest.raises(ActionRefused):
+        accounts.countersign(db, clerk, "zhang", "secret-456", "03")
+
+
+def test_extension_is_for_supervisors_and_moves_the_due_date(db, people, accepted):
+    with pytest.raises(ActionRefused):
+        lifecycle.extend(db, people["clerk"], accepted.id, 5, "需要实地核查")
+    with pytest.raises(InputError):
+        lifecycle.extend(db, people["sup"], accepted.id, 0, "需要实地核查")
+    step = lifecycle.extend(db, people["sup"], accepted.id, 5, "需要实地核查", now=NOW)
+    assert step.case.due_on == date(2026, 12, 14)  # 12-07 + 5 working days
+
+
+def test_worklists_due_soon_and_review_queue(db, people, accepted):
+    assert [c.id for c in worklists.review_queue(db)] == [accepted.id]
+    assert [c.id for c in worklists.due_soon(db, date(2026, 12, 5))] == [accepted.id]
+    assert worklists.due_soon(db, date(2026, 12, 1)) == []
+    assert [c.id for c in worklists.overdue(db, date(2026, 12, 8))] == [accepted.id]
+
+
+def test_timeline_records_who_when_and_from_which_window(db, people, accepted, tmp_path):
+    lifecycle.approve(db, people["sup2"], accepted.id, now=NOW, papers_dir=tmp_path)
+    events = worklists.timeline(db, accepted.id)
+    assert [e.label for e in events][:3] == ["受理", "打印文书", "批准"]
+    assert events[2].actor == "zhao" and events[2].window == "05"
+
+
+def test_rongque_acceptance_with_a_pledge(db, people, tmp_path):
+    case = registry.get("residence_permit").example(NOW.date())
+    materials = dict(case["materials"])
+    materials.pop("residence_proof")  # non-core
+    assessment = intake.assess_case(db, "residence_permit", case["answers"], materials, NOW.date())
+    assert pledges.rongque_possible(assessment)
+    with pytest.raises(ActionRefused):  # past the handling deadline (2026-12-02 for the review)
+        intake.accept_with_pledge(db, people["clerk"], "residence_permit", case["answers"], materials,
+                                  due=date(2026, 12, 10), now=NOW, papers_dir=tmp_path)
+    result = intake.accept_with_pledge(db, people["clerk"], "residence_permit", case["answers"], materials,
+                                       due=date(2026, 12, 1), now=NOW, papers_dir=tmp_path)
+    assert result.case.status == status.ACCEPTED
+    kinds = [p.kind for p in result.extra_papers]
+    assert kinds == ["rongque_notice", "pledge"]
+    notice = text_of(result.extra_papers[0].pdf_path)
+    assert "容缺受理通知书" in notice and "居住、就业或就读证明" in notice and "2026-12-01" in notice
+    due = worklists.pledges_due(db, date(2026, 11, 29))
+    assert len(due) == 1 and not due[0].overdue
+    assert worklists.pledges_due(db, date(2026, 12, 2))[0].overdue
+    pledges.fulfil(db, people["clerk"], due[0].pledge_id, date(2026, 11, 30))
+    assert worklists.pledges_due(db, date(2026, 12, 2)) == []
+
+
+def test_core_material_missing_is_not_rongque(db, people, tmp_path):
+    case = registry.get("residence_permit").example(NOW.date())
+    materials = dict(case["materials"])
+    materials.pop("application_form")  # core
+    with pytest.raises(ActionRefused):
+        intake.accept_with_pledge(db, people["clerk"], "residence_permit", case["answers"], materials,
+                                  due=date(2026, 12, 1), now=NOW, papers_dir=tmp_path)
+
+
+def test_gaozhi_pledge_replaces_a_proof(db, people, tmp_path):
+    case = registry.get("residence_permit").example(NOW.date())
+    materials = dict(case["materials"], residence_proof="pledged")
+    result = intake.accept(db, people["clerk"], "residence_permit", case["answers"], materials, now=NOW,
+                           papers_dir=tmp_path)
+    pledge = [p for p in result.extra_papers if p.kind == "pledge"]
+    assert pledge and "告知承诺" in text_of(pledge[0].pdf_path)
+    assert [p.kind for p in pledges.open_pledges(db, result.case.id)] == ["gaozhi"]
+
+
+def test_reprint_numbering_mark_and_countersign(db, people, accepted, tmp_path):
+    receipt = reprints.papers_of(db, accepted.id)[0]
+    with pytest.raises(InputError):
+        reprints.reprint(db, people["clerk"], receipt.id, "", papers_dir=tmp_path)
+    copy2 = reprints.reprint(db, people["clerk"], receipt.id, "回执遗失", now=NOW, papers_dir=tmp_path)
+    copy3 = reprints.reprint(db, people["clerk"], receipt.id, "再次遗失", now=NOW, papers_dir=tmp_path)
+    assert (copy2.copy_no, copy3.copy_no) == (2, 3)
+    text = text_of(copy2.pdf_path)
+    assert "补打" in text and "第2份" in text
+    original = text_of(sorted(tmp_path.glob("*-receipt-1.pdf"))[0])
+    assert accepted.case_no in original and "补打" not in original
+    # A certificate needs a supervisor's countersign.
+    step = lifecycle.approve(db, people["sup"], accepted.id, now=NOW, papers_dir=tmp_path)
+    voucher = step.papers[0]
+    with pytest.raises(ActionRefused):
+        reprints.reprint(db, people["clerk"], voucher.id, "遗失", papers_dir=tmp_path)
+    again = reprints.reprint(db, people["clerk"], voucher.id, "遗失", people["sup"].account, now=NOW,
+                             papers_dir=tmp_path)
+    assert again.copy_no == 2
+    with db.unit() as s:
+        assert s.scalar(select(func.count(Document.id)).where(Document.case_id == accepted.id)) == 5
+        assert audit.verify(s)[0]
+
+
+def test_clerk_permission_is_enforced_at_the_case_layer(db, people, accepted, tmp_path):
+    for call in (
+        lambda: lifecycle.approve(db, people["clerk"], accepted.id, papers_dir=tmp_path),
+        lambda: lifecycle.refuse(db, people["clerk"], accepted.id, ["RP02"], papers_dir=tmp_path),
+        lambda: lifecycle.extend(db, people["clerk"], accepted.id, 3, "x"),
+        lambda: lifecycle.cancel(db, people["clerk"], accepted.id, "x", None),
+    ):
+        with pytest.raises(ActionRefused):
+            call()
+    with db.unit() as s:
+        assert s.get(Case, accepted.id).status == status.ACCEPTED

@@ -1,0 +1,38 @@
+"""A subsidy claim after intake: the 补贴核定通知书, and the claim history following the case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from desktop.cases import accounts, intake, lifecycle
+from desktop.cases.dto import Actor
+from desktop.store.models import SubsidyClaim
+from forms import registry
+
+NOW = datetime(2026, 11, 25, 10, 0)
+
+
+def test_approve_prints_decision_and_cancel_frees_the_cap(db, admin, tmp_path):
+    sup = accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789")
+    clerk, supervisor = Actor(admin, "03", "大厅"), Actor(sup, "03", "大厅")
+    case = registry.get("startup_subsidy").example(NOW.date())
+    first = intake.accept(db, clerk, "startup_subsidy", case["answers"], case["materials"], now=NOW,
+                          papers_dir=tmp_path)
+    step = lifecycle.approve(db, supervisor, first.case.id, now=NOW, papers_dir=tmp_path)
+    text = "".join(p.extract_text() for p in PdfReader(step.papers[0].pdf_path).pages)
+    assert "补贴核定通知书" in text and f"{first.assessment.total:.2f}" in text
+    with db.unit() as s:
+        assert s.scalar(select(SubsidyClaim.status).where(SubsidyClaim.case_id == first.case.id)) == "approved"
+    # The same cost months claimed again are flagged while the first claim stands ...
+    again = intake.assess_case(db, "startup_subsidy", case["answers"], case["materials"], NOW.date())
+    assert any(f.outcome.value == "needs_manual_check" and "重复" in f.message for f in again.findings)
+    # ... and not once it is cancelled (withdrawn).
+    lifecycle.cancel(db, clerk, first.case.id, "申请人撤回", sup, now=NOW)
+    with db.unit() as s:
+        assert s.scalar(select(SubsidyClaim.status).where(SubsidyClaim.case_id == first.case.id)) == "withdrawn"
+    freed = intake.assess_case(db, "startup_subsidy", case["answers"], case["materials"], NOW.date())
+    assert not any("重复" in f.message for f in freed.findings)
+    assert freed.total == first.assessment.total
