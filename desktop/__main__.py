@@ -18,7 +18,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
                         help="SQLite file path or URL, or a PostgreSQL URL (default: the data folder)")
     parser.add_argument("--data-dir", metavar="DIR", help="folder for data, settings and logs")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    # NOTE: later subcommands (seed-demo, audit verify) register here with set_defaults(handler=...).
+    # NOTE: subcommands register here with set_defaults(handler=...); their modules import lightly.
+    from desktop.demo import cli as demo_cli
+
+    demo_cli.register(commands)
     return parser, commands
 
 
