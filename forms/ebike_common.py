@@ -235,7 +235,8 @@ def _pedalling_finding(ctx: RuleContext, rid: str) -> Finding:
 
 # --- finding an existing registration (transfer, theft/loss) ---------------------------------------
 
-STATUS_LABELS = {"stolen": "被盗", "lost": "遗失", "destroyed": "灭失"}
+STATUS_LABELS = {"stolen": "被盗", "lost": "遗失", "destroyed": "灭失"}  # statuses that block a transfer
+STATUS_NAMES = {"registered": "正常", **STATUS_LABELS}  # every status, for messages
 
 
 def lookup_fields(section: str) -> tuple[Field, ...]:

@@ -153,7 +153,8 @@ class IntakePage(QWidget):
 
         self.accept_button = self._button("受理并打印回执", "accept_button", "Ctrl+Return", self._on_accept_clicked)
         self.notice_button = self._button("出具一次性告知书", "notice_button", "Ctrl+I", self._on_notice_clicked)
-        self.refuse_button = self._button("出具不予受理通知书", "refuse_button", "Ctrl+R", self._on_refuse_clicked)
+        refusal_title = self.service.paper_titles.get("refusal", "不予受理通知书")
+        self.refuse_button = self._button(f"出具{refusal_title}", "refuse_button", "Ctrl+R", self._on_refuse_clicked)
         self.draft_button = self._button("保存草稿", "draft_button", "Ctrl+S", self._on_draft_clicked)
         bar = QHBoxLayout()
         bar.addWidget(self.draft_button)

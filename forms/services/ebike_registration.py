@@ -155,7 +155,7 @@ def frame_unique(ctx: RuleContext) -> Finding:
     status = existing.get("status")
     message = (
         f"车架号{frame}已登记：案件{existing.get('case_no')}，号牌{existing.get('plate_no') or '（未发牌）'}，"
-        f"状态{ec.STATUS_LABELS.get(status, status)}。同一车架号不能重复登记，不予登记"
+        f"状态{ec.STATUS_NAMES.get(status, status)}。同一车架号不能重复登记，不予登记"
     )
     if status in ("stolen", "lost"):
         message += f"；该车已登记为{ec.STATUS_LABELS[status]}，请报告公安机关核查"
