@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QStyledItemDelegate,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -115,6 +116,41 @@ class ChoiceEditor(FieldEditor):
         self.combo.setCurrentIndex(0)
 
 
+VALUE_ROLE = Qt.ItemDataRole.UserRole
+
+
+def cell_choices(column: Field) -> list[tuple[Any, str]] | None:
+    """(value, label) pairs for a choice or yes/no column; None for free text."""
+    if column.kind is Kind.BOOL:
+        return [(True, "是"), (False, "否")]
+    if column.kind is Kind.CHOICE:
+        return list(column.choices)
+    return None
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """Edits a choice cell with a combo box: the clerk sees labels, the rules get the codes."""
+
+    def __init__(self, choices: list[tuple[Any, str]], parent: QObject | None = None):
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt override
+        combo = QComboBox(parent)
+        combo.addItem("", None)
+        for value, label in self.choices:
+            combo.addItem(label, value)
+        return combo
+
+    def setEditorData(self, editor, index):  # noqa: N802 - Qt override
+        found = editor.findData(index.data(VALUE_ROLE))
+        editor.setCurrentIndex(max(found, 0))
+
+    def setModelData(self, editor, model, index):  # noqa: N802 - Qt override
+        model.setData(index, editor.currentData(), VALUE_ROLE)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
+
+
 class TableEditor(FieldEditor):
     """Rows of the column fields as text cells, with add and remove buttons."""
 
@@ -130,6 +166,13 @@ class TableEditor(FieldEditor):
         self.table.setMinimumHeight(90)
         self.table.setMaximumHeight(170)
         self.table.itemChanged.connect(self.changed)
+        for col, column in enumerate(field.columns):
+            choices = cell_choices(column)
+            if choices is not None:
+                self.table.setItemDelegateForColumn(col, ChoiceDelegate(choices, self.table))
+            if column.kind is Kind.ID_NUMBER:
+                # 18 characters must stay readable; the other columns share the rest.
+                self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         add = QPushButton(self.tr("添加一行"), box)
         add.setObjectName(f"add_row_{field.key}")
         remove = QPushButton(self.tr("删除选中行"), box)
@@ -152,7 +195,15 @@ class TableEditor(FieldEditor):
         self.table.blockSignals(True)
         self.table.insertRow(row)
         for col, column in enumerate(self.field.columns):
-            self.table.setItem(row, col, QTableWidgetItem("" if values.get(column.key) is None else str(values[column.key])))
+            value = values.get(column.key)
+            choices = cell_choices(column)
+            if choices is None:
+                item = QTableWidgetItem("" if value is None else str(value))
+            else:
+                value = _choice_value(choices, value)
+                item = QTableWidgetItem(dict(choices).get(value, "") if value is not None else "")
+                item.setData(VALUE_ROLE, value)
+            self.table.setItem(row, col, item)
         self.table.blockSignals(False)
         self.changed.emit()
 
@@ -170,7 +221,12 @@ class TableEditor(FieldEditor):
             for c, column in enumerate(self.field.columns):
                 item = self.table.item(r, c)
                 text = item.text().strip() if item else ""
-                row[column.key] = normalize_date_text(text) if column.kind is Kind.DATE else text
+                choices = cell_choices(column)
+                if choices is not None:
+                    stored = item.data(VALUE_ROLE) if item else None
+                    row[column.key] = stored if stored is not None else _choice_value(choices, text) or text
+                else:
+                    row[column.key] = normalize_date_text(text) if column.kind is Kind.DATE else text
             if any(row.values()):
                 rows.append(row)
         return rows
@@ -179,6 +235,14 @@ class TableEditor(FieldEditor):
         self.table.setRowCount(0)
         for row in value or []:
             self.add_row(row)
+
+
+def _choice_value(choices: list[tuple[Any, str]], value: Any) -> Any:
+    """A code from a code, a label or a typed 是/否; None when it matches nothing."""
+    for code, label in choices:
+        if value == code or value == label or (isinstance(value, str) and value.strip() in (str(code), label)):
+            return code
+    return None
 
 
 def make_editor(field: Field, parent: QWidget | None = None) -> FieldEditor:
