@@ -24,7 +24,7 @@ def _discover() -> dict[str, Service]:
             if service.service_id in found:
                 raise RuntimeError(f"duplicate service id {service.service_id}")
             found[service.service_id] = service
-    return found
+    return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
 
 
 def services() -> dict[str, Service]:

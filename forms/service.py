@@ -63,6 +63,7 @@ class Service:
     # Titles of the intake papers where a service's own law names them differently,
     # e.g. {"refusal": "不予登记通知书"} (郑州市非机动车管理办法 第十四条).
     paper_titles: Mapping[str, str] = dc_field(default_factory=dict)
+    order: int = 100  # position in the clerk's service list
 
     def field(self, key: str) -> Field:
         for f in self.fields:
