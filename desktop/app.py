@@ -22,6 +22,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.pages import install_pages
 from desktop.ui.msgbox import headless, show_environment_failure, show_error
 from desktop.ui.qtfont import install_app_font
+from desktop.ui.qttranslations import install_qt_translations
 
 log = logging.getLogger(__name__)
 EXIT_OK = 0
@@ -46,6 +47,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("HallDesk 政务窗口受理台")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    install_qt_translations(app)
     return app
 
 

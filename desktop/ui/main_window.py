@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, sid=service_id: self._on_service_clicked(sid))
             service_menu.addAction(action)
             self.service_actions[service_id] = action
+        self._add_ebike_actions(file_menu, service_menu)
         case_menu = bar.addMenu(self.tr("案件(&C)"))
         refresh = QAction(self.tr("刷新列表"), self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
@@ -212,6 +213,28 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_title()
         self.sig_settings_changed.emit(changed)
+
+    def _add_ebike_actions(self, file_menu, service_menu) -> None:
+        service_menu.addSeparator()
+        lookup = QAction(self.tr("电动自行车登记状态查询…"), self)
+        lookup.setObjectName("bike_status_action")
+        lookup.triggered.connect(self._on_bike_status_triggered)
+        service_menu.addAction(lookup)
+        self.plate_action = QAction(self.tr("号牌号段…"), self)
+        self.plate_action.setObjectName("plate_series_action")
+        self.plate_action.setVisible(self.actor.account.role == "admin")
+        self.plate_action.triggered.connect(self._on_plate_series_triggered)
+        file_menu.insertAction(self.calendar_action, self.plate_action)
+
+    def _on_bike_status_triggered(self) -> None:
+        from desktop.ui.ebike_dialogs import BikeStatusDialog
+
+        BikeStatusDialog.ask(self.db, self)
+
+    def _on_plate_series_triggered(self) -> None:
+        from desktop.ui.ebike_dialogs import PlateSeriesDialog
+
+        PlateSeriesDialog.ask(self.db, self.actor, self)
 
     def _on_calendar_triggered(self) -> None:
         from desktop.ui.calendar_dialog import CalendarDialog
