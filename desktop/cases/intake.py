@@ -152,6 +152,14 @@ def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, n
     from desktop import documents
 
     kind = snap["kind"]
+    # NOTE: every paper, including those a hook adds, is checked against the font before it is
+    # rendered; a character the font lacks aborts the whole transaction instead of printing a blank.
+    lacking = documents.missing_glyphs(snap, font_path=font_path or None)
+    if lacking:
+        raise ActionRefused(
+            f"“{snap['title']}”中有字体缺少的字：{'、'.join(lacking)}，打印会出现空白。"
+            "请在“设置”中选择包含这些字的字体后再办理。"
+        )
     pdf = documents.render_pdf(snap, font_path=font_path or None)
     copy_no = 1 + (s.scalar(select(func.max(Document.copy_no)).where(
         Document.case_id == case_id, Document.kind == kind)) or 0)

@@ -12,6 +12,7 @@ from desktop.cases.status import status_label
 from desktop.store.database import Database
 from desktop.store.models import Case
 from forms import checks, registry
+from forms.ebike_common import normalize_code
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class CaseFilter:
     case_no: str | None = None
     received_from: date | None = None
     received_to: date | None = None
+    phone: str | None = None
+    plate_no: str | None = None
+    frame_no: str | None = None
 
 
 def _service_name(service_id: str) -> str:
@@ -65,6 +69,18 @@ def _apply(query: Select, f: CaseFilter) -> Select:
         query = query.where(Case.received_on >= f.received_from)
     if f.received_to:
         query = query.where(Case.received_on <= f.received_to)
+    return _apply_contact_and_vehicle(query, f)
+
+
+def _apply_contact_and_vehicle(query: Select, f: CaseFilter) -> Select:
+    # NOTE: stored frame and plate numbers are in forms.ebike_common.normalize_code form (upper case,
+    # no spaces or hyphens), so a typed or pasted number is put in the same form before comparing.
+    if f.phone:
+        query = query.where(Case.phone == checks.normalize_id(f.phone))
+    if f.plate_no:
+        query = query.where(Case.plate_no == normalize_code(f.plate_no))
+    if f.frame_no:
+        query = query.where(Case.frame_no == normalize_code(f.frame_no))
     return query
 
 

@@ -150,3 +150,15 @@ def test_provisional_deadline_marked_on_receipt(db, actor, tmp_path):
                            papers_dir=tmp_path)
     text = _text(result.paper.pdf_path)
     assert "暂定" in text
+
+
+def test_a_rare_character_on_a_hook_paper_stops_everything(db, actor, tmp_path):
+    """The e-bike certificate is added by a hook; its owner's name is checked like the receipt's."""
+    case = registry.get("ebike_registration").example(NOW.date())
+    answers = dict(case["answers"], brand="雅𠀾")  # printed only in the rows the e-bike hook adds
+    with pytest.raises(ActionRefused) as info:
+        intake.accept(db, actor, "ebike_registration", answers, case["materials"], now=NOW, papers_dir=tmp_path)
+    assert "𠀾" in info.value.message
+    with db.unit() as s:
+        assert s.scalar(select(func.count(Case.id))) == 0
+    assert not list(Path(tmp_path).glob("*.pdf"))

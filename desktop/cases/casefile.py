@@ -1,0 +1,74 @@
+"""Everything the case view shows about one case, as frozen data with every ID number masked."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+import desktop.store.lifecycle_models  # noqa: F401  (maps the pledge table)
+from desktop.cases.dto import CaseSummary
+from desktop.cases.errors import ActionRefused
+from desktop.cases.queries import summary
+from desktop.store.database import Database
+from desktop.store.lifecycle_models import Pledge
+from desktop.store.models import Case
+from forms import checks
+
+PLEDGE_KINDS = {"rongque": "容缺受理", "gaozhi": "告知承诺"}
+
+
+@dataclass(frozen=True)
+class PledgeInfo:
+    id: int
+    kind: str
+    kind_label: str
+    material_label: str
+    due_on: date | None
+    fulfilled_on: date | None
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    summary: CaseSummary
+    answers: dict[str, Any]
+    materials: dict[str, str]
+    assessment: dict[str, Any] | None  # as stored when the case was decided at the window
+    lifecycle: dict[str, Any]  # decision, supplements, extensions, issue (receiver ID masked), cancel
+    accepted_on: date | None
+    closed_on: date | None
+    due_provisional: bool
+    due_explanation: str
+    pledges: tuple[PledgeInfo, ...]
+
+
+def _due_basis(row: Case, life: dict[str, Any]) -> tuple[bool, str]:
+    """Whether the current due date is provisional, and how it was counted (latest change wins)."""
+    if life.get("extensions"):
+        last = life["extensions"][-1]
+        return bool(last.get("provisional")), f"延长{last['days']}个工作日：{last['reason']}"
+    deadlines = life.get("deadlines") or (row.assessment or {}).get("deadlines") or []
+    if not deadlines:
+        return False, ""
+    return (any(d.get("provisional") for d in deadlines),
+            "；".join(f"{d.get('label', '')}：{d.get('explanation', '')}" for d in deadlines))
+
+
+def load(db: Database, case_id: int) -> CaseFile:
+    with db.unit() as s:
+        row = s.get(Case, case_id)
+        if row is None:
+            raise ActionRefused("案件不存在。")
+        life = copy.deepcopy(dict(row.lifecycle or {}))
+        issue = life.get("issue")
+        if issue and issue.get("receiver_id_number"):
+            issue["receiver_id_number"] = checks.mask_id(issue["receiver_id_number"])
+        provisional, explanation = _due_basis(row, life)
+        pledges = tuple(
+            PledgeInfo(p.id, p.kind, PLEDGE_KINDS.get(p.kind, p.kind), p.material_label, p.due_on, p.fulfilled_on)
+            for p in s.scalars(select(Pledge).where(Pledge.case_id == case_id).order_by(Pledge.id)))
+        return CaseFile(summary(row), dict(row.answers), dict(row.materials), copy.deepcopy(row.assessment), life,
+                        row.accepted_on, row.closed_on, provisional, explanation, pledges)

@@ -1,0 +1,38 @@
+"""The PDF of a registered paper for preview: the file on disk, or rendered again from its snapshot."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+from desktop.cases.errors import ActionRefused
+from desktop.cases.intake import write_pdf
+from desktop.store.database import Database
+from desktop.store.errors import translate
+from desktop.store.models import Document
+
+
+def pdf_for(db: Database, document_id: int, papers_dir: Path, font_path: str | None = None) -> str:
+    """A path to the paper exactly as printed; no new print is registered (previewing is not printing)."""
+    from desktop import documents
+
+    with db.unit() as s:
+        doc = s.get(Document, document_id)
+        if doc is None:
+            raise ActionRefused("文书不存在。")
+        snapshot, kind, copy_no, sha = doc.snapshot, doc.kind, doc.copy_no, doc.sha256
+        mark = None
+        if doc.reprint_reason is not None:
+            mark = {"copy_no": copy_no, "reason": doc.reprint_reason, "at": doc.printed_at.strftime("%Y-%m-%d %H:%M")}
+    target = Path(papers_dir) / f"{snapshot['case_no']}-{kind}-{copy_no}.pdf"
+    with translate():
+        if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha:
+            return str(target)
+    pdf = documents.render_pdf(snapshot, reprint=mark, font_path=font_path or None)
+    if not target.exists():
+        return str(write_pdf(Path(papers_dir), snapshot["case_no"], kind, copy_no, pdf))
+    # NOTE: a file that differs from the register (another font, an edited copy) is left alone;
+    # the preview shows the paper rendered from its snapshot instead.
+    folder = Path(tempfile.gettempdir()) / "halldesk-preview"
+    return str(write_pdf(folder, snapshot["case_no"], kind, copy_no, pdf))

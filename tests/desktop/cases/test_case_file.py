@@ -1,0 +1,97 @@
+"""The case view's data over real SQLite: the case file, revealing an ID, paper files, search keys."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from desktop.cases import accounts, casefile, intake, lifecycle, paper_files, privacy, reprints
+from desktop.cases.dto import Actor
+from desktop.cases.errors import ActionRefused
+from desktop.cases.queries import CaseFilter, count_cases, list_cases
+from desktop.store.models import AuditEvent
+from forms import registry
+
+NOW = datetime(2026, 11, 25, 10, 0)
+HALL = "郑州市金水区政务服务中心"
+FULL_ID = "410305199001011234"
+
+
+@pytest.fixture
+def clerk(db, admin):
+    return Actor(accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456"), "03", HALL)
+
+
+@pytest.fixture
+def accepted(db, clerk, tmp_path):
+    case = registry.get("residence_permit").example(NOW.date())
+    return intake.accept(db, clerk, "residence_permit", case["answers"], case["materials"], now=NOW,
+                         papers_dir=tmp_path).case
+
+
+def test_reveal_id_returns_the_number_and_audits_without_it(db, clerk, accepted):
+    assert privacy.reveal_id(db, clerk, accepted.id) == FULL_ID
+    with db.unit() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "id.reveal")).one()
+        assert event.actor == "zhang" and event.window == "03" and event.case_id == accepted.id
+        assert FULL_ID not in str(event.detail) and "1234" not in str(event.detail)
+    with pytest.raises(ActionRefused):
+        privacy.reveal_id(db, clerk, 9999)
+
+
+def test_case_file_masks_the_receiver_and_knows_provisional_dates(db, clerk, admin, accepted, tmp_path):
+    sup = Actor(accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789"), "05", HALL)
+    lifecycle.approve(db, sup, accepted.id, now=NOW, papers_dir=tmp_path)
+    lifecycle.issue(db, clerk, accepted.id, "欧阳娜娜", FULL_ID, by_proxy=False, now=NOW)
+    file = casefile.load(db, accepted.id)
+    assert file.summary.status == "issued" and file.accepted_on == NOW.date()
+    assert file.lifecycle["issue"]["receiver_id_number"] == "410305********1234"
+    assert file.lifecycle["decision"]["kind"] == "approved"
+    assert file.due_explanation and file.assessment["findings"]
+    # 2026 is published in chinese-calendar's table; the due date is not provisional.
+    assert file.due_provisional is False
+
+
+def test_pdf_for_uses_the_file_or_renders_it_again(db, clerk, accepted, tmp_path):
+    receipt = reprints.papers_of(db, accepted.id)[0]
+    path = paper_files.pdf_for(db, receipt.id, tmp_path)
+    assert path.endswith("-receipt-1.pdf")
+    original = open(path, "rb").read()
+    # A lost file comes back identical from the snapshot.
+    other = tmp_path / "elsewhere"
+    again = paper_files.pdf_for(db, receipt.id, other)
+    assert hashlib.sha256(open(again, "rb").read()).hexdigest() == hashlib.sha256(original).hexdigest()
+    copy2 = reprints.reprint(db, clerk, receipt.id, "回执遗失", now=NOW, papers_dir=tmp_path / "x")
+    redone = paper_files.pdf_for(db, copy2.id, tmp_path / "y")
+    text = "".join(p.extract_text() for p in PdfReader(redone).pages)
+    assert "补打" in text and "第2份" in text
+    assert len(reprints.papers_of(db, accepted.id)) == 2  # previewing registers no print
+
+
+def _ebike(db, clerk, tmp_path, frame: str, phone: str, name: str, id_number: str):
+    case = registry.get("ebike_registration").example(NOW.date())
+    answers = dict(case["answers"], frame_no=frame, owner_phone=phone, owner_name=name,
+                   owner_id_number=id_number)
+    return intake.accept(db, clerk, "ebike_registration", answers, case["materials"], now=NOW,
+                         papers_dir=tmp_path).case
+
+
+def test_search_by_phone_plate_and_frame(db, clerk, accepted, tmp_path):
+    bike = _ebike(db, clerk, tmp_path, "119TDT240512399", "13900139000", "王芳", "410105197501010019")
+    [row] = list_cases(db, CaseFilter(frame_no="119tdt 2405-12399"))
+    assert row.id == bike.id
+    with db.unit() as s:
+        from desktop.store.models import Case
+
+        plate = s.get(Case, bike.id).plate_no
+    assert plate
+    assert [c.id for c in list_cases(db, CaseFilter(plate_no=plate.lower()))] == [bike.id]
+    assert [c.id for c in list_cases(db, CaseFilter(phone="139 0013 9000"))] == [bike.id]
+    assert [c.id for c in list_cases(db, CaseFilter(phone="13800138000"))] == [accepted.id]
+    assert count_cases(db, CaseFilter(phone="13700000000")) == 0
+    assert count_cases(db, CaseFilter(received_from=date(2026, 11, 26))) == 0
+    assert count_cases(db, CaseFilter(received_from=NOW.date(), received_to=NOW.date())) == 2
