@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Mapping
 
@@ -290,3 +290,16 @@ def example_case_no(code: str, day: date, seq: int = 1, window: str = "01") -> s
     """A well-formed case number (desktop.cases.numbers scheme) for the examples' facts."""
     body = f"{code}{window}{day:%y%m%d}{seq:04d}"
     return body + mod_37_36.calc_check_digit(body)
+
+
+def example_registration(today: date) -> dict:
+    """The registration the transfer and theft examples refer to (their facts contract)."""
+    return {
+        "case_no": example_case_no("DC", today - timedelta(days=200)),
+        "plate_no": "郑A12345",
+        "frame_no": "119TDT240512345",
+        "owner_name": "张伟",
+        "owner_id_type": "resident_id",
+        "owner_id_number": "410105197501010019",
+        "status": "registered",
+    }

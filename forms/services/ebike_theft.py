@@ -151,17 +151,7 @@ def example(today: date) -> dict:
             "owner_phone": "13800138000",
         },
         "materials": {"application_form": "provided", "owner_id": "provided", "police_receipt": "provided"},
-        "facts": {
-            "registration": {
-                "case_no": ec.example_case_no("DC", today - timedelta(days=200)),
-                "plate_no": "郑A12345",
-                "frame_no": "119TDT240512345",
-                "owner_name": "张伟",
-                "owner_id_type": "resident_id",
-                "owner_id_number": "410105197501010019",
-                "status": "registered",
-            }
-        },
+        "facts": {"registration": ec.example_registration(today)},
     }
 
 

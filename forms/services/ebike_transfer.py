@@ -141,17 +141,7 @@ def example(today: date) -> dict:
             "transfer_date": (today - timedelta(days=2)).isoformat(),
         },
         "materials": {"application_form": "provided", "new_owner_id": "provided", "transfer_proof": "provided"},
-        "facts": {
-            "registration": {
-                "case_no": ec.example_case_no("DC", today - timedelta(days=200)),
-                "plate_no": "郑A12345",
-                "frame_no": "119TDT240512345",
-                "owner_name": "张伟",
-                "owner_id_type": "resident_id",
-                "owner_id_number": "410105197501010019",
-                "status": "registered",
-            }
-        },
+        "facts": {"registration": ec.example_registration(today)},
     }
 
 
