@@ -36,6 +36,7 @@ from forms.model import Assessment, Decision, Kind
 from forms.service import Service
 
 log = logging.getLogger(__name__)
+LABEL_MAX_WIDTH = 260
 ASSESS_DELAY_MS = 150  # findings follow typing without re-assessing on every key
 
 
@@ -90,7 +91,6 @@ class IntakePage(QWidget):
                 box = QGroupBox(section, form)
                 grid = QGridLayout(box)
                 grid.setColumnStretch(1, 1)
-                grid.setColumnMinimumWidth(0, 190)  # labels line up across the sections
                 grid.setVerticalSpacing(2)
                 groups[section] = grid
                 self._section_boxes[section] = box
@@ -117,6 +117,7 @@ class IntakePage(QWidget):
             self.editors[field.key] = editor
             self._rows[field.key] = (label, editor.widget, error)
         form_layout.addStretch(1)
+        self._align_labels(groups.values())
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(form)
@@ -165,6 +166,17 @@ class IntakePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addLayout(bar)
+
+    def _align_labels(self, grids) -> None:
+        """One label column width for every section, so the fields line up down the page."""
+        labels = [row[0] for row in self._rows.values()]
+        # NOTE: capped so one long official label does not push every field to the right; it wraps.
+        width = min(max((label.sizeHint().width() for label in labels), default=0), LABEL_MAX_WIDTH)
+        for label in labels:
+            label.setWordWrap(True)
+            label.setMaximumWidth(LABEL_MAX_WIDTH)
+        for grid in grids:
+            grid.setColumnMinimumWidth(0, width)
 
     def _button(self, text: str, name: str, shortcut: str, slot) -> QPushButton:
         button = QPushButton(self.tr(text) + f"  ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})", self)
