@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -86,6 +87,9 @@ class Case(Base):
         Index("ix_cases_plate_no", "plate_no"),
         Index("ix_cases_frame_no", "frame_no"),
         Index("ix_cases_received_on", "received_on"),
+        # Migration 0005: the status work lists and the service filter sorted by date, newest first.
+        Index("ix_cases_status_received", "status", "received_on"),
+        Index("ix_cases_service_received", "service_id", "received_on"),
     )
 
 
@@ -280,3 +284,48 @@ class SubsidyClaimWorker(Base):
         Index("ix_subsidy_claim_workers_claim_id", "claim_id"),
         Index("ix_subsidy_claim_workers_id_number", "id_number"),
     )
+
+
+class CaseNameBigram(Base):
+    """Every 2-character window of a case's applicant name: the index behind a name substring search.
+
+    NOTE: SQLite's FTS5 trigram tokenizer (SQLite 3.40 with Python 3.11 here) cannot match a query
+    shorter than 3 characters, and most Chinese names are 2–3 characters, so "娜娜" anywhere in a
+    name would be a full scan. This plain table works the same on SQLite and PostgreSQL; the store
+    keeps it in step with cases.applicant_name (the mapper events below).
+    """
+
+    __tablename__ = "case_name_bigrams"
+
+    bigram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+def name_bigrams(name: str | None) -> set[str]:
+    """The distinct 2-character windows of a name; a 1-character name is its own window."""
+    name = (name or "").strip()
+    if len(name) < 2:
+        return {name} if name else set()
+    return {name[i:i + 2] for i in range(len(name) - 1)}
+
+
+def _sync_name_bigrams(_mapper, connection, target: Case) -> None:
+    from sqlalchemy import delete, insert
+    from sqlalchemy import inspect as inspect_state
+
+    history = inspect_state(target).attrs.applicant_name.history
+    if not history.has_changes():
+        return
+    table = CaseNameBigram.__table__
+    connection.execute(delete(table).where(table.c.case_id == target.id))
+    rows = [{"bigram": b, "case_id": target.id} for b in name_bigrams(target.applicant_name)]
+    if rows:
+        connection.execute(insert(table), rows)
+
+
+# NOTE: mapper events, so every ORM write of a case (intake, drafts, lifecycle) keeps the bigrams;
+# bulk Core inserts (bench/generate.py) fill them with name_bigrams() themselves.
+event.listen(Case, "after_insert", _sync_name_bigrams)
+event.listen(Case, "after_update", _sync_name_bigrams)
