@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.case_list = CaseListPanel(self._load_page)
         self.tabs.addTab(self.case_list, self.tr("案件列表"))
         self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
+        self.fixed_pages: list[QWidget] = []
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._build_service_panel())
         splitter.addWidget(self.tabs)
@@ -73,6 +74,14 @@ class MainWindow(QMainWindow):
         """Add a closable tab, switch to it and return its index."""
         index = self.tabs.addTab(widget, title)
         self.tabs.setCurrentIndex(index)
+        return index
+
+    def add_fixed_page(self, widget: QWidget, title: str) -> int:
+        """A tab the clerk cannot close (work lists, search), kept beside the case list."""
+        # NOTE: fixed tabs sit right after the case list, before any case or intake pages.
+        index = self.tabs.insertTab(1 + len(self.fixed_pages), widget, title)
+        self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, None)
+        self.fixed_pages.append(widget)
         return index
 
     def refresh_cases(self) -> None:

@@ -1,4 +1,4 @@
-"""Connect the main window to the intake pages: new cases from the service list, opening listed cases."""
+"""Connect the main window to its pages: intake for new cases and drafts, the case view, work lists, search."""
 
 from __future__ import annotations
 
@@ -16,26 +16,52 @@ def _new_page(window: MainWindow, service_id: str) -> "IntakePage":
 
     # Read db, actor and settings at call time: the settings dialog may have changed them.
     page = IntakePage(window.db, window.actor, window.settings, registry.get(service_id))
-    page.sig_case_saved.connect(lambda _case: window.refresh_cases())
+    page.sig_case_saved.connect(lambda _case: _cases_changed(window))
     return page
 
 
-def open_case(window: MainWindow, case_id: int) -> "IntakePage | None":
-    """A draft opens for resuming; any other case opens read-only with its answers and findings."""
+def _cases_changed(window: MainWindow) -> None:
+    window.refresh_cases()
+    for page in getattr(window, "fixed_pages", []):
+        if hasattr(page, "refresh"):
+            page.refresh()
+
+
+def open_case(window: MainWindow, case_id: int):
+    """A draft opens on its intake page for resuming; any other case opens in the case view."""
+    from desktop.ui.case_view import CaseView
+
+    for index in range(window.tabs.count()):
+        widget = window.tabs.widget(index)
+        if isinstance(widget, CaseView) and widget.case_id == case_id:
+            window.tabs.setCurrentIndex(index)  # NOTE: one tab per case, so two views never disagree
+            widget.reload()
+            return widget
     try:
         detail = queries.get_case(window.db, case_id)
     except EnvironmentFailure as exc:
         show_environment_failure(window, exc)
         return None
-    page = _new_page(window, detail.summary.service_id)
-    page.load(detail.answers, detail.materials, case_id=case_id)
-    if detail.summary.status != status.DRAFT:
-        page.set_read_only()
     title = detail.summary.case_no or f"草稿 {detail.summary.applicant_name}"
+    if detail.summary.status == status.DRAFT:
+        page = _new_page(window, detail.summary.service_id)
+        page.load(detail.answers, detail.materials, case_id=case_id)
+    else:
+        page = CaseView(window.db, window.actor, window.settings, case_id)
+        page.sig_case_changed.connect(lambda _case: _cases_changed(window))
     window.add_page(page, title)
     return page
 
 
 def install_pages(window: MainWindow) -> None:
+    from desktop.ui.search_panel import SearchPanel
+    from desktop.ui.worklists_page import WorklistsPage
+
     window.page_factory = lambda service_id: _new_page(window, service_id)
     window.case_list.sig_case_activated.connect(lambda case_id: open_case(window, case_id))
+    search = SearchPanel(window.db)
+    window.add_fixed_page(search, search.tr("查询"))
+    worklists = WorklistsPage(window.db)
+    window.add_fixed_page(worklists, worklists.tr("待办"))
+    for page in (search, worklists):
+        page.sig_case_activated.connect(lambda case_id: open_case(window, case_id))

@@ -39,7 +39,9 @@ def test_draft_from_the_list_resumes_with_its_answers(qtbot, db, admin, tmp_path
     assert page.findChild(QLineEdit, "field_name").isEnabled()
 
 
-def test_accepted_case_opens_read_only(qtbot, db, admin, tmp_path):
+def test_accepted_case_opens_in_the_case_view(qtbot, db, admin, tmp_path):
+    from desktop.ui.case_view import CaseView
+
     now = datetime(2026, 11, 25, 10, 0)
     case = registry.get("residence_permit").example(now.date())
     done = intake.accept(db, Actor(admin, "03", "大厅"), "residence_permit", case["answers"], case["materials"],
@@ -48,7 +50,21 @@ def test_accepted_case_opens_read_only(qtbot, db, admin, tmp_path):
     window.refresh_cases()
     with qtbot.waitSignal(window.case_list.sig_case_activated):
         window.case_list.sig_case_activated.emit(done.case.id)
-    page = window.tabs.currentWidget()
-    assert isinstance(page, IntakePage) and window.tabs.tabText(window.tabs.currentIndex()) == done.case.case_no
-    assert not page.findChild(QLineEdit, "field_name").isEnabled()
-    assert not page.accept_button.isEnabled()
+    view = window.tabs.currentWidget()
+    assert isinstance(view, CaseView) and window.tabs.tabText(window.tabs.currentIndex()) == done.case.case_no
+    assert view.values["case_no"].text() == done.case.case_no
+    # Opening it again switches to the same tab instead of a second view.
+    count = window.tabs.count()
+    assert open_case(window, done.case.id) is view and window.tabs.count() == count
+
+
+def test_search_and_worklists_are_fixed_tabs(qtbot, db, admin, tmp_path):
+    from desktop.ui.search_panel import SearchPanel
+    from desktop.ui.worklists_page import WorklistsPage
+
+    window = _window(qtbot, db, admin, tmp_path)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == ["案件列表", "查询", "待办"]
+    assert isinstance(window.tabs.widget(1), SearchPanel) and isinstance(window.tabs.widget(2), WorklistsPage)
+    window._on_service_clicked("residence_permit")
+    assert window.tabs.currentIndex() == 3

@@ -1,0 +1,211 @@
+"""Table models of the case view and the work lists: answers, findings, papers, timeline, pledges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any, Mapping
+
+from desktop.cases.casefile import PledgeInfo
+from desktop.cases.dto import PrintedPaper
+from desktop.cases.worklists import PledgeDue, TimelineEvent
+from desktop.ui.row_models import NO_VALUE, RowsModel
+from forms import checks
+from forms.model import Field, Kind
+from forms.service import Service
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    section: str
+    label: str
+    value: str
+
+
+def format_answer(field: Field, value: Any) -> str:
+    """An answer as the clerk reads it: choice labels, 是/否, masked ID numbers, table rows on lines."""
+    if value is None or value == "" or value == []:
+        return NO_VALUE
+    if field.kind is Kind.CHOICE:
+        return field.choice_label(value)
+    if field.kind is Kind.BOOL:
+        return "是" if value else "否"
+    if field.kind is Kind.ID_NUMBER:
+        return checks.mask_id(str(value))  # NOTE: the full number only through 显示完整证件号码
+    if field.kind is Kind.TABLE:
+        lines = []
+        for row in value:
+            parts = [f"{c.label}：{format_answer(c, row.get(c.key))}" for c in field.columns if c.key in row]
+            lines.append("，".join(parts))
+        return "\n".join(lines) or NO_VALUE
+    return str(value)
+
+
+def answer_rows(service: Service, answers: Mapping[str, Any]) -> list[AnswerRow]:
+    return [AnswerRow(f.section or "申请信息", f.label, format_answer(f, answers.get(f.key)))
+            for f in service.fields if f.is_visible(answers) and answers.get(f.key) not in (None, "", [])]
+
+
+class AnswersModel(RowsModel[AnswerRow]):
+    class Column(IntEnum):
+        SECTION = 0
+        LABEL = 1
+        VALUE = 2
+
+    def headers(self):
+        return {self.Column.SECTION: self.tr("栏目"), self.Column.LABEL: self.tr("项目"),
+                self.Column.VALUE: self.tr("内容")}
+
+    def cell(self, row: AnswerRow, column: IntEnum) -> str:
+        return (row.section, row.label, row.value)[column]
+
+    def tooltip(self, row: AnswerRow, column: IntEnum) -> str | None:
+        return f"{row.section} — {row.label}"
+
+
+class FindingsModel(RowsModel[dict]):
+    """Findings of the stored assessment (dicts as stored with the case; the rules are not run again)."""
+
+    class Column(IntEnum):
+        OUTCOME = 0
+        MESSAGE = 1
+        BASIS = 2
+
+    def headers(self):
+        return {self.Column.OUTCOME: self.tr("结论"), self.Column.MESSAGE: self.tr("审查意见"),
+                self.Column.BASIS: self.tr("依据")}
+
+    def cell(self, row: dict, column: IntEnum) -> str:
+        if column is self.Column.OUTCOME:
+            return row.get("outcome_label") or row.get("outcome", "")
+        if column is self.Column.MESSAGE:
+            return row.get("message", "")
+        return row.get("basis") or NO_VALUE
+
+    def warn(self, row: dict, column: IntEnum) -> bool:
+        return column is self.Column.OUTCOME and row.get("outcome") in ("fail", "missing_information")
+
+    def tooltip(self, row: dict, column: IntEnum) -> str | None:
+        return row.get("message") if column is self.Column.MESSAGE else None
+
+
+class PapersModel(RowsModel[PrintedPaper]):
+    class Column(IntEnum):
+        TITLE = 0
+        COPY_NO = 1
+        PRINTED_AT = 2
+
+    def headers(self):
+        return {self.Column.TITLE: self.tr("文书"), self.Column.COPY_NO: self.tr("份次"),
+                self.Column.PRINTED_AT: self.tr("打印时间")}
+
+    def cell(self, row: PrintedPaper, column: IntEnum) -> str:
+        if column is self.Column.TITLE:
+            return row.title
+        if column is self.Column.COPY_NO:
+            return self.tr("第%1份").replace("%1", str(row.copy_no)) + (self.tr("（补打）") if row.copy_no > 1 else "")
+        return row.printed_at.strftime("%Y-%m-%d %H:%M")
+
+
+def describe_event(event: TimelineEvent, titles: Mapping[int, str]) -> str:
+    """The timeline's 办理事项: the action and the few details a clerk needs."""
+    d = event.detail
+    extra = []
+    if d.get("items"):
+        extra.append("、".join(d["items"]))
+    if d.get("reasons"):
+        extra.append("理由代码 " + "、".join(d["reasons"]))
+    if d.get("reason"):
+        extra.append(str(d["reason"]))
+    if d.get("days"):
+        extra.append(f"延长{d['days']}个工作日至{d.get('to', '')}")
+    if "document_id" in d:
+        extra.append(f"{titles.get(d['document_id'], d.get('kind', ''))} 第{d.get('copy_no', 1)}份")
+    if d.get("by_proxy"):
+        extra.append("代领")
+    if d.get("material"):
+        extra.append(str(d["material"]))
+    text = event.label + ("：" + "；".join(extra) if extra else "")
+    if d.get("countersign"):
+        text += f"（复核：{d['countersign']}）"
+    return text
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    event: TimelineEvent
+    what: str
+
+
+class TimelineModel(RowsModel[TimelineRow]):
+    class Column(IntEnum):
+        AT = 0
+        ACTOR = 1
+        WINDOW = 2
+        WHAT = 3
+
+    def headers(self):
+        return {self.Column.AT: self.tr("时间"), self.Column.ACTOR: self.tr("经办人"),
+                self.Column.WINDOW: self.tr("窗口"), self.Column.WHAT: self.tr("办理事项")}
+
+    def cell(self, row: TimelineRow, column: IntEnum) -> str:
+        e = row.event
+        return (e.at.strftime("%Y-%m-%d %H:%M"), e.actor or NO_VALUE, e.window or NO_VALUE, row.what)[column]
+
+    def tooltip(self, row: TimelineRow, column: IntEnum) -> str | None:
+        return row.what if column is self.Column.WHAT else None
+
+
+class PledgesModel(RowsModel[PledgeInfo]):
+    """The pledges of one case (容缺 with a due date, 告知承诺 without)."""
+
+    class Column(IntEnum):
+        MATERIAL = 0
+        KIND = 1
+        DUE_ON = 2
+        STATE = 3
+
+    def headers(self):
+        return {self.Column.MATERIAL: self.tr("材料"), self.Column.KIND: self.tr("方式"),
+                self.Column.DUE_ON: self.tr("补齐期限"), self.Column.STATE: self.tr("状态")}
+
+    def cell(self, row: PledgeInfo, column: IntEnum) -> str:
+        if column is self.Column.MATERIAL:
+            return row.material_label
+        if column is self.Column.KIND:
+            return row.kind_label
+        if column is self.Column.DUE_ON:
+            return row.due_on.isoformat() if row.due_on else NO_VALUE
+        if row.fulfilled_on:
+            return self.tr("已于%1补齐").replace("%1", row.fulfilled_on.isoformat())
+        return self.tr("待补齐") if row.due_on else self.tr("已承诺")
+
+
+class PledgeDueModel(RowsModel[PledgeDue]):
+    """容缺 pledges coming due across the hall, overdue ones in red."""
+
+    class Column(IntEnum):
+        CASE_NO = 0
+        APPLICANT = 1
+        MATERIAL = 2
+        DUE_ON = 3
+        STATE = 4
+
+    def headers(self):
+        return {self.Column.CASE_NO: self.tr("案件编号"), self.Column.APPLICANT: self.tr("申请人"),
+                self.Column.MATERIAL: self.tr("承诺补齐的材料"), self.Column.DUE_ON: self.tr("补齐期限"),
+                self.Column.STATE: self.tr("状态")}
+
+    def cell(self, row: PledgeDue, column: IntEnum) -> str:
+        if column is self.Column.CASE_NO:
+            return row.case.case_no or NO_VALUE
+        if column is self.Column.APPLICANT:
+            return row.case.applicant_name
+        if column is self.Column.MATERIAL:
+            return row.material_label
+        if column is self.Column.DUE_ON:
+            return row.due_on.isoformat()
+        return self.tr("已逾期") if row.overdue else self.tr("即将到期")
+
+    def warn(self, row: PledgeDue, column: IntEnum) -> bool:
+        return row.overdue and column in (self.Column.DUE_ON, self.Column.STATE)

@@ -1,0 +1,389 @@
+"""The view of one case after intake: header, answers, findings, papers, timeline and the next actions."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
+    QTableView, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from desktop.cases import casefile, lifecycle, paper_files, permissions, pledges, privacy, reprints, status, worklists
+from desktop.cases.dto import Actor, PrintedPaper
+from desktop.cases.errors import ActionRefused, InputError
+from desktop.settings import Settings
+from desktop.store.database import Database
+from desktop.store.errors import EnvironmentFailure
+from desktop.ui import case_dialogs, msgbox
+from desktop.ui.case_dialogs import KEEP_OPEN
+from desktop.ui.case_models import (
+    AnswersModel, FindingsModel, PapersModel, PledgesModel, TimelineModel, TimelineRow, answer_rows, describe_event,
+)
+from desktop.ui.countersign import CountersignDialog
+from desktop.ui.tables import fit, table
+from desktop.ui.preview import PreviewDialog
+from forms import registry
+
+log = logging.getLogger(__name__)
+STATUS_COLOURS = {status.ACCEPTED: "#1d5fa8", status.SUPPLEMENT: "#b26a00", status.APPROVED: "#2e7d32",
+                  status.ISSUED: "#555", status.REFUSED: "#b3261e", status.NOT_ACCEPTED: "#b3261e",
+                  status.CANCELLED: "#777"}
+CANCELLABLE = frozenset(s for s, moves in status.TRANSITIONS.items() if status.CANCELLED in moves) - {status.DRAFT}
+
+
+class CaseView(QWidget):
+    sig_case_changed = Signal(object)  # CaseSummary after an action
+
+    def __init__(self, db: Database, actor: Actor, settings: Settings, case_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("case_view")
+        self.db, self.actor, self.settings, self.case_id = db, actor, settings, case_id
+        self.file: casefile.CaseFile | None = None
+        self.previews: list[PreviewDialog] = []
+        self.buttons: dict[str, QPushButton] = {}
+        self._build()
+        self.reload()
+
+    # --- layout -------------------------------------------------------------------------
+    def _build(self) -> None:
+        header = QGroupBox(self.tr("案件信息"), self)
+        grid = QGridLayout(header)
+        grid.setHorizontalSpacing(14)
+        self.values: dict[str, QLabel] = {}
+        spec = [("case_no", "案件编号", 0, 0), ("service", "办理事项", 0, 2), ("status", "状态", 0, 4),
+                ("applicant", "申请人", 1, 0), ("id_number", "证件号码", 1, 2), ("received_on", "收件日期", 2, 0),
+                ("accepted_on", "受理日期", 2, 2), ("due_on", "办结期限", 2, 4), ("outcome", "办理结果", 3, 0)]
+        for key, label, row, column in spec:
+            caption = QLabel(self.tr(label) + self.tr("："), header)
+            caption.setStyleSheet("color:#555;")
+            value = QLabel("", header)
+            value.setObjectName(f"value_{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(caption, row, column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(value, row, column + 1, 1, 5 if key == "outcome" else 1)
+            self.values[key] = value
+        self.values["case_no"].setStyleSheet("font-size:13pt; font-weight:bold;")
+        self.values["outcome"].setWordWrap(True)
+        self.reveal_button = QPushButton(self.tr("显示完整证件号码"), header)
+        self.reveal_button.setObjectName("reveal_button")
+        self.reveal_button.clicked.connect(self._on_reveal_clicked)
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.values["id_number"])
+        id_row.addWidget(self.reveal_button)
+        id_row.addStretch(1)
+        grid.removeWidget(self.values["id_number"])
+        grid.addLayout(id_row, 1, 3, 1, 3)
+        for column in (1, 3, 5):
+            grid.setColumnStretch(column, 1)
+
+        self.answers_model = AnswersModel(self)
+        self.answers_view = table(self.answers_model)
+        self.answers_view.setObjectName("answers_table")
+        self.answers_view.setColumnHidden(AnswersModel.Column.SECTION, True)  # NOTE: shown as the row's tooltip
+        answers_box = QGroupBox(self.tr("申请信息"), self)
+        QVBoxLayout(answers_box).addWidget(self.answers_view)
+
+        self.tabs = QTabWidget(self)
+        self.findings_model = FindingsModel(self)
+        self.findings_view = table(self.findings_model)
+        self.findings_view.setObjectName("findings_table")
+        # NOTE: the message is what the clerk reads out; it takes the room, the basis wraps beside it.
+        self.findings_view.horizontalHeader().setStretchLastSection(False)
+        self.findings_view.horizontalHeader().setSectionResizeMode(FindingsModel.Column.MESSAGE,
+                                                                   QHeaderView.ResizeMode.Stretch)
+        self.decision_label = QLabel("", self)
+        self.decision_label.setObjectName("assessment_decision")
+        self.decision_label.setWordWrap(True)
+        self.tabs.addTab(self._column(self.decision_label, self.findings_view), self.tr("审查意见"))
+        self.papers_model = PapersModel(self)
+        self.papers_view = table(self.papers_model)
+        self.papers_view.setObjectName("papers_table")
+        self.papers_view.doubleClicked.connect(lambda _index: self._on_preview_clicked())
+        paper_bar = self._bar(("preview_button", "预览", self._on_preview_clicked),
+                              ("reprint_button", "补打", self._on_reprint_clicked))
+        self.tabs.addTab(self._column(self.papers_view, paper_bar), self.tr("文书"))
+        self.timeline_model = TimelineModel(self)
+        self.timeline_view = table(self.timeline_model)
+        self.timeline_view.setObjectName("timeline_table")
+        self.tabs.addTab(self.timeline_view, self.tr("办理过程"))
+        self.pledges_model = PledgesModel(self)
+        self.pledges_view = table(self.pledges_model)
+        self.pledges_view.setObjectName("pledges_table")
+        pledge_bar = self._bar(("fulfil_button", "承诺材料已补齐", self._on_fulfil_clicked))
+        self.tabs.addTab(self._column(self.pledges_view, pledge_bar), self.tr("承诺事项"))
+
+        for view in (self.answers_view, self.findings_view, self.timeline_view, self.pledges_view):
+            # NOTE: these tables are short; rows follow their wrapped text whatever the width.
+            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        split = QSplitter(self)
+        split.addWidget(answers_box)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setChildrenCollapsible(False)
+        split.setSizes([480, 620])
+
+        actions = self._bar(
+            ("supplement_button", "通知补正", self._on_supplement_clicked),
+            ("receive_button", "补正材料已收到", self._on_receive_clicked),
+            ("approve_button", "批准", self._on_approve_clicked),
+            ("decline_button", "不予许可", self._on_decline_clicked),
+            ("issue_button", "发证/领取", self._on_issue_clicked),
+            ("extend_button", "延长期限", self._on_extend_clicked),
+            ("cancel_button", "撤销", self._on_cancel_clicked))
+        layout = QVBoxLayout(self)
+        layout.addWidget(header)
+        layout.addWidget(split, 1)
+        layout.addLayout(actions)
+
+    def _bar(self, *specs: tuple[str, str, Callable[[], None]]) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        for name, text, slot in specs:
+            button = QPushButton(self.tr(text), self)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+            self.buttons[name] = button
+        return bar
+
+    def _column(self, *parts) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        for part in parts:
+            if isinstance(part, QWidget):
+                layout.addWidget(part, 1 if isinstance(part, QTableView) else 0)
+            else:
+                layout.addLayout(part)
+        return page
+
+    # --- showing ------------------------------------------------------------------------
+    def reload(self) -> None:
+        try:
+            self.file = casefile.load(self.db, self.case_id)
+            papers = reprints.papers_of(self.db, self.case_id)
+            events = worklists.timeline(self.db, self.case_id)
+        except EnvironmentFailure as exc:
+            msgbox.show_environment_failure(self, exc)
+            return
+        f, s = self.file, self.file.summary
+        service = registry.get(s.service_id)
+        v = self.values
+        v["case_no"].setText(s.case_no or "—")
+        v["service"].setText(s.service_name)
+        v["status"].setText(s.status_label)
+        v["status"].setStyleSheet(f"font-weight:bold; color:{STATUS_COLOURS.get(s.status, '#333')};")
+        v["applicant"].setText(s.applicant_name or "—")
+        v["id_number"].setText(s.id_masked or "—")
+        self.reveal_button.setVisible(bool(s.id_masked))
+        self.reveal_button.setText(self.tr("显示完整证件号码"))
+        v["received_on"].setText(s.received_on.isoformat())
+        v["accepted_on"].setText(f.accepted_on.isoformat() if f.accepted_on else "—")
+        due = s.due_on.isoformat() + (self.tr("（暂定）") if f.due_provisional else "") if s.due_on else "—"
+        if f.closed_on:
+            due = self.tr("已于%1办结").replace("%1", f.closed_on.isoformat())
+        v["due_on"].setText(due)
+        v["due_on"].setToolTip(f.due_explanation)
+        v["outcome"].setText(self._outcome_text())
+        self.answers_model.set_rows(answer_rows(service, f.answers))
+        assessment = f.assessment or {}
+        self.decision_label.setText(self.tr("受理时审查结论：%1（%2审查，规则版本 %3）")
+                                    .replace("%1", assessment.get("decision_label", "—"))
+                                    .replace("%2", assessment.get("assessed_on", "—"))
+                                    .replace("%3", assessment.get("rules_version", "—")))
+        self.findings_model.set_rows([x for x in assessment.get("findings", []) if x.get("outcome") != "not_applicable"])
+        self.papers_model.set_rows(papers)
+        titles = {p.id: p.title for p in papers}
+        self.timeline_model.set_rows([TimelineRow(e, describe_event(e, titles)) for e in events])
+        self.pledges_model.set_rows(f.pledges)
+        self.tabs.setTabVisible(3, bool(f.pledges))
+        for view in (self.papers_view, self.timeline_view, self.pledges_view):
+            fit(view)
+        fit(self.answers_view, max_width=200)  # NOTE: long labels wrap; the answer gets the room
+        fit(self.findings_view, max_width=260)
+        self._update_buttons()
+
+    def _outcome_text(self) -> str:
+        life = self.file.lifecycle
+        parts = []
+        if life.get("supplements"):
+            last = life["supplements"][-1]
+            parts.append(self.tr("%1通知补正").replace("%1", last["requested_on"])
+                         + (self.tr("，%1收到补正材料").replace("%1", last["received_on"]) if last.get("received_on") else ""))
+        decision = life.get("decision")
+        if decision:
+            verb = self.tr("批准") if decision["kind"] == "approved" else self.tr("不予许可")
+            parts.append(f"{decision['on']} {decision['by']} {verb}")
+        issue = life.get("issue")
+        if issue:
+            proxy = self.tr("（代领）") if issue.get("by_proxy") else ""
+            parts.append(self.tr("%1 由 %2%3 领取，证件号码 %4").replace("%1", issue["on"])
+                         .replace("%2", issue["receiver_name"]).replace("%3", proxy)
+                         .replace("%4", issue["receiver_id_number"]))
+        cancel = life.get("cancel")
+        if cancel:
+            parts.append(self.tr("%1 撤销：%2（复核：%3）").replace("%1", cancel["on"]).replace("%2", cancel["reason"])
+                         .replace("%3", cancel["countersign"]))
+        for ext in life.get("extensions", []):
+            parts.append(self.tr("%1 延长至 %2：%3").replace("%1", ext["on"]).replace("%2", ext["to"])
+                         .replace("%3", ext["reason"]))
+        return "；".join(parts) or "—"
+
+    def _update_buttons(self) -> None:
+        st, account = self.file.summary.status, self.actor.account
+        shown = {
+            "supplement_button": st == status.ACCEPTED and permissions.can(account, "supplement"),
+            "receive_button": st == status.SUPPLEMENT and permissions.can(account, "supplement"),
+            "approve_button": st == status.ACCEPTED and permissions.can(account, "decide"),
+            "decline_button": st == status.ACCEPTED and permissions.can(account, "decide"),
+            "issue_button": st == status.APPROVED and permissions.can(account, "issue"),
+            "extend_button": st in status.OPEN and self.file.summary.due_on is not None
+            and permissions.can(account, "extend"),
+            "cancel_button": st in CANCELLABLE,
+            "fulfil_button": st not in status.CLOSED and any(p.due_on and not p.fulfilled_on for p in self.file.pledges),
+        }
+        for name, visible in shown.items():
+            self.buttons[name].setVisible(visible)
+        has_papers = self.papers_model.rowCount() > 0
+        self.buttons["preview_button"].setEnabled(has_papers)
+        self.buttons["reprint_button"].setEnabled(has_papers)
+
+    # --- running actions ----------------------------------------------------------------
+    def _call(self, action: Callable[[], Any]) -> Any:
+        """Run a case-layer call outside a dialog: refusals and machine failures become messages."""
+        try:
+            return action()
+        except ActionRefused as exc:
+            msgbox.show_info(self, exc.message)
+        except EnvironmentFailure as exc:
+            msgbox.show_environment_failure(self, exc)
+        return None
+
+    def _done(self, result: Any) -> None:
+        """After a step: show the papers it printed, reload, tell the lists."""
+        if result is None:
+            return
+        for paper in getattr(result, "papers", ()):
+            self._preview(paper.pdf_path, paper.title)
+        self.reload()
+        self.sig_case_changed.emit(self.file.summary)
+
+    def _preview(self, path: str, title: str) -> None:
+        dialog = PreviewDialog(path, title, self)
+        self.previews.append(dialog)
+        dialog.open()  # NOTE: not blocking: the clerk keeps working while the paper prints
+
+    def _paths(self) -> dict[str, Any]:
+        return {"papers_dir": self.settings.papers_dir(), "font_path": self.settings.font_path or None}
+
+    def _selected_paper(self) -> PrintedPaper | None:
+        rows = self.papers_view.selectionModel().selectedRows()
+        if rows:
+            return self.papers_model.row_at(rows[0].row())
+        return self.papers_model.row_at(0) if self.papers_model.rowCount() else None
+
+    # --- slots --------------------------------------------------------------------------
+    def _on_reveal_clicked(self) -> None:
+        label = self.values["id_number"]
+        if label.text() != self.file.summary.id_masked:
+            label.setText(self.file.summary.id_masked)
+            self.reveal_button.setText(self.tr("显示完整证件号码"))
+            return
+        number = self._call(lambda: privacy.reveal_id(self.db, self.actor, self.case_id))
+        if number:
+            label.setText(number)
+            self.reveal_button.setText(self.tr("隐藏"))
+
+    def _on_supplement_clicked(self) -> None:
+        materials = [(m.key, m.label) for m in registry.get(self.file.summary.service_id).materials]
+        result = case_dialogs.SupplementDialog.ask(materials, lambda items, reason: lifecycle.request_supplement(
+            self.db, self.actor, self.case_id, items, reason, **self._paths()), self)
+        self._done(result)
+
+    def _on_receive_clicked(self) -> None:
+        if not msgbox.ask_confirm(self, self.tr("确认申请人已交齐补正材料？办理期限将从明天起重新计算。")):
+            return
+        self._done(self._call(lambda: lifecycle.receive_supplement(self.db, self.actor, self.case_id)))
+
+    def _on_approve_clicked(self) -> None:
+        self._done(case_dialogs.ApproveDialog.ask(self.file.summary.case_no or "", lambda note: lifecycle.approve(
+            self.db, self.actor, self.case_id, note, **self._paths()), self))
+
+    def _on_decline_clicked(self) -> None:
+        try:
+            reasons = lifecycle.decision_reasons(self.db)
+        except EnvironmentFailure as exc:
+            msgbox.show_environment_failure(self, exc)
+            return
+        choices = [(r.code, f"{r.code}  {r.label}（{r.basis}）") for r in reasons]
+        self._done(case_dialogs.RefuseDialog.ask(choices, lambda codes, text: lifecycle.refuse(
+            self.db, self.actor, self.case_id, codes, text, **self._paths()), self))
+
+    def _on_issue_clicked(self) -> None:
+        self._done(case_dialogs.IssueDialog.ask(self.file.summary.applicant_name, lambda name, number, proxy:
+                                                lifecycle.issue(self.db, self.actor, self.case_id, name, number,
+                                                                proxy), self))
+
+    def _on_extend_clicked(self) -> None:
+        self._done(case_dialogs.ExtendDialog.ask(self.file.summary.due_on, lambda days, reason: lifecycle.extend(
+            self.db, self.actor, self.case_id, days, reason), self))
+
+    def _on_cancel_clicked(self) -> None:
+        def submit(reason: str):
+            if not reason.strip():
+                raise InputError({"reason": self.tr("请填写撤销原因")})
+            signer = CountersignDialog.ask(self.db, self.actor, self.tr("撤销案件"), self)
+            if signer is None:
+                return KEEP_OPEN
+            return lifecycle.cancel(self.db, self.actor, self.case_id, reason, signer)
+
+        self._done(case_dialogs.ReasonDialog.ask(self.tr("撤销案件"), self.tr("撤销后案件即办结，不能恢复。需要审核人员复核。"),
+                                                 self.tr("撤销"), submit, self))
+
+    def _on_preview_clicked(self) -> None:
+        paper = self._selected_paper()
+        if paper is None:
+            return
+        path = self._call(lambda: paper_files.pdf_for(self.db, paper.id, **self._paths()))
+        if path:
+            self._preview(path, paper.title)
+
+    def _on_reprint_clicked(self) -> None:
+        paper = self._selected_paper()
+        if paper is None:
+            return
+
+        def submit(reason: str):
+            signer = None
+            if paper.kind in reprints.CERTIFICATE_KINDS:
+                if not reason.strip():
+                    raise InputError({"reason": self.tr("补打需要填写原因")})
+                signer = CountersignDialog.ask(self.db, self.actor, self.tr("补打") + paper.title, self)
+                if signer is None:
+                    return KEEP_OPEN
+            return reprints.reprint(self.db, self.actor, paper.id, reason, signer, **self._paths())
+
+        intro = self.tr("补打的文书与原件相同，另加“补打”标记和份次。")
+        if paper.kind in reprints.CERTIFICATE_KINDS:
+            intro += self.tr("该文书是领取凭证类文书，补打需要审核人员复核。")
+        copy = case_dialogs.ReasonDialog.ask(self.tr("补打") + paper.title, intro, self.tr("补打"), submit, self)
+        if copy is not None:
+            self._preview(copy.pdf_path, copy.title)
+            self.reload()
+            self.sig_case_changed.emit(self.file.summary)
+
+    def _on_fulfil_clicked(self) -> None:
+        rows = self.pledges_view.selectionModel().selectedRows()
+        candidates = [self.pledges_model.row_at(r.row()) for r in rows] or list(self.file.pledges)
+        pledge = next((p for p in candidates if p.due_on and not p.fulfilled_on), None)
+        if pledge is None:
+            msgbox.show_info(self, self.tr("请选择一项尚未补齐的容缺承诺。"))
+            return
+        if not msgbox.ask_confirm(self, self.tr("确认已收到“%1”？").replace("%1", pledge.material_label)):
+            return
+        if self._call(lambda: pledges.fulfil(self.db, self.actor, pledge.id) or True):
+            self.reload()
+            self.sig_case_changed.emit(self.file.summary)

@@ -1,0 +1,171 @@
+"""The 查询 tab: find cases by number (typed or scanned), ID, name, phone, plate, frame, service, state, dates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+    QWidget,
+)
+
+from desktop.cases import numbers, status
+from desktop.cases.dto import CaseSummary
+from desktop.cases.queries import CaseFilter, count_cases, list_cases
+from desktop.store.database import Database
+from desktop.store.errors import EnvironmentFailure
+from desktop.ui import msgbox
+from desktop.ui.case_table import CaseTableModel
+from desktop.ui.login import error_label, set_error
+from desktop.ui.tables import fit, table
+from forms import registry
+
+TEXT_KEYS = ("case_no", "id_number", "name_prefix", "phone", "plate_no", "frame_no")
+
+
+class SearchPanel(QWidget):
+    sig_case_activated = Signal(int)  # case id, on double-click or Enter in the results
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("search_panel")
+        self.db = db
+        self.filter = CaseFilter()
+        self.edits: dict[str, QLineEdit] = {}
+        box = QGroupBox(self.tr("查询条件"), self)
+        grid = QGridLayout(box)
+        grid.setHorizontalSpacing(10)
+        labels = {"case_no": "案件编号", "id_number": "身份证号", "name_prefix": "姓名",
+                  "phone": "联系电话", "plate_no": "号牌号码", "frame_no": "车架号"}
+        hints = {"case_no": "可用扫码枪扫描回执条码", "name_prefix": "输入姓或姓名开头", "id_number": "完整号码",
+                 "plate_no": "如 郑A12345", "frame_no": "整车编码"}
+        for n, key in enumerate(TEXT_KEYS):
+            edit = QLineEdit(box)
+            edit.setObjectName(key)
+            edit.setPlaceholderText(self.tr(hints.get(key, "")))
+            edit.setClearButtonEnabled(True)
+            edit.returnPressed.connect(self.search)  # NOTE: a scanner ends its input with Enter
+            row, column = divmod(n, 3)
+            grid.addWidget(QLabel(self.tr(labels[key]), box), row * 2, column * 2, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(edit, row * 2, column * 2 + 1)
+            self.edits[key] = edit
+        self.case_no_error = error_label("case_no_error")
+        grid.addWidget(self.case_no_error, 1, 1, 1, 5)
+        self.service = QComboBox(box)
+        self.service.setObjectName("service")
+        self.service.addItem(self.tr("全部服务"), None)
+        for service_id, service in registry.services().items():
+            self.service.addItem(service.name, service_id)
+        self.status = QComboBox(box)
+        self.status.setObjectName("status")
+        self.status.addItem(self.tr("全部状态"), None)
+        for key, label in status.LABELS.items():
+            self.status.addItem(label, key)
+        self.use_dates = QCheckBox(self.tr("受理日期"), box)
+        self.use_dates.setObjectName("use_dates")
+        today = date.today()
+        self.date_from = self._date_edit("received_from", today - timedelta(days=30))
+        self.date_to = self._date_edit("received_to", today)
+        self.use_dates.toggled.connect(self.date_from.setEnabled)
+        self.use_dates.toggled.connect(self.date_to.setEnabled)
+        dates = QHBoxLayout()
+        dates.addWidget(self.date_from, 1)
+        dates.addWidget(QLabel(self.tr("至"), box))
+        dates.addWidget(self.date_to, 1)
+        grid.addWidget(QLabel(self.tr("服务"), box), 4, 0, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.service, 4, 1)
+        grid.addWidget(QLabel(self.tr("状态"), box), 4, 2, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.status, 4, 3)
+        grid.addWidget(self.use_dates, 4, 4, Qt.AlignmentFlag.AlignRight)
+        grid.addLayout(dates, 4, 5)
+        for column in (1, 3, 5):
+            grid.setColumnStretch(column, 1)
+        self.search_button = QPushButton(self.tr("查询"), self)
+        self.search_button.setObjectName("search_button")
+        self.search_button.setDefault(True)
+        self.search_button.clicked.connect(self.search)
+        clear = QPushButton(self.tr("清空条件"), self)
+        clear.setObjectName("clear_button")
+        clear.clicked.connect(self.clear)
+        self.count_label = QLabel("", self)
+        self.count_label.setObjectName("result_count")
+        bar = QHBoxLayout()
+        bar.addWidget(self.count_label)
+        bar.addStretch(1)
+        bar.addWidget(clear)
+        bar.addWidget(self.search_button)
+        self.model = CaseTableModel(self._load_page, self)
+        self.view = table(self.model)
+        self.view.setObjectName("results_table")
+        self.view.activated.connect(self._on_activated)
+        layout = QVBoxLayout(self)
+        layout.addWidget(box)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+
+    def _date_edit(self, name: str, day: date) -> QDateEdit:
+        edit = QDateEdit(QDate(day.year, day.month, day.day), self)
+        edit.setObjectName(name)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setEnabled(False)
+        edit.setMinimumWidth(110)
+        return edit
+
+    def current_filter(self) -> CaseFilter | None:
+        """The filter the fields describe, or None when the case number fails its check character."""
+        text = {k: e.text().strip() or None for k, e in self.edits.items()}
+        case_no = numbers.normalize_scanned(text["case_no"] or "")
+        self.edits["case_no"].setText(case_no)
+        if case_no and not numbers.is_valid_case_no(case_no):
+            set_error(self.case_no_error, self.tr("案件编号“%1”校验不通过，请重新扫描回执条码或核对输入。")
+                      .replace("%1", case_no))
+            return None
+        set_error(self.case_no_error, "")
+        dates = self.use_dates.isChecked()
+        return CaseFilter(service_id=self.service.currentData(), status=self.status.currentData(),
+                          name_prefix=text["name_prefix"], id_number=text["id_number"], case_no=case_no or None,
+                          received_from=self.date_from.date().toPython() if dates else None,
+                          received_to=self.date_to.date().toPython() if dates else None,
+                          phone=text["phone"], plate_no=text["plate_no"], frame_no=text["frame_no"])
+
+    def search(self) -> None:
+        found = self.current_filter()
+        if found is None:
+            self.edits["case_no"].setFocus()
+            self.edits["case_no"].selectAll()
+            return
+        self.filter = found
+        try:
+            total = count_cases(self.db, found)
+        except EnvironmentFailure as exc:
+            msgbox.show_environment_failure(self, exc)
+            return
+        self.model.reload()
+        fit(self.view)
+        self.count_label.setText(self.tr("共找到 %1 件").replace("%1", str(total)) if total
+                                 else self.tr("没有符合条件的案件。"))
+        if total == 1:
+            self.view.selectRow(0)
+
+    def clear(self) -> None:
+        for edit in self.edits.values():
+            edit.clear()
+        self.service.setCurrentIndex(0)
+        self.status.setCurrentIndex(0)
+        self.use_dates.setChecked(False)
+        set_error(self.case_no_error, "")
+        self.model.set_rows([])
+        self.count_label.clear()
+        self.edits["case_no"].setFocus()
+
+    def _load_page(self, offset: int, limit: int) -> list[CaseSummary]:
+        try:
+            return list_cases(self.db, self.filter, offset, limit)
+        except EnvironmentFailure as exc:
+            msgbox.show_environment_failure(self, exc)
+            return []
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        self.sig_case_activated.emit(self.model.row_at(index.row()).id)

@@ -1,0 +1,93 @@
+"""The 待办 tab: cases due soon and overdue, 容缺 pledges coming due, and the review queue."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+
+from desktop.cases import worklists
+from desktop.store.database import Database
+from desktop.store.errors import EnvironmentFailure
+from desktop.ui import msgbox
+from desktop.ui.case_models import PledgeDueModel
+from desktop.ui.case_table import CaseTableModel, Column
+from desktop.ui.tables import fit, table
+
+# NOTE: four lists share the tab, so each keeps only what a glance needs (the rest is in the case
+# view): the review queue is all 已受理待审核 but needs the service; the deadline lists need the state.
+HIDDEN_COLUMNS = {
+    "due_soon": (Column.SERVICE, Column.ID_MASKED, Column.RECEIVED_ON),
+    "overdue": (Column.SERVICE, Column.ID_MASKED, Column.RECEIVED_ON),
+    "review": (Column.STATUS, Column.ID_MASKED, Column.RECEIVED_ON),
+}
+
+
+class WorklistsPage(QWidget):
+    sig_case_activated = Signal(int)  # case id, on double-click or Enter
+
+    def __init__(self, db: Database, parent: QWidget | None = None, today: Callable[[], date] = date.today):
+        super().__init__(parent)
+        self.setObjectName("worklists_page")
+        self.db, self.today = db, today
+        self.due_soon_model = CaseTableModel(parent=self)
+        self.overdue_model = CaseTableModel(parent=self)
+        self.pledges_model = PledgeDueModel(self)
+        self.review_model = CaseTableModel(parent=self)
+        self.heading = QLabel(self)
+        self.heading.setStyleSheet("font-size:13pt; font-weight:bold;")
+        refresh = QPushButton(self.tr("刷新"), self)
+        refresh.setObjectName("refresh_button")
+        refresh.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(refresh)
+        grid = QGridLayout()
+        self.boxes: dict[str, QGroupBox] = {}
+        self.views: dict[str, QTableView] = {}
+        for key, model, row, column in (("due_soon", self.due_soon_model, 0, 0), ("overdue", self.overdue_model, 0, 1),
+                                        ("pledges", self.pledges_model, 1, 0), ("review", self.review_model, 1, 1)):
+            view = table(model)
+            view.setObjectName(f"{key}_table")
+            for hidden in HIDDEN_COLUMNS.get(key, ()):
+                view.setColumnHidden(hidden, True)
+            view.activated.connect(lambda index, m=model: self._on_activated(m, index))
+            box = QGroupBox(self)
+            box.setObjectName(f"{key}_box")
+            QVBoxLayout(box).addWidget(view)
+            grid.addWidget(box, row, column)
+            self.boxes[key], self.views[key] = box, view
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        today = self.today()
+        try:
+            lists = {"due_soon": worklists.due_soon(self.db, today), "overdue": worklists.overdue(self.db, today),
+                     "pledges": worklists.pledges_due(self.db, today), "review": worklists.review_queue(self.db)}
+        except EnvironmentFailure as exc:
+            msgbox.show_environment_failure(self, exc)
+            return
+        self.heading.setText(self.tr("待办事项（%1）").replace("%1", today.isoformat()))
+        titles = {"due_soon": self.tr("即将到期（两日内）"), "overdue": self.tr("已超期"),
+                  "pledges": self.tr("容缺承诺到期"), "review": self.tr("待审核")}
+        self.due_soon_model.set_rows(lists["due_soon"])
+        self.overdue_model.set_rows(lists["overdue"])
+        self.pledges_model.set_rows(lists["pledges"])
+        self.review_model.set_rows(lists["review"])
+        for key, rows in lists.items():
+            self.boxes[key].setTitle(f"{titles[key]}　{len(rows)}" + self.tr(" 件"))
+            fit(self.views[key])
+        overdue = len(lists["overdue"]) + sum(1 for p in lists["pledges"] if p.overdue)
+        style = "QGroupBox::title { color:#b3261e; font-weight:bold; }"
+        self.boxes["overdue"].setStyleSheet(style if lists["overdue"] else "")
+        self.boxes["pledges"].setStyleSheet(style if overdue > len(lists["overdue"]) else "")
+
+    def _on_activated(self, model, index: QModelIndex) -> None:
+        row = model.row_at(index.row())
+        self.sig_case_activated.emit(row.case.id if hasattr(row, "case") else row.id)
