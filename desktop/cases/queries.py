@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from desktop.cases.dto import CaseDetail, CaseSummary
 from desktop.cases.status import status_label
 from desktop.store.database import Database
-from desktop.store.models import Case
+from desktop.store.models import Case, CaseNameBigram, name_bigrams
 from forms import checks, registry
 from forms.ebike_common import normalize_code
 
@@ -27,6 +27,7 @@ class CaseFilter:
     phone: str | None = None
     plate_no: str | None = None
     frame_no: str | None = None
+    name_contains: str | None = None  # 2+ characters anywhere in the name (see _apply_name_contains)
 
 
 def _service_name(service_id: str) -> str:
@@ -81,6 +82,24 @@ def _apply_contact_and_vehicle(query: Select, f: CaseFilter) -> Select:
         query = query.where(Case.plate_no == normalize_code(f.plate_no))
     if f.frame_no:
         query = query.where(Case.frame_no == normalize_code(f.frame_no))
+    return _apply_name_contains(query, f)
+
+
+def _apply_name_contains(query: Select, f: CaseFilter) -> Select:
+    # NOTE: a substring anywhere in the name, e.g. "娜娜". SQLite's FTS5 trigram tokenizer cannot
+    # match fewer than 3 characters (and most names are 2–3), and LIKE '%x%' scans every case, so
+    # the store keeps every 2-character window of each name in case_name_bigrams: each window of
+    # the query must be there (an index lookup each), then LIKE confirms the order of longer
+    # queries among those few candidates. A single character is treated as a name prefix (in
+    # practice a surname), since one character would match a large part of the hall.
+    text = (f.name_contains or "").strip()
+    if len(text) == 1:
+        return query.where(Case.applicant_name >= text, Case.applicant_name < text + "\U0010ffff")
+    for bigram in sorted(name_bigrams(text)):
+        query = query.where(Case.id.in_(select(CaseNameBigram.case_id).where(CaseNameBigram.bigram == bigram)))
+    if len(text) > 2:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Case.applicant_name.like(f"%{escaped}%", escape="\\"))
     return query
 
 
@@ -89,11 +108,16 @@ def count_cases(db: Database, f: CaseFilter = CaseFilter()) -> int:
         return s.scalar(_apply(select(func.count(Case.id)), f)) or 0
 
 
+# NOTE: only what a list row shows: loading whole cases would decode three JSON columns per row.
+SUMMARY_COLUMNS = (Case.id, Case.case_no, Case.service_id, Case.status, Case.applicant_name, Case.id_number,
+                   Case.received_on, Case.due_on)
+
+
 def list_cases(db: Database, f: CaseFilter = CaseFilter(), offset: int = 0, limit: int = 200) -> list[CaseSummary]:
     """One page of cases, newest first."""
     with db.unit() as s:
-        query = _apply(select(Case), f).order_by(Case.received_on.desc(), Case.id.desc())
-        return [summary(row) for row in s.scalars(query.offset(offset).limit(limit))]
+        query = _apply(select(*SUMMARY_COLUMNS), f).order_by(Case.received_on.desc(), Case.id.desc())
+        return [summary(row) for row in s.execute(query.offset(offset).limit(limit))]
 
 
 def get_case(db: Database, case_id: int) -> CaseDetail:

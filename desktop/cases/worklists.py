@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import heapq
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy import select
 import desktop.store.lifecycle_models  # noqa: F401
 from desktop.cases import status
 from desktop.cases.dto import CaseSummary
-from desktop.cases.queries import summary
+from desktop.cases.queries import SUMMARY_COLUMNS, summary
 from desktop.store.database import Database
 from desktop.store.lifecycle_models import Pledge
 from desktop.store.models import AuditEvent, Case
@@ -45,26 +46,33 @@ class PledgeDue:
     overdue: bool
 
 
-def overdue(db: Database, today: date, limit: int = 500) -> list[CaseSummary]:
+def _running(db: Database, condition, limit: int) -> list[CaseSummary]:
+    """Running cases meeting ``condition``, the earliest due first.
+
+    NOTE: one query per state, each an ordered walk of ix_cases_status_due, merged here: with
+    ``status IN (…)`` SQLite cannot read the index in due_on order and sorts every match, which at
+    a million cases means thousands of long-forgotten approved cards never collected.
+    """
     with db.unit() as s:
-        rows = s.scalars(select(Case).where(Case.status.in_(RUNNING), Case.due_on < today)
-                         .order_by(Case.due_on, Case.id).limit(limit))
-        return [summary(r) for r in rows]
+        per_state = [s.execute(select(*SUMMARY_COLUMNS).where(Case.status == state, condition)
+                               .order_by(Case.due_on, Case.id).limit(limit)).all() for state in RUNNING]
+    merged = heapq.merge(*per_state, key=lambda r: (r.due_on, r.id))
+    return [summary(r) for _, r in zip(range(limit), merged)]
+
+
+def overdue(db: Database, today: date, limit: int = 500) -> list[CaseSummary]:
+    return _running(db, Case.due_on < today, limit)
 
 
 def due_soon(db: Database, today: date, within_days: int = 2, limit: int = 500) -> list[CaseSummary]:
     """Due today or within the next ``within_days`` calendar days, not yet overdue."""
-    with db.unit() as s:
-        rows = s.scalars(select(Case).where(Case.status.in_(RUNNING), Case.due_on >= today,
-                                            Case.due_on <= today + timedelta(days=within_days))
-                         .order_by(Case.due_on, Case.id).limit(limit))
-        return [summary(r) for r in rows]
+    return _running(db, Case.due_on.between(today, today + timedelta(days=within_days)), limit)
 
 
 def review_queue(db: Database, limit: int = 500) -> list[CaseSummary]:
     """Accepted cases waiting for a supervisor's decision, the most urgent first."""
     with db.unit() as s:
-        rows = s.scalars(select(Case).where(Case.status == status.ACCEPTED)
+        rows = s.execute(select(*SUMMARY_COLUMNS).where(Case.status == status.ACCEPTED)
                          .order_by(Case.due_on, Case.id).limit(limit))
         return [summary(r) for r in rows]
 
