@@ -22,6 +22,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     from desktop.demo import cli as demo_cli
 
     demo_cli.register(commands)
+    from desktop.maintenance import cli as maintenance_cli
+
+    maintenance_cli.register(commands)
     return parser, commands
 
 

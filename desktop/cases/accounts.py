@@ -38,11 +38,27 @@ def validate_new_account(username: str, display_name: str, password: str, passwo
         errors["username"] = "登录名只能包含字母、数字、下划线和点，不超过40个字符"
     if not display_name.strip():
         errors["display_name"] = "请填写姓名"
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = f"密码至少{MIN_PASSWORD_LENGTH}位"
+    problem = password_problem(username, password)
+    if problem:
+        errors["password"] = problem
     elif password != password2:
         errors["password2"] = "两次输入的密码不一致"
     return errors
+
+
+def password_problem(username: str, password: str) -> str | None:
+    """THE password policy, in Chinese, or None: at least 8 characters, letters and digits, not the login name."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"密码至少{MIN_PASSWORD_LENGTH}位"
+    if not (any(c.isascii() and c.isalpha() for c in password) and any(c.isdigit() for c in password)):
+        return "密码须同时包含字母和数字"
+    if username.strip() and password.strip().lower() == username.strip().lower():
+        return "密码不能与登录名相同"
+    return None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
 
 
 def create_first_admin(db: Database, username: str, display_name: str, password: str,
@@ -91,8 +107,12 @@ def create_account(db: Database, admin: AccountInfo, username: str, display_name
 
 
 def sign_in(db: Database, username: str, password: str, window: str = "",
-            now: datetime | None = None) -> AccountInfo:
-    """The account, or ActionRefused with the reason. Every failure is recorded, never the password."""
+            now: datetime | None = None, success_action: str = "signin") -> AccountInfo:
+    """The account, or ActionRefused with the reason. Every failure is recorded, never the password.
+
+    ``success_action`` names the audit event of a success ("unlock" for the idle lock), so an
+    unlock is not counted as a new sign-in; failures and the lockout are the same either way.
+    """
     now = now or datetime.now()
     if not username.strip() or not password:
         raise InputError({"username" if not username.strip() else "password": "请输入登录名和密码"})
@@ -131,7 +151,7 @@ def sign_in(db: Database, username: str, password: str, window: str = "",
                 row.last_login_at = now
                 if _hasher.check_needs_rehash(row.password_hash):
                     row.password_hash = _hasher.hash(password)
-                audit.append(s, "signin", actor=row.username, window=window)
+                audit.append(s, success_action, actor=row.username, window=window)
                 return _info(row)
     # NOTE: raised after the unit committed, so the failure counter and audit row are kept.
     raise ActionRefused(failure)

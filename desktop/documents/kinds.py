@@ -18,4 +18,8 @@ DOCUMENT_KINDS: dict[str, str] = {
     "pledge": "承诺书",
     "permit_collection": "居住证领取凭证",
     "subsidy_decision": "补贴核定通知书",
+    # Hall reports (desktop/cases/audit_report.py): about the hall's day, not about an applicant.
+    "audit_day_report": "审计日报",
 }
+# NOTE: these kinds have no applicant block; every other kind must name its applicant.
+REPORT_KINDS = frozenset({"audit_day_report"})

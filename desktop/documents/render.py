@@ -63,9 +63,10 @@ def build_story(snapshot: dict, st: Styles) -> list[Flowable]:
         Paragraph(para_text(snapshot["hall"]), st.hall),
         BoldLine(snapshot["title"], st.font, 22, stroke=0.6, space_before=2, space_after=2),
         Paragraph(para_text(snapshot["service_name"]), st.service),
-        _applicant_block(snapshot, st),
-        Spacer(1, 4 * mm),
     ]
+    if "applicant" in snapshot:
+        story.append(_applicant_block(snapshot, st))
+    story.append(Spacer(1, 4 * mm))
     if snapshot.get("intro"):
         story.append(Paragraph(para_text(snapshot["intro"]), st.indented))
     for number, section in enumerate(snapshot["sections"], 1):

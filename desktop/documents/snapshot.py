@@ -12,6 +12,7 @@ reprint is rendered from exactly the same data. Schema (keys marked * are requir
       "issued_at"*: "2026-11-25 10:30",
       "applicant"*: {"name"*: "...", "id_type"*: "居民身份证",
                      "id_masked"*: "410105********1234", "phone_masked"*: "138****5678"},
+                                       # (absent for the hall reports of REPORT_KINDS)
       "intro": "...",                  # optional paragraph under the applicant block
       "sections"*: [                   # rendered in order; "heading" and "type" required
         {"heading": "已收材料", "type": "list", "items": ["申请表", ...]},
@@ -35,7 +36,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from desktop.documents.kinds import DOCUMENT_KINDS
+from desktop.documents.kinds import DOCUMENT_KINDS, REPORT_KINDS
 
 REQUIRED_TEXT = ("kind", "title", "service_name", "case_no", "hall", "window", "clerk", "issued_at")
 APPLICANT_KEYS = ("name", "id_type", "id_masked", "phone_masked")
@@ -97,10 +98,12 @@ def validate_snapshot(snapshot: Any) -> None:
     if not snapshot["case_no"].strip():
         raise ValueError("snapshot: empty 'case_no'")
     if "applicant" not in snapshot:
-        raise ValueError("snapshot: missing key 'applicant'")
-    _require(snapshot["applicant"], APPLICANT_KEYS, "snapshot.applicant")
-    if _FULL_ID.search(snapshot["applicant"]["id_masked"]):
-        raise ValueError("snapshot.applicant: 'id_masked' holds an unmasked ID number")
+        if snapshot["kind"] not in REPORT_KINDS:
+            raise ValueError("snapshot: missing key 'applicant'")
+    else:
+        _require(snapshot["applicant"], APPLICANT_KEYS, "snapshot.applicant")
+        if _FULL_ID.search(snapshot["applicant"]["id_masked"]):
+            raise ValueError("snapshot.applicant: 'id_masked' holds an unmasked ID number")
     for key in OPTIONAL_TEXT:
         if snapshot.get(key) is not None and not isinstance(snapshot[key], str):
             raise ValueError(f"snapshot: {key!r} must be a string")

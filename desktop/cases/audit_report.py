@@ -1,0 +1,162 @@
+"""Checking the audit chain and the end-of-day report: counts per event kind and per person, and the last hash."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop.cases import permissions, status
+from desktop.cases.dto import AccountInfo, Actor
+from desktop.store import audit
+from desktop.store.database import Database
+from desktop.store.errors import translate
+from desktop.store.models import Account, AuditEvent
+
+EVENT_LABELS = {
+    "signin": "登录", "signout": "退出登录", "signin.failed": "登录失败", "account.locked": "密码错误锁定账号",
+    "lock": "锁屏", "unlock": "解锁", "unlock.refused": "他人尝试解锁",
+    "account.create": "创建账号", "account.disable": "停用账号", "account.enable": "启用账号",
+    "account.reset": "重置密码", "countersign": "复核签字",
+    "reason.add": "新增不予许可理由", "reason.edit": "修改不予许可理由", "reason.deactivate": "停用不予许可理由",
+    "reason.activate": "恢复不予许可理由", "retention.change": "修改保存期限", "purge": "清理到期案件",
+    "settings.change": "修改设置", "calendar.override": "调整节假日", "export": "导出",
+    "id.reveal": "查看完整证件号码", "audit.report": "打印审计日报",
+    "paper.print": "打印文书", "paper.reprint": "补打文书", "case.extended": "延长办理期限",
+}
+
+
+def event_label(action: str) -> str:
+    if action in EVENT_LABELS:
+        return EVENT_LABELS[action]
+    if action.startswith("case."):
+        return "案件：" + status.status_label(action[5:])
+    return action
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    intact: bool
+    count: int
+    broken_id: int | None = None
+    broken_at: datetime | None = None
+    broken_action: str | None = None
+
+    def message(self) -> str:
+        """What `audit verify` prints and the menu action shows."""
+        if self.intact:
+            return f"审计链完整（{self.count} 条）"
+        when = self.broken_at.strftime("%Y-%m-%d %H:%M:%S") if self.broken_at else "时间不明"
+        return (f"审计链在第 {self.broken_id} 条记录处断开（{when}，{event_label(self.broken_action or '')}，"
+                f"事件代码 {self.broken_action}）：这条记录或它之前的记录被修改或删除过。")
+
+
+def check_chain(db: Database) -> ChainCheck:
+    with db.unit() as s:
+        intact, broken, count = audit.verify(s)
+        if intact:
+            return ChainCheck(True, count)
+        row = s.get(AuditEvent, broken)
+        return ChainCheck(False, count, broken, row.at if row else None, row.action if row else None)
+
+
+def check_chain_as(db: Database, who: AccountInfo) -> ChainCheck:
+    """The menu action: supervisors and administrators only."""
+    permissions.require(who, "audit")
+    return check_chain(db)
+
+
+@dataclass(frozen=True)
+class DayReport:
+    day: date
+    total: int
+    by_kind: tuple[tuple[str, int], ...]  # (action, count), most frequent first
+    by_person: tuple[tuple[str, str, int, str], ...]  # (username, display name, count, top kinds)
+    last_id: int | None  # the chain's newest row when the report was made
+    last_hash: str
+    day_last_hash: str | None  # the day's last row, which later rows chain onto
+    chain: ChainCheck
+    made_at: datetime
+
+
+def day_report(db: Database, day: date, now: datetime | None = None) -> DayReport:
+    start = datetime.combine(day, time.min)
+    with db.unit() as s:
+        rows = s.execute(select(AuditEvent.action, AuditEvent.actor, AuditEvent.hash).where(
+            AuditEvent.at >= start, AuditEvent.at < start + timedelta(days=1)).order_by(AuditEvent.id)).all()
+        names = dict(s.execute(select(Account.username, Account.display_name)).all())
+        last = s.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    kinds = Counter(r.action for r in rows)
+    people: dict[str, Counter] = {}
+    for r in rows:
+        people.setdefault(r.actor or "", Counter())[r.action] += 1
+    by_person = []
+    for username, counter in sorted(people.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        top = "、".join(f"{event_label(a)} {n}" for a, n in counter.most_common(4))
+        name = names.get(username, "（未登录）" if not username else username)
+        by_person.append((username or "—", name, sum(counter.values()), top))
+    return DayReport(
+        day=day, total=len(rows),
+        by_kind=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_person=tuple(by_person),
+        last_id=last.id if last else None, last_hash=last.hash if last else audit.GENESIS,
+        day_last_hash=rows[-1].hash if rows else None,
+        chain=check_chain(db), made_at=now or datetime.now(),
+    )
+
+
+def report_number(day: date) -> str:
+    return f"SJ{day:%Y%m%d}"
+
+
+def day_report_snapshot(report: DayReport, hall: str, window: str, clerk: str) -> dict:
+    """The paper (kind audit_day_report): no applicant, no personal data — event codes, counts, login names."""
+    day_text = f"{report.day.year}年{report.day.month}月{report.day.day}日"
+    kinds = [[event_label(a), a, str(n)] for a, n in report.by_kind] or [["（当日无事件）", "—", "0"]]
+    people = [[name, user, str(n), top] for user, name, n, top in report.by_person] or [["—", "—", "0", "—"]]
+    chain_text = report.chain.message().rstrip("。")
+    hashes = [f"截至本报告生成时，审计链最后一条记录为第 {report.last_id or 0} 条，其哈希值为：", report.last_hash]
+    if report.day_last_hash and report.day_last_hash != report.last_hash:
+        hashes += ["当日最后一条记录的哈希值为：", report.day_last_hash]
+    hashes.append("请将上述哈希值抄录或随日报存档；今后若有人改动或删除当日及以前的记录，"
+                  "重新校验时将与此值不符。")
+    return {
+        "kind": "audit_day_report", "title": "审计日报",
+        "service_name": f"{day_text} 全天操作记录统计",
+        "case_no": report_number(report.day), "hall": hall, "window": window, "clerk": clerk,
+        "issued_at": report.made_at.strftime("%Y-%m-%d %H:%M"),
+        "intro": (f"{day_text}本大厅共记录操作事件 {report.total} 条。校验结果：{chain_text}。"
+                  "本日报由 HallDesk 根据审计记录自动生成，只列事件类别、次数和登录名，不含申请人个人信息。"),
+        "sections": [
+            {"heading": "按事件类别", "type": "table", "columns": ["事件", "事件代码", "次数"], "rows": kinds},
+            {"heading": "按经办人", "type": "table", "columns": ["经办人", "登录名", "事件数", "主要事件"],
+             "rows": people},
+            {"heading": "链尾哈希", "type": "text", "text": "\n".join(hashes)},
+        ],
+        "signature": {"label": "审核人（签字）", "date": day_text},
+    }
+
+
+def write_day_report(db: Database, day: date, out: Path, *, hall: str, window: str, clerk: str,
+                     actor: Actor | None = None, font_path: str | None = None,
+                     now: datetime | None = None) -> tuple[Path, DayReport]:
+    """Render the report to ``out``; from the menu (``actor`` given) the print itself is audited."""
+    from desktop import documents  # NOTE: reportlab loads only when a report is made
+
+    if actor is not None:
+        permissions.require(actor, "audit")
+    report = day_report(db, day, now)
+    pdf = documents.render_pdf(day_report_snapshot(report, hall, window, clerk), font_path=font_path or None)
+    with translate():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(".tmp")
+        tmp.write_bytes(pdf)
+        tmp.replace(out)
+    if actor is not None:
+        with db.unit() as s:
+            audit.append(s, "audit.report", actor=actor.account.username, window=actor.window,
+                         detail={"day": day.isoformat(), "total": report.total, "last_hash": report.last_hash})
+    return out, report

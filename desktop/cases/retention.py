@@ -1,0 +1,174 @@
+"""How long closed cases are kept, per service, and the purge that removes them — audited, audit chain untouched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Table, delete, func, select
+
+import desktop.store.admin_models  # noqa: F401  (maps retention_rules)
+import desktop.store.lifecycle_models  # noqa: F401  (maps pledges)
+from desktop.cases import permissions, status
+from desktop.cases.dto import AccountInfo
+from desktop.cases.errors import InputError
+from desktop.store import audit
+from desktop.store.admin_models import RetentionRule
+from desktop.store.database import Database
+from desktop.store.models import Base, Case
+from forms import registry
+
+MIN_YEARS, MAX_YEARS = 1, 100
+# NOTE: rows that only exist for their case go with it. Any other table that points at a case
+# (the e-bike register, subsidy claim history — archives other cases and caps rely on) keeps the
+# case: it is skipped and counted, never cut out from under the archive.
+DEPENDENT_TABLES = ("documents", "pledges", "case_name_bigrams")
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    service_id: str
+    service_name: str
+    years: int | None  # None: no rule, nothing of this service is purged
+    changed_by: str | None
+    changed_at: datetime | None
+
+
+@dataclass
+class PurgeResult:
+    dry_run: bool
+    today: date
+    cases: int = 0
+    documents: int = 0
+    pledges: int = 0
+    kept_referenced: int = 0
+    by_service: dict[str, int] = field(default_factory=dict)
+
+    def message(self) -> str:
+        head = "试运行（未删除任何数据）：" if self.dry_run else "已清理："
+        parts = [f"到期案件 {self.cases} 件", f"文书记录 {self.documents} 份", f"承诺记录 {self.pledges} 条"]
+        text = head + "，".join(parts) + "。"
+        if self.by_service:
+            text += "\n" + "\n".join(f"  {_service_name(k)}：{v} 件" for k, v in sorted(self.by_service.items()))
+        if self.kept_referenced:
+            text += f"\n另有 {self.kept_referenced} 件仍被电动自行车登记档案或补贴发放记录引用，予以保留。"
+        return text
+
+
+def _service_name(service_id: str) -> str:
+    try:
+        return registry.get(service_id).name
+    except KeyError:
+        return service_id
+
+
+def list_rules(db: Database) -> list[RetentionRow]:
+    """Every known service, with its rule or None."""
+    with db.unit() as s:
+        rules = {r.service_id: r for r in s.scalars(select(RetentionRule))}
+    rows = []
+    for service_id in registry.services():
+        r = rules.pop(service_id, None)
+        rows.append(RetentionRow(service_id, _service_name(service_id), r.years if r else None,
+                                 r.changed_by if r else None, r.changed_at if r else None))
+    for r in rules.values():  # a service no longer shipped keeps its rule
+        rows.append(RetentionRow(r.service_id, r.service_id, r.years, r.changed_by, r.changed_at))
+    return rows
+
+
+def set_rule(db: Database, admin: AccountInfo, service_id: str, years: int | None, window: str = "",
+             now: datetime | None = None) -> RetentionRow:
+    """Set (or with None remove) a service's retention in years; administrators only, audited."""
+    permissions.require(admin, "retention")
+    if years is not None and not MIN_YEARS <= years <= MAX_YEARS:
+        raise InputError({"years": f"保存期限应在{MIN_YEARS}到{MAX_YEARS}年之间"})
+    now = now or datetime.now()
+    with db.unit() as s:
+        row = s.get(RetentionRule, service_id)
+        before = row.years if row else None
+        if before == years:
+            return RetentionRow(service_id, _service_name(service_id), years, row.changed_by if row else None,
+                                row.changed_at if row else None)
+        if years is None:
+            s.delete(row)
+        elif row is None:
+            s.add(RetentionRule(service_id=service_id, years=years, changed_by=admin.username, changed_at=now))
+        else:
+            row.years, row.changed_by, row.changed_at = years, admin.username, now
+        audit.append(s, "retention.change", actor=admin.username, window=window,
+                     detail={"service": service_id, "from": before, "to": years})
+    return RetentionRow(service_id, _service_name(service_id), years, admin.username, now)
+
+
+def _cutoff(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def _referencing() -> list[tuple[Table, object]]:
+    """(table, column) for every mapped table with a foreign key to cases.id."""
+    found = []
+    cases = Case.__table__
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if any(fk.column is cases.c.id for fk in column.foreign_keys):
+                found.append((table, column))
+    return found
+
+
+def purge(db: Database, account: AccountInfo | None, *, dry_run: bool, today: date | None = None,
+          window: str = "") -> PurgeResult:
+    """Remove closed cases older than their service's retention, with their documents and pledges.
+
+    ``account`` None means the operator at the console (`python -m desktop purge`); a signed-in
+    account must be an administrator. Audit rows are never deleted; the purge appends one
+    "purge" event with counts only.
+    """
+    if account is not None:
+        permissions.require(account, "purge")
+    today = today or date.today()
+    result = PurgeResult(dry_run=dry_run, today=today)
+    with db.unit() as s:
+        rules = {r.service_id: r.years for r in s.scalars(select(RetentionRule))}
+        refs = _referencing()
+        dependents = [(t, c) for t, c in refs if t.name in DEPENDENT_TABLES]
+        archives = [(t, c) for t, c in refs if t.name not in DEPENDENT_TABLES]
+        # NOTE: a case refused at the window never got closed_on; its day of intake stands in.
+        closed = func.coalesce(Case.closed_on, Case.received_on)
+        doomed: list[int] = []
+        for service_id, years in sorted(rules.items()):
+            ids = list(s.scalars(select(Case.id).where(
+                Case.service_id == service_id, Case.status.in_(tuple(status.CLOSED)),
+                closed < _cutoff(today, years))))
+            for table, column in archives:
+                if not ids:
+                    break
+                held = set(s.scalars(select(column).where(column.in_(ids))))
+                result.kept_referenced += len(held)
+                ids = [i for i in ids if i not in held]
+            if ids:
+                result.by_service[service_id] = len(ids)
+                doomed += ids
+        result.cases = len(doomed)
+        for start in range(0, len(doomed), 500):
+            chunk = doomed[start:start + 500]
+            for table, column in dependents:
+                n = s.scalar(select(func.count()).select_from(table).where(column.in_(chunk))) or 0
+                if table.name == "documents":
+                    result.documents += n
+                elif table.name == "pledges":
+                    result.pledges += n
+                if not dry_run:
+                    s.execute(delete(table).where(column.in_(chunk)))
+            if not dry_run:
+                s.execute(delete(Case.__table__).where(Case.__table__.c.id.in_(chunk)))
+        if not dry_run:
+            audit.append(s, "purge", actor=account.username if account else None, window=window or None,
+                         detail={"today": today.isoformat(), "cases": result.cases, "documents": result.documents,
+                                 "pledges": result.pledges, "kept_referenced": result.kept_referenced,
+                                 "by_service": result.by_service, "rules": rules,
+                                 "via": "window" if account else "command line"})
+    return result
+

@@ -1,0 +1,54 @@
+"""A signed-in window's session: the idle lock and unlock, and settings changes — each audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from desktop.cases import accounts, admin
+from desktop.cases.dto import AccountInfo
+from desktop.cases.errors import ActionRefused, InputError
+from desktop.store import audit
+from desktop.store.database import Database
+
+ENDED = "该账号已被管理员停用，本次登录已结束。请退出程序。"
+
+
+def lock(db: Database, account: AccountInfo, window: str, reason: str = "idle") -> None:
+    with db.unit() as s:
+        audit.append(s, "lock", actor=account.username, window=window, detail={"reason": reason})
+
+
+def other_user_message(account: AccountInfo) -> str:
+    return (f"此窗口由{account.display_name}（{account.username}）锁定，只能由本人输入密码解锁。"
+            "其他人员请点“退出程序”，再用自己的账号登录。")
+
+
+def unlock(db: Database, account: AccountInfo, username: str, password: str, window: str,
+           now: datetime | None = None) -> AccountInfo:
+    """The locked clerk's own password again; wrong passwords count towards the lockout like a sign-in."""
+    if username.strip() and username.strip() != account.username:
+        # NOTE: refused before checking any password, so a colleague typing their own password
+        # neither learns anything nor pushes the locked clerk's account into the lockout.
+        with db.unit() as s:
+            audit.append(s, "unlock.refused", actor=account.username, window=window,
+                         detail={"reason": "other_user"})
+        raise ActionRefused(other_user_message(account))
+    if not password:
+        raise InputError({"password": "请输入密码"})
+    if not admin.is_active(db, account.id):
+        raise ActionRefused(ENDED)
+    signed = accounts.sign_in(db, account.username, password, window, now, success_action="unlock")
+    if signed.id != account.id:  # pragma: no cover - the username matched above
+        raise ActionRefused(other_user_message(account))
+    return signed
+
+
+def settings_changed(db: Database, account: AccountInfo, window: str, before: dict[str, Any],
+                     after: dict[str, Any]) -> dict[str, Any]:
+    """Record which window settings changed (old and new values); nothing is written when none did."""
+    changes = {k: {"from": before.get(k), "to": v} for k, v in after.items() if before.get(k) != v}
+    if changes:
+        with db.unit() as s:
+            audit.append(s, "settings.change", actor=account.username, window=window, detail={"changes": changes})
+    return changes

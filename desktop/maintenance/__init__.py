@@ -1,0 +1,1 @@
+"""Console commands for the hall's administrator: audit verify, audit report, purge."""

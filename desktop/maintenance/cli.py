@@ -1,0 +1,99 @@
+"""The `audit` and `purge` subcommands' arguments; the work is imported only when a command runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+EXIT_OK = 0
+EXIT_BROKEN = 1
+EXIT_FAILED = 2
+
+
+def _open(url: str):
+    from desktop.store.database import open_database
+
+    return open_database(url)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from desktop.cases.audit_report import check_chain
+    from desktop.store.errors import EnvironmentFailure
+
+    try:
+        db = _open(args.db)
+        try:
+            check = check_chain(db)
+        finally:
+            db.close()
+    except EnvironmentFailure as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_FAILED
+    print(check.message())
+    return EXIT_OK if check.intact else EXIT_BROKEN
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期无效：{text}（应为 YYYY-MM-DD）") from None
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from desktop import settings as settings_store
+    from desktop.cases.audit_report import write_day_report
+    from desktop.store.errors import EnvironmentFailure
+
+    settings = settings_store.load()
+    try:
+        db = _open(args.db)
+        try:
+            out, report = write_day_report(db, args.day, Path(args.out), hall=settings.hall_name,
+                                           window=settings.window_no, clerk="（命令行）")
+        finally:
+            db.close()
+    except EnvironmentFailure as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"审计日报已写入 {out}：{args.day.isoformat()} 共 {report.total} 条事件；{report.chain.message()}")
+    print(f"链尾哈希：{report.last_hash}")
+    return EXIT_OK if report.chain.intact else EXIT_BROKEN
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from desktop.cases.retention import purge
+    from desktop.store.errors import EnvironmentFailure
+
+    try:
+        db = _open(args.db)
+        try:
+            result = purge(db, None, dry_run=args.dry_run, today=args.today)
+        finally:
+            db.close()
+    except EnvironmentFailure as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_FAILED
+    print(result.message())
+    return EXIT_OK
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    audit = commands.add_parser("audit", help="check the audit chain or print the end-of-day report")
+    actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = actions.add_parser("verify", help="check the hash chain; exit 1 at the first broken link")
+    verify.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
+    verify.set_defaults(handler=_verify)
+    report = actions.add_parser("report", help="the day's counts per event kind and person, and the last hash (PDF)")
+    report.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
+    report.add_argument("--day", required=True, type=_day, help="YYYY-MM-DD")
+    report.add_argument("--out", required=True, help="the PDF file to write")
+    report.set_defaults(handler=_report)
+    purge = commands.add_parser("purge", help="remove closed cases older than their service's retention")
+    purge.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
+    purge.add_argument("--dry-run", action="store_true", help="count only, delete nothing")
+    purge.add_argument("--today", type=_day, default=None, help=argparse.SUPPRESS)  # for tests and re-runs
+    purge.set_defaults(handler=_purge)

@@ -1,0 +1,130 @@
+"""Retention per service and the purge: dry run and for real, the audit event, the chain still intact."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop.cases import accounts, intake, lifecycle, retention
+from desktop.cases.dto import Actor
+from desktop.cases.errors import InputError
+from desktop.store import audit
+from desktop.store.models import AuditEvent, Case, Document
+from forms import registry
+
+ROOT = Path(__file__).resolve().parents[3]
+HALL = "郑州市金水区政务服务中心"
+TODAY = date(2026, 11, 25)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "desktop", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, encoding="utf-8", timeout=60)
+
+
+@pytest.fixture
+def hall(db, admin, tmp_path):
+    clerk = Actor(accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456"), "03", HALL)
+    sup = Actor(accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789"), "05", HALL)
+    service = registry.get("residence_permit")
+
+    def accepted(on: datetime):
+        case = service.example(on.date())
+        return intake.accept(db, clerk, "residence_permit", case["answers"], case["materials"], now=on,
+                             papers_dir=tmp_path).case
+
+    old = accepted(datetime(2022, 3, 2, 9))
+    lifecycle.refuse(db, sup, old.id, ["RP02"], now=datetime(2022, 3, 5, 10), papers_dir=tmp_path)
+    recent = accepted(datetime(2026, 11, 20, 9))
+    lifecycle.refuse(db, sup, recent.id, ["RP02"], now=datetime(2026, 11, 21, 10), papers_dir=tmp_path)
+    still_open = accepted(datetime(2022, 4, 1, 9))
+    example = service.example(date(2022, 5, 6))
+    refused_at_window = intake.refuse(db, clerk, "residence_permit", {**example["answers"], "hukou_in_zhengzhou": True},
+                                      example["materials"], now=datetime(2022, 5, 6, 9), papers_dir=tmp_path).case
+    return {"old": old, "recent": recent, "open": still_open, "window": refused_at_window, "clerk": clerk}
+
+
+def case_ids(db) -> set[int]:
+    with db.unit() as s:
+        return set(s.scalars(select(Case.id)))
+
+
+def test_rules_are_admin_only_and_audited(db, admin, hall):
+    rows = {r.service_id: r for r in retention.list_rules(db)}
+    assert set(rows) == set(registry.services()) and rows["residence_permit"].years is None
+    with pytest.raises(InputError):
+        retention.set_rule(db, admin, "residence_permit", 0)
+    retention.set_rule(db, admin, "residence_permit", 3, "01")
+    retention.set_rule(db, admin, "residence_permit", 5, "01")
+    rows = {r.service_id: r for r in retention.list_rules(db)}
+    assert rows["residence_permit"].years == 5 and rows["residence_permit"].changed_by == "admin"
+    with db.unit() as s:
+        events = [e.detail for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "retention.change"))]
+    assert events == [{"service": "residence_permit", "from": None, "to": 3},
+                      {"service": "residence_permit", "from": 3, "to": 5}]
+
+
+def test_no_rule_purges_nothing(db, admin, hall):
+    before = case_ids(db)
+    result = retention.purge(db, admin, dry_run=False, today=TODAY)
+    assert result.cases == 0 and case_ids(db) == before
+
+
+def test_purge_dry_run_then_for_real(db, admin, hall, tmp_path):
+    retention.set_rule(db, admin, "residence_permit", 3, "01")
+    db_file = db.url.split("///", 1)[1]
+    with db.unit() as s:
+        docs_before = s.scalar(select(func.count(Document.id)))
+        events_before = s.scalar(select(func.count(AuditEvent.id)))
+        old_events = s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.case_id == hall["old"].id))
+    before = case_ids(db)
+
+    dry = run_cli("purge", "--db", db_file, "--dry-run", "--today", TODAY.isoformat())
+    assert dry.returncode == 0, dry.stderr
+    assert "试运行" in dry.stdout and "到期案件 2 件" in dry.stdout and "居住证申领：2 件" in dry.stdout
+    assert case_ids(db) == before
+    with db.unit() as s:
+        assert s.scalar(select(func.count(AuditEvent.id))) == events_before  # a dry run writes nothing
+
+    real = run_cli("purge", "--db", db_file, "--today", TODAY.isoformat())
+    assert real.returncode == 0, real.stderr
+    assert "已清理：到期案件 2 件，文书记录 3 份" in real.stdout
+    assert case_ids(db) == before - {hall["old"].id, hall["window"].id}
+    with db.unit() as s:
+        assert s.scalar(select(func.count(Document.id))) == docs_before - 3
+        # The audit trail of the purged cases stays, and the purge itself is one more row.
+        assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.case_id == hall["old"].id)) == old_events
+        event = s.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+        assert event.action == "purge" and event.actor is None
+        assert event.detail["cases"] == 2 and event.detail["documents"] == 3
+        assert event.detail["by_service"] == {"residence_permit": 2} and event.detail["via"] == "command line"
+        assert audit.verify(s)[0]
+    example = registry.get("residence_permit").example(TODAY)["answers"]
+    detail = json.dumps(event.detail, ensure_ascii=False)
+    assert example["name"] not in detail and example["id_number"] not in detail
+    verify = run_cli("audit", "verify", "--db", db_file)
+    assert verify.returncode == 0 and "审计链完整" in verify.stdout
+    again = retention.purge(db, admin, dry_run=True, today=TODAY)
+    assert again.cases == 0
+
+
+def test_cases_the_ebike_register_still_needs_are_kept(db, tmp_path):
+    from desktop.demo.seed import seed
+
+    admin = seed(db, tmp_path / "papers", per_state=1).staff["admin"].account
+    for service_id in registry.services():
+        retention.set_rule(db, admin, service_id, 1)
+    result = retention.purge(db, admin, dry_run=True, today=date(2040, 1, 1))
+    assert result.kept_referenced > 0 and result.cases > 0
+    done = retention.purge(db, admin, dry_run=False, today=date(2040, 1, 1))
+    assert (done.cases, done.kept_referenced) == (result.cases, result.kept_referenced)
+    with db.unit() as s:
+        assert audit.verify(s)[0]
