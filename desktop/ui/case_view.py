@@ -112,8 +112,7 @@ class CaseView(QWidget):
         self.pledges_model = PledgesModel(self)
         self.pledges_view = table(self.pledges_model)
         self.pledges_view.setObjectName("pledges_table")
-        pledge_bar = self._bar(("fulfil_button", "承诺材料已补齐", self._on_fulfil_clicked))
-        self.tabs.addTab(self._column(self.pledges_view, pledge_bar), self.tr("承诺事项"))
+        self.tabs.addTab(self.pledges_view, self.tr("承诺事项"))
 
         for view in (self.answers_view, self.findings_view, self.timeline_view, self.pledges_view):
             # NOTE: these tables are short; rows follow their wrapped text whatever the width.
@@ -129,6 +128,7 @@ class CaseView(QWidget):
         actions = self._bar(
             ("supplement_button", "通知补正", self._on_supplement_clicked),
             ("receive_button", "补正材料已收到", self._on_receive_clicked),
+            ("fulfil_button", "承诺材料已补齐", self._on_fulfil_clicked),
             ("approve_button", "批准", self._on_approve_clicked),
             ("decline_button", "不予许可", self._on_decline_clicked),
             ("issue_button", "发证/领取", self._on_issue_clicked),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, timedelta
 from typing import Any, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -162,6 +163,7 @@ class IntakePage(QWidget):
         bar.addStretch(1)
         for b in (self.refuse_button, self.notice_button, self.accept_button):
             bar.addWidget(b)
+        self._build_rongque(bar)
         self.accept_button.setStyleSheet("font-weight:bold; padding:6px 16px;")
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
@@ -244,6 +246,7 @@ class IntakePage(QWidget):
         self.accept_button.setEnabled(d is Decision.ACCEPT)
         self.notice_button.setEnabled(d is Decision.INCOMPLETE)
         self.refuse_button.setEnabled(d is Decision.REFUSE)
+        self._update_rongque(assessment)
 
     def focus_field(self, key: str) -> None:
         if key.startswith("material:"):
@@ -305,3 +308,44 @@ class IntakePage(QWidget):
             return
         self.case_id = case.id
         self.sig_case_saved.emit(case)
+
+    # --- 容缺受理 (issue #6) ---------------------------------------------------------------
+    def _build_rongque(self, bar: QHBoxLayout) -> None:
+        self.rongque_button = QPushButton(self.tr("容缺受理"), self)
+        self.rongque_button.setObjectName("rongque_button")
+        self.rongque_button.setToolTip(self.tr("仅缺少非核心材料时，申请人签署承诺书后先予受理"))
+        self.rongque_button.clicked.connect(self._on_rongque_clicked)
+        self.rongque_button.hide()
+        bar.insertWidget(bar.indexOf(self.notice_button) + 1, self.rongque_button)
+
+    def _update_rongque(self, assessment: Assessment) -> None:
+        from desktop.cases import pledges
+
+        # NOTE: a read-only page (case accepted) has its materials panel disabled; never offer it there.
+        self.rongque_button.setVisible(self.materials.isEnabled() and pledges.rongque_possible(assessment))
+
+    def _on_rongque_clicked(self) -> None:
+        from desktop.ui.case_dialogs import RongqueDialog
+
+        self.reassess()
+        if self.assessment is None:
+            return
+        limit = min((d.due for d in self.assessment.deadlines), default=None)
+        default = limit or date.today() + timedelta(days=5)
+        missing = [m.label for m in self.assessment.missing_materials]
+        result = RongqueDialog.ask(missing, default, limit, lambda due: intake.accept_with_pledge(
+            self.db, self.actor, self.service.service_id, self.values(), self.materials.values(), due=due,
+            case_id=self.case_id, papers_dir=self.settings.papers_dir(), font_path=self.settings.font_path or None),
+            self)
+        if result is None:
+            return
+        self.case_id = result.case.id
+        self.sig_case_saved.emit(result.case)
+        self.sig_paper_ready.emit(result.paper.pdf_path)
+        self.preview = PreviewDialog(result.paper.pdf_path, result.paper.title, self)
+        self.preview.open()
+        self.extra_previews = [PreviewDialog(p.pdf_path, p.title, self) for p in result.extra_papers]
+        for dialog in self.extra_previews:
+            dialog.open()
+        self.set_read_only()
+        self.rongque_button.hide()

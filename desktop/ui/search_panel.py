@@ -110,7 +110,7 @@ class SearchPanel(QWidget):
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setEnabled(False)
-        edit.setMinimumWidth(110)
+        edit.setMinimumWidth(120)
         return edit
 
     def current_filter(self) -> CaseFilter | None:

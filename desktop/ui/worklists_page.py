@@ -82,7 +82,7 @@ class WorklistsPage(QWidget):
         self.review_model.set_rows(lists["review"])
         for key, rows in lists.items():
             self.boxes[key].setTitle(f"{titles[key]}　{len(rows)}" + self.tr(" 件"))
-            fit(self.views[key])
+            fit(self.views[key], max_width=170)
         overdue = len(lists["overdue"]) + sum(1 for p in lists["pledges"] if p.overdue)
         style = "QGroupBox::title { color:#b3261e; font-weight:bold; }"
         self.boxes["overdue"].setStyleSheet(style if lists["overdue"] else "")
