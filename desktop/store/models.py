@@ -300,7 +300,9 @@ class CaseNameBigram(Base):
     bigram: Mapped[str] = mapped_column(String(2), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
 
-    __table_args__ = {"sqlite_with_rowid": False}
+    # Migration 0007: renaming a draft and purging old cases find a case's rows by case_id; without
+    # it each of those is a scan of every name window in the hall (3 million at a million cases).
+    __table_args__ = (Index("ix_case_name_bigrams_case_id", "case_id"), {"sqlite_with_rowid": False})
 
 
 def name_bigrams(name: str | None) -> set[str]:
@@ -311,15 +313,15 @@ def name_bigrams(name: str | None) -> set[str]:
     return {name[i:i + 2] for i in range(len(name) - 1)}
 
 
-def _sync_name_bigrams(_mapper, connection, target: Case) -> None:
+def _sync_name_bigrams(connection, target: Case, replace: bool) -> None:
     from sqlalchemy import delete, insert
     from sqlalchemy import inspect as inspect_state
 
-    history = inspect_state(target).attrs.applicant_name.history
-    if not history.has_changes():
+    if not inspect_state(target).attrs.applicant_name.history.has_changes():
         return
     table = CaseNameBigram.__table__
-    connection.execute(delete(table).where(table.c.case_id == target.id))
+    if replace:
+        connection.execute(delete(table).where(table.c.case_id == target.id))
     rows = [{"bigram": b, "case_id": target.id} for b in name_bigrams(target.applicant_name)]
     if rows:
         connection.execute(insert(table), rows)
@@ -327,5 +329,5 @@ def _sync_name_bigrams(_mapper, connection, target: Case) -> None:
 
 # NOTE: mapper events, so every ORM write of a case (intake, drafts, lifecycle) keeps the bigrams;
 # bulk Core inserts (bench/generate.py) fill them with name_bigrams() themselves.
-event.listen(Case, "after_insert", _sync_name_bigrams)
-event.listen(Case, "after_update", _sync_name_bigrams)
+event.listen(Case, "after_insert", lambda _m, connection, target: _sync_name_bigrams(connection, target, False))
+event.listen(Case, "after_update", lambda _m, connection, target: _sync_name_bigrams(connection, target, True))

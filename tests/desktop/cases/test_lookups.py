@@ -129,3 +129,13 @@ def test_overdue_merges_the_running_states_by_due_date(db, actor, tmp_path):
             row.status, row.due_on = state, due
     assert [c.id for c in worklists.overdue(db, TODAY)] == [ids[2], ids[0], ids[1]]
     assert [c.id for c in worklists.overdue(db, TODAY, limit=2)] == [ids[2], ids[0]]
+
+
+def test_bigram_rows_of_a_case_are_found_by_index(db):
+    """Renaming a draft and purging old cases delete a case's windows: by index, not a scan."""
+    raw = db.engine.raw_connection()
+    try:
+        rows = raw.cursor().execute("EXPLAIN QUERY PLAN DELETE FROM case_name_bigrams WHERE case_id = 1").fetchall()
+    finally:
+        raw.close()
+    assert "ix_case_name_bigrams_case_id" in " ".join(r[-1] for r in rows)
