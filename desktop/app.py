@@ -16,6 +16,7 @@ from desktop.fonts import FontUnavailable, find_font
 from desktop.settings import Settings
 from desktop.store.database import Database, open_database
 from desktop.store.errors import EnvironmentFailure
+from desktop.ui.admin_menus import install_admin_tools
 from desktop.ui.crash import install_crash_handler
 from desktop.ui.login import FirstAdminDialog, LoginDialog
 from desktop.ui.main_window import MainWindow
@@ -90,6 +91,7 @@ def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> Main
     actor = Actor(account=account, window=settings.window_no, hall=settings.hall_name)
     window = MainWindow(db, actor, settings)
     install_pages(window)
+    install_admin_tools(window)
     return window
 
 

@@ -1,0 +1,260 @@
+"""The idle lock: after a quiet spell the main window is covered until the signed-in clerk's password is given."""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication, QDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton,
+    QVBoxLayout, QWidget,
+)
+
+from desktop.cases import admin, sessions
+from desktop.cases.dto import Actor
+from desktop.cases.errors import ActionRefused, InputError
+from desktop.store.database import Database
+from desktop.store.errors import EnvironmentFailure
+from desktop.ui.login import error_label, set_error
+from desktop.ui.msgbox import ask_confirm, show_environment_failure
+
+log = logging.getLogger(__name__)
+# NOTE: what counts as the clerk being there; paint, timer and focus events do not.
+INPUT_EVENTS = frozenset({
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin, QEvent.Type.InputMethod,
+})
+ACCOUNT_CHECK_MS = 60_000  # how often an open window asks whether its account was disabled
+PANEL_WIDTH = 520
+PANEL_MARGIN = 28
+
+
+class LockScreen(QDialog):
+    """Covers the main window; only the locked clerk's own password (or quitting) gets past it."""
+
+    sig_unlocked = Signal()
+
+    def __init__(self, db: Database, actor: Actor, window: QMainWindow, minutes: int):
+        super().__init__(window)
+        self.db, self.actor, self.window = db, actor, window
+        self._may_close = False
+        self.setObjectName("lock_screen")
+        self.setWindowTitle(self.tr("已锁定 — HallDesk"))
+        # NOTE: application-modal and frameless over the main window: the form underneath is
+        # hidden and untouched, and no menu, shortcut or other dialog answers until unlocked.
+        self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setStyleSheet("QDialog#lock_screen { background: #2f3b4c; }"
+                           "QFrame#lock_panel { background: white; border-radius: 8px; }")
+        account = actor.account
+        title = QLabel(self.tr("窗口已锁定"))
+        title.setObjectName("lock_title")
+        title.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        self.intro = QLabel(self.tr("%1号窗口超过%2分钟无人操作，已自动锁定。正在填写的内容已保留。\n"
+                                    "请%3本人输入密码解锁。")
+                            .replace("%1", actor.window).replace("%2", str(minutes))
+                            .replace("%3", f"{account.display_name}（{account.username}）"))
+        self.intro.setObjectName("lock_intro")
+        self.intro.setWordWrap(True)
+        self._fit_intro()
+        self.username = QLineEdit(account.username)
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.returnPressed.connect(self._on_unlock_clicked)
+        for edit in (self.username, self.password):
+            edit.setMinimumWidth(240)
+        self.error = error_label("lock_error")
+        self.unlock_button = QPushButton(self.tr("解锁"))
+        self.unlock_button.setObjectName("unlock_button")
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self._on_unlock_clicked)
+        self.quit_button = QPushButton(self.tr("退出程序"))
+        self.quit_button.setObjectName("quit_button")
+        self.quit_button.setAutoDefault(False)
+        self.quit_button.clicked.connect(self._on_quit_clicked)
+        form = QFormLayout()
+        form.addRow(self.tr("登录名"), self.username)
+        form.addRow(self.tr("密码"), self.password)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.quit_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.unlock_button)
+        panel = QFrame()
+        panel.setObjectName("lock_panel")
+        panel.setFixedWidth(PANEL_WIDTH)
+        inner = QVBoxLayout(panel)
+        inner.setContentsMargins(PANEL_MARGIN, 24, PANEL_MARGIN, 24)
+        inner.addWidget(title)
+        inner.addWidget(self.intro)
+        inner.addSpacing(8)
+        inner.addLayout(form)
+        inner.addWidget(self.error)
+        inner.addSpacing(8)
+        inner.addLayout(buttons)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+    def _fit_intro(self) -> None:
+        # NOTE: a word-wrapped label in a fixed-width panel is laid out one line short (its last
+        # line was cut off on screen); give it the height its text needs at the panel's width.
+        self.intro.setMinimumHeight(self.intro.heightForWidth(PANEL_WIDTH - 2 * PANEL_MARGIN))
+
+    def cover(self) -> None:
+        self.setGeometry(self.window.frameGeometry())
+
+    def end_session(self) -> None:
+        """The account was disabled meanwhile: no unlocking, only quitting."""
+        self.intro.setText(sessions.ENDED)
+        self._fit_intro()
+        for widget in (self.username, self.password, self.unlock_button):
+            widget.setEnabled(False)
+        set_error(self.error, "")
+        self.quit_button.setDefault(True)
+
+    def _on_unlock_clicked(self) -> None:
+        set_error(self.error, "")
+        try:
+            sessions.unlock(self.db, self.actor.account, self.username.text(), self.password.text(),
+                            self.actor.window)
+        except InputError as exc:
+            set_error(self.error, "；".join(exc.errors.values()))
+            self.password.setFocus()
+            return
+        except ActionRefused as exc:
+            set_error(self.error, exc.message)
+            self.password.clear()
+            if exc.message == sessions.ENDED:
+                self.end_session()
+            elif self.username.text().strip() != self.actor.account.username:
+                self.username.setText(self.actor.account.username)
+            self.password.setFocus()
+            return
+        except EnvironmentFailure as exc:
+            show_environment_failure(self, exc)
+            return
+        self._may_close = True
+        self.accept()
+        self.sig_unlocked.emit()
+
+    def _on_quit_clicked(self) -> None:
+        if not ask_confirm(self, self.tr("退出程序后，正在填写但尚未受理的内容将丢失。确定退出吗？"),
+                           yes=self.tr("退出程序"), no=self.tr("返回")):
+            return
+        self._may_close = True
+        self.reject()
+        self.window.close()
+
+    # --- Qt overrides: Esc and the window manager's close do not unlock ---
+    def reject(self) -> None:
+        if self._may_close:
+            super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self._may_close:
+            super().closeEvent(event)
+        else:
+            event.ignore()
+
+
+class IdleLock(QObject):
+    """Application-wide event filter plus a single-shot timer restarted by every keyboard or mouse input."""
+
+    sig_locked = Signal()
+    sig_unlocked = Signal()
+
+    def __init__(self, window: QMainWindow, db: Database, actor: Callable[[], Actor], minutes: int, *,
+                 interval_ms: int | None = None, account_check_ms: int = ACCOUNT_CHECK_MS):
+        super().__init__(window)
+        self.window, self.db, self._actor = window, db, actor
+        self.minutes = minutes
+        self.screen: LockScreen | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_idle)
+        self.set_interval(minutes, interval_ms)
+        self._check = QTimer(self)
+        self._check.setInterval(account_check_ms)
+        self._check.timeout.connect(self.check_account)
+        self._check.start()
+        QApplication.instance().installEventFilter(self)
+        window.installEventFilter(self)
+        window.destroyed.connect(self._on_window_destroyed)
+
+    @property
+    def locked(self) -> bool:
+        return self.screen is not None
+
+    def set_interval(self, minutes: int, interval_ms: int | None = None) -> None:
+        """Minutes from the settings; ``interval_ms`` lets tests use a fraction of a second."""
+        self.minutes = minutes
+        self._timer.setInterval(interval_ms if interval_ms is not None else minutes * 60_000)
+        if not self.locked:
+            self._timer.start()
+
+    def lock(self, reason: str = "idle") -> LockScreen:
+        if self.screen is not None:
+            return self.screen
+        self._timer.stop()
+        actor = self._actor()
+        try:
+            sessions.lock(self.db, actor.account, actor.window, reason)
+        except EnvironmentFailure:
+            # NOTE: the screen locks even when the audit row cannot be written: protecting the
+            # open form matters more than the record of it.
+            log.warning("lock not recorded", exc_info=True)
+        self.screen = LockScreen(self.db, actor, self.window, self.minutes)
+        self.screen.sig_unlocked.connect(self._on_unlocked)
+        self.screen.cover()
+        self.screen.show()
+        self.screen.activateWindow()
+        self.screen.password.setFocus()
+        self.sig_locked.emit()
+        return self.screen
+
+    def check_account(self) -> None:
+        """End the session on this window once an administrator has disabled the account."""
+        try:
+            active = admin.is_active(self.db, self._actor().account.id)
+        except EnvironmentFailure:
+            return  # NOTE: a database hiccup is not a reason to throw the clerk out
+        if not active:
+            self.lock("disabled").end_session()
+            self._check.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in INPUT_EVENTS:
+            if self.screen is None:
+                self._timer.start()
+        elif watched is self.window and self.screen is not None and kind in (QEvent.Type.Move, QEvent.Type.Resize):
+            self.screen.cover()
+        return False
+
+    def _on_idle(self) -> None:
+        self.lock("idle")
+
+    def _on_unlocked(self) -> None:
+        screen, self.screen = self.screen, None
+        if screen is not None:
+            screen.deleteLater()
+        self._timer.start()
+        self.sig_unlocked.emit()
+
+    def _on_window_destroyed(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+def install_idle_lock(window, *, interval_ms: int | None = None) -> IdleLock:
+    """Attach the lock to a MainWindow (db, actor, settings); it follows idle_lock_minutes when the settings change."""
+    lock = IdleLock(window, window.db, lambda: window.actor, window.settings.idle_lock_minutes,
+                    interval_ms=interval_ms)
+    window.sig_settings_changed.connect(lambda s: lock.set_interval(s.idle_lock_minutes))
+    window.idle_lock = lock
+    return lock

@@ -1,0 +1,166 @@
+"""The administrator's dialog and the 管理/审计 menus, driven like an administrator would."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QPushButton
+from sqlalchemy import select
+
+from desktop.cases import accounts, admin as admin_ops, lifecycle, retention
+from desktop.cases.dto import Actor
+from desktop.settings import Settings
+from desktop.store.models import AuditEvent
+from desktop.ui.accounts_dialog import AccountsDialog
+from desktop.ui.admin_menus import install_admin_tools
+from desktop.ui.main_window import MainWindow
+from qt_helpers import answer_next_box, type_text
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+HALL = "郑州市金水区政务服务中心"
+
+
+@pytest.fixture
+def dialog(qtbot, db, admin):
+    d = AccountsDialog(db, Actor(admin, "01", HALL))
+    qtbot.addWidget(d)
+    d.show()
+    return d
+
+
+def edit(widget, name) -> QLineEdit:
+    return widget.findChild(QLineEdit, name)
+
+
+def in_next_dialog(action) -> None:
+    """Run ``action(dialog)`` on the next modal dialog as soon as it is open."""
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QDialog) and box.objectName() in ("new_account_dialog", "reset_password_dialog"):
+            action(box)
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def actions(db) -> list[str]:
+    with db.unit() as s:
+        return [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def test_create_account_with_policy_message_then_success(qtbot, db, dialog):
+    shown = {}
+
+    def fill(box) -> None:
+        edit(box, "username").setText("wu")
+        type_text(edit(box, "display_name"), "吴芳")
+        box.findChild(QComboBox, "role").setCurrentIndex(1)
+        edit(box, "password").setText("password")
+        edit(box, "password2").setText("password")
+        box.findChild(QPushButton, "submit").click()
+        shown["first"] = box.findChild(object, "password_error").text()
+        edit(box, "password").setText("pass-word-9")
+        edit(box, "password2").setText("pass-word-9")
+        box.findChild(QPushButton, "submit").click()
+
+    in_next_dialog(fill)
+    qtbot.mouseClick(dialog.accounts_tab.new_button, Qt.MouseButton.LeftButton)
+    assert shown["first"] == "密码须同时包含字母和数字"
+    rows = {r.username: r for r in dialog.accounts_tab.rows}
+    assert rows["wu"].role == "supervisor" and rows["wu"].display_name == "吴芳"
+    assert dialog.accounts_tab.selected().username == "wu"
+    assert actions(db)[-1] == "account.create"
+
+
+def test_disable_enable_and_reset(qtbot, db, admin, dialog):
+    clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
+    tab = dialog.accounts_tab
+    tab.reload(clerk.id)
+    assert tab.toggle_button.text() == "停用"
+    seen: list[str] = []
+    answer_next_box(seen, button_index=0)
+    qtbot.mouseClick(tab.toggle_button, Qt.MouseButton.LeftButton)
+    assert "正在使用的窗口也将结束" in seen[0]
+    assert tab.selected().disabled and tab.toggle_button.text() == "启用"
+    assert tab.table.item(tab.table.currentRow(), 3).text() == "已停用"
+    qtbot.mouseClick(tab.toggle_button, Qt.MouseButton.LeftButton)  # enabling asks nothing
+    assert not tab.selected().disabled
+
+    def reset(box) -> None:
+        edit(box, "password").setText("fresh-pass-2")
+        edit(box, "password2").setText("fresh-pass-2")
+        answer_next_box(seen)
+        box.findChild(QPushButton, "submit").click()
+
+    in_next_dialog(reset)
+    qtbot.mouseClick(tab.reset_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=2000)
+    assert "密码已重置" in seen[1]
+    assert accounts.sign_in(db, "zhang", "fresh-pass-2").id == clerk.id
+    assert actions(db)[-3:] == ["account.enable", "account.reset", "signin"]
+    # The administrator cannot disable the account in use.
+    tab.reload(admin.id)
+    assert not tab.toggle_button.isEnabled()
+
+
+def test_reasons_and_retention_tabs(qtbot, db, dialog):
+    tab = dialog.reasons_tab
+    tab.table.clearSelection()
+    tab.code.setText("rp05")
+    type_text(tab.label, "申请材料存在涂改")
+    type_text(tab.basis, "郑政办〔2021〕8号 三、")
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert tab.selected().code == "RP05"
+    qtbot.mouseClick(tab.toggle_button, Qt.MouseButton.LeftButton)
+    assert "RP05" not in [r.code for r in lifecycle.decision_reasons(db)]
+    tab.label.clear()
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert "请填写理由内容" in tab.error.text()
+    ret = dialog.retention_tab
+    ret.table.selectRow(0)
+    ret.years.setValue(30)
+    qtbot.mouseClick(ret.save_button, Qt.MouseButton.LeftButton)
+    assert retention.list_rules(db)[0].years == 30
+    assert ret.table.item(0, 1).text() == "30 年"
+    assert actions(db)[-3:] == ["reason.add", "reason.deactivate", "retention.change"]
+
+
+def test_clerk_is_refused_the_dialog_with_a_message(qtbot, db, admin):
+    clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
+    seen: list[str] = []
+    answer_next_box(seen)
+    AccountsDialog.ask(db, Actor(clerk, "03", HALL))
+    assert "无权管理账号" in seen[0]
+
+
+def window_for(qtbot, db, account) -> MainWindow:
+    w = MainWindow(db, Actor(account, "03", HALL), Settings(window_no="03"))
+    qtbot.addWidget(w)
+    install_admin_tools(w, idle_interval_ms=600_000)
+    return w
+
+
+def test_menus_by_role_and_verify_action(qtbot, db, admin):
+    clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
+    w = window_for(qtbot, db, clerk)
+    assert not w.admin_tools.admin_menu.menuAction().isVisible()
+    assert not w.admin_tools.audit_menu.menuAction().isVisible()
+    titles = [a.text() for a in w.menuBar().actions()]
+    assert titles[-1] == "帮助(&H)" and "审计(&A)" in titles
+    boss = window_for(qtbot, db, admin)
+    assert boss.admin_tools.audit_menu.menuAction().isVisible()
+    seen: list[str] = []
+    answer_next_box(seen)
+    boss.admin_tools.verify_action.trigger()
+    assert seen == [f"审计链完整（{len(actions(db))} 条）"]
+
+
+def test_settings_change_is_audited(qtbot, db, admin):
+    w = window_for(qtbot, db, admin)
+    w.settings = w.settings.with_changes(idle_lock_minutes=5)
+    w.sig_settings_changed.emit(w.settings)
+    with db.unit() as s:
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "settings.change"))
+    assert event.detail == {"changes": {"idle_lock_minutes": {"from": 10, "to": 5}}} and event.window == "03"
+    assert w.idle_lock._timer.interval() == 5 * 60_000
