@@ -56,7 +56,7 @@ LOOKUPS = {
     "main list": (_list(), "ix_cases_received_on"),
     "case number": (_list(case_no="JZ032611250001X"), "sqlite_autoindex_cases_1"),
     "ID number": (_list(id_number="410105199001011234"), "ix_cases_id_number"),
-    "name prefix": (_list(name_prefix="王娜"), "ix_cases_applicant_name"),
+    "name prefix": (_list(name_prefix="王娜"), "COVERING INDEX ix_cases_name_received"),
     "phone": (_list(phone="13800138000"), "ix_cases_phone"),
     "plate": (_list(plate_no="郑A00001"), "ix_cases_plate_no"),
     "frame number": (_list(frame_no="ABC0100000001"), "ix_cases_frame_no"),
