@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test bench bench-start bench-docs setup clean
+.PHONY: run test bench bench-1m bench-start bench-docs setup clean
 
 setup: $(STAMP) $(FONT)
 
@@ -32,6 +32,10 @@ test: setup
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench $(BENCH_ARGS)
+
+# The issue's scale: a million generated cases (made once into /tmp/halldesk-bench, a few minutes).
+bench-1m: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench --cases 1000000 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -9,6 +9,15 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def _rss_kb() -> int:
+    """Resident memory now (VmRSS), read at first paint."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 def main() -> None:
     mode, db_path = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -40,7 +49,7 @@ def main() -> None:
     class FirstPaint(QObject):
         def eventFilter(self, obj, event):  # noqa: N802
             if event.type() == QEvent.Type.Paint:
-                print(f"{time.time():.6f} {db_open:.6f}", flush=True)
+                print(f"{time.time():.6f} {db_open:.6f} {_rss_kb()}", flush=True)
                 QTimer.singleShot(0, app.quit)
                 self.deleteLater()
             return False

@@ -1,0 +1,394 @@
+"""A million realistic cases written through the real store (migrated schema, its tables), cached in /tmp."""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import os
+import random
+import sys
+import time as clock
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from stdnum.iso7064 import mod_37_36
+
+from desktop.cases import accounts, status
+from desktop.cases.dto import AccountInfo, Actor
+from desktop.cases.papers import header
+from desktop.demo.people import People
+from desktop.store.audit import GENESIS, event_hash
+from desktop.store.database import HEAD_REVISION, open_database
+from desktop.store.models import (
+    AuditEvent, Case, CaseNameBigram, CaseSequence, Document, EbikeOwnerHistory, EbikeRegistration, PlatePool,
+    SubsidyClaim, name_bigrams,
+)
+from forms import ebike_common as ec
+from forms import registry
+from forms.service import assess
+from forms.workdays import default_calendar
+
+# NOTE: bump when the generator changes what it writes; the cached file is keyed by this and the
+# schema head, so a new migration or generator rebuilds it instead of benchmarking a stale file.
+VERSION = "g1"
+CACHE = Path(os.environ.get("HALLDESK_BENCH_DIR", "/tmp/halldesk-bench"))
+HALL = "郑州市金水区政务服务中心"
+PASSWORD = "bench-pass-1"
+WINDOWS = ["01", "02", "03", "04", "05", "06", "07", "08"]
+SERVICE_WEIGHTS = {"residence_permit": 45, "ebike_registration": 28, "ebike_transfer": 12, "ebike_theft": 5,
+                   "startup_subsidy": 10}
+YEARS = 3
+BATCH = 20_000  # cases per transaction
+PLATE_PREFIX, PLATE_WIDTH = "郑A", 6  # 5 digits (the default pool) do not last 200,000 bikes
+TITLES = {"receipt": "受理回执", "incomplete_notice": "一次性告知书", "refusal": "不予受理通知书",
+          "registration_certificate": "电动自行车登记证明（号牌领取凭证）", "transfer_certificate": "电动自行车转移登记证明",
+          "supplement_notice": "补正通知书", "refusal_decision": "不予许可决定书", "permit_collection": "居住证领取凭证",
+          "subsidy_decision": "补贴核定通知书"}
+
+
+def cache_path(n: int) -> Path:
+    label = "1m" if n == 1_000_000 else f"{n}"
+    return CACHE / f"{label}.sqlite3"
+
+
+def _stamp(path: Path) -> Path:
+    return path.with_name(path.name + ".version")
+
+
+def _key(n: int) -> str:
+    return f"{VERSION} schema {HEAD_REVISION} cases {n}"
+
+
+def ensure(n: int = 1_000_000, log=print) -> Path:
+    """The cached database of ``n`` cases, generated once (a few minutes for a million)."""
+    path = cache_path(n)
+    if path.exists() and _stamp(path).exists() and _stamp(path).read_text() == _key(n):
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    work = path.with_name(path.name + ".part")
+    for p in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
+        p.unlink(missing_ok=True)
+    started = clock.perf_counter()
+    generate(work, n, log=log)
+    work.replace(path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    _stamp(path).write_text(_key(n))
+    log(f"generated {n:,} cases in {clock.perf_counter() - started:.0f} s: {path} "
+        f"({path.stat().st_size / 2**20:.0f} MiB)")
+    return path
+
+
+def _weekdays(today: date) -> list[date]:
+    start = today - timedelta(days=365 * YEARS)
+    return [start + timedelta(days=i) for i in range((today - start).days + 1)
+            if (start + timedelta(days=i)).weekday() < 5]
+
+
+def _later_status(rng: random.Random, age: int) -> str:
+    """Where an accepted case stands after ``age`` days: recent ones are open, old ones mostly closed."""
+    r = rng.random()
+    if age <= 3:
+        table = [(0.70, status.ACCEPTED), (0.80, status.SUPPLEMENT), (0.95, status.APPROVED), (1.0, status.ISSUED)]
+    elif age <= 30:
+        table = [(0.08, status.ACCEPTED), (0.13, status.SUPPLEMENT), (0.35, status.APPROVED), (0.93, status.ISSUED),
+                 (0.97, status.REFUSED), (1.0, status.CANCELLED)]
+    else:  # a few are forgotten: never collected, or never decided (the overdue list)
+        table = [(0.003, status.ACCEPTED), (0.008, status.SUPPLEMENT), (0.02, status.APPROVED),
+                 (0.95, status.ISSUED), (0.98, status.REFUSED), (1.0, status.CANCELLED)]
+    return next(s for limit, s in table if r < limit)
+
+
+class Generator:
+    def __init__(self, db, staff: list[Actor], today: date, seed: int = 2026):
+        self.db = db
+        self.staff = staff
+        self.today = today
+        self.people = People(seed)
+        self.rng = self.people.rng
+        self.services = {sid: registry.get(sid) for sid in SERVICE_WEIGHTS}
+        self.weights = list(SERVICE_WEIGHTS.values())
+        self.ids = {"case": 0, "doc": 0, "audit": 0, "reg": 0, "claim": 0, "owner": 0, "pending": 0}
+        self.prev_hash = GENESIS
+        self.pending: list[tuple] = []
+        self.day = today
+        self.sequences: dict[tuple[str, str, date], int] = {}
+        self.bikes: list[dict[str, Any]] = []  # registered bikes, transfer and theft cases refer to them
+        self.registrations: dict[int, dict[str, Any]] = {}
+        self.owner_rows: list[dict[str, Any]] = []
+        self.plate_no = 0
+        self.templates: dict[tuple[str, int], dict[str, Any]] = {}
+        calendar = default_calendar()
+        self.versions = {}
+        for sid, service in self.services.items():
+            ex = service.example(today)
+            a = assess(service, ex["answers"], ex["materials"], today, ex.get("facts", {}), calendar)
+            self.versions[sid] = (a.rules_version, a.calendar_version)
+        self.reset()
+
+    def reset(self) -> None:
+        self.cases: list[dict[str, Any]] = []
+        self.docs: list[dict[str, Any]] = []
+        self.audit: list[dict[str, Any]] = []
+        self.bigrams: list[dict[str, Any]] = []
+        self.claims: list[dict[str, Any]] = []
+
+    def _next(self, kind: str) -> int:
+        self.ids[kind] += 1
+        return self.ids[kind]
+
+    def _template(self, sid: str, day: date) -> dict[str, Any]:
+        key = (sid, day.year * 12 + day.month)  # example dates are relative to the day; a month is close enough
+        if key not in self.templates:
+            self.templates[key] = self.services[sid].example(day)
+        return self.templates[key]
+
+    def _audit(self, at: datetime, actor: Actor, action: str, case_id: int, detail: dict[str, Any]) -> None:
+        if at.date() > self.day:  # a later step of the case: logged when the generation reaches that day
+            heapq.heappush(self.pending, (at, self._next("pending"), actor, action, case_id, detail))
+            return
+        self._log(at, actor, action, case_id, detail)
+
+    def release(self, until: date | None) -> None:
+        """Log the later steps that happened before ``until`` (all of them for None), in time order."""
+        while self.pending and (until is None or self.pending[0][0].date() < until):
+            at, _seq, actor, action, case_id, detail = heapq.heappop(self.pending)
+            self._log(at, actor, action, case_id, detail)
+
+    def _log(self, at: datetime, actor: Actor, action: str, case_id: int, detail: dict[str, Any]) -> None:
+        h = event_hash(at, actor.account.username, actor.window, action, case_id, detail, self.prev_hash)
+        self.audit.append({"id": self._next("audit"), "at": at, "actor": actor.account.username,
+                           "window": actor.window, "action": action, "case_id": case_id, "detail": detail,
+                           "prev_hash": self.prev_hash, "hash": h})
+        self.prev_hash = h
+
+    def _paper(self, kind: str, case: dict[str, Any], answers: dict[str, Any], actor: Actor, at: datetime) -> None:
+        service = self.services[case["service_id"]]
+        snap = header(kind, TITLES[kind], service, answers, case["case_no"], actor, at)
+        snap["sections"] = [{"heading": "办理事项", "type": "text", "text": f"{service.name}，状态：{case['status']}"}]
+        doc_id = self._next("doc")
+        self.docs.append({"id": doc_id, "case_id": case["id"], "kind": kind, "title": snap["title"],
+                          "snapshot": snap, "copy_no": 1, "reprint_reason": None, "printed_at": at,
+                          "printed_by": actor.account.id, "window": actor.window,
+                          "sha256": hashlib.sha256(f"{case['case_no']}{kind}".encode()).hexdigest()})
+        self._audit(at, actor, "paper.print", case["id"], {"kind": kind, "copy_no": 1, "document_id": doc_id})
+
+    def _answers(self, sid: str, day: date) -> dict[str, Any] | None:
+        service, p = self.services[sid], self.people
+        answers = dict(self._template(sid, day)["answers"])
+        answers[service.name_key] = p.name()
+        answers[service.id_key] = p.id_number(p.birth(18, 70, day))
+        answers[service.phone_key] = p.phone()
+        if sid == "ebike_registration":
+            brand, model = p.brand()
+            answers.update(frame_no=p.frame_no(), brand=brand, model=model, colour=p.colour(),
+                           motor_no=p.motor_no(), owner_address=p.address(), purchase_date=day.isoformat())
+        elif sid in ("ebike_transfer", "ebike_theft"):
+            if not self.bikes:
+                return None
+            bike = self.bikes[self.rng.randrange(len(self.bikes))]
+            answers.update(plate_no=bike["plate_no"], frame_no=bike["frame_no"])
+            if sid == "ebike_theft":
+                answers.update(owner_name=bike["owner_name"], owner_id_number=bike["owner_id_number"])
+        elif sid == "startup_subsidy":
+            answers.update(business_uscc=p.uscc(), business_name=p.business_name(answers["name"]))
+        else:
+            answers["residence_address"] = p.address()
+        return answers
+
+    def one(self, day: date, minute: int) -> None:
+        rng = self.rng
+        sid = rng.choices(list(SERVICE_WEIGHTS), self.weights)[0]
+        service = self.services[sid]
+        answers = self._answers(sid, day)
+        if answers is None:
+            sid, service = "residence_permit", self.services["residence_permit"]
+            answers = self._answers(sid, day)
+        clerk = self.staff[rng.randrange(1, len(self.staff))]
+        supervisor = self.staff[0]
+        at = datetime.combine(day, time(8, 30)) + timedelta(minutes=minute, seconds=rng.randrange(60))
+        r = rng.random()
+        first = status.DRAFT if r < 0.03 else status.NOT_ACCEPTED if r < 0.05 else status.ACCEPTED
+        final = first if first != status.ACCEPTED else _later_status(rng, (self.today - day).days)
+        decision = {status.DRAFT: "incomplete", status.NOT_ACCEPTED: "refuse"}.get(first, "accept")
+        materials = dict(self._template(sid, day)["materials"])
+        if first == status.DRAFT:
+            materials.pop(next(iter(materials)))
+        case_id = self._next("case")
+        seq_key = (service.code, clerk.window, day)
+        self.sequences[seq_key] = self.sequences.get(seq_key, 0) + 1
+        body = f"{service.code}{clerk.window}{day:%y%m%d}{self.sequences[seq_key]:04d}"
+        case_no = body + mod_37_36.calc_check_digit(body)
+        rules_version, calendar_version = self.versions[sid]
+        due = day + timedelta(days=10) if sid == "residence_permit" and first == status.ACCEPTED else None
+        later = min(self.today, day + timedelta(days=rng.randint(1, 6)))
+        later_at = datetime.combine(later, time(14, 0)) + timedelta(minutes=rng.randrange(180))
+        case = {
+            "id": case_id, "case_no": case_no, "service_id": sid, "status": final,
+            "applicant_name": answers.get(service.name_key), "id_number": answers.get(service.id_key),
+            "phone": answers.get(service.phone_key), "plate_no": None, "frame_no": None,
+            "window": clerk.window, "clerk_id": clerk.account.id, "created_at": at,
+            "updated_at": later_at if final != first else at, "received_on": day,
+            "accepted_on": day if first == status.ACCEPTED else None, "due_on": due, "decision": decision,
+            "answers": answers, "materials": materials,
+            # NOTE: compact (the real one lists every finding with its basis, about 2.5 KB): the
+            # benchmarks look cases up, they do not re-read their findings.
+            "assessment": {"service_id": sid, "decision": decision, "assessed_on": day.isoformat(),
+                           "rules_version": rules_version, "calendar_version": calendar_version,
+                           "findings": [], "missing_materials": [], "amounts": [], "total": None,
+                           "deadlines": [{"key": "issue", "due": due.isoformat()}] if due else []},
+            "rules_version": rules_version, "calendar_version": calendar_version,
+            "lifecycle": None, "closed_on": None,
+        }
+        if final in status.CLOSED:
+            case["closed_on"] = day if final == status.NOT_ACCEPTED else later
+        if sid.startswith("ebike") and first != status.DRAFT:
+            case["frame_no"] = ec.normalize_code(answers.get("frame_no")) or None
+            case["plate_no"] = ec.normalize_code(answers.get("plate_no")) or None
+        self.cases.append(case)
+        self.bigrams.extend({"bigram": b, "case_id": case_id} for b in name_bigrams(case["applicant_name"]))
+        self._audit(at, clerk, f"case.{first if first != status.NOT_ACCEPTED else 'not_accepted'}", case_id,
+                    {"service": sid, "case_no": case_no, "decision": decision})
+        if first == status.DRAFT:
+            if rng.random() < 0.5:
+                self._paper("incomplete_notice", case, answers, clerk, at)
+            return
+        if first == status.NOT_ACCEPTED:
+            self._paper("refusal", case, answers, clerk, at)
+            return
+        self._paper("receipt", case, answers, clerk, at)
+        self._hooks(sid, case, answers, final, clerk, at, later)
+        self._advance(case, answers, final, clerk, supervisor, later_at)
+
+    def _hooks(self, sid, case, answers, final, clerk, at, later) -> None:
+        if sid == "ebike_registration":
+            self.plate_no += 1
+            plate = f"{PLATE_PREFIX}{self.plate_no:0{PLATE_WIDTH}d}"
+            case["plate_no"] = plate
+            case["answers"] = {**answers, "plate_no": plate}
+            reg_id = self._next("reg")
+            reg = {"id": reg_id, "frame_no": case["frame_no"], "plate_no": plate, "status": "registered",
+                   "brand": answers["brand"], "model": answers["model"], "colour": answers["colour"],
+                   "owner_name": answers["owner_name"], "owner_id_type": "resident_id",
+                   "owner_id_number": answers["owner_id_number"], "registered_case_id": case["id"],
+                   "registered_on": case["received_on"], "created_at": at, "updated_at": at}
+            self.registrations[reg_id] = reg
+            self.owner_rows.append({"id": self._next("owner"), "registration_id": reg_id, "kind": "first",
+                                    "owner_name": reg["owner_name"], "owner_id_type": "resident_id",
+                                    "owner_id_number": reg["owner_id_number"], "from_date": case["received_on"],
+                                    "case_id": case["id"], "recorded_at": at})
+            if final not in (status.REFUSED, status.CANCELLED):
+                self.bikes.append({"reg_id": reg_id, "plate_no": plate, "frame_no": case["frame_no"],
+                                   "owner_name": reg["owner_name"], "owner_id_number": reg["owner_id_number"]})
+            self._paper("registration_certificate", case, case["answers"], clerk, at)
+        elif sid == "ebike_transfer":
+            self._paper("transfer_certificate", case, answers, clerk, at)
+        elif sid == "startup_subsidy":
+            claim_status = {status.ISSUED: "paid", status.REFUSED: "refused", status.CANCELLED: "withdrawn",
+                            status.APPROVED: "approved"}.get(final, "accepted")
+            self.claims.append({"id": self._next("claim"), "case_id": case["id"], "case_no": case["case_no"],
+                                "claim_type": answers.get("claim_type", "site_costs"),
+                                "business_uscc": answers.get("business_uscc"), "id_number": case["id_number"],
+                                "year": case["received_on"].year, "training_type": None,
+                                "amount": f"{self.rng.randint(10, 200) * 100}.00", "status": claim_status,
+                                "created_at": at, "updated_at": at})
+
+    def _advance(self, case, answers, final, clerk, supervisor, at) -> None:
+        by = supervisor.account.display_name
+        life: dict[str, Any] = {}
+        if final == status.SUPPLEMENT:
+            life["supplement"] = {"on": at.date().isoformat(), "items": ["申请材料原件"], "by": clerk.account.display_name}
+            self._audit(at, clerk, "case.supplement_requested", case["id"], {"case_no": case["case_no"]})
+            self._paper("supplement_notice", case, answers, clerk, at)
+        elif final in (status.APPROVED, status.ISSUED):
+            life["decision"] = {"kind": "approved", "on": at.date().isoformat(), "by": by}
+            self._audit(at, supervisor, "case.approved", case["id"], {"case_no": case["case_no"]})
+            if final == status.ISSUED:
+                life["issue"] = {"on": at.date().isoformat(), "receiver_name": case["applicant_name"],
+                                 "by_proxy": False}
+                self._audit(at + timedelta(minutes=5), clerk, "case.issued", case["id"], {"case_no": case["case_no"]})
+                if case["service_id"] == "residence_permit":
+                    self._paper("permit_collection", case, answers, clerk, at + timedelta(minutes=5))
+        elif final == status.REFUSED:
+            life["decision"] = {"kind": "refused", "on": at.date().isoformat(), "by": by, "reasons": ["GN01"]}
+            self._audit(at, supervisor, "case.refused", case["id"], {"case_no": case["case_no"]})
+            self._paper("refusal_decision", case, answers, supervisor, at)
+        elif final == status.CANCELLED:
+            life["cancel"] = {"on": at.date().isoformat(), "reason": "申请人主动撤回申请", "by": clerk.account.display_name}
+            self._audit(at, clerk, "case.cancelled", case["id"], {"case_no": case["case_no"]})
+        case["lifecycle"] = life or None
+
+    def flush(self, conn) -> None:
+        for table, rows in ((Case, self.cases), (CaseNameBigram, self.bigrams), (Document, self.docs),
+                            (AuditEvent, self.audit), (SubsidyClaim, self.claims)):
+            if rows:
+                conn.execute(insert(table.__table__), rows)
+        self.reset()
+
+
+def _staff(db) -> list[Actor]:
+    admin = accounts.create_first_admin(db, "admin", "王丽", PASSWORD, PASSWORD, "01")
+    staff = [Actor(accounts.create_account(db, admin, "li", "李娜", "supervisor", PASSWORD, PASSWORD), "01", HALL)]
+    names = ["张伟", "刘洋", "陈静", "杨帆", "赵敏", "黄磊", "周婷", "吴昊"]
+    for i, (window, name) in enumerate(zip(WINDOWS, names)):
+        info: AccountInfo = accounts.create_account(db, admin, f"clerk{i + 1}", name, "clerk", PASSWORD, PASSWORD)
+        staff.append(Actor(info, window, HALL))
+    return staff
+
+
+def generate(path: Path, n: int, today: date | None = None, log=print) -> None:
+    today = today or date.today()
+    db = open_database(path)  # the real migrations
+    try:
+        gen = Generator(db, _staff(db), today)
+        days = _weekdays(today)
+        per_day, extra = divmod(n, len(days))
+        with db.engine.connect() as conn:
+            # NOTE: generation only: no fsync per batch and a big cache while a million index entries
+            # go in; the benchmarks reopen the file with HallDesk's own settings (WAL, synchronous=FULL).
+            conn.exec_driver_sql("PRAGMA synchronous = OFF")
+            conn.exec_driver_sql("PRAGMA cache_size = -400000")
+            conn.commit()
+            done, started = 0, clock.perf_counter()
+            last = conn.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+            if last is not None:  # the accounts made above are audited too; the chain continues from them
+                gen.ids["audit"], gen.prev_hash = last
+            for i, day in enumerate(days):
+                gen.day = day
+                gen.release(day)
+                count = per_day + (1 if i < extra else 0)
+                for k in range(count):
+                    gen.one(day, k * 480 // max(count, 1))
+                done += count
+                if i == len(days) - 1:
+                    gen.release(None)
+                if len(gen.cases) >= BATCH or i == len(days) - 1:
+                    gen.flush(conn)
+                    conn.commit()
+                    if done % 100_000 < BATCH:
+                        log(f"  {done:,} cases, {clock.perf_counter() - started:.0f} s")
+            conn.execute(insert(EbikeRegistration.__table__), list(gen.registrations.values()))
+            conn.execute(insert(EbikeOwnerHistory.__table__), gen.owner_rows)
+            conn.execute(insert(CaseSequence.__table__), [
+                {"code": c, "window": w, "day": d, "last": v} for (c, w, d), v in gen.sequences.items()])
+            conn.execute(update(PlatePool.__table__).where(PlatePool.prefix == PLATE_PREFIX).values(
+                width=PLATE_WIDTH, next_no=gen.plate_no + 1, active=True, updated_at=datetime.now()))
+            conn.commit()
+            # NOTE: no ANALYZE: a clerk's database has no planner statistics either, so the query
+            # shapes must pick their index without them (tests/desktop/cases/test_query_plans.py).
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.commit()
+    finally:
+        db.close()
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    print(ensure(n))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
