@@ -332,3 +332,8 @@ def _sync_name_bigrams(connection, target: Case, replace: bool) -> None:
 # bulk Core inserts (bench/generate.py) fill them with name_bigrams() themselves.
 event.listen(Case, "after_insert", lambda _m, connection, target: _sync_name_bigrams(connection, target, False))
 event.listen(Case, "after_update", lambda _m, connection, target: _sync_name_bigrams(connection, target, True))
+
+# NOTE: the other model modules add their tables to this Base; importing them here keeps
+# Base.metadata complete whichever module a caller imported first (migrations compare against it).
+import desktop.store.admin_models  # noqa: E402,F401
+import desktop.store.lifecycle_models  # noqa: E402,F401

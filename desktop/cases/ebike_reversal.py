@@ -1,0 +1,111 @@
+"""Undo an e-bike case's registry change when the case is refused or cancelled after acceptance."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from desktop.cases import hooks, status
+from desktop.cases.ebike import REGISTERED
+from desktop.cases.errors import ActionRefused
+from desktop.cases.hooks import HookResult, IntakeContext
+from desktop.store import audit
+from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
+
+# NOTE: an e-bike case changes the registry when it is accepted (the plate is assigned, the owner
+# or status changes at the window, 第十四条/第十五条). A later refusal or cancellation must take
+# that change back, or the frame number would stay blocked by a registration that never stood.
+# Only the newest change can be taken back: once another case built on it (a transfer after the
+# registration, a theft report after the transfer), the clerk must handle that case first.
+_LATER = "该车在本案之后已办理{what}（案件{case_no}），请先处理该案件，再撤销或不予许可本案。本次未保存。"
+
+
+def _audit(ctx: IntakeContext, action: str, reg: EbikeRegistration, **detail: str) -> None:
+    audit.append(ctx.session, action, actor=ctx.actor.account.username, window=ctx.actor.window,
+                 case_id=ctx.case.id, detail={"plate_no": reg.plate_no, "frame_no": reg.frame_no, **detail})
+
+
+def _refuse_if_later(s: Session, later: int | None, what: str) -> None:
+    """Refuse when ``later`` names a case that changed the registration after this one."""
+    if later is not None:
+        case_no = s.scalar(select(Case.case_no).where(Case.id == later))
+        raise ActionRefused(_LATER.format(what=what, case_no=case_no))
+
+
+def _newest_other(s: Session, model: type, reg_id: int, case_id: int, *after) -> int | None:
+    query = select(model.case_id).where(model.registration_id == reg_id, model.case_id != case_id, *after)
+    return s.scalar(query.order_by(model.id.desc()).limit(1))
+
+
+@hooks.on(status.REFUSED, "ebike_registration")
+@hooks.on(status.CANCELLED, "ebike_registration")
+def void_registration(ctx: IntakeContext) -> HookResult:
+    """The registration never stood: remove it so the frame number can be registered again.
+
+    The plate number is not returned to the pool: it was printed on the certificate, and a number
+    that once meant another bike must not come back (the pool only counts forward)."""
+    s = ctx.session
+    reg = s.scalar(select(EbikeRegistration).where(EbikeRegistration.registered_case_id == ctx.case.id)
+                   .with_for_update())
+    if reg is None:
+        return HookResult()  # a draft, or a case refused before it registered anything
+    # Every other row of a registration came after it.
+    _refuse_if_later(s, _newest_other(s, EbikeOwnerHistory, reg.id, ctx.case.id), "转移登记")
+    _refuse_if_later(s, _newest_other(s, EbikeStatusHistory, reg.id, ctx.case.id), "被盗/遗失登记")
+    _audit(ctx, "ebike.registration_voided", reg, status=ctx.case.status)
+    s.execute(delete(EbikeOwnerHistory).where(EbikeOwnerHistory.registration_id == reg.id))
+    s.execute(delete(EbikeStatusHistory).where(EbikeStatusHistory.registration_id == reg.id))
+    s.delete(reg)
+    s.flush()
+    return HookResult()
+
+
+@hooks.on(status.REFUSED, "ebike_transfer")
+@hooks.on(status.CANCELLED, "ebike_transfer")
+def revert_transfer(ctx: IntakeContext) -> HookResult:
+    """The transfer never stood: the previous owner is the current one again."""
+    s = ctx.session
+    mine = s.scalar(select(EbikeOwnerHistory).where(EbikeOwnerHistory.case_id == ctx.case.id))
+    if mine is None:
+        return HookResult()
+    reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
+    _refuse_if_later(s, _newest_other(s, EbikeOwnerHistory, reg.id, ctx.case.id, EbikeOwnerHistory.id > mine.id),
+                     "转移登记")
+    # Status rows other than the first registration's are theft/loss reports; one recorded since
+    # this transfer was built on the new owner.
+    _refuse_if_later(s, _newest_other(s, EbikeStatusHistory, reg.id, ctx.case.id,
+                                      EbikeStatusHistory.status != REGISTERED,
+                                      EbikeStatusHistory.recorded_at >= mine.recorded_at), "被盗/遗失登记")
+    previous = s.scalar(select(EbikeOwnerHistory).where(EbikeOwnerHistory.registration_id == reg.id,
+                                                        EbikeOwnerHistory.id < mine.id)
+                        .order_by(EbikeOwnerHistory.id.desc()).limit(1))
+    reg.owner_name, reg.owner_id_type, reg.owner_id_number = (
+        previous.owner_name, previous.owner_id_type, previous.owner_id_number)
+    reg.updated_at = ctx.now
+    s.delete(mine)
+    _audit(ctx, "ebike.transfer_reverted", reg, status=ctx.case.status)
+    s.flush()
+    return HookResult()
+
+
+@hooks.on(status.REFUSED, "ebike_theft")
+@hooks.on(status.CANCELLED, "ebike_theft")
+def revert_status(ctx: IntakeContext) -> HookResult:
+    """The theft or loss report never stood: the registration's previous status is back."""
+    s = ctx.session
+    mine = s.scalar(select(EbikeStatusHistory).where(EbikeStatusHistory.case_id == ctx.case.id))
+    if mine is None:
+        return HookResult()
+    reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
+    _refuse_if_later(s, _newest_other(s, EbikeStatusHistory, reg.id, ctx.case.id, EbikeStatusHistory.id > mine.id),
+                     "被盗/遗失登记")
+    _refuse_if_later(s, _newest_other(s, EbikeOwnerHistory, reg.id, ctx.case.id,
+                                      EbikeOwnerHistory.recorded_at >= mine.recorded_at), "转移登记")
+    previous = s.scalar(select(EbikeStatusHistory.status).where(EbikeStatusHistory.registration_id == reg.id,
+                                                                EbikeStatusHistory.id < mine.id)
+                        .order_by(EbikeStatusHistory.id.desc()).limit(1))
+    reg.status, reg.updated_at = previous or REGISTERED, ctx.now
+    s.delete(mine)
+    _audit(ctx, "ebike.status_reverted", reg, status=reg.status)
+    s.flush()
+    return HookResult()

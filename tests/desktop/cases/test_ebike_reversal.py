@@ -1,0 +1,99 @@
+"""Refusing or cancelling an accepted e-bike case takes its registry change back, over a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from desktop.cases import accounts, ebike, intake, lifecycle, queries
+from desktop.cases.dto import Actor
+from desktop.cases.errors import ActionRefused
+from desktop.store.models import AuditEvent, EbikeRegistration
+from forms import registry
+
+NOW = datetime(2026, 11, 25, 10, 30)
+FRAME = "119TDT240512345"
+HALL = "郑州市金水区政务服务中心"
+
+
+@pytest.fixture
+def people(db, admin):
+    clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
+    sup = accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789")
+    sup2 = accounts.create_account(db, admin, "zhao", "赵敏", "supervisor", "secret-000", "secret-000")
+    return {"clerk": Actor(clerk, "03", HALL), "sup": Actor(sup, "03", HALL), "sup2": sup2}
+
+
+def _accept(db, actor, tmp_path, service_id: str, now: datetime, **changes):
+    case = registry.get(service_id).example(now.date())
+    if service_id != "ebike_registration":
+        changes = {"plate_no": "郑A00001", **changes}
+    answers = dict(case["answers"], **changes)
+    return intake.accept(db, actor, service_id, answers, case["materials"], now=now, papers_dir=tmp_path).case
+
+
+def _actions(db) -> list[str]:
+    with db.unit() as s:
+        return list(s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_cancelled_registration_frees_the_frame_number_but_not_the_plate(db, people, tmp_path):
+    first = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=2))
+    lifecycle.cancel(db, people["sup"], first.id, "车架号录入错误", people["sup2"], now=NOW - timedelta(days=1))
+    assert ebike.find_registration(db, FRAME) is None and ebike.find_registration(db, "郑A00001") is None
+    assert "ebike.registration_voided" in _actions(db)
+    again = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW)
+    view = ebike.find_registration(db, FRAME)
+    assert view.registered_case_no == again.case_no and view.plate_no == "郑A00002"  # 00001 is never reissued
+
+
+def test_refused_registration_is_voided(db, people, tmp_path):
+    case = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=2))
+    lifecycle.refuse(db, people["sup"], case.id, ["EB01"], "合格证与实车不符", now=NOW, papers_dir=tmp_path)
+    assert ebike.find_registration(db, FRAME) is None
+
+
+def test_registration_with_a_later_transfer_cannot_be_voided(db, people, tmp_path):
+    first = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
+    transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW)
+    with pytest.raises(ActionRefused, match=transfer.case_no):
+        lifecycle.cancel(db, people["sup"], first.id, "误录", people["sup2"], now=NOW)
+    view = ebike.find_registration(db, FRAME)
+    assert view.owner_name == "李娜" and len(view.owners) == 2
+    assert queries.get_case(db, first.id).summary.status == "accepted"  # nothing half-done
+
+
+def test_cancelled_transfer_gives_the_bike_back_to_the_previous_owner(db, people, tmp_path):
+    _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
+    transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW - timedelta(days=3))
+    assert ebike.find_registration(db, FRAME).owner_name == "李娜"
+    lifecycle.refuse(db, people["sup"], transfer.id, ["EB01"], now=NOW, papers_dir=tmp_path)
+    view = ebike.find_registration(db, FRAME)
+    assert view.owner_name == "张伟" and view.owner_id_masked == "410105********0019"
+    assert [o.name for o in view.owners] == ["张伟"]
+    assert "ebike.transfer_reverted" in _actions(db)
+
+
+def test_transfer_with_a_later_theft_report_cannot_be_reverted(db, people, tmp_path):
+    _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
+    transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW - timedelta(days=3))
+    new_owner = registry.get("ebike_transfer").example(NOW.date())["answers"]
+    theft = _accept(db, people["clerk"], tmp_path, "ebike_theft", NOW, owner_name=new_owner["new_owner_name"],
+                    owner_id_type=new_owner["new_owner_id_type"], owner_id_number=new_owner["new_owner_id_number"])
+    with pytest.raises(ActionRefused, match=theft.case_no):
+        lifecycle.cancel(db, people["sup"], transfer.id, "误录", people["sup2"], now=NOW)
+    assert ebike.find_registration(db, FRAME).status == "stolen"
+
+
+def test_cancelled_theft_report_restores_the_status(db, people, tmp_path):
+    _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
+    theft = _accept(db, people["clerk"], tmp_path, "ebike_theft", NOW - timedelta(days=1))
+    assert ebike.find_registration(db, FRAME).status == "stolen"
+    lifecycle.cancel(db, people["sup"], theft.id, "车辆已找回，申请人撤回", people["sup2"], now=NOW)
+    view = ebike.find_registration(db, FRAME)
+    assert view.status == "registered" and [h.status for h in view.statuses] == ["registered"]
+    with db.unit() as s:
+        assert s.scalar(select(EbikeRegistration.status)) == "registered"
+    assert "ebike.status_reverted" in _actions(db)
