@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import Table, delete, func, select
 
@@ -15,6 +16,7 @@ from desktop.cases.errors import InputError
 from desktop.store import audit
 from desktop.store.admin_models import RetentionRule
 from desktop.store.database import Database
+from desktop.store.errors import translate
 from desktop.store.models import Base, Case
 from forms import registry
 
@@ -42,11 +44,13 @@ class PurgeResult:
     documents: int = 0
     pledges: int = 0
     kept_referenced: int = 0
+    files: int = 0  # PDF files of the purged cases in the papers folder (removed, or found in a dry run)
     by_service: dict[str, int] = field(default_factory=dict)
 
     def message(self) -> str:
         head = "试运行（未删除任何数据）：" if self.dry_run else "已清理："
-        parts = [f"到期案件 {self.cases} 件", f"文书记录 {self.documents} 份", f"承诺记录 {self.pledges} 条"]
+        parts = [f"到期案件 {self.cases} 件", f"文书记录 {self.documents} 份", f"承诺记录 {self.pledges} 条",
+                 f"文书PDF文件 {self.files} 个"]
         text = head + "，".join(parts) + "。"
         if self.by_service:
             text += "\n" + "\n".join(f"  {_service_name(k)}：{v} 件" for k, v in sorted(self.by_service.items()))
@@ -118,8 +122,20 @@ def _referencing() -> list[tuple[Table, object]]:
     return found
 
 
+def _paper_files(papers_dir: Path | None, case_nos: set[str]) -> list[Path]:
+    """The PDFs of these cases in the papers folder (named ``<case_no>-<kind>-<copy>.pdf``)."""
+    if papers_dir is None or not case_nos:
+        return []
+    with translate():
+        if not Path(papers_dir).is_dir():
+            return []
+        # NOTE: one pass over the folder instead of a glob per case: a hall's folder holds years of papers.
+        return [p for p in Path(papers_dir).iterdir()
+                if p.suffix == ".pdf" and p.name.split("-", 1)[0] in case_nos]
+
+
 def purge(db: Database, account: AccountInfo | None, *, dry_run: bool, today: date | None = None,
-          window: str = "") -> PurgeResult:
+          window: str = "", papers_dir: Path | None = None) -> PurgeResult:
     """Remove closed cases older than their service's retention, with their documents and pledges.
 
     ``account`` None means the operator at the console (`python -m desktop purge`); a signed-in
@@ -138,6 +154,7 @@ def purge(db: Database, account: AccountInfo | None, *, dry_run: bool, today: da
         # NOTE: a case refused at the window never got closed_on; its day of intake stands in.
         closed = func.coalesce(Case.closed_on, Case.received_on)
         doomed: list[int] = []
+        case_nos: set[str] = set()
         for service_id, years in sorted(rules.items()):
             ids = list(s.scalars(select(Case.id).where(
                 Case.service_id == service_id, Case.status.in_(tuple(status.CLOSED)),
@@ -154,6 +171,7 @@ def purge(db: Database, account: AccountInfo | None, *, dry_run: bool, today: da
         result.cases = len(doomed)
         for start in range(0, len(doomed), 500):
             chunk = doomed[start:start + 500]
+            case_nos.update(n for n in s.scalars(select(Case.case_no).where(Case.id.in_(chunk))) if n)
             for table, column in dependents:
                 n = s.scalar(select(func.count()).select_from(table).where(column.in_(chunk))) or 0
                 if table.name == "documents":
@@ -164,11 +182,17 @@ def purge(db: Database, account: AccountInfo | None, *, dry_run: bool, today: da
                     s.execute(delete(table).where(column.in_(chunk)))
             if not dry_run:
                 s.execute(delete(Case.__table__).where(Case.__table__.c.id.in_(chunk)))
+        files = _paper_files(papers_dir, case_nos)
+        result.files = len(files)
         if not dry_run:
             audit.append(s, "purge", actor=account.username if account else None, window=window or None,
                          detail={"today": today.isoformat(), "cases": result.cases, "documents": result.documents,
-                                 "pledges": result.pledges, "kept_referenced": result.kept_referenced,
+                                 "pledges": result.pledges, "files": len(files), "kept_referenced": result.kept_referenced,
                                  "by_service": result.by_service, "rules": rules,
                                  "via": "window" if account else "command line"})
+    if not dry_run:
+        with translate():
+            for path in files:
+                path.unlink(missing_ok=True)
     return result
 

@@ -65,13 +65,17 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from desktop import settings as settings_store
     from desktop.cases.retention import purge
     from desktop.store.errors import EnvironmentFailure
 
+    papers = Path(args.papers) if args.papers else settings_store.load().papers_dir()
     try:
         db = _open(args.db)
         try:
-            result = purge(db, None, dry_run=args.dry_run, today=args.today)
+            result = purge(db, None, dry_run=args.dry_run, today=args.today, papers_dir=papers)
         finally:
             db.close()
     except EnvironmentFailure as exc:
@@ -95,5 +99,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     purge = commands.add_parser("purge", help="remove closed cases older than their service's retention")
     purge.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
     purge.add_argument("--dry-run", action="store_true", help="count only, delete nothing")
+    purge.add_argument("--papers", default=None,
+                       help="the folder of printed PDFs whose files of purged cases are removed too "
+                            "(default: the folder in the settings)")
     purge.add_argument("--today", type=_day, default=None, help=argparse.SUPPRESS)  # for tests and re-runs
     purge.set_defaults(handler=_purge)

@@ -86,25 +86,31 @@ def test_purge_dry_run_then_for_real(db, admin, hall, tmp_path):
         events_before = s.scalar(select(func.count(AuditEvent.id)))
         old_events = s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.case_id == hall["old"].id))
     before = case_ids(db)
+    old_nos = (hall["old"].case_no, hall["window"].case_no)
+    pdfs = {p.name for p in tmp_path.glob("*.pdf")}
+    doomed = {n for n in pdfs if n.startswith(old_nos)}
+    assert len(doomed) == 3 and pdfs - doomed  # the recent and open cases' papers are there too
 
-    dry = run_cli("purge", "--db", db_file, "--dry-run", "--today", TODAY.isoformat())
+    dry = run_cli("purge", "--db", db_file, "--dry-run", "--today", TODAY.isoformat(), "--papers", str(tmp_path))
     assert dry.returncode == 0, dry.stderr
     assert "试运行" in dry.stdout and "到期案件 2 件" in dry.stdout and "居住证申领：2 件" in dry.stdout
-    assert case_ids(db) == before
+    assert "文书PDF文件 3 个" in dry.stdout
+    assert case_ids(db) == before and {p.name for p in tmp_path.glob("*.pdf")} == pdfs
     with db.unit() as s:
         assert s.scalar(select(func.count(AuditEvent.id))) == events_before  # a dry run writes nothing
 
-    real = run_cli("purge", "--db", db_file, "--today", TODAY.isoformat())
+    real = run_cli("purge", "--db", db_file, "--today", TODAY.isoformat(), "--papers", str(tmp_path))
     assert real.returncode == 0, real.stderr
-    assert "已清理：到期案件 2 件，文书记录 3 份" in real.stdout
+    assert "已清理：到期案件 2 件，文书记录 3 份" in real.stdout and "文书PDF文件 3 个" in real.stdout
     assert case_ids(db) == before - {hall["old"].id, hall["window"].id}
+    assert {p.name for p in tmp_path.glob("*.pdf")} == pdfs - doomed  # the personal data on paper goes too
     with db.unit() as s:
         assert s.scalar(select(func.count(Document.id))) == docs_before - 3
         # The audit trail of the purged cases stays, and the purge itself is one more row.
         assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.case_id == hall["old"].id)) == old_events
         event = s.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
         assert event.action == "purge" and event.actor is None
-        assert event.detail["cases"] == 2 and event.detail["documents"] == 3
+        assert event.detail["cases"] == 2 and event.detail["documents"] == 3 and event.detail["files"] == 3
         assert event.detail["by_service"] == {"residence_permit": 2} and event.detail["via"] == "command line"
         assert audit.verify(s)[0]
     example = registry.get("residence_permit").example(TODAY)["answers"]
