@@ -59,7 +59,8 @@ def install_pages(window: MainWindow) -> None:
 
     window.page_factory = lambda service_id: _new_page(window, service_id)
     window.case_list.sig_case_activated.connect(lambda case_id: open_case(window, case_id))
-    search = SearchPanel(window.db)
+    search = SearchPanel(window.db, actor=lambda: window.actor,
+                         exports_dir=lambda: window.settings.papers_dir() / "exports")
     window.add_fixed_page(search, search.tr("查询"))
     worklists = WorklistsPage(window.db)
     window.add_fixed_page(worklists, worklists.tr("待办"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -10,8 +12,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.cases import numbers, status
-from desktop.cases.dto import CaseSummary
+from desktop.cases import numbers, permissions, status
+from desktop.cases.dto import Actor, CaseSummary
+from desktop.cases.errors import ActionRefused
+from desktop.cases.export import export_cases
 from desktop.cases.queries import CaseFilter, count_cases, list_cases
 from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
@@ -27,10 +31,13 @@ TEXT_KEYS = ("case_no", "id_number", "name_prefix", "phone", "plate_no", "frame_
 class SearchPanel(QWidget):
     sig_case_activated = Signal(int)  # case id, on double-click or Enter in the results
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, db: Database, parent: QWidget | None = None, *,
+                 actor: Callable[[], Actor] | None = None, exports_dir: Callable[[], Path] | None = None):
         super().__init__(parent)
         self.setObjectName("search_panel")
         self.db = db
+        # NOTE: callables, because the signed-in person and the settings can change while the tab stays open.
+        self.actor, self.exports_dir = actor, exports_dir
         self.filter = CaseFilter()
         self.edits: dict[str, QLineEdit] = {}
         box = QGroupBox(self.tr("查询条件"), self)
@@ -90,9 +97,16 @@ class SearchPanel(QWidget):
         clear.clicked.connect(self.clear)
         self.count_label = QLabel("", self)
         self.count_label.setObjectName("result_count")
+        self.export_button = QPushButton(self.tr("导出清单"), self)
+        self.export_button.setObjectName("export_button")
+        self.export_button.setToolTip(self.tr("将查询结果导出为CSV文件，证件号码脱敏；导出记入审计日志"))
+        self.export_button.setEnabled(False)
+        self.export_button.setVisible(actor is not None and exports_dir is not None)
+        self.export_button.clicked.connect(self.export)
         bar = QHBoxLayout()
         bar.addWidget(self.count_label)
         bar.addStretch(1)
+        bar.addWidget(self.export_button)
         bar.addWidget(clear)
         bar.addWidget(self.search_button)
         self.model = CaseTableModel(self._load_page, self)
@@ -146,6 +160,10 @@ class SearchPanel(QWidget):
         fit(self.view)
         self.count_label.setText(self.tr("共找到 %1 件").replace("%1", str(total)) if total
                                  else self.tr("没有符合条件的案件。"))
+        # NOTE: shown to everyone who has the panel, enabled only for those the case layer lets
+        # export; the case layer refuses the others anyway.
+        self.export_button.setEnabled(bool(total) and self.actor is not None
+                                      and permissions.can(self.actor().account, "export"))
         if total == 1:
             self.view.selectRow(0)
 
@@ -158,7 +176,23 @@ class SearchPanel(QWidget):
         set_error(self.case_no_error, "")
         self.model.set_rows([])
         self.count_label.clear()
+        self.export_button.setEnabled(False)
         self.edits["case_no"].setFocus()
+
+    def export(self) -> None:
+        """Export the current result to the exports folder and say where it went."""
+        if self.actor is None or self.exports_dir is None:
+            return
+        try:
+            result = export_cases(self.db, self.actor(), self.filter, self.exports_dir())
+        except EnvironmentFailure as exc:
+            msgbox.show_environment_failure(self, exc)
+            return
+        except ActionRefused as exc:
+            msgbox.show_info(self, str(exc), self.tr("未导出"))
+            return
+        msgbox.show_info(self, self.tr("已导出 %1 件案件到：\n%2\n\n证件号码已脱敏（前6位和后4位）。本次导出已记入审计日志。")
+                         .replace("%1", str(result.rows)).replace("%2", str(result.path)), self.tr("导出完成"))
 
     def _load_page(self, offset: int, limit: int) -> list[CaseSummary]:
         try:
