@@ -14,7 +14,7 @@ from desktop.cases.dto import CaseSummary
 from desktop.cases.queries import SUMMARY_COLUMNS, summary
 from desktop.store.database import Database
 from desktop.store.lifecycle_models import Pledge
-from desktop.store.models import AuditEvent, Case
+from desktop.store.models import Account, AuditEvent, Case
 
 ACTION_LABELS = {
     "case.draft": "保存草稿", "case.accepted": "受理", "case.not_accepted": "不予受理",
@@ -22,6 +22,9 @@ ACTION_LABELS = {
     "case.issued": "发证/办结", "case.cancelled": "撤销", "case.extended": "延长期限",
     "paper.print": "打印文书", "paper.reprint": "补打文书", "pledge.record": "签署承诺",
     "pledge.fulfilled": "承诺已履行", "id.reveal": "查看完整证件号码",
+    "ebike.registered": "登记上牌", "ebike.transferred": "转移登记", "ebike.status": "被盗/遗失登记",
+    "ebike.registration_voided": "注销未生效的登记", "ebike.transfer_reverted": "恢复原所有人",
+    "ebike.status_reverted": "恢复原登记状态",
 }
 # Open cases whose handling clock runs (a supplement request stops it).
 RUNNING = (status.ACCEPTED, status.APPROVED)
@@ -89,7 +92,10 @@ def pledges_due(db: Database, today: date, within_days: int = 3) -> list[PledgeD
 
 
 def timeline(db: Database, case_id: int) -> list[TimelineEvent]:
+    """The case's audit events, oldest first; the actor as "name（login）", which a clerk recognises."""
     with db.unit() as s:
-        rows = s.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id))
-        return [TimelineEvent(r.at, r.actor or "", r.window or "", r.action, ACTION_LABELS.get(r.action, r.action),
-                              dict(r.detail)) for r in rows]
+        rows = s.execute(select(AuditEvent, Account.display_name)
+                         .outerjoin(Account, Account.username == AuditEvent.actor)
+                         .where(AuditEvent.case_id == case_id).order_by(AuditEvent.id))
+        return [TimelineEvent(r.at, f"{name}（{r.actor}）" if name else (r.actor or ""), r.window or "", r.action,
+                              ACTION_LABELS.get(r.action, r.action), dict(r.detail)) for r, name in rows]

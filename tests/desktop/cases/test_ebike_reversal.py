@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from desktop.cases import accounts, ebike, intake, lifecycle, queries
+from desktop.cases import accounts, ebike, intake, lifecycle, queries, worklists
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
 from desktop.store.models import AuditEvent, EbikeRegistration
@@ -74,6 +74,8 @@ def test_cancelled_transfer_gives_the_bike_back_to_the_previous_owner(db, people
     assert view.owner_name == "张伟" and view.owner_id_masked == "410105********0019"
     assert [o.name for o in view.owners] == ["张伟"]
     assert "ebike.transfer_reverted" in _actions(db)
+    labels = [(e.label, e.actor) for e in worklists.timeline(db, transfer.id)]
+    assert ("转移登记", "张伟（zhang）") in labels and ("恢复原所有人", "李娜（li）") in labels
 
 
 def test_transfer_with_a_later_theft_report_cannot_be_reverted(db, people, tmp_path):

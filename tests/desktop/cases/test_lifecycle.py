@@ -154,7 +154,7 @@ def test_timeline_records_who_when_and_from_which_window(db, people, accepted, t
     lifecycle.approve(db, people["sup2"], accepted.id, now=NOW, papers_dir=tmp_path)
     events = worklists.timeline(db, accepted.id)
     assert [e.label for e in events][:3] == ["受理", "打印文书", "批准"]
-    assert events[2].actor == "zhao" and events[2].window == "05"
+    assert events[2].actor == "赵敏（zhao）" and events[2].window == "05"
 
 
 def test_rongque_acceptance_with_a_pledge(db, people, tmp_path):
