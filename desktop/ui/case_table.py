@@ -91,7 +91,8 @@ class CaseTableModel(QAbstractTableModel):
             return None
         case = self._rows[index.row()]
         column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            # NOTE: the tooltip gives the whole text where a narrow list elides it (the work lists).
             return _cell(case, column)
         if role == self.ROW_ROLE:
             return case

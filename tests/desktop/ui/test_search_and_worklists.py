@@ -139,6 +139,11 @@ def test_worklists(qtbot, qtmodeltester, db, people, tmp_path):
     assert page.boxes["pledges"].title().startswith("容缺承诺到期")
     for model in (page.due_soon_model, page.overdue_model, page.pledges_model, page.review_model):
         qtmodeltester.check(model)
+    # The review list elides the service so the deadline stays in view; the tooltip has the whole name.
+    page.resize(1000, 700)
+    review = page.views["review"]
+    assert review.horizontalHeader().sectionSize(1) == 120 and not review.wordWrap()
+    assert page.review_model.data(page.review_model.index(0, 1), Qt.ItemDataRole.ToolTipRole) == "居住证申领"
     day["today"] = date(2026, 12, 8)
     page.refresh()
     assert sorted(ids(page.overdue_model)) == sorted([plain.id, pledged.id]) and ids(page.due_soon_model) == []
