@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
         widget.deleteLater()
 
     def _on_settings_triggered(self) -> None:
-        changed = SettingsDialog.ask(self.settings, self)
+        changed = SettingsDialog.ask(self.settings, self, self.actor.account)
         if changed is None:
             return
         self.settings = changed

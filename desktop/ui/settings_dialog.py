@@ -8,7 +8,12 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from dataclasses import asdict
+
 from desktop import settings as settings_store
+from desktop.cases import sessions
+from desktop.cases.dto import AccountInfo
+from desktop.cases.errors import ActionRefused
 from desktop.settings import Settings
 from desktop.store.errors import EnvironmentFailure
 from desktop.ui.login import error_label, set_error
@@ -20,9 +25,10 @@ FIELDS = ("hall_name", "window_no", "output_dir", "font_path", "idle_lock_minute
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; saves them only when every field is valid."""
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None):
+    def __init__(self, settings: Settings, parent: QWidget | None = None, account: AccountInfo | None = None):
         super().__init__(parent)
         self.original = settings
+        self.account = account  # None before anyone signed in (tests, first start)
         self.result_settings: Settings | None = None
         self.setObjectName("settings_dialog")
         self.setWindowTitle(self.tr("设置"))
@@ -64,7 +70,15 @@ class SettingsDialog(QDialog):
         for key, label, widget in rows:
             form.addRow(label, widget)
             form.addRow("", self.errors[key])
-        note = QLabel(self.tr("更换字体文件后需重新启动 HallDesk 才生效。"))
+        locked = account is not None and account.role != "admin"
+        for key in sessions.ADMIN_SETTINGS:
+            getattr(self, key).setEnabled(not locked)
+        browse_dir.setEnabled(not locked)
+        text = self.tr("更换字体文件后需重新启动 HallDesk 才生效。")
+        if locked:
+            text = self.tr(sessions.ADMIN_SETTINGS_MESSAGE) + "\n" + text
+        note = QLabel(text)
+        note.setObjectName("settings_note")
         note.setStyleSheet("color: #666;")
         buttons = QDialogButtonBox()
         save = buttons.addButton(self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -97,7 +111,12 @@ class SettingsDialog(QDialog):
             self.adjustSize()
             return
         try:
+            if self.account is not None:
+                sessions.check_settings_change(self.account, asdict(self.original), asdict(candidate))
             settings_store.save(candidate)
+        except ActionRefused as exc:
+            set_error(self.errors["hall_name"], exc.message)
+            return
         except EnvironmentFailure as exc:
             show_environment_failure(self, exc)
             return
@@ -117,8 +136,9 @@ class SettingsDialog(QDialog):
             self.font_path.setText(path)
 
     @classmethod
-    def ask(cls, settings: Settings, parent: QWidget | None = None) -> Settings | None:
-        dialog = cls(settings, parent)
+    def ask(cls, settings: Settings, parent: QWidget | None = None,
+            account: AccountInfo | None = None) -> Settings | None:
+        dialog = cls(settings, parent, account)
         return dialog.result_settings if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -142,3 +142,19 @@ def test_coded_reasons_add_edit_deactivate(db, admin):
     assert actions(db)[-3:] == ["reason.add", "reason.edit", "reason.deactivate"]
     with db.unit() as s:
         assert audit.verify(s)[0]
+
+
+def test_hall_settings_are_changed_by_administrators_only(staff, admin):
+    from dataclasses import asdict
+
+    from desktop.settings import Settings
+
+    before = asdict(Settings(window_no="03"))
+    for key, value in (("window_no", "04"), ("hall_name", "别的大厅"), ("output_dir", "/tmp/x"),
+                       ("idle_lock_minutes", 240)):
+        with pytest.raises(ActionRefused, match="由管理员设置"):
+            sessions.check_settings_change(staff["clerk"], before, {**before, key: value})
+        with pytest.raises(ActionRefused):
+            sessions.check_settings_change(staff["sup"], before, {**before, key: value})
+        sessions.check_settings_change(admin, before, {**before, key: value})
+    sessions.check_settings_change(staff["clerk"], before, {**before, "font_path": "/fonts/simsun.ttf"})

@@ -162,6 +162,30 @@ def test_settings_dialog_shows_errors_then_saves(qtbot):
     assert settings_store.load().window_no == "07"
 
 
+def test_settings_dialog_for_a_clerk_locks_the_hall_settings(qtbot, db, admin, tmp_path):
+    from desktop import settings as settings_store
+    from desktop.cases import accounts
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
+    dialog = SettingsDialog(Settings(window_no="03"), account=clerk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.window_no.isEnabled() and not dialog.hall_name.isEnabled()
+    assert not dialog.idle_lock_minutes.isEnabled() and not dialog.output_dir.isEnabled()
+    assert dialog.font_path.isEnabled() and "由管理员设置" in dialog.findChild(QLabel, "settings_note").text()
+    dialog.window_no.setText("09")  # what a disabled field cannot get by typing, the case layer still refuses
+    dialog.findChild(QWidget, "submit").click()
+    assert "由管理员设置" in dialog.findChild(QLabel, "hall_name_error").text()
+    assert dialog.result_settings is None and not settings_store.settings_path().exists()
+    dialog.window_no.setText("03")
+    font = tmp_path / "simsun.ttf"
+    font.write_bytes(b"placeholder")  # validate() only checks that the file exists
+    dialog.font_path.setText(str(font))
+    dialog.findChild(QWidget, "submit").click()
+    assert dialog.result_settings.font_path == str(font) and settings_store.load().window_no == "03"
+
+
 def test_crash_dialog_copies_the_masked_details(qtbot):
     from desktop.ui.crash import CrashDialog, format_details
 
