@@ -39,6 +39,7 @@ class SearchPanel(QWidget):
         # NOTE: callables, because the signed-in person and the settings can change while the tab stays open.
         self.actor, self.exports_dir = actor, exports_dir
         self.filter = CaseFilter()
+        self.searched = False  # the tab opens empty; refresh() re-runs only a search the clerk made
         self.edits: dict[str, QLineEdit] = {}
         box = QGroupBox(self.tr("查询条件"), self)
         grid = QGridLayout(box)
@@ -151,8 +152,17 @@ class SearchPanel(QWidget):
             self.edits["case_no"].selectAll()
             return
         self.filter = found
+        self.searched = True
+        self._run()
+
+    def refresh(self) -> None:
+        """Run the last search again (a case changed on another page); nothing before the first search."""
+        if self.searched:
+            self._run()
+
+    def _run(self) -> None:
         try:
-            total = count_cases(self.db, found)
+            total = count_cases(self.db, self.filter)
         except EnvironmentFailure as exc:
             msgbox.show_environment_failure(self, exc)
             return
@@ -177,6 +187,7 @@ class SearchPanel(QWidget):
         self.model.set_rows([])
         self.count_label.clear()
         self.export_button.setEnabled(False)
+        self.searched = False
         self.edits["case_no"].setFocus()
 
     def export(self) -> None:

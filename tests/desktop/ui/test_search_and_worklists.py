@@ -215,3 +215,20 @@ def test_no_rongque_when_a_core_material_is_missing(qtbot, db, people, tmp_path)
     materials.pop("application_form")
     page.load(case["answers"], materials)
     assert page.assessment.decision.value == "incomplete" and not page.rongque_button.isVisible()
+
+
+def test_search_result_follows_case_changes_made_elsewhere(qtbot, panel, db, people, hall, tmp_path):
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.pages import _cases_changed
+
+    panel.refresh()  # before the clerk searched, a refresh shows nothing
+    assert panel.model.rowCount() == 0 and panel.count_label.text() == ""
+    panel.status.setCurrentIndex(panel.status.findData(status.ACCEPTED))
+    panel.search_button.click()
+    assert panel.count_label.text() == "共找到 2 件"
+    accept_example(db, people["clerk"], tmp_path, now=NOW, name="赵磊")
+    window = MainWindow(db, people["clerk"], Settings())
+    qtbot.addWidget(window)
+    window.add_fixed_page(panel, "查询")
+    _cases_changed(window)
+    assert panel.count_label.text() == "共找到 3 件" and panel.model.rowCount() == 3
