@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -60,52 +62,50 @@ def void_registration(ctx: IntakeContext) -> HookResult:
     return HookResult()
 
 
+def _revert(ctx: IntakeContext, mine_model: type, other_model: type, what: str, other_what: str,
+            restore: Callable[[EbikeRegistration, Any], None], action: str) -> HookResult:
+    """Take back this case's row of ``mine_model`` and restore the registration from the row before it."""
+    s = ctx.session
+    mine = s.scalar(select(mine_model).where(mine_model.case_id == ctx.case.id))
+    if mine is None:
+        return HookResult()
+    reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
+    _refuse_if_later(s, _newest_other(s, mine_model, reg.id, ctx.case.id, mine_model.id > mine.id), what)
+    # The other table's rows since this one (the first registration's own rows aside) were built
+    # on this change: a theft report after a transfer names the new owner, and the other way round.
+    _refuse_if_later(s, _newest_other(s, other_model, reg.id, ctx.case.id,
+                                      other_model.case_id != reg.registered_case_id,
+                                      other_model.recorded_at >= mine.recorded_at), other_what)
+    previous = s.scalar(select(mine_model).where(mine_model.registration_id == reg.id, mine_model.id < mine.id)
+                        .order_by(mine_model.id.desc()).limit(1))
+    restore(reg, previous)
+    reg.updated_at = ctx.now
+    s.delete(mine)
+    _audit(ctx, action, reg, status=reg.status)
+    s.flush()
+    return HookResult()
+
+
+def _restore_owner(reg: EbikeRegistration, previous: EbikeOwnerHistory) -> None:
+    reg.owner_name, reg.owner_id_type, reg.owner_id_number = (
+        previous.owner_name, previous.owner_id_type, previous.owner_id_number)
+
+
+def _restore_status(reg: EbikeRegistration, previous: EbikeStatusHistory | None) -> None:
+    reg.status = previous.status if previous else REGISTERED
+
+
 @hooks.on(status.REFUSED, "ebike_transfer")
 @hooks.on(status.CANCELLED, "ebike_transfer")
 def revert_transfer(ctx: IntakeContext) -> HookResult:
     """The transfer never stood: the previous owner is the current one again."""
-    s = ctx.session
-    mine = s.scalar(select(EbikeOwnerHistory).where(EbikeOwnerHistory.case_id == ctx.case.id))
-    if mine is None:
-        return HookResult()
-    reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
-    _refuse_if_later(s, _newest_other(s, EbikeOwnerHistory, reg.id, ctx.case.id, EbikeOwnerHistory.id > mine.id),
-                     "转移登记")
-    # Status rows other than the first registration's are theft/loss reports; one recorded since
-    # this transfer was built on the new owner.
-    _refuse_if_later(s, _newest_other(s, EbikeStatusHistory, reg.id, ctx.case.id,
-                                      EbikeStatusHistory.status != REGISTERED,
-                                      EbikeStatusHistory.recorded_at >= mine.recorded_at), "被盗/遗失登记")
-    previous = s.scalar(select(EbikeOwnerHistory).where(EbikeOwnerHistory.registration_id == reg.id,
-                                                        EbikeOwnerHistory.id < mine.id)
-                        .order_by(EbikeOwnerHistory.id.desc()).limit(1))
-    reg.owner_name, reg.owner_id_type, reg.owner_id_number = (
-        previous.owner_name, previous.owner_id_type, previous.owner_id_number)
-    reg.updated_at = ctx.now
-    s.delete(mine)
-    _audit(ctx, "ebike.transfer_reverted", reg, status=ctx.case.status)
-    s.flush()
-    return HookResult()
+    return _revert(ctx, EbikeOwnerHistory, EbikeStatusHistory, "转移登记", "被盗/遗失登记", _restore_owner,
+                   "ebike.transfer_reverted")
 
 
 @hooks.on(status.REFUSED, "ebike_theft")
 @hooks.on(status.CANCELLED, "ebike_theft")
 def revert_status(ctx: IntakeContext) -> HookResult:
     """The theft or loss report never stood: the registration's previous status is back."""
-    s = ctx.session
-    mine = s.scalar(select(EbikeStatusHistory).where(EbikeStatusHistory.case_id == ctx.case.id))
-    if mine is None:
-        return HookResult()
-    reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
-    _refuse_if_later(s, _newest_other(s, EbikeStatusHistory, reg.id, ctx.case.id, EbikeStatusHistory.id > mine.id),
-                     "被盗/遗失登记")
-    _refuse_if_later(s, _newest_other(s, EbikeOwnerHistory, reg.id, ctx.case.id,
-                                      EbikeOwnerHistory.recorded_at >= mine.recorded_at), "转移登记")
-    previous = s.scalar(select(EbikeStatusHistory.status).where(EbikeStatusHistory.registration_id == reg.id,
-                                                                EbikeStatusHistory.id < mine.id)
-                        .order_by(EbikeStatusHistory.id.desc()).limit(1))
-    reg.status, reg.updated_at = previous or REGISTERED, ctx.now
-    s.delete(mine)
-    _audit(ctx, "ebike.status_reverted", reg, status=reg.status)
-    s.flush()
-    return HookResult()
+    return _revert(ctx, EbikeStatusHistory, EbikeOwnerHistory, "被盗/遗失登记", "转移登记", _restore_status,
+                   "ebike.status_reverted")

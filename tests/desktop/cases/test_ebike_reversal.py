@@ -7,23 +7,13 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from desktop.cases import accounts, ebike, intake, lifecycle, queries, worklists
-from desktop.cases.dto import Actor
+from desktop.cases import ebike, intake, lifecycle, queries, worklists
 from desktop.cases.errors import ActionRefused
 from desktop.store.models import AuditEvent, EbikeRegistration
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 30)
 FRAME = "119TDT240512345"
-HALL = "郑州市金水区政务服务中心"
-
-
-@pytest.fixture
-def people(db, admin):
-    clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
-    sup = accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789")
-    sup2 = accounts.create_account(db, admin, "zhao", "赵敏", "supervisor", "secret-000", "secret-000")
-    return {"clerk": Actor(clerk, "03", HALL), "sup": Actor(sup, "03", HALL), "sup2": sup2}
 
 
 def _accept(db, actor, tmp_path, service_id: str, now: datetime, **changes):
@@ -41,7 +31,7 @@ def _actions(db) -> list[str]:
 
 def test_cancelled_registration_frees_the_frame_number_but_not_the_plate(db, people, tmp_path):
     first = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=2))
-    lifecycle.cancel(db, people["sup"], first.id, "车架号录入错误", people["sup2"], now=NOW - timedelta(days=1))
+    lifecycle.cancel(db, people["sup"], first.id, "车架号录入错误", people["sup2"].account, now=NOW - timedelta(days=1))
     assert ebike.find_registration(db, FRAME) is None and ebike.find_registration(db, "郑A00001") is None
     assert "ebike.registration_voided" in _actions(db)
     again = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW)
@@ -59,7 +49,7 @@ def test_registration_with_a_later_transfer_cannot_be_voided(db, people, tmp_pat
     first = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW)
     with pytest.raises(ActionRefused, match=transfer.case_no):
-        lifecycle.cancel(db, people["sup"], first.id, "误录", people["sup2"], now=NOW)
+        lifecycle.cancel(db, people["sup"], first.id, "误录", people["sup2"].account, now=NOW)
     view = ebike.find_registration(db, FRAME)
     assert view.owner_name == "李娜" and len(view.owners) == 2
     assert queries.get_case(db, first.id).summary.status == "accepted"  # nothing half-done
@@ -85,7 +75,7 @@ def test_transfer_with_a_later_theft_report_cannot_be_reverted(db, people, tmp_p
     theft = _accept(db, people["clerk"], tmp_path, "ebike_theft", NOW, owner_name=new_owner["new_owner_name"],
                     owner_id_type=new_owner["new_owner_id_type"], owner_id_number=new_owner["new_owner_id_number"])
     with pytest.raises(ActionRefused, match=theft.case_no):
-        lifecycle.cancel(db, people["sup"], transfer.id, "误录", people["sup2"], now=NOW)
+        lifecycle.cancel(db, people["sup"], transfer.id, "误录", people["sup2"].account, now=NOW)
     assert ebike.find_registration(db, FRAME).status == "stolen"
 
 
@@ -93,7 +83,7 @@ def test_cancelled_theft_report_restores_the_status(db, people, tmp_path):
     _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     theft = _accept(db, people["clerk"], tmp_path, "ebike_theft", NOW - timedelta(days=1))
     assert ebike.find_registration(db, FRAME).status == "stolen"
-    lifecycle.cancel(db, people["sup"], theft.id, "车辆已找回，申请人撤回", people["sup2"], now=NOW)
+    lifecycle.cancel(db, people["sup"], theft.id, "车辆已找回，申请人撤回", people["sup2"].account, now=NOW)
     view = ebike.find_registration(db, FRAME)
     assert view.status == "registered" and [h.status for h in view.statuses] == ["registered"]
     with db.unit() as s:

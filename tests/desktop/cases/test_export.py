@@ -9,8 +9,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from desktop.cases import accounts, export, intake
-from desktop.cases.dto import Actor
+from desktop.cases import export, intake
 from desktop.cases.errors import ActionRefused
 from desktop.cases.queries import CaseFilter
 from desktop.store import audit
@@ -18,14 +17,6 @@ from desktop.store.models import AuditEvent
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 0)
-HALL = "郑州市金水区政务服务中心"
-
-
-@pytest.fixture
-def people(db, admin):
-    clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
-    sup = accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789")
-    return {"clerk": Actor(clerk, "03", HALL), "sup": Actor(sup, "05", HALL)}
 
 
 @pytest.fixture
@@ -61,7 +52,7 @@ def test_export_writes_masked_rows_and_one_audit_event(db, people, cases, tmp_pa
     assert not list((tmp_path / "out").glob("*.tmp"))
     with db.unit() as s:
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "export"))
-        assert event.actor == "li" and event.window == "05"
+        assert event.actor == "li" and event.window == "03"
         assert event.detail == {"rows": 2, "file": result.path.name, "filter": {"id_number": "（已填）"}}
         assert audit.verify(s)[0]
     assert full not in json.dumps(event.detail, ensure_ascii=False)

@@ -9,22 +9,12 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from desktop.cases import accounts, intake, lifecycle, pledges, reprints, status, worklists
-from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.store import audit
 from desktop.store.models import AuditEvent, Case, Document
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 0)
-HALL = "郑州市金水区政务服务中心"
-
-
-@pytest.fixture
-def people(db, admin):
-    clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
-    sup = accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789")
-    sup2 = accounts.create_account(db, admin, "zhao", "赵敏", "supervisor", "secret-000", "secret-000")
-    return {"clerk": Actor(clerk, "03", HALL), "sup": Actor(sup, "03", HALL), "sup2": Actor(sup2, "05", HALL)}
 
 
 @pytest.fixture

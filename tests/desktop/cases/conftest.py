@@ -1,0 +1,18 @@
+"""Fixtures shared by the case-layer tests: a clerk and two supervisors of one hall."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.cases import accounts
+from desktop.cases.dto import Actor
+
+HALL = "郑州市金水区政务服务中心"
+
+
+@pytest.fixture
+def people(db, admin) -> dict[str, Actor]:
+    clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
+    sup = accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789")
+    sup2 = accounts.create_account(db, admin, "zhao", "赵敏", "supervisor", "secret-000", "secret-000")
+    return {"clerk": Actor(clerk, "03", HALL), "sup": Actor(sup, "03", HALL), "sup2": Actor(sup2, "05", HALL)}
