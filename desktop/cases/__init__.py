@@ -1,7 +1,5 @@
 """The intake workflow: accounts, assessment, accept / notice / refusal, papers (no Qt)."""
 
-import desktop.cases.ebike  # noqa: F401,E402  (registers facts and hooks)
-import desktop.cases.ebike_reversal  # noqa: F401
-import desktop.cases.subsidy  # noqa: F401
-import desktop.cases.residence  # noqa: F401
-import desktop.cases.subsidy_decisions  # noqa: F401
+# NOTE: the per-service facts and hooks (ebike, subsidy, residence, …) are imported by
+# desktop.cases.intake, which runs them (lifecycle imports intake), not here: any import of
+# desktop.cases.* runs this file, and listing cases at start-up does not need them.

@@ -25,6 +25,14 @@ from forms import registry
 from forms.model import Assessment, Decision
 from forms.service import Service, assess
 
+# NOTE: imported here, where facts and hooks run (lifecycle goes through this module too), so that
+# every service's facts provider and hooks are registered before the first assessment or intake.
+import desktop.cases.ebike  # noqa: F401  (registers facts and hooks)
+import desktop.cases.ebike_reversal  # noqa: F401
+import desktop.cases.residence  # noqa: F401
+import desktop.cases.subsidy  # noqa: F401
+import desktop.cases.subsidy_decisions  # noqa: F401
+
 
 @dataclass(frozen=True)
 class IntakeResult:
