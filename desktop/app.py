@@ -10,15 +10,12 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import __version__, logs
 from desktop import settings as settings_store
-from desktop.cases import accounts
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.fonts import FontUnavailable, find_font
 from desktop.settings import Settings
 from desktop.store.database import Database, open_database
 from desktop.store.errors import EnvironmentFailure
-from desktop.ui.admin_menus import install_admin_tools
 from desktop.ui.crash import install_crash_handler
-from desktop.ui.login import FirstAdminDialog, LoginDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages import install_pages
 from desktop.ui.msgbox import headless, show_environment_failure, show_error
@@ -73,6 +70,10 @@ def open_store(target: str | None) -> Database:
 
 def sign_in_flow(db: Database, settings: Settings) -> AccountInfo | None:
     """First start: create the administrator; then sign in. None when the clerk gave up."""
+    # NOTE: imported where used: the sign-in dialogs and accounts (argon2) serve only this step.
+    from desktop.cases import accounts
+    from desktop.ui.login import FirstAdminDialog, LoginDialog
+
     if not accounts.has_accounts(db) and FirstAdminDialog.ask(db) is None:
         return None
     return LoginDialog.ask(db, settings.window_no)
@@ -91,6 +92,10 @@ def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> Main
     actor = Actor(account=account, window=settings.window_no, hall=settings.hall_name)
     window = MainWindow(db, actor, settings)
     install_pages(window)
+    # NOTE: imported where used: the admin menus pull in the idle lock, sessions and the audit
+    # report, which nothing before sign-in needs, so the sign-in dialog appears sooner.
+    from desktop.ui.admin_menus import install_admin_tools
+
     install_admin_tools(window)
     return window
 
@@ -121,6 +126,8 @@ def run_gui(args: argparse.Namespace) -> int:
         return EXIT_OK
     window.show()
     code = app.exec()
+    from desktop.cases import accounts
+
     try:
         accounts.sign_out(window.db, window.actor.account, window.actor.window)
     except EnvironmentFailure:

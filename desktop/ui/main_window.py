@@ -22,7 +22,6 @@ from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
 from desktop.ui.case_table import CaseListPanel
 from desktop.ui.msgbox import show_environment_failure, show_info
-from desktop.ui.settings_dialog import SettingsDialog
 from forms import registry
 
 log = logging.getLogger(__name__)
@@ -214,6 +213,9 @@ class MainWindow(QMainWindow):
         widget.deleteLater()
 
     def _on_settings_triggered(self) -> None:
+        # NOTE: imported when the menu is used, like the other dialogs: not needed for the first paint.
+        from desktop.ui.settings_dialog import SettingsDialog
+
         changed = SettingsDialog.ask(self.settings, self, self.actor.account)
         if changed is None:
             return
