@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from stdnum import exceptions as stdnum_exceptions
-from stdnum.cn import ric, uscc
+# NOTE: python-stdnum is imported inside the two checks that use it: importing it loads
+# stdnum.util (pydoc, ssl, …, ≈ 10 ms), and the start-up path only masks numbers.
 
 # NOTE: resident ID numbers follow GB 11643-1999 (公民身份号码): 6-digit address code,
 # 8-digit birth date, 3-digit sequence (odd = male), 1 check character (ISO 7064 MOD 11-2).
@@ -50,6 +50,8 @@ def _check_character_error(number: str) -> str | None:
         return f"号码应为18位，当前为{len(number)}位"
     if not _BODY17.fullmatch(number[:17]) or number[17] not in "0123456789X":
         return "号码前17位应为数字，最后一位应为数字或X"
+    from stdnum.cn import ric
+
     if ric.calc_check_digit(number) != number[17]:
         return "号码校验位不正确，请核对是否输错"
     return None
@@ -223,6 +225,9 @@ def check_uscc(value: str) -> str | None:
     """统一社会信用代码 (GB 32100-2015), via stdnum.cn.uscc.validate."""
     if not normalize_id(value):
         return "请填写统一社会信用代码"
+    from stdnum import exceptions as stdnum_exceptions
+    from stdnum.cn import uscc
+
     try:
         uscc.validate(normalize_id(value))
     except stdnum_exceptions.InvalidLength:  # subclass of InvalidFormat: catch it first

@@ -7,8 +7,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Mapping
 
-from stdnum.iso7064 import mod_37_36
-
 from forms import checks
 from forms.model import Basis, Effect, Field, Finding, Kind, Outcome, RuleContext
 from forms.service import missing_info
@@ -288,6 +286,10 @@ def same_person(reg: Mapping, id_type: str | None, id_number: str | None, name: 
 
 def example_case_no(code: str, day: date, seq: int = 1, window: str = "01") -> str:
     """A well-formed case number (desktop.cases.numbers scheme) for the examples' facts."""
+    # NOTE: python-stdnum is imported here, its one use: its import costs ≈ 3 ms, and this module is
+    # loaded at start-up (the case list normalizes plate and frame numbers with it).
+    from stdnum.iso7064 import mod_37_36
+
     body = f"{code}{window}{day:%y%m%d}{seq:04d}"
     return body + mod_37_36.calc_check_digit(body)
 
