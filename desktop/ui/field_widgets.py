@@ -103,6 +103,12 @@ class ChoiceEditor(FieldEditor):
             for value, label in field.choices:
                 combo.addItem(label, value)
         combo.currentIndexChanged.connect(self.changed)
+        # NOTE: some official choices are a sentence long; the box may be narrower than its longest
+        # entry (the shown text is elided, the open list shows it whole), so one
+        # question cannot push the whole form past the window's width.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
+        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
         self.combo = combo
 
     def value(self) -> Any:

@@ -37,7 +37,7 @@ from forms.model import Assessment, Decision, Kind
 from forms.service import Service
 
 log = logging.getLogger(__name__)
-LABEL_MAX_WIDTH = 260
+LABEL_MAX_WIDTH = 200  # a longer official label wraps to a second line
 ASSESS_DELAY_MS = 150  # findings follow typing without re-assessing on every key
 
 
@@ -130,28 +130,31 @@ class IntakePage(QWidget):
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.findings, 3)
-        materials: QWidget = self.materials
+        side_layout.addWidget(self.findings, 2)
         if self.service.amounts:
             # NOTE: the breakdown follows typing like the findings do, so the clerk can read the
-            # amount to the applicant before anything is printed. The checklist then scrolls, so
-            # the page still fits a 1366×768 screen.
+            # amount to the applicant before anything is printed.
             self.amounts_panel = AmountsPanel(side)
             side_layout.addWidget(self.amounts_panel, 2)
-            materials = QScrollArea(side)
-            materials.setWidgetResizable(True)
-            materials.setFrameShape(QScrollArea.Shape.NoFrame)
-            materials.setWidget(self.materials)
-            materials.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            materials.setMinimumWidth(self.materials.minimumSizeHint().width()
-                                      + materials.verticalScrollBar().sizeHint().width())
-        side_layout.addWidget(materials, 2)
+        # NOTE: the checklist scrolls (its names wrap; a long list would otherwise be squeezed), so
+        # the page still fits a 1366×768 screen.
+        materials = QScrollArea(side)
+        materials.setObjectName("materials_scroll")
+        materials.setWidgetResizable(True)
+        materials.setFrameShape(QScrollArea.Shape.NoFrame)
+        materials.setWidget(self.materials)
+        materials.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_layout.addWidget(materials, 2 if self.service.amounts else 3)
 
         split = QSplitter(self)
+        split.setObjectName("intake_split")
         split.addWidget(scroll)
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        # NOTE: the form and the findings side start at 55:45 whatever their size hints (a long
+        # material name must not squeeze the form); the clerk can drag the handle.
+        split.setSizes([550, 450])
 
         self.accept_button = self._button("受理并打印回执", "accept_button", "Ctrl+Return", self._on_accept_clicked)
         self.notice_button = self._button("出具一次性告知书", "notice_button", "Ctrl+I", self._on_notice_clicked)

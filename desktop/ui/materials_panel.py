@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QWidget
 
 from forms.model import MaterialState
 from forms.service import Service
+
+
+class _TickLabel(QLabel):
+    """A material's name that wraps, and ticks its box when clicked, as a check box's own text would."""
+
+    def __init__(self, text: str, box: QCheckBox, parent: QWidget):
+        super().__init__(text, parent)
+        self._box = box
+        self.setWordWrap(True)
+        self.setBuddy(box)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():
+            self._box.toggle()
+            self._box.setFocus()
+        super().mouseReleaseEvent(event)
 
 
 class MaterialsPanel(QGroupBox):
@@ -19,15 +36,26 @@ class MaterialsPanel(QGroupBox):
         self.service = service
         self._boxes: dict[str, QCheckBox] = {}
         self._modes: dict[str, QComboBox] = {}
+        self._labels: dict[str, QLabel] = {}
         grid = QGridLayout(self)
-        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setHorizontalSpacing(4)
         for row, m in enumerate(service.materials):
-            box = QCheckBox(m.label, self)
+            # NOTE: the name is a wrapping label beside a bare check box, because a check box's own
+            # text never wraps: the longest official names would otherwise squeeze the form.
+            box = QCheckBox(self)
             box.setObjectName(f"material_{m.key}")
-            box.setToolTip(f"依据：{m.basis}" + (f"\n{m.help}" if m.help else ""))
+            box.setAccessibleName(m.label)
+            tip = f"依据：{m.basis}" + (f"\n{m.help}" if m.help else "")
+            box.setToolTip(tip)
             box.toggled.connect(self.sig_changed)
-            grid.addWidget(box, row, 0)
+            label = _TickLabel(m.label, box, self)
+            label.setObjectName(f"material_label_{m.key}")
+            label.setToolTip(tip)
+            grid.addWidget(box, row, 0, Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(label, row, 1)
             self._boxes[m.key] = box
+            self._labels[m.key] = label
             if m.shareable or m.pledge_allowed:
                 mode = QComboBox(self)
                 mode.setObjectName(f"material_mode_{m.key}")
@@ -37,11 +65,11 @@ class MaterialsPanel(QGroupBox):
                 if m.pledge_allowed:
                     mode.addItem(self.tr("告知承诺"), MaterialState.PLEDGED.value)
                 mode.currentIndexChanged.connect(self.sig_changed)
-                grid.addWidget(mode, row, 1)
+                grid.addWidget(mode, row, 2, Qt.AlignmentFlag.AlignVCenter)
                 self._modes[m.key] = mode
         self._hint = QLabel(self.tr("灰色材料在当前情形下不需要。"), self)
         self._hint.setStyleSheet("color: #666;")
-        grid.addWidget(self._hint, len(service.materials), 0, 1, 2)
+        grid.addWidget(self._hint, len(service.materials), 0, 1, 3)
 
     def values(self) -> dict[str, str]:
         out = {}
@@ -66,6 +94,7 @@ class MaterialsPanel(QGroupBox):
         for m in self.service.materials:
             needed = m.is_required(answers) or m.key in alternatives
             self._boxes[m.key].setEnabled(needed)
+            self._labels[m.key].setEnabled(needed)
             if m.key in self._modes:
                 self._modes[m.key].setEnabled(needed)
 

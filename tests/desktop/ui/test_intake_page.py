@@ -140,3 +140,32 @@ def test_unprintable_name_is_reported_not_printed(page, qtbot, db):
     qtbot.mouseClick(button(page, "accept_button"), Qt.MouseButton.LeftButton)
     assert seen and "𠀾" in seen[0]
     assert queries.list_cases(db) == []
+
+
+@pytest.mark.parametrize("service_id", sorted(registry.services()))
+def test_every_form_fits_a_1280_pixel_window_without_scrolling_sideways(qtbot, db, admin, tmp_path, service_id):
+    from PySide6.QtWidgets import QScrollArea
+
+    page = IntakePage(db, Actor(admin, "03", "郑州市政务服务中心"), Settings(output_dir=str(tmp_path)),
+                      registry.get(service_id))
+    qtbot.addWidget(page)
+    page.resize(1280 - 330, 720)  # a 1280×800 main window minus the service list
+    page.show()
+    example = registry.get(service_id).example(date(2026, 11, 25))
+    page.load(example["answers"], example["materials"])
+    qtbot.wait(50)
+    form = page.findChild(QScrollArea)  # the form is the first scroll area of the page
+    assert form.horizontalScrollBar().maximum() == 0, "a field is wider than the form's column"
+    checklist = page.findChild(QScrollArea, "materials_scroll")
+    assert checklist.widget().width() <= checklist.viewport().width()  # names wrap instead
+
+
+def test_a_material_is_ticked_by_clicking_its_name(page, qtbot):
+    from PySide6.QtWidgets import QCheckBox, QLabel
+
+    box = page.findChild(QCheckBox, "material_photo")
+    label = page.findChild(QLabel, "material_label_photo")
+    assert label.text() == box.accessibleName() and label.wordWrap()
+    before = box.isChecked()
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
+    assert box.isChecked() is not before
