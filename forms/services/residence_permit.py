@@ -67,7 +67,7 @@ FIELDS = (
     Field("residence_address", "郑州居住地址", max_length=100, section="居住信息"),
     Field(
         "temp_registration_date", "暂住登记日期", Kind.DATE, not_future=True, section="居住信息",
-        help="先向居住地派出所申报暂住登记（一、、五、）",
+        help="先向居住地派出所申报暂住登记（一、及五、）",
     ),
     Field(
         "stable_basis", "合法稳定的", Kind.CHOICE, section="申领条件",
@@ -194,9 +194,9 @@ def resides(ctx: RuleContext) -> list[Finding]:
     reg = ctx.get("temp_registration_date")
     rid = "rp.temp_registration"
     if reg is None:
-        out.append(missing_info(rid, "请填写暂住登记日期（须先申报暂住登记）", B("一、、五、"), "temp_registration_date"))
+        out.append(missing_info(rid, "请填写暂住登记日期（须先申报暂住登记）", B("一、及五、"), "temp_registration_date"))
     else:
-        out.append(Finding(rid, Outcome.PASS, f"已于{reg.isoformat()}申报暂住登记", B("一、、五、"),
+        out.append(Finding(rid, Outcome.PASS, f"已于{reg.isoformat()}申报暂住登记", B("一、及五、"),
                            field="temp_registration_date", facts={"temp_registration_date": reg}))
     return out
 
