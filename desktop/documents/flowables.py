@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import mm
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph
 
-from desktop.documents.styles import INK
+from desktop.documents.qr import qr_matrix
+from desktop.documents.styles import INK, para_text
+
+QR_BORDER = 4  # modules of quiet zone around the QR code
 
 
 class BoldLine(Flowable):
@@ -47,6 +50,74 @@ class BoldLine(Flowable):
         c.restoreState()
 
 
+class TextLine(Flowable):
+    """A Paragraph of plain text that draws itself directly when it is one line.
+
+    NOTE: most paragraphs of a paper are one short line (a material, a finding's basis), and a
+    Paragraph costs a markup parse, CJK line breaking on every wrap (a KeepTogether wraps twice)
+    and a text object per line. A line that fits is placed exactly as Paragraph would place it
+    (first baseline at height - fontSize, bullet at bulletIndent, the text after the bullet or
+    at leftIndent + firstLineIndent, a lone line never justified); anything longer, or with
+    runs of spaces that Paragraph would collapse, is handed to a real Paragraph.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle, bullet: str | None = None):
+        super().__init__()
+        self.text, self.style, self.bullet = str(text), style, bullet
+        self._simple = self.text == " ".join(self.text.split()) and bool(self.text)
+        self._para: Paragraph | None = None
+
+    def _paragraph(self) -> Paragraph:
+        if self._para is None:
+            self._para = Paragraph(para_text(self.text), self.style, bulletText=self.bullet)
+        return self._para
+
+    def _offset(self) -> float:
+        """Where the text starts after leftIndent: firstLineIndent, or after an overlong bullet."""
+        st = self.style
+        if not self.bullet:
+            return st.firstLineIndent
+        bullet_end = st.bulletIndent + stringWidth(self.bullet, st.bulletFontName, st.bulletFontSize) \
+            + 0.6 * st.bulletFontSize
+        return max(st.firstLineIndent, bullet_end - st.leftIndent)
+
+    def wrap(self, avail_width, avail_height):
+        st = self.style
+        if self._simple:
+            room = avail_width - st.leftIndent - st.rightIndent - self._offset()
+            self.line_width = stringWidth(self.text, st.fontName, st.fontSize)
+            if self.line_width <= room - 0.01:
+                self._para = None
+                self.width, self.height = avail_width, st.leading
+                self.extra = room - self.line_width
+                return self.width, self.height
+        self.width, self.height = self._paragraph().wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        return [] if self._para is None else self._para.split(avail_width, avail_height)
+
+    def draw(self):
+        if self._para is not None:
+            self._para.drawOn(self.canv, 0, 0)
+            return
+        c, st = self.canv, self.style
+        y = self.height - st.fontSize
+        offset = self._offset()
+        if self.bullet:
+            c.setFont(st.bulletFontName, st.bulletFontSize)
+            c.setFillColor(getattr(st, "bulletColor", None) or st.textColor)
+            c.drawString(st.bulletIndent, y + getattr(st, "bulletOffsetY", 0), self.bullet)
+        if st.alignment == TA_CENTER:
+            offset += 0.5 * self.extra
+        elif st.alignment == TA_RIGHT:
+            offset += self.extra
+        c.setFont(st.fontName, st.fontSize, st.leading)
+        c.setFillColor(st.textColor)
+        c.drawString(st.leftIndent + offset, y, self.text)
+
+
 class CaseCodes(Flowable):
     """Case number as Code128 barcode with the number under it, and a QR code to its right."""
 
@@ -74,7 +145,7 @@ class CaseCodes(Flowable):
         c = self.canv
         if self.barcode is not None:
             x = self.left_width - self.barcode.width  # right-align the bars over the text
-            self.barcode.drawOn(c, x, self.QR_SIZE - self.BAR_HEIGHT - 1 * mm)
+            draw_code128(c, self.barcode, x, self.QR_SIZE - self.BAR_HEIGHT - 1 * mm)
         c.setFont(self.font, 9)
         c.setFillColor(INK)
         c.drawRightString(self.left_width, 4 * mm, f"{self.label}：{self.case_no}")
@@ -82,30 +153,50 @@ class CaseCodes(Flowable):
 
 
 def draw_qr(c, data: str, x: float, y: float, size: float) -> None:
-    """A QR code as one filled path of dark runs.
+    """A QR code as one filled path of dark runs, the 4-module quiet zone kept.
 
     NOTE: reportlab's QrCodeWidget builds one shape object per module and took half the time of
-    a whole receipt; the matrix still comes
-    from the qrcode package; only the drawing is ours. The 4-module quiet zone is kept.
+    a whole receipt; the matrix still comes from the qrcode package (qr.py only chooses its mask
+    faster). The path is written in module units under a transform, so each run is a few short
+    integers instead of four formatted floats.
     """
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
-    code.add_data(data)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    cell = size / len(matrix)
+    matrix = qr_matrix(data)
+    count = len(matrix) + 2 * QR_BORDER
+    c.saveState()
+    c.translate(x, y + size)
+    c.scale(size / count, -size / count)  # rows run downwards, in modules
     path = c.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 1) * cell
-        col = 0
-        while col < len(row):
+    for row_index, row in enumerate(matrix, QR_BORDER):
+        col, end = 0, len(row)
+        while col < end:
             if row[col]:
                 start = col
-                while col < len(row) and row[col]:
+                while col < end and row[col]:
                     col += 1
-                path.rect(x + start * cell, top, (col - start) * cell, cell)
+                path.rect(start + QR_BORDER, row_index, col - start, 1)
             else:
                 col += 1
-    c.saveState()
     c.setFillColor(INK)
     c.drawPath(path, stroke=0, fill=1)
+    c.restoreState()
+
+
+def draw_code128(c, barcode: Code128, x: float, y: float) -> None:
+    """The bars of a Code128, in bar-width units under a transform.
+
+    NOTE: the same bars as reportlab's drawOn (its ``decomposed`` string: upper case = bar,
+    lower case = space), with short integer coordinates and no per-bar state changes. Each bar
+    stays its own rectangle path: poppler snaps a lone rectangle to whole pixels, so the preview
+    stays crisp, which one combined path would lose.
+    """
+    c.saveState()
+    c.translate(x, y)
+    c.scale(barcode.barWidth, barcode.barHeight)
+    c.setFillColor(INK)
+    left = 0
+    for ch in barcode.decomposed:
+        units = ord(ch.lower()) - 96
+        if ch.isupper():
+            c.rect(left, 0, units, 1, stroke=0, fill=1)
+        left += units
     c.restoreState()

@@ -7,16 +7,16 @@ import os
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import (Flowable, HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate,
+from reportlab.platypus import (Flowable, HRFlowable, KeepTogether, SimpleDocTemplate,
                                 Spacer, Table, TableStyle)
 
-from desktop.documents.flowables import BoldLine, CaseCodes
+from desktop.documents.flowables import BoldLine, CaseCodes, TextLine
 from desktop.documents.font import register_font
 from desktop.documents.pages import PageInfo, canvas_class
-from desktop.documents.sections import CELL_PAD, section_flowables
+from desktop.documents.sections import CELL_PAD, cell, cell_commands, section_flowables
 from desktop.documents.snapshot import validate_snapshot
 from desktop.documents.styles import (FRAME_WIDTH, HEADER_FILL, INK, MARGIN_BOTTOM, MARGIN_LEFT,
-                                      MARGIN_RIGHT, MARGIN_TOP, RULE, Styles, make_styles, para_text)
+                                      MARGIN_RIGHT, MARGIN_TOP, RULE, Styles, make_styles)
 
 
 def _applicant_block(snapshot: dict, st: Styles) -> Table:
@@ -26,13 +26,15 @@ def _applicant_block(snapshot: dict, st: Styles) -> Table:
         ("证件号码", a["id_masked"], "联系电话", a["phone_masked"]),
         ("办理时间", snapshot["issued_at"], "办理窗口", f"{snapshot['window']}号窗口"),
     ]
-    data = [[Paragraph(l1, st.cell_head), Paragraph(para_text(v1), st.cell),
-             Paragraph(l2, st.cell_head), Paragraph(para_text(v2), st.cell)] for l1, v1, l2, v2 in pairs]
     label = 20 * mm
     value = (FRAME_WIDTH - 2 * label) / 2
+    data = [[cell(l1, st.cell_head, label), cell(v1, st.cell, value),
+             cell(l2, st.cell_head, label), cell(v2, st.cell, value)] for l1, v1, l2, v2 in pairs]
     table = Table(data, colWidths=[label, value, label, value], hAlign="LEFT")
     table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), st.font),  # else Helvetica, unembedded, joins the PDF
+        *cell_commands(st.cell),  # FONTNAME too, else Helvetica, unembedded, joins the PDF
+        ("ALIGN", (0, 0), (0, -1), "CENTER"),
+        ("ALIGN", (2, 0), (2, -1), "CENTER"),
         ("GRID", (0, 0), (-1, -1), 0.5, INK),
         ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
         ("BACKGROUND", (2, 0), (2, -1), HEADER_FILL),
@@ -46,11 +48,12 @@ def _applicant_block(snapshot: dict, st: Styles) -> Table:
 
 
 def _signature(signature: dict, st: Styles) -> Flowable:
-    block = Table([[Paragraph(para_text(signature["label"]), st.sign)],
+    width = 70 * mm
+    block = Table([[cell(signature["label"], st.sign, width, pad=0)],
                    [Spacer(1, 14 * mm)],  # room for the seal
-                   [Paragraph(para_text(signature["date"]), st.sign)]],
-                  colWidths=[70 * mm], hAlign="RIGHT")
-    block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.font),
+                   [cell(signature["date"], st.sign, width, pad=0)]],
+                  colWidths=[width], hAlign="RIGHT")
+    block.setStyle(TableStyle([*cell_commands(st.sign), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                                *[(pad, (0, 0), (-1, -1), 0) for pad in
                                  ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]]))
     return KeepTogether([Spacer(1, 8 * mm), block])
@@ -60,26 +63,26 @@ def build_story(snapshot: dict, st: Styles) -> list[Flowable]:
     story: list[Flowable] = [
         CaseCodes(snapshot["case_no"], st.font),
         Spacer(1, 3 * mm),
-        Paragraph(para_text(snapshot["hall"]), st.hall),
+        TextLine(snapshot["hall"], st.hall),
         BoldLine(snapshot["title"], st.font, 22, stroke=0.6, space_before=2, space_after=2),
-        Paragraph(para_text(snapshot["service_name"]), st.service),
+        TextLine(snapshot["service_name"], st.service),
     ]
     if "applicant" in snapshot:
         story.append(_applicant_block(snapshot, st))
     story.append(Spacer(1, 4 * mm))
     if snapshot.get("intro"):
-        story.append(Paragraph(para_text(snapshot["intro"]), st.indented))
+        story.append(TextLine(snapshot["intro"], st.indented))
     for number, section in enumerate(snapshot["sections"], 1):
         story += section_flowables(section, number, st)
     if snapshot.get("remedies"):
-        story += [Spacer(1, 3 * mm), Paragraph(para_text(snapshot["remedies"]), st.indented)]
+        story += [Spacer(1, 3 * mm), TextLine(snapshot["remedies"], st.indented)]
     if snapshot.get("signature"):
         story.append(_signature(snapshot["signature"], st))
     closing = []
     if snapshot.get("provisional_note"):
-        closing.append(Paragraph("注：" + para_text(snapshot["provisional_note"]), st.note))
+        closing.append(TextLine("注：" + snapshot["provisional_note"], st.note))
     if snapshot.get("footer"):
-        closing.append(Paragraph(para_text(snapshot["footer"]), st.note))
+        closing.append(TextLine(snapshot["footer"], st.note))
     if closing:
         rule = HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=8, spaceAfter=0)
         story.append(KeepTogether([rule, *closing]))

@@ -6,9 +6,10 @@ from typing import Callable
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
-from desktop.documents.flowables import BoldLine
+from desktop.documents.flowables import BoldLine, TextLine
 from desktop.documents.styles import FRAME_WIDTH, HEADER_FILL, INK, Styles, para_text
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -53,11 +54,32 @@ def column_widths(columns: list[list[str]], font: str, size: float, total: float
     return [w * scale for w in widths]
 
 
-def _grid(data, widths, font: str, header_rows: int = 1, extra: list | None = None) -> Table:
+def cell(value: object, style: ParagraphStyle, width: float, pad: float = CELL_PAD) -> str | Paragraph:
+    """A table cell: the plain text when it fits on one line of ``width``, else a Paragraph.
+
+    NOTE: most cells (labels, dates, names) are one short line, and a Paragraph costs a markup
+    parse, CJK line breaking on every wrap and a text object to draw it; the table draws a plain
+    string itself, at the same place when its FONTSIZE, LEADING and ALIGN match the style
+    (``cell_commands``). Text with runs of spaces keeps the Paragraph, which collapses them.
+    """
+    text = str(value)
+    if text == " ".join(text.split()) and \
+            stringWidth(text, style.fontName, style.fontSize) <= width - 2 * pad - 0.01:
+        return text
+    return Paragraph(para_text(text), style)
+
+
+def cell_commands(style: ParagraphStyle) -> list[tuple]:
+    """Table commands that draw plain-string cells like ``style``'s Paragraphs."""
+    return [("FONTNAME", (0, 0), (-1, -1), style.fontName), ("FONTSIZE", (0, 0), (-1, -1), style.fontSize),
+            ("LEADING", (0, 0), (-1, -1), style.leading), ("TEXTCOLOR", (0, 0), (-1, -1), style.textColor)]
+
+
+def _grid(data, widths, st: Styles, header_rows: int = 1, extra: list | None = None) -> Table:
     table = Table(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     commands = [
-        # Cells are Paragraphs, but the table still selects a font; Helvetica would be unembedded.
-        ("FONTNAME", (0, 0), (-1, -1), font),
+        # FONTNAME also for Paragraph cells: otherwise Helvetica, unembedded, joins the PDF.
+        *cell_commands(st.cell),
         ("GRID", (0, 0), (-1, -1), 0.5, INK),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
@@ -66,7 +88,8 @@ def _grid(data, widths, font: str, header_rows: int = 1, extra: list | None = No
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
     if header_rows:
-        commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL))
+        commands += [("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL),
+                     ("ALIGN", (0, 0), (-1, header_rows - 1), "CENTER")]
     table.setStyle(TableStyle(commands + (extra or [])))
     return table
 
@@ -76,31 +99,31 @@ Group = list[Flowable]
 
 
 def _list(section: dict, st: Styles) -> list[Group]:
-    return [[Paragraph(para_text(item), st.item, bulletText=f"{n}.")]
+    return [[TextLine(item, st.item, bullet=f"{n}.")]
             for n, item in enumerate(section["items"], 1)]
 
 
 def _findings(section: dict, st: Styles) -> list[Group]:
     out: list[Group] = []
     for n, item in enumerate(section["items"], 1):
-        group: Group = [Paragraph(para_text(item["message"]), st.item, bulletText=f"{n}.")]
+        group: Group = [TextLine(item["message"], st.item, bullet=f"{n}.")]
         if item.get("basis"):
-            group.append(Paragraph("依据：" + para_text(item["basis"]), st.basis))
+            group.append(TextLine(f"依据：{item['basis']}", st.basis))
         out.append(group)
     return out
 
 
 def _text(section: dict, st: Styles) -> list[Group]:
-    return [[Paragraph(para_text(p), st.indented)] for p in str(section["text"]).split("\n") if p.strip()]
+    return [[TextLine(p, st.indented)] for p in str(section["text"]).split("\n") if p.strip()]
 
 
 def _table(section: dict, st: Styles) -> list[Group]:
     header = [str(c) for c in section["columns"]]
     rows = [[str(c) for c in row] for row in section["rows"]]
     widths = column_widths([list(col) for col in zip(header, *rows)], st.font, st.cell.fontSize, FRAME_WIDTH)
-    data = [[Paragraph(para_text(c), st.cell_head) for c in header]]
-    data += [[Paragraph(para_text(c), st.cell) for c in row] for row in rows]
-    return [[_grid(data, widths, st.font)]]
+    data = [[cell(c, st.cell_head, w) for c, w in zip(header, widths)]]
+    data += [[cell(c, st.cell, w) for c, w in zip(row, widths)] for row in rows]
+    return [[_grid(data, widths, st)]]
 
 
 def _amounts(section: dict, st: Styles) -> list[Group]:
@@ -109,16 +132,18 @@ def _amounts(section: dict, st: Styles) -> list[Group]:
     total = section.get("total")
     texts = [list(col) for col in zip(header, *rows, *([["合计", "", str(total), ""]] if total else []))]
     widths = column_widths(texts, st.font, st.cell.fontSize, FRAME_WIDTH)
-    data = [[Paragraph(h, st.cell_head) for h in header]]
+    w_label, w_formula, w_amount, w_basis = widths
+    data = [[cell(h, st.cell_head, w) for h, w in zip(header, widths)]]
     for label, formula, amount, basis in rows:
-        data.append([Paragraph(para_text(label), st.cell), Paragraph(para_text(formula), st.cell),
-                     Paragraph(para_text(amount), st.cell_right), Paragraph(para_text(basis), st.cell)])
-    extra = []
+        data.append([cell(label, st.cell, w_label), cell(formula, st.cell, w_formula),
+                     cell(amount, st.cell_right, w_amount), cell(basis, st.cell, w_basis)])
+    extra = [("ALIGN", (2, 1), (2, -1), "RIGHT")]
     if total:
-        data.append([Paragraph("合计", st.cell_head), "", Paragraph(para_text(total), st.cell_right), ""])
+        data.append([cell("合计", st.cell_head, w_label), "", cell(total, st.cell_right, w_amount), ""])
         last = len(data) - 1
-        extra = [("SPAN", (0, last), (1, last)), ("BACKGROUND", (0, last), (-1, last), HEADER_FILL)]
-    return [[_grid(data, widths, st.font, extra=extra)]]
+        extra += [("SPAN", (0, last), (1, last)), ("BACKGROUND", (0, last), (-1, last), HEADER_FILL),
+                  ("ALIGN", (0, last), (0, last), "CENTER")]
+    return [[_grid(data, widths, st, extra=extra)]]
 
 
 BUILDERS: dict[str, Callable[[dict, Styles], list[Group]]] = {
@@ -130,7 +155,7 @@ def section_flowables(section: dict, number: int, st: Styles) -> list[Flowable]:
     heading = BoldLine(f"{chinese_ordinal(number)}、{section['heading']}", st.font, st.heading.fontSize,
                        align="left", stroke=0.3, space_before=st.heading.spaceBefore,
                        space_after=st.heading.spaceAfter)
-    groups = BUILDERS[section["type"]](section, st) or [[Paragraph("无", st.item)]]
+    groups = BUILDERS[section["type"]](section, st) or [[TextLine("无", st.item)]]
     # The heading goes with the first group so a heading never ends a page alone.
     # NOTE: groups are flat lists: a KeepTogether nested in another pushed whole sections to
     # the next page. A table longer than a page still splits inside KeepTogether.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -56,6 +57,8 @@ class Styles:
     sign: ParagraphStyle
 
 
+# NOTE: built once per font name; reportlab only reads the styles, so renders share them.
+@lru_cache(maxsize=8)
 def make_styles(font: str) -> Styles:
     def style(name: str, size: float, leading: float, **kw) -> ParagraphStyle:
         kw.setdefault("textColor", INK)

@@ -1,0 +1,80 @@
+"""The QR code matrix of a case number: the qrcode package with a faster choice of mask pattern."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import qrcode
+from qrcode import util
+from qrcode.constants import ERROR_CORRECT_M
+from qrcode.main import copy_2d_array, precomputed_qr_blanks
+
+_RUN = re.compile(r"0{5,}|1{5,}")
+# 1:1:3:1:1 finder-like pattern with four light modules before or after, overlapping matches.
+_FINDER_LIKE = re.compile(r"(?=10111010000|00001011101)")
+
+
+@lru_cache(maxsize=None)
+def _mask_bits(version: int) -> tuple[tuple[int, ...], ...]:
+    """Per mask pattern, per row: the bits its mask flips (only data modules are masked).
+
+    NOTE: this depends on the version alone (the layout of function patterns), never on the
+    data, like qrcode's own cache of blank matrices.
+    """
+    size = version * 4 + 17
+    probe = qrcode.QRCode(version=version)
+    probe.data_cache = []  # no data: only the blank matrix is wanted
+    probe.makeImpl(True, 0)  # fills precomputed_qr_blanks[version]
+    probe.modules = copy_2d_array(precomputed_qr_blanks[version])
+    probe.setup_type_info(True, 0)
+    if version >= 7:
+        probe.setup_type_number(True)
+    data = [[c for c, v in enumerate(row) if v is None] for row in probe.modules]
+    out = []
+    for pattern in range(8):
+        flips = util.mask_func(pattern)
+        out.append(tuple(sum(1 << (size - 1 - c) for c in cols if flips(r, c)) for r, cols in enumerate(data)))
+    return tuple(out)
+
+
+def _penalty(rows: list[int], size: int) -> int:
+    """ISO/IEC 18004 mask penalty, the same numbers as qrcode.util.lost_point, on rows as ints."""
+    texts = [format(r, f"0{size}b") for r in rows]
+    columns = ["".join(col) for col in zip(*texts)]
+    lines = "\n".join(texts + columns)  # one string: a newline ends every run and pattern
+    runs = _RUN.findall(lines)
+    points = sum(map(len, runs)) - 2 * len(runs)  # N1: 3 + (run - 5) per run of 5 or more
+    full = (1 << (size - 1)) - 1  # the size-1 left columns of each 2x2 block
+    for a, b in zip(rows, rows[1:]):  # N2: 3 per 2x2 block of one colour
+        same = ~(a ^ b)
+        points += 3 * ((same & (same >> 1) & ~(a ^ (a >> 1))) & full).bit_count()
+    points += 40 * len(_FINDER_LIKE.findall(lines))  # N3
+    dark = sum(r.bit_count() for r in rows)  # N4: 10 per whole 5 % away from half dark
+    return points + int(abs(dark / (size * size) * 100 - 50) / 5) * 10
+
+
+class _QRCode(qrcode.QRCode):
+    def best_mask_pattern(self) -> int:
+        """The pattern qrcode would choose, from one masked matrix instead of eight.
+
+        NOTE: qrcode builds and scores all eight candidates module by module, which was most of
+        a receipt's QR cost. In its test matrices the format bits are all light, so candidates
+        differ only in the masked data modules: one matrix is unmasked with mask 0's bits and
+        re-masked as ints. A test checks the choice against qrcode's own on many numbers.
+        """
+        self.makeImpl(True, 0)
+        size = self.modules_count
+        masks = _mask_bits(self.version)
+        plain = [int("".join("1" if m else "0" for m in row), 2) ^ flip
+                 for row, flip in zip(self.modules, masks[0])]
+        scores = [_penalty([r ^ f for r, f in zip(plain, masks[k])], size) for k in range(8)]
+        return scores.index(min(scores))
+
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    """The modules of ``data`` at level M, without the quiet zone (the caller leaves it)."""
+    code = _QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(data)
+    code.make(fit=True)
+    return code.modules
