@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 import desktop.store.lifecycle_models  # noqa: F401  (maps the pledge table)
+from desktop.cases import privacy
 from desktop.cases.dto import CaseSummary
 from desktop.cases.errors import ActionRefused
 from desktop.cases.queries import summary
@@ -70,5 +71,8 @@ def load(db: Database, case_id: int) -> CaseFile:
         pledges = tuple(
             PledgeInfo(p.id, p.kind, PLEDGE_KINDS.get(p.kind, p.kind), p.material_label, p.due_on, p.fulfilled_on)
             for p in s.scalars(select(Pledge).where(Pledge.case_id == case_id).order_by(Pledge.id)))
-        return CaseFile(summary(row), dict(row.answers), dict(row.materials), copy.deepcopy(row.assessment), life,
+        # NOTE: masked here, on the data path: the case view never holds a full ID or phone number
+        # unless the clerk asks for it (privacy.reveal, audited).
+        answers = privacy.masked_answers(row.service_id, row.answers or {})
+        return CaseFile(summary(row), answers, dict(row.materials), copy.deepcopy(row.assessment), life,
                         row.accepted_on, row.closed_on, provisional, explanation, pledges)

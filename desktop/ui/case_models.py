@@ -10,7 +10,6 @@ from desktop.cases.casefile import PledgeInfo
 from desktop.cases.dto import PrintedPaper
 from desktop.cases.worklists import PledgeDue, TimelineEvent
 from desktop.ui.row_models import NO_VALUE, RowsModel
-from forms import checks
 from forms.model import Field, Kind
 from forms.service import Service
 
@@ -23,15 +22,16 @@ class AnswerRow:
 
 
 def format_answer(field: Field, value: Any) -> str:
-    """An answer as the clerk reads it: choice labels, 是/否, masked ID numbers, table rows on lines."""
+    """An answer as the clerk reads it: choice labels, 是/否, table rows on lines.
+
+    ID and phone numbers arrive masked (desktop.cases.casefile) unless the clerk revealed them.
+    """
     if value is None or value == "" or value == []:
         return NO_VALUE
     if field.kind is Kind.CHOICE:
         return field.choice_label(value)
     if field.kind is Kind.BOOL:
         return "是" if value else "否"
-    if field.kind is Kind.ID_NUMBER:
-        return checks.mask_id(str(value))  # NOTE: the full number only through 显示完整证件号码
     if field.kind is Kind.TABLE:
         lines = []
         for row in value:

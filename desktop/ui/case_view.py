@@ -25,7 +25,7 @@ from desktop.ui.case_models import (
 from desktop.ui.countersign import CountersignDialog
 from desktop.ui.tables import fit, table
 from desktop.ui.preview import PreviewDialog
-from forms import registry
+from forms import checks, registry
 
 log = logging.getLogger(__name__)
 STATUS_COLOURS = {status.ACCEPTED: "#1d5fa8", status.SUPPLEMENT: "#b26a00", status.APPROVED: "#2e7d32",
@@ -42,6 +42,7 @@ class CaseView(QWidget):
         self.setObjectName("case_view")
         self.db, self.actor, self.settings, self.case_id = db, actor, settings, case_id
         self.file: casefile.CaseFile | None = None
+        self.revealed = False  # full ID and phone numbers on screen (after an audited reveal)
         self.previews: list[PreviewDialog] = []
         self.buttons: dict[str, QPushButton] = {}
         self._build()
@@ -67,7 +68,8 @@ class CaseView(QWidget):
             self.values[key] = value
         self.values["case_no"].setStyleSheet("font-size:13pt; font-weight:bold;")
         self.values["outcome"].setWordWrap(True)
-        self.reveal_button = QPushButton(self.tr("显示完整证件号码"), header)
+        self.reveal_button = QPushButton(self.tr("显示完整号码"), header)
+        self.reveal_button.setToolTip(self.tr("显示申请人完整的证件号码和联系电话；每次查看都记入审计日志"))
         self.reveal_button.setObjectName("reveal_button")
         self.reveal_button.clicked.connect(self._on_reveal_clicked)
         id_row = QHBoxLayout()
@@ -178,8 +180,9 @@ class CaseView(QWidget):
         v["status"].setStyleSheet(f"font-weight:bold; color:{STATUS_COLOURS.get(s.status, '#333')};")
         v["applicant"].setText(s.applicant_name or "—")
         v["id_number"].setText(s.id_masked or "—")
+        self.revealed = False  # a reload shows masked numbers again
         self.reveal_button.setVisible(bool(s.id_masked))
-        self.reveal_button.setText(self.tr("显示完整证件号码"))
+        self.reveal_button.setText(self.tr("显示完整号码"))
         v["received_on"].setText(s.received_on.isoformat())
         v["accepted_on"].setText(f.accepted_on.isoformat() if f.accepted_on else "—")
         due = s.due_on.isoformat() + (self.tr("（暂定）") if f.due_provisional else "") if s.due_on else "—"
@@ -203,7 +206,11 @@ class CaseView(QWidget):
         for view in (self.papers_view, self.timeline_view, self.pledges_view):
             fit(view)
         fit(self.answers_view, max_width=200)  # NOTE: long labels wrap; the answer gets the room
-        fit(self.findings_view, max_width=260)
+        fit(self.findings_view, max_width=170)
+        # NOTE: fit() leaves the last column as wide as its text; the basis wraps instead, so the
+        # message (what the clerk reads out, stretched) keeps the room.
+        basis = self.findings_view.horizontalHeader()
+        basis.resizeSection(FindingsModel.Column.BASIS, min(basis.sectionSize(FindingsModel.Column.BASIS), 190))
         self._update_buttons()
 
     def _outcome_text(self) -> str:
@@ -287,14 +294,19 @@ class CaseView(QWidget):
 
     # --- slots --------------------------------------------------------------------------
     def _on_reveal_clicked(self) -> None:
-        label = self.values["id_number"]
-        if label.text() != self.file.summary.id_masked:
-            label.setText(self.file.summary.id_masked)
-            self.reveal_button.setText(self.tr("显示完整证件号码"))
+        service = registry.get(self.file.summary.service_id)
+        if self.revealed:
+            self.revealed = False
+            self.values["id_number"].setText(self.file.summary.id_masked or "—")
+            self.answers_model.set_rows(answer_rows(service, self.file.answers))
+            self.reveal_button.setText(self.tr("显示完整号码"))
             return
-        number = self._call(lambda: privacy.reveal_id(self.db, self.actor, self.case_id))
-        if number:
-            label.setText(number)
+        full = self._call(lambda: privacy.reveal(self.db, self.actor, self.case_id))
+        if full:
+            self.revealed = True
+            self.values["id_number"].setText(checks.normalize_id(str(full.get(service.id_key) or ""))
+                                             or self.values["id_number"].text())
+            self.answers_model.set_rows(answer_rows(service, full))
             self.reveal_button.setText(self.tr("隐藏"))
 
     def _on_supplement_clicked(self) -> None:

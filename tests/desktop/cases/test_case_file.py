@@ -95,3 +95,30 @@ def test_search_by_phone_plate_and_frame(db, clerk, accepted, tmp_path):
     assert count_cases(db, CaseFilter(phone="13700000000")) == 0
     assert count_cases(db, CaseFilter(received_from=date(2026, 11, 26))) == 0
     assert count_cases(db, CaseFilter(received_from=NOW.date(), received_to=NOW.date())) == 2
+
+
+def test_case_file_masks_phone_and_id_numbers_on_the_data_path(db, clerk, accepted):
+    answers = registry.get("residence_permit").example(NOW.date())["answers"]
+    file = casefile.load(db, accepted.id)
+    phone = answers["phone"]
+    assert file.answers["phone"] == phone[:3] + "****" + phone[-4:]
+    assert file.answers["id_number"] == "410305********1234"
+    assert FULL_ID not in str(file) and phone not in str(file)
+
+
+def test_masking_reaches_into_tables():
+    rows = [{"name": "王强", "id_number": "410105199001010011", "poor_household": True}, {"name": "李娜"}]
+    masked = privacy.masked_answers("startup_subsidy", {"phone": "13903710000", "employees": rows})
+    assert masked == {"phone": "139****0000", "employees": [
+        {"name": "王强", "id_number": "410105********0011", "poor_household": True}, {"name": "李娜"}]}
+    assert rows[0]["id_number"] == "410105199001010011"  # the stored answers are not touched
+
+
+def test_reveal_gives_full_numbers_and_audits_the_fields_only(db, clerk, accepted):
+    answers = registry.get("residence_permit").example(NOW.date())["answers"]
+    full = privacy.reveal(db, clerk, accepted.id)
+    assert full["id_number"] == FULL_ID and full["phone"] == answers["phone"]
+    with db.unit() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "id.reveal")).one()
+    assert "id_number" in event.detail["fields"] and "phone" in event.detail["fields"]
+    assert answers["phone"] not in str(event.detail) and FULL_ID not in str(event.detail)

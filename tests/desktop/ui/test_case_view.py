@@ -16,6 +16,7 @@ from desktop.ui.case_dialogs import ActionDialog
 from desktop.ui.case_models import AnswersModel, FindingsModel, PapersModel, PledgesModel, TimelineModel
 from desktop.ui.case_view import CaseView
 from desktop.ui.countersign import CountersignDialog
+from forms import registry
 from case_helpers import accept_example, drive, error_text, make_people, pdf_text, press
 from qt_helpers import answer_next_box, type_text
 
@@ -280,13 +281,20 @@ def test_cancel_with_a_countersign_by_a_supervisor(qtbot, db, people, papers, ac
 def test_reveal_id_shows_the_number_after_an_audit_row(qtbot, db, people, papers, accepted):
     view = open_view(qtbot, db, people["clerk"], papers, accepted.id)
     assert view.values["id_number"].text() == "410305********1234"
+    header = view.findings_view.horizontalHeader()  # the basis wraps; the message gets the room
+    assert header.sectionSize(FindingsModel.Column.BASIS) <= 190
     view.reveal_button.click()
     assert view.values["id_number"].text() == FULL_ID
     with db.unit() as s:
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "id.reveal")).one()
         assert event.actor == "zhang" and FULL_ID not in str(event.detail)
+    phone = registry.get("residence_permit").example(accepted.received_on)["answers"]["phone"]
+    shown = [view.answers_model.row_at(r).value for r in range(view.answers_model.rowCount())]
+    assert phone in shown and FULL_ID in shown  # the answers table shows them in full too
     view.reveal_button.click()  # hide again
     assert view.values["id_number"].text() == "410305********1234"
+    shown = [view.answers_model.row_at(r).value for r in range(view.answers_model.rowCount())]
+    assert phone not in shown and phone[:3] + "****" + phone[-4:] in shown and FULL_ID not in shown
 
 
 def test_extension_by_a_supervisor(qtbot, db, people, papers, accepted):
