@@ -27,6 +27,12 @@ class Column(IntEnum):
     DUE_ON = 6
 
 
+_COLUMNS = tuple(Column)
+_TEXT_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole})
+_ROW_ROLE = Qt.ItemDataRole.UserRole
+_ANSWERED_ROLES = _TEXT_ROLES | {_ROW_ROLE}
+
+
 def _cell(case: CaseSummary, column: Column) -> str:
     if column is Column.CASE_NO:
         return case.case_no or NO_VALUE
@@ -46,7 +52,7 @@ def _cell(case: CaseSummary, column: Column) -> str:
 class CaseTableModel(QAbstractTableModel):
     """Rows are CaseSummary; ``page_loader`` supplies further pages when the view scrolls down."""
 
-    ROW_ROLE = Qt.ItemDataRole.UserRole
+    ROW_ROLE = _ROW_ROLE
 
     def __init__(self, page_loader: PageLoader | None = None, parent=None):
         super().__init__(parent)
@@ -87,16 +93,19 @@ class CaseTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # NOTE: the view asks each cell for about eight roles (font, colours, alignment, …), and
+        # sizing the columns asks every loaded row: the roles we leave to the style are answered
+        # first and cheaply (a page of 200 rows is over 11,000 calls; ≈ 25 ms at start-up before).
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        case = self._rows[index.row()]
-        column = Column(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            # NOTE: the tooltip gives the whole text where a narrow list elides it (the work lists).
-            return _cell(case, column)
-        if role == self.ROW_ROLE:
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        case = self._rows[row]
+        if role == _ROW_ROLE:
             return case
-        return None
+        # NOTE: the tooltip gives the whole text where a narrow list elides it (the work lists).
+        return _cell(case, _COLUMNS[index.column()])
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
