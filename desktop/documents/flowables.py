@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import mm
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph, Table
 
 from desktop.documents.qr import qr_matrix
 from desktop.documents.styles import INK, para_text
 
 QR_BORDER = 4  # modules of quiet zone around the QR code
+_DARK = re.compile("1+")
 
 
 class BoldLine(Flowable):
@@ -102,20 +105,77 @@ class TextLine(Flowable):
         if self._para is not None:
             self._para.drawOn(self.canv, 0, 0)
             return
-        c, st = self.canv, self.style
+        st = self.style
         y = self.height - st.fontSize
         offset = self._offset()
+        text = self.canv.beginText()
         if self.bullet:
-            c.setFont(st.bulletFontName, st.bulletFontSize)
-            c.setFillColor(getattr(st, "bulletColor", None) or st.textColor)
-            c.drawString(st.bulletIndent, y + getattr(st, "bulletOffsetY", 0), self.bullet)
+            text.setTextOrigin(st.bulletIndent, y + getattr(st, "bulletOffsetY", 0))
+            text.setFont(st.bulletFontName, st.bulletFontSize)
+            text.setFillColor(getattr(st, "bulletColor", None) or st.textColor)
+            text.textOut(self.bullet)
         if st.alignment == TA_CENTER:
             offset += 0.5 * self.extra
         elif st.alignment == TA_RIGHT:
             offset += self.extra
-        c.setFont(st.fontName, st.fontSize, st.leading)
-        c.setFillColor(st.textColor)
-        c.drawString(st.leftIndent + offset, y, self.text)
+        text.setTextOrigin(st.leftIndent + offset, y)
+        text.setFont(st.fontName, st.fontSize, st.leading)
+        text.setFillColor(st.textColor)
+        text.textOut(self.text)
+        self.canv.drawText(text)
+
+
+class Grid(Table):
+    """A Table whose one-line plain-string cells are drawn together in one text object.
+
+    NOTE: reportlab draws each string cell with its own drawString (a text object, a bidi
+    check and a width each); a paper has dozens of short cells. The strings are placed where
+    Table._drawCell places them and drawn after the grid lines, which never cross cell text.
+    Paragraph cells and anything unusual still go through Table._drawCell.
+    """
+
+    def draw(self):
+        self._plain: list[tuple] = []
+        super().draw()
+        text, current = None, None
+        for font, size, leading, color, x, y, value in self._plain:
+            if text is None:
+                text = self.canv.beginText()
+            if (font, size, leading, color) != current:
+                text.setFont(font, size, leading)
+                text.setFillColor(color)
+                current = (font, size, leading, color)
+            text.setTextOrigin(x, y)
+            text.textOut(value)
+        if text is not None:
+            self.canv.drawText(text)
+
+    def _drawCell(self, cellval, cellstyle, pos, size):
+        if not isinstance(cellval, str) or "\n" in cellval or cellstyle.direction or cellstyle.shaping \
+                or cellstyle.valign not in ("TOP", "MIDDLE", "BOTTOM") \
+                or cellstyle.alignment not in ("LEFT", "CENTER", "CENTRE", "RIGHT"):
+            return super()._drawCell(cellval, cellstyle, pos, size)
+        if not cellval:
+            return None
+        colpos, rowpos = pos
+        colwidth, rowheight = size
+        font, font_size, leading = cellstyle.fontname, cellstyle.fontsize, cellstyle.leading
+        if cellstyle.alignment == "LEFT":
+            x = colpos + cellstyle.leftPadding
+        else:
+            width = stringWidth(cellval, font, font_size)
+            if cellstyle.alignment == "RIGHT":
+                x = colpos + colwidth - cellstyle.rightPadding - width
+            else:
+                x = colpos + (colwidth + cellstyle.leftPadding - cellstyle.rightPadding) * 0.5 - 0.5 * width
+        if cellstyle.valign == "BOTTOM":
+            y = rowpos + cellstyle.bottomPadding + leading - font_size
+        elif cellstyle.valign == "TOP":
+            y = rowpos + rowheight - cellstyle.topPadding - font_size
+        else:
+            y = rowpos + (cellstyle.bottomPadding + rowheight - cellstyle.topPadding + leading) / 2.0 - font_size
+        self._plain.append((font, font_size, leading, cellstyle.color, x, y, cellval))
+        return None
 
 
 class CaseCodes(Flowable):
@@ -158,26 +218,19 @@ def draw_qr(c, data: str, x: float, y: float, size: float) -> None:
     NOTE: reportlab's QrCodeWidget builds one shape object per module and took half the time of
     a whole receipt; the matrix still comes from the qrcode package (qr.py only chooses its mask
     faster). The path is written in module units under a transform, so each run is a few short
-    integers instead of four formatted floats.
+    integers, and as one literal: a path object formats every run's four numbers on its own.
     """
     matrix = qr_matrix(data)
     count = len(matrix) + 2 * QR_BORDER
+    runs = []
+    for row_index, row in enumerate(matrix, QR_BORDER):
+        line = "".join("1" if module else "0" for module in row)
+        runs += [f"{m.start() + QR_BORDER} {row_index} {m.end() - m.start()} 1 re" for m in _DARK.finditer(line)]
     c.saveState()
     c.translate(x, y + size)
     c.scale(size / count, -size / count)  # rows run downwards, in modules
-    path = c.beginPath()
-    for row_index, row in enumerate(matrix, QR_BORDER):
-        col, end = 0, len(row)
-        while col < end:
-            if row[col]:
-                start = col
-                while col < end and row[col]:
-                    col += 1
-                path.rect(start + QR_BORDER, row_index, col - start, 1)
-            else:
-                col += 1
     c.setFillColor(INK)
-    c.drawPath(path, stroke=0, fill=1)
+    c.addLiteral("n " + " ".join(runs) + " f")
     c.restoreState()
 
 

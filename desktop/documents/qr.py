@@ -10,9 +10,8 @@ from qrcode import util
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.main import copy_2d_array, precomputed_qr_blanks
 
-_RUN = re.compile(r"0{5,}|1{5,}")
-# 1:1:3:1:1 finder-like pattern with four light modules before or after, overlapping matches.
-_FINDER_LIKE = re.compile(r"(?=10111010000|00001011101)")
+_RUN = re.compile("00000+|11111+")
+_FINDER = "1011101"  # 1:1:3:1:1, penalised with four light modules before or after it
 
 
 @lru_cache(maxsize=None)
@@ -49,7 +48,10 @@ def _penalty(rows: list[int], size: int) -> int:
     for a, b in zip(rows, rows[1:]):  # N2: 3 per 2x2 block of one colour
         same = ~(a ^ b)
         points += 3 * ((same & (same >> 1) & ~(a ^ (a >> 1))) & full).bit_count()
-    points += 40 * len(_FINDER_LIKE.findall(lines))  # N3
+    find, at = lines.find, lines.find(_FINDER)  # N3: 40 each; the newlines end every line
+    while at >= 0:
+        points += 40 * ((lines[at + 7:at + 11] == "0000") + (at >= 4 and lines[at - 4:at] == "0000"))
+        at = find(_FINDER, at + 1)
     dark = sum(r.bit_count() for r in rows)  # N4: 10 per whole 5 % away from half dark
     return points + int(abs(dark / (size * size) * 100 - 50) / 5) * 10
 

@@ -8,9 +8,9 @@ import os
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import (Flowable, HRFlowable, KeepTogether, SimpleDocTemplate,
-                                Spacer, Table, TableStyle)
+                                Spacer, TableStyle)
 
-from desktop.documents.flowables import BoldLine, CaseCodes, TextLine
+from desktop.documents.flowables import BoldLine, CaseCodes, Grid, TextLine
 from desktop.documents.font import register_font
 from desktop.documents.pages import PageInfo, canvas_class
 from desktop.documents.sections import CELL_PAD, cell, cell_commands, section_flowables
@@ -19,7 +19,7 @@ from desktop.documents.styles import (FRAME_WIDTH, HEADER_FILL, INK, MARGIN_BOTT
                                       MARGIN_RIGHT, MARGIN_TOP, RULE, Styles, make_styles)
 
 
-def _applicant_block(snapshot: dict, st: Styles) -> Table:
+def _applicant_block(snapshot: dict, st: Styles) -> Grid:
     a = snapshot["applicant"]
     pairs = [
         ("申请人", a["name"], "证件类型", a["id_type"]),
@@ -30,7 +30,7 @@ def _applicant_block(snapshot: dict, st: Styles) -> Table:
     value = (FRAME_WIDTH - 2 * label) / 2
     data = [[cell(l1, st.cell_head, label), cell(v1, st.cell, value),
              cell(l2, st.cell_head, label), cell(v2, st.cell, value)] for l1, v1, l2, v2 in pairs]
-    table = Table(data, colWidths=[label, value, label, value], hAlign="LEFT")
+    table = Grid(data, colWidths=[label, value, label, value], hAlign="LEFT")
     table.setStyle(TableStyle([
         *cell_commands(st.cell),  # FONTNAME too, else Helvetica, unembedded, joins the PDF
         ("ALIGN", (0, 0), (0, -1), "CENTER"),
@@ -49,7 +49,7 @@ def _applicant_block(snapshot: dict, st: Styles) -> Table:
 
 def _signature(signature: dict, st: Styles) -> Flowable:
     width = 70 * mm
-    block = Table([[cell(signature["label"], st.sign, width, pad=0)],
+    block = Grid([[cell(signature["label"], st.sign, width, pad=0)],
                    [Spacer(1, 14 * mm)],  # room for the seal
                    [cell(signature["date"], st.sign, width, pad=0)]],
                   colWidths=[width], hAlign="RIGHT")

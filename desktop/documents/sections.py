@@ -7,9 +7,9 @@ from typing import Callable
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, TableStyle
 
-from desktop.documents.flowables import BoldLine, TextLine
+from desktop.documents.flowables import BoldLine, Grid, TextLine
 from desktop.documents.styles import FRAME_WIDTH, HEADER_FILL, INK, Styles, para_text
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -75,8 +75,8 @@ def cell_commands(style: ParagraphStyle) -> list[tuple]:
             ("LEADING", (0, 0), (-1, -1), style.leading), ("TEXTCOLOR", (0, 0), (-1, -1), style.textColor)]
 
 
-def _grid(data, widths, st: Styles, header_rows: int = 1, extra: list | None = None) -> Table:
-    table = Table(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
+def _grid(data, widths, st: Styles, header_rows: int = 1, extra: list | None = None) -> Grid:
+    table = Grid(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     commands = [
         # FONTNAME also for Paragraph cells: otherwise Helvetica, unembedded, joins the PDF.
         *cell_commands(st.cell),
