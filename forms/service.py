@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from forms.model import (
     AmountLine,
@@ -25,9 +25,13 @@ from forms.model import (
 )
 from forms.params import ParamSet, load_params
 from forms.values import AnswerError, parse_answers
-from forms.workdays import WorkCalendar, default_calendar
 
-DeadlineFn = Callable[[RuleContext, WorkCalendar], Iterable[Deadline]]
+if TYPE_CHECKING:
+    # NOTE: the working-day calendar (and chinese-calendar) is imported by assess() when a case is
+    # assessed: listing the services, as the main window does at start-up, needs neither.
+    from forms.workdays import WorkCalendar
+
+DeadlineFn = Callable[[RuleContext, "WorkCalendar"], Iterable[Deadline]]
 AmountFn = Callable[[RuleContext], tuple[list[AmountLine], Decimal]]
 
 
@@ -175,7 +179,10 @@ def assess(
     strict: bool = True,
 ) -> Assessment:
     """Run every rule of ``service`` on one case; never stops at the first failure."""
-    calendar = calendar or default_calendar()
+    if calendar is None:
+        from forms.workdays import default_calendar
+
+        calendar = default_calendar()
     answers, findings = parse_answers(service.fields, raw_answers, today, strict=strict)
     materials = parse_materials(service, raw_materials)
     ctx = RuleContext(answers, materials, today, service.params().at(today), facts or {})
