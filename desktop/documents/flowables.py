@@ -69,6 +69,7 @@ class TextLine(Flowable):
         self.text, self.style, self.bullet = str(text), style, bullet
         self._simple = self.text == " ".join(self.text.split()) and bool(self.text)
         self._para: Paragraph | None = None
+        self._wrapped_width: float | None = None
 
     def _paragraph(self) -> Paragraph:
         if self._para is None:
@@ -94,12 +95,19 @@ class TextLine(Flowable):
                 self.width, self.height = avail_width, st.leading
                 self.extra = room - self.line_width
                 return self.width, self.height
-        self.width, self.height = self._paragraph().wrap(avail_width, avail_height)
+        # NOTE: a Paragraph's lines depend on the width alone, and a KeepTogether group is wrapped
+        # once to measure it and again when placed: the second CJK line breaking is skipped.
+        if self._para is None or self._wrapped_width != avail_width:
+            self.width, self.height = self._paragraph().wrap(avail_width, avail_height)
+            self._wrapped_width = avail_width
         return self.width, self.height
 
     def split(self, avail_width, avail_height):
         self.wrap(avail_width, avail_height)
-        return [] if self._para is None else self._para.split(avail_width, avail_height)
+        if self._para is None:
+            return []
+        self._wrapped_width = None  # split wraps the Paragraph itself; its parts are new flowables
+        return self._para.split(avail_width, avail_height)
 
     def draw(self):
         if self._para is not None:
