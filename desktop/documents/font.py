@@ -80,13 +80,18 @@ def _slice_glyf_table(face) -> None:
     hundred glyphs the paper uses. Those slices come out as the same bytes, so the subset and
     the PDF are unchanged; the other tables are small and still copied as before.
     """
-    get_table = face.get_table
-    data = memoryview(face._ttf_data)
+    # NOTE: this reads reportlab internals (TTFontFile._ttf_data, get_table_pos; pinned in
+    # requirements.lock). A reportlab without them keeps its own, slower, copying path.
+    get_table, get_pos = getattr(face, "get_table", None), getattr(face, "get_table_pos", None)
+    raw = getattr(face, "_ttf_data", None)
+    if not (callable(get_table) and callable(get_pos) and isinstance(raw, (bytes, bytearray))):
+        return
+    data = memoryview(raw)
 
     def table(tag):
         if tag != "glyf":
             return get_table(tag)
-        pos, length = face.get_table_pos(tag)
+        pos, length = get_pos(tag)
         return _TableSlices(data[pos:pos + length])
 
     face.get_table = table

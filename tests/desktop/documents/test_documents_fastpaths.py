@@ -69,3 +69,27 @@ def test_long_texts_still_wrap_and_print_every_character():
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(snapshot))).pages)
     flat = "".join(text.split())
     assert flat.count("".join(long.split())) == 2
+
+
+def test_the_sliced_glyf_table_reads_the_same_bytes_and_other_readers_are_left_alone():
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from desktop.documents.font import _slice_glyf_table, resolve_font_path
+
+    path = str(resolve_font_path(None))
+    plain, sliced = TTFont("PlainCheck", path).face, TTFont("SlicedCheck", path).face
+    _slice_glyf_table(sliced)
+    whole = plain.get_table("glyf")
+    view = sliced.get_table("glyf")
+    assert len(view) == len(whole)
+    for start, end in ((0, 64), (1000, 5000), (len(whole) - 100, len(whole))):
+        assert view[start:end] == whole[start:end]
+    assert sliced.get_table("head") == plain.get_table("head")
+
+    class Unknown:  # a reportlab whose face keeps its data elsewhere
+        def get_table(self, tag):
+            return b"table"
+
+    other = Unknown()
+    _slice_glyf_table(other)
+    assert other.get_table("glyf") == b"table"
