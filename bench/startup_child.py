@@ -20,6 +20,11 @@ def _rss_kb() -> int:
 
 def main() -> None:
     mode, db_path = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
+    if mode != "bare":
+        # NOTE: the same order as `hall-desk` (desktop.__main__.run_gui): the data layer, then Qt.
+        from desktop.__main__ import preload_data_layer
+
+        preload_data_layer()
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
