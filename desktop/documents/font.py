@@ -123,9 +123,14 @@ def missing_glyphs(snapshot: dict, font_path: str | os.PathLike | None = None) -
     """Characters of the snapshot's text that the font lacks, in order of first appearance."""
     path = resolve_font_path(font_path)
     cmap = _cmap(str(path), path.stat().st_mtime_ns)
-    missing: dict[str, None] = {}
+    missing: list[str] = []
+    seen: set[str] = set()
     for text in variable_strings(snapshot):
         for ch in text:
-            if ch not in missing and _printable(ch) and ord(ch) not in cmap:
-                missing[ch] = None
-    return list(missing)
+            # NOTE: each character once, and the cheap font lookup before the Unicode category.
+            if ch in seen:
+                continue
+            seen.add(ch)
+            if ord(ch) not in cmap and _printable(ch):
+                missing.append(ch)
+    return missing
