@@ -124,6 +124,11 @@ def every_kind(folder: Path) -> dict[str, dict]:
         with db.unit() as s:
             for doc in s.scalars(select(Document).order_by(Document.id)):
                 found.setdefault(doc.kind, dict(doc.snapshot))
+        # The end-of-day audit report is printed from the audit log, not registered with a case.
+        from desktop.cases.audit_report import day_report, day_report_snapshot
+
+        report = day_report(db, hall.today)
+        found["audit_day_report"] = day_report_snapshot(report, "郑州市金水区政务服务中心", "03", "王丽")
         return found
     finally:
         db.close()
