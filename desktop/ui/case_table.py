@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from enum import IntEnum
 from typing import Callable
 
@@ -11,6 +12,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QStackedWi
 from desktop.cases.dto import CaseSummary
 
 PAGE_SIZE = 200
+# NOTE: pages kept in memory when a loader can fetch them again: scrolling through a million cases
+# holds ten pages, not the hall; a page scrolled back to is read again (one indexed query).
+KEEP_PAGES = 10
 NO_VALUE = "—"
 COLUMN_PADDING = 28
 PageLoader = Callable[[int, int], list[CaseSummary]]  # (offset, limit) -> one page
@@ -57,7 +61,8 @@ class CaseTableModel(QAbstractTableModel):
     def __init__(self, page_loader: PageLoader | None = None, parent=None):
         super().__init__(parent)
         self.page_loader = page_loader
-        self._rows: list[CaseSummary] = []
+        self._pages: OrderedDict[int, list[CaseSummary]] = OrderedDict()  # page number -> rows, recent last
+        self._count = 0  # rows the view knows of (loaded now or earlier)
         self._more = False
         self._headers = {
             Column.CASE_NO: self.tr("案件编号"),
@@ -73,7 +78,10 @@ class CaseTableModel(QAbstractTableModel):
     def set_rows(self, rows: list[CaseSummary], more: bool = False) -> None:
         """Replace every row; ``more`` says whether the loader has further pages."""
         self.beginResetModel()
-        self._rows = list(rows)
+        rows = list(rows)
+        self._pages = OrderedDict((n, rows[start:start + PAGE_SIZE])
+                                  for n, start in enumerate(range(0, len(rows), PAGE_SIZE)))
+        self._count = len(rows)
         self._more = more
         self.endResetModel()
 
@@ -83,11 +91,40 @@ class CaseTableModel(QAbstractTableModel):
         self.set_rows(rows, more=len(rows) == PAGE_SIZE)
 
     def row_at(self, row: int) -> CaseSummary:
-        return self._rows[row]
+        case = self._row(row)
+        if case is None:
+            raise IndexError(row)
+        return case
+
+    def pages_in_memory(self) -> int:
+        return len(self._pages)
+
+    def _row(self, row: int) -> CaseSummary | None:
+        if not 0 <= row < self._count:
+            return None
+        number, offset = divmod(row, PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is None:
+            if self.page_loader is None:
+                return None
+            # NOTE: read again by offset; cases accepted since then shift it by as many rows, which
+            # the list's refresh after every case change realigns.
+            page = self.page_loader(number * PAGE_SIZE, PAGE_SIZE)
+            self._keep(number, page)
+        else:
+            self._pages.move_to_end(number)
+        return page[offset] if offset < len(page) else None
+
+    def _keep(self, number: int, page: list[CaseSummary]) -> None:
+        self._pages[number] = page
+        self._pages.move_to_end(number)
+        if self.page_loader is not None:
+            while len(self._pages) > KEEP_PAGES:
+                self._pages.popitem(last=False)
 
     # --- Qt overrides ---
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(Column)
@@ -98,10 +135,9 @@ class CaseTableModel(QAbstractTableModel):
         # first and cheaply (a page of 200 rows is over 11,000 calls; ≈ 25 ms at start-up before).
         if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        row = index.row()
-        if not 0 <= row < len(self._rows):
+        case = self._row(index.row())
+        if case is None:
             return None
-        case = self._rows[row]
         if role == _ROW_ROLE:
             return case
         # NOTE: the tooltip gives the whole text where a narrow list elides it (the work lists).
@@ -118,12 +154,14 @@ class CaseTableModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
-        rows = self.page_loader(len(self._rows), PAGE_SIZE)
+        # NOTE: only asked for while every page so far was full, so the next page starts on a boundary.
+        start = self._count
+        rows = self.page_loader(start, PAGE_SIZE)
         self._more = len(rows) == PAGE_SIZE
         if rows:
-            start = len(self._rows)
             self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-            self._rows.extend(rows)
+            self._keep(start // PAGE_SIZE, rows)
+            self._count += len(rows)
             self.endInsertRows()
 
 

@@ -144,6 +144,42 @@ def test_model_pages_lazily(qtbot, db, admin, qtmodeltester):
     qtmodeltester.check(model)
 
 
+def test_model_keeps_a_bounded_number_of_pages_and_reads_a_dropped_one_again(qtbot, db, admin, qtmodeltester,
+                                                                              monkeypatch):
+    monkeypatch.setattr(case_table, "PAGE_SIZE", 10)
+    monkeypatch.setattr(case_table, "KEEP_PAGES", 3)
+    add_cases(db, admin.id, 65)
+    expected = [c.id for c in list_cases(db, CaseFilter(), 0, 100)]
+    calls: list[tuple[int, int]] = []
+
+    def loader(offset: int, limit: int):
+        calls.append((offset, limit))
+        return list_cases(db, CaseFilter(), offset, limit)
+
+    model = CaseTableModel(loader)
+    model.reload()
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 65 and model.pages_in_memory() == 3  # 7 pages seen, 3 kept
+    assert calls == [(n, 10) for n in range(0, 70, 10)]
+    calls.clear()
+    # Every row is still there: a dropped page is read again when the view needs it.
+    assert [model.row_at(r).id for r in range(65)] == expected
+    assert calls[0] == (0, 10) and model.pages_in_memory() == 3
+    assert model.data(model.index(64, Column.CASE_NO)) is not None and model.data(model.index(65, 0)) is None
+    qtmodeltester.check(model)
+
+
+def test_rows_set_without_a_loader_are_all_kept(qtbot, db, admin, monkeypatch):
+    monkeypatch.setattr(case_table, "KEEP_PAGES", 1)
+    add_cases(db, admin.id, 450)
+    rows = list_cases(db, CaseFilter(), 0, 500)
+    model = CaseTableModel()
+    model.set_rows(rows)
+    assert model.rowCount() == 450 and model.pages_in_memory() == 3  # nothing could fetch them again
+    assert model.row_at(449).id == rows[-1].id
+
+
 def test_settings_dialog_shows_errors_then_saves(qtbot):
     from desktop import settings as settings_store
     from desktop.ui.settings_dialog import SettingsDialog
