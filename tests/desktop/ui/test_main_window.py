@@ -126,15 +126,20 @@ def test_service_with_factory_adds_a_closable_tab(qtbot, db, admin):
     assert window.tabs.count() == 1
 
 
-def test_model_pages_lazily(qtbot, db, admin, qtmodeltester):
-    add_cases(db, admin.id, case_table.PAGE_SIZE + 5)
-    calls: list[tuple[int, int]] = []
+def recording_loader(db, calls: list[tuple[int, int]]):
+    """The real page query, noting each (offset, limit) the model asks for."""
 
     def loader(offset: int, limit: int):
         calls.append((offset, limit))
         return list_cases(db, CaseFilter(), offset, limit)
 
-    model = CaseTableModel(loader)
+    return loader
+
+
+def test_model_pages_lazily(qtbot, db, admin, qtmodeltester):
+    add_cases(db, admin.id, case_table.PAGE_SIZE + 5)
+    calls: list[tuple[int, int]] = []
+    model = CaseTableModel(recording_loader(db, calls))
     model.reload()
     assert model.rowCount() == case_table.PAGE_SIZE and model.canFetchMore()
     model.fetchMore()
@@ -151,12 +156,7 @@ def test_model_keeps_a_bounded_number_of_pages_and_reads_a_dropped_one_again(qtb
     add_cases(db, admin.id, 65)
     expected = [c.id for c in list_cases(db, CaseFilter(), 0, 100)]
     calls: list[tuple[int, int]] = []
-
-    def loader(offset: int, limit: int):
-        calls.append((offset, limit))
-        return list_cases(db, CaseFilter(), offset, limit)
-
-    model = CaseTableModel(loader)
+    model = CaseTableModel(recording_loader(db, calls))
     model.reload()
     while model.canFetchMore():
         model.fetchMore()
