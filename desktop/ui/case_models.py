@@ -131,6 +131,28 @@ def describe_event(event: TimelineEvent, titles: Mapping[int, str]) -> str:
     return text
 
 
+def outcome_text(life: Mapping[str, Any]) -> str:
+    """The header's 办理结果: supplements, the decision, the hand-over, a cancellation, extensions."""
+    parts = []
+    if life.get("supplements"):
+        last = life["supplements"][-1]
+        parts.append(f"{last['requested_on']}通知补正"
+                     + (f"，{last['received_on']}收到补正材料" if last.get("received_on") else ""))
+    decision = life.get("decision")
+    if decision:
+        parts.append(f"{decision['on']} {decision['by']} {'批准' if decision['kind'] == 'approved' else '不予许可'}")
+    issue = life.get("issue")
+    if issue:
+        proxy = "（代领）" if issue.get("by_proxy") else ""
+        parts.append(f"{issue['on']} 由 {issue['receiver_name']}{proxy} 领取，证件号码 {issue['receiver_id_number']}")
+    cancel = life.get("cancel")
+    if cancel:
+        parts.append(f"{cancel['on']} 撤销：{cancel['reason']}（复核：{cancel['countersign']}）")
+    for ext in life.get("extensions", []):
+        parts.append(f"{ext['on']} 延长至 {ext['to']}：{ext['reason']}")
+    return "；".join(parts) or NO_VALUE
+
+
 @dataclass(frozen=True)
 class TimelineRow:
     event: TimelineEvent

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from desktop.cases import casefile, lifecycle, paper_files, permissions, pledges, privacy, reprints, status, worklists
+from desktop.cases import actions, casefile, lifecycle, paper_files, pledges, privacy, reprints, status, worklists
 from desktop.cases.dto import Actor, PrintedPaper
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.settings import Settings
@@ -21,6 +21,7 @@ from desktop.ui import case_dialogs, msgbox
 from desktop.ui.case_dialogs import KEEP_OPEN
 from desktop.ui.case_models import (
     AnswersModel, FindingsModel, PapersModel, PledgesModel, TimelineModel, TimelineRow, answer_rows, describe_event,
+    outcome_text,
 )
 from desktop.ui.countersign import CountersignDialog
 from desktop.ui.tables import fit, table
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 STATUS_COLOURS = {status.ACCEPTED: "#1d5fa8", status.SUPPLEMENT: "#b26a00", status.APPROVED: "#2e7d32",
                   status.ISSUED: "#555", status.REFUSED: "#b3261e", status.NOT_ACCEPTED: "#b3261e",
                   status.CANCELLED: "#777"}
-CANCELLABLE = frozenset(s for s, moves in status.TRANSITIONS.items() if status.CANCELLED in moves) - {status.DRAFT}
 
 
 class CaseView(QWidget):
@@ -127,7 +127,7 @@ class CaseView(QWidget):
         split.setChildrenCollapsible(False)
         split.setSizes([480, 620])
 
-        actions = self._bar(
+        steps = self._bar(
             ("supplement_button", "通知补正", self._on_supplement_clicked),
             ("receive_button", "补正材料已收到", self._on_receive_clicked),
             ("fulfil_button", "承诺材料已补齐", self._on_fulfil_clicked),
@@ -139,7 +139,7 @@ class CaseView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(header)
         layout.addWidget(split, 1)
-        layout.addLayout(actions)
+        layout.addLayout(steps)
 
     def _bar(self, *specs: tuple[str, str, Callable[[], None]]) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -190,7 +190,7 @@ class CaseView(QWidget):
             due = self.tr("已于%1办结").replace("%1", f.closed_on.isoformat())
         v["due_on"].setText(due)
         v["due_on"].setToolTip(f.due_explanation)
-        v["outcome"].setText(self._outcome_text())
+        v["outcome"].setText(outcome_text(self.file.lifecycle))
         self.answers_model.set_rows(answer_rows(service, f.answers))
         assessment = f.assessment or {}
         self.decision_label.setText(self.tr("受理时审查结论：%1（%2审查，规则版本 %3）")
@@ -213,47 +213,10 @@ class CaseView(QWidget):
         basis.resizeSection(FindingsModel.Column.BASIS, min(basis.sectionSize(FindingsModel.Column.BASIS), 190))
         self._update_buttons()
 
-    def _outcome_text(self) -> str:
-        life = self.file.lifecycle
-        parts = []
-        if life.get("supplements"):
-            last = life["supplements"][-1]
-            parts.append(self.tr("%1通知补正").replace("%1", last["requested_on"])
-                         + (self.tr("，%1收到补正材料").replace("%1", last["received_on"]) if last.get("received_on") else ""))
-        decision = life.get("decision")
-        if decision:
-            verb = self.tr("批准") if decision["kind"] == "approved" else self.tr("不予许可")
-            parts.append(f"{decision['on']} {decision['by']} {verb}")
-        issue = life.get("issue")
-        if issue:
-            proxy = self.tr("（代领）") if issue.get("by_proxy") else ""
-            parts.append(self.tr("%1 由 %2%3 领取，证件号码 %4").replace("%1", issue["on"])
-                         .replace("%2", issue["receiver_name"]).replace("%3", proxy)
-                         .replace("%4", issue["receiver_id_number"]))
-        cancel = life.get("cancel")
-        if cancel:
-            parts.append(self.tr("%1 撤销：%2（复核：%3）").replace("%1", cancel["on"]).replace("%2", cancel["reason"])
-                         .replace("%3", cancel["countersign"]))
-        for ext in life.get("extensions", []):
-            parts.append(self.tr("%1 延长至 %2：%3").replace("%1", ext["on"]).replace("%2", ext["to"])
-                         .replace("%3", ext["reason"]))
-        return "；".join(parts) or "—"
-
     def _update_buttons(self) -> None:
-        st, account = self.file.summary.status, self.actor.account
-        shown = {
-            "supplement_button": st == status.ACCEPTED and permissions.can(account, "supplement"),
-            "receive_button": st == status.SUPPLEMENT and permissions.can(account, "supplement"),
-            "approve_button": st == status.ACCEPTED and permissions.can(account, "decide"),
-            "decline_button": st == status.ACCEPTED and permissions.can(account, "decide"),
-            "issue_button": st == status.APPROVED and permissions.can(account, "issue"),
-            "extend_button": st in status.OPEN and self.file.summary.due_on is not None
-            and permissions.can(account, "extend"),
-            "cancel_button": st in CANCELLABLE,
-            "fulfil_button": st not in status.CLOSED and any(p.due_on and not p.fulfilled_on for p in self.file.pledges),
-        }
-        for name, visible in shown.items():
-            self.buttons[name].setVisible(visible)
+        steps = actions.offered(self.file, self.actor.account)
+        for step in actions.STEPS:
+            self.buttons[f"{step}_button"].setVisible(step in steps)
         has_papers = self.papers_model.rowCount() > 0
         self.buttons["preview_button"].setEnabled(has_papers)
         self.buttons["reprint_button"].setEnabled(has_papers)
