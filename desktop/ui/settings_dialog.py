@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from dataclasses import asdict
-
 from desktop import settings as settings_store
-from desktop.cases import sessions
+from desktop.cases import permissions, sessions
 from desktop.cases.dto import AccountInfo
 from desktop.cases.errors import ActionRefused
 from desktop.settings import Settings
@@ -70,7 +70,8 @@ class SettingsDialog(QDialog):
         for key, label, widget in rows:
             form.addRow(label, widget)
             form.addRow("", self.errors[key])
-        locked = account is not None and account.role != "admin"
+        # NOTE: the case layer's permission table says who keeps the hall settings, not a role name here.
+        locked = account is not None and not permissions.can(account, "settings")
         for key in sessions.ADMIN_SETTINGS:
             getattr(self, key).setEnabled(not locked)
         browse_dir.setEnabled(not locked)
