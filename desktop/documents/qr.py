@@ -6,34 +6,31 @@ import re
 from functools import lru_cache
 
 import qrcode
-from qrcode import util
 from qrcode.constants import ERROR_CORRECT_M
-from qrcode.main import copy_2d_array, precomputed_qr_blanks
 
 _RUN = re.compile("00000+|11111+")
 _FINDER = "1011101"  # 1:1:3:1:1, penalised with four light modules before or after it
 
 
+def _bits(row: list) -> int:
+    """A matrix row as an int, the first module the highest bit."""
+    return int("".join("1" if module else "0" for module in row), 2)
+
+
 @lru_cache(maxsize=None)
-def _mask_bits(version: int) -> tuple[tuple[int, ...], ...]:
-    """Per mask pattern, per row: the bits its mask flips (only data modules are masked).
+def _blanks(version: int) -> tuple[tuple[int, ...], ...]:
+    """Per mask pattern, qrcode's test matrix of no data, rows as ints: the function patterns
+    with each data module set to its mask bit.
 
     NOTE: this depends on the version alone (the layout of function patterns), never on the
     data, like qrcode's own cache of blank matrices.
     """
-    size = version * 4 + 17
     probe = qrcode.QRCode(version=version)
-    probe.data_cache = []  # no data: only the blank matrix is wanted
-    probe.makeImpl(True, 0)  # fills precomputed_qr_blanks[version]
-    probe.modules = copy_2d_array(precomputed_qr_blanks[version])
-    probe.setup_type_info(True, 0)
-    if version >= 7:
-        probe.setup_type_number(True)
-    data = [[c for c, v in enumerate(row) if v is None] for row in probe.modules]
+    probe.data_cache = []  # no data: makeImpl leaves only the mask in the data modules
     out = []
     for pattern in range(8):
-        flips = util.mask_func(pattern)
-        out.append(tuple(sum(1 << (size - 1 - c) for c in cols if flips(r, c)) for r, cols in enumerate(data)))
+        probe.makeImpl(True, pattern)
+        out.append(tuple(_bits(row) for row in probe.modules))
     return tuple(out)
 
 
@@ -62,15 +59,15 @@ class _QRCode(qrcode.QRCode):
 
         NOTE: qrcode builds and scores all eight candidates module by module, which was most of
         a receipt's QR cost. In its test matrices the format bits are all light, so candidates
-        differ only in the masked data modules: one matrix is unmasked with mask 0's bits and
-        re-masked as ints. A test checks the choice against qrcode's own on many numbers.
+        differ only in the masked data modules: XOR with mask 0's blank leaves the bare data
+        bits, and XOR with each pattern's blank gives that candidate, as ints. A test checks the
+        choice against qrcode's own on many numbers.
         """
         self.makeImpl(True, 0)
-        size = self.modules_count
-        masks = _mask_bits(self.version)
-        plain = [int("".join("1" if m else "0" for m in row), 2) ^ flip
-                 for row, flip in zip(self.modules, masks[0])]
-        scores = [_penalty([r ^ f for r, f in zip(plain, masks[k])], size) for k in range(8)]
+        blanks = _blanks(self.version)
+        data = [_bits(row) ^ blank for row, blank in zip(self.modules, blanks[0])]
+        scores = [_penalty([d ^ blank for d, blank in zip(data, blanks[k])], self.modules_count)
+                  for k in range(8)]
         return scores.index(min(scores))
 
 
