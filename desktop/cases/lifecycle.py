@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -70,7 +71,9 @@ def _move(s: Session, row: Case, to: str, actor: Actor, now: datetime, detail: d
 
 
 def _life(row: Case) -> dict[str, Any]:
-    return dict(row.lifecycle or {})
+    # NOTE: a deep copy: a shallow one shares its lists with the loaded value, so appending a
+    # second extension or supplement changed both, SQLAlchemy saw no change and dropped it.
+    return copy.deepcopy(row.lifecycle or {})
 
 
 def _assessment(row: Case) -> dict[str, Any]:

@@ -42,6 +42,21 @@ def test_supplement_stops_and_restarts_the_clock(db, people, accepted, tmp_path)
     assert [c.id for c in worklists.overdue(db, date(2026, 12, 22))] == [accepted.id]
 
 
+def test_second_extension_and_supplement_are_kept(db, people, accepted, tmp_path):
+    # Each step appends to a list already stored in the lifecycle JSON.
+    lifecycle.extend(db, people["sup"], accepted.id, 3, "第一次延长", now=NOW)
+    lifecycle.extend(db, people["sup"], accepted.id, 2, "第二次延长", now=NOW)
+    for day, item in ((26, "社保缴费证明原件"), (28, "租赁合同原件")):
+        lifecycle.request_supplement(db, people["clerk"], accepted.id, [item], "材料不清", now=datetime(2026, 11, day, 9),
+                                     papers_dir=tmp_path)
+        lifecycle.receive_supplement(db, people["clerk"], accepted.id, now=datetime(2026, 11, day + 1, 9))
+    with db.unit() as s:
+        life = s.get(Case, accepted.id).lifecycle
+    assert [e["reason"] for e in life["extensions"]] == ["第一次延长", "第二次延长"]
+    assert [x["items"] for x in life["supplements"]] == [["社保缴费证明原件"], ["租赁合同原件"]]
+    assert all("received_on" in x for x in life["supplements"])
+
+
 def test_approve_prints_collection_voucher_then_issue_to_a_proxy(db, people, accepted, tmp_path):
     with pytest.raises(ActionRefused):
         lifecycle.approve(db, people["clerk"], accepted.id, papers_dir=tmp_path)  # clerks do not decide
