@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import desktop.store.lifecycle_models  # noqa: F401  (maps the reason table)
 from desktop.cases import accounts, permissions
 from desktop.cases.dto import ROLE_LABELS, AccountInfo
 from desktop.cases.errors import ActionRefused, InputError

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-import desktop.store.lifecycle_models  # noqa: F401  (maps the pledge table)
 from desktop.cases import privacy
 from desktop.cases.dto import CaseSummary
 from desktop.cases.errors import ActionRefused

@@ -12,7 +12,6 @@ from typing import Any, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import desktop.store.lifecycle_models  # noqa: F401  (maps the pledge and reason tables)
 from desktop.cases import hooks, lifecycle_papers, permissions, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import AccountInfo, Actor, CaseSummary, PrintedPaper

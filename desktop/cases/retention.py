@@ -8,8 +8,6 @@ from pathlib import Path
 
 from sqlalchemy import Table, delete, func, select
 
-import desktop.store.admin_models  # noqa: F401  (maps retention_rules)
-import desktop.store.lifecycle_models  # noqa: F401  (maps pledges)
 from desktop.cases import permissions, status
 from desktop.cases.dto import AccountInfo
 from desktop.cases.errors import InputError

@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-import desktop.store.lifecycle_models  # noqa: F401
 from desktop.cases import status
 from desktop.cases.dto import CaseSummary
 from desktop.cases.queries import SUMMARY_COLUMNS, summary
