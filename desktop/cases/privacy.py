@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from sqlalchemy.orm import Session
+
 from desktop.cases import permissions
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
@@ -42,20 +44,25 @@ def _personal_keys(service_id: str, answers: Mapping[str, Any]) -> list[str]:
     return keys
 
 
+def _reveal(s: Session, actor: Actor, case_id: int) -> Case:
+    """The case row, once the look is audited: who looked and which fields, never the values."""
+    permissions.require(actor, "intake")
+    row = s.get(Case, case_id)
+    if row is None:
+        raise ActionRefused("案件不存在。")
+    keys = _personal_keys(row.service_id, row.answers or {})
+    if not keys:
+        raise ActionRefused("该案件没有登记证件号码或联系电话。")
+    # NOTE: the audit detail names the fields only; the log must never hold the numbers themselves.
+    audit.append(s, "id.reveal", actor=actor.account.username, window=actor.window, case_id=row.id,
+                 detail={"fields": keys})
+    return row
+
+
 def reveal(db: Database, actor: Actor, case_id: int) -> dict[str, Any]:
     """The case's answers with full ID and phone numbers; records who looked and which fields, never the values."""
-    permissions.require(actor, "intake")
     with db.unit() as s:
-        row = s.get(Case, case_id)
-        if row is None:
-            raise ActionRefused("案件不存在。")
-        keys = _personal_keys(row.service_id, row.answers or {})
-        if not keys:
-            raise ActionRefused("该案件没有登记证件号码或联系电话。")
-        # NOTE: the audit detail names the fields only; the log must never hold the numbers themselves.
-        audit.append(s, "id.reveal", actor=actor.account.username, window=actor.window, case_id=row.id,
-                     detail={"fields": keys})
-        return dict(row.answers)
+        return dict(_reveal(s, actor, case_id).answers)
 
 
 def reveal_id(db: Database, actor: Actor, case_id: int) -> str:
@@ -64,6 +71,4 @@ def reveal_id(db: Database, actor: Actor, case_id: int) -> str:
         row = s.get(Case, case_id)
         if row is not None and not row.id_number:
             raise ActionRefused("该案件没有登记证件号码。")
-        number = row.id_number if row else None
-    reveal(db, actor, case_id)  # refuses an unknown case; audits the look
-    return number
+        return _reveal(s, actor, case_id).id_number
