@@ -15,16 +15,17 @@ CLAIM_STATUS = {status.APPROVED: "approved", status.REFUSED: "refused", status.I
                 status.CANCELLED: "withdrawn"}
 
 
-def _sync(ctx: hooks.IntakeContext, case_status: str) -> None:
+def _sync(ctx: hooks.IntakeContext) -> None:
+    """The claim follows the case into the state it has just moved to (hooks run after the move)."""
     try:
-        set_claim_status(ctx.session, ctx.case.id, CLAIM_STATUS[case_status], ctx.now)
+        set_claim_status(ctx.session, ctx.case.id, CLAIM_STATUS[ctx.case.status], ctx.now)
     except LookupError:
         pass  # a draft cancelled before acceptance has no claim yet
 
 
 @hooks.on(status.APPROVED, SERVICE_ID)
 def on_approved(ctx: hooks.IntakeContext) -> hooks.HookResult:
-    _sync(ctx, status.APPROVED)
+    _sync(ctx)
     stored = ctx.case.assessment or {}
     total = Decimal(stored.get("total") or "0.00")
     snap = header("subsidy_decision", "补贴核定通知书", ctx.service, dict(ctx.case.answers), ctx.case.case_no,
@@ -42,18 +43,8 @@ def on_approved(ctx: hooks.IntakeContext) -> hooks.HookResult:
 
 
 @hooks.on(status.REFUSED, SERVICE_ID)
-def on_refused(ctx: hooks.IntakeContext) -> hooks.HookResult:
-    _sync(ctx, status.REFUSED)
-    return hooks.HookResult()
-
-
 @hooks.on(status.ISSUED, SERVICE_ID)
-def on_paid(ctx: hooks.IntakeContext) -> hooks.HookResult:
-    _sync(ctx, status.ISSUED)
-    return hooks.HookResult()
-
-
 @hooks.on(status.CANCELLED, SERVICE_ID)
-def on_cancelled(ctx: hooks.IntakeContext) -> hooks.HookResult:
-    _sync(ctx, status.CANCELLED)
+def follow_case(ctx: hooks.IntakeContext) -> hooks.HookResult:
+    _sync(ctx)
     return hooks.HookResult()
