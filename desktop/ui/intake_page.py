@@ -273,8 +273,14 @@ class IntakePage(QWidget):
         except EnvironmentFailure as exc:
             msgbox.show_environment_failure(self, exc)
             return
-        self.case_id = result.case.id
         log.info("case %s %s (%s)", result.case.id, result.case.status, self.service.service_id)
+        self._show_result(result)
+        if result.case.status != "draft":
+            self.set_read_only()
+
+    def _show_result(self, result) -> None:
+        """After intake, notice, refusal or 容缺: tell the lists, open the paper and any extra papers."""
+        self.case_id = result.case.id
         self.sig_case_saved.emit(result.case)
         self.sig_paper_ready.emit(result.paper.pdf_path)
         self.preview = PreviewDialog(result.paper.pdf_path, result.paper.title, self)
@@ -283,8 +289,6 @@ class IntakePage(QWidget):
         self.extra_previews = [PreviewDialog(p.pdf_path, p.title, self) for p in result.extra_papers]
         for dialog in self.extra_previews:
             dialog.open()
-        if result.case.status != "draft":
-            self.set_read_only()
 
     def set_read_only(self) -> None:
         for editor in self.editors.values():
@@ -342,13 +346,6 @@ class IntakePage(QWidget):
             self)
         if result is None:
             return
-        self.case_id = result.case.id
-        self.sig_case_saved.emit(result.case)
-        self.sig_paper_ready.emit(result.paper.pdf_path)
-        self.preview = PreviewDialog(result.paper.pdf_path, result.paper.title, self)
-        self.preview.open()
-        self.extra_previews = [PreviewDialog(p.pdf_path, p.title, self) for p in result.extra_papers]
-        for dialog in self.extra_previews:
-            dialog.open()
+        self._show_result(result)
         self.set_read_only()
         self.rongque_button.hide()
