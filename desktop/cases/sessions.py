@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from desktop.cases import accounts, admin
+from desktop.cases import accounts, admin, permissions
 from desktop.cases.dto import AccountInfo
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.store import audit
@@ -21,7 +21,7 @@ ADMIN_SETTINGS_MESSAGE = "大厅名称、窗口号、PDF 输出文件夹和自�
 
 def check_settings_change(account: AccountInfo, before: dict[str, Any], after: dict[str, Any]) -> None:
     """Refuse a change of a hall setting by anyone but an administrator."""
-    if account.role != "admin" and any(before.get(k) != after.get(k) for k in ADMIN_SETTINGS):
+    if not permissions.can(account, "settings") and any(before.get(k) != after.get(k) for k in ADMIN_SETTINGS):
         raise ActionRefused(ADMIN_SETTINGS_MESSAGE)
 
 
