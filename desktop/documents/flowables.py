@@ -53,6 +53,16 @@ class BoldLine(Flowable):
         c.restoreState()
 
 
+def room_left(text: str, style: ParagraphStyle, room: float) -> float | None:
+    """What is left of ``room`` when ``text`` fits on one line in ``style``; None when it does not,
+    or holds runs of spaces or line breaks, which only a Paragraph prints as meant (it collapses them).
+    """
+    if text != " ".join(text.split()):
+        return None
+    width = stringWidth(text, style.fontName, style.fontSize)
+    return room - width if width <= room - 0.01 else None
+
+
 class TextLine(Flowable):
     """A Paragraph of plain text that draws itself directly when it is one line.
 
@@ -67,7 +77,6 @@ class TextLine(Flowable):
     def __init__(self, text: str, style: ParagraphStyle, bullet: str | None = None):
         super().__init__()
         self.text, self.style, self.bullet = str(text), style, bullet
-        self._simple = self.text == " ".join(self.text.split()) and bool(self.text)
         self._para: Paragraph | None = None
         self._wrapped_width: float | None = None
 
@@ -87,13 +96,11 @@ class TextLine(Flowable):
 
     def wrap(self, avail_width, avail_height):
         st = self.style
-        if self._simple:
-            room = avail_width - st.leftIndent - st.rightIndent - self._offset()
-            self.line_width = stringWidth(self.text, st.fontName, st.fontSize)
-            if self.line_width <= room - 0.01:
+        if self.text:
+            extra = room_left(self.text, st, avail_width - st.leftIndent - st.rightIndent - self._offset())
+            if extra is not None:
                 self._para = None
-                self.width, self.height = avail_width, st.leading
-                self.extra = room - self.line_width
+                self.width, self.height, self.extra = avail_width, st.leading, extra
                 return self.width, self.height
         # NOTE: a Paragraph's lines depend on the width alone, and a KeepTogether group is wrapped
         # once to measure it and again when placed: the second CJK line breaking is skipped.

@@ -9,7 +9,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, TableStyle
 
-from desktop.documents.flowables import BoldLine, Grid, TextLine
+from desktop.documents.flowables import BoldLine, Grid, TextLine, room_left
 from desktop.documents.styles import FRAME_WIDTH, HEADER_FILL, INK, Styles, para_text
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -63,8 +63,7 @@ def cell(value: object, style: ParagraphStyle, width: float, pad: float = CELL_P
     (``cell_commands``). Text with runs of spaces keeps the Paragraph, which collapses them.
     """
     text = str(value)
-    if text == " ".join(text.split()) and \
-            stringWidth(text, style.fontName, style.fontSize) <= width - 2 * pad - 0.01:
+    if room_left(text, style, width - 2 * pad) is not None:
         return text
     return Paragraph(para_text(text), style)
 
