@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from stdnum.iso7064 import mod_37_36
 
 from desktop.cases import accounts, status
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.cases.papers import header
 from desktop.demo.people import People
+from desktop.documents.kinds import DOCUMENT_KINDS
 from desktop.store.audit import GENESIS, event_hash
 from desktop.store.database import HEAD_REVISION, open_database
 from desktop.store.models import (
@@ -42,10 +42,6 @@ SERVICE_WEIGHTS = {"residence_permit": 45, "ebike_registration": 28, "ebike_tran
 YEARS = 3
 BATCH = 20_000  # cases per transaction
 PLATE_PREFIX, PLATE_WIDTH = "郑A", 6  # 5 digits (the default pool) do not last 200,000 bikes
-TITLES = {"receipt": "受理回执", "incomplete_notice": "一次性告知书", "refusal": "不予受理通知书",
-          "registration_certificate": "电动自行车登记证明（号牌领取凭证）", "transfer_certificate": "电动自行车转移登记证明",
-          "supplement_notice": "补正通知书", "refusal_decision": "不予许可决定书", "permit_collection": "居住证领取凭证",
-          "subsidy_decision": "补贴核定通知书"}
 
 
 def cache_path(n: int) -> Path:
@@ -166,7 +162,7 @@ class Generator:
 
     def _paper(self, kind: str, case: dict[str, Any], answers: dict[str, Any], actor: Actor, at: datetime) -> None:
         service = self.services[case["service_id"]]
-        snap = header(kind, TITLES[kind], service, answers, case["case_no"], actor, at)
+        snap = header(kind, DOCUMENT_KINDS[kind], service, answers, case["case_no"], actor, at)
         snap["sections"] = [{"heading": "办理事项", "type": "text", "text": f"{service.name}，状态：{case['status']}"}]
         doc_id = self._next("doc")
         self.docs.append({"id": doc_id, "case_id": case["id"], "kind": kind, "title": snap["title"],
@@ -219,8 +215,7 @@ class Generator:
         case_id = self._next("case")
         seq_key = (service.code, clerk.window, day)
         self.sequences[seq_key] = self.sequences.get(seq_key, 0) + 1
-        body = f"{service.code}{clerk.window}{day:%y%m%d}{self.sequences[seq_key]:04d}"
-        case_no = body + mod_37_36.calc_check_digit(body)
+        case_no = ec.example_case_no(service.code, day, self.sequences[seq_key], clerk.window)
         rules_version, calendar_version = self.versions[sid]
         due = day + timedelta(days=10) if sid == "residence_permit" and first == status.ACCEPTED else None
         later = min(self.today, day + timedelta(days=rng.randint(1, 6)))
