@@ -36,10 +36,6 @@ def working_copy(source: Path) -> Path:
     return copy
 
 
-def _median(samples: list[float]) -> float:
-    return statistics.median(samples)
-
-
 def run(db_path: Path, rounds: int = 40) -> list[dict]:
     db = open_database(working_copy(db_path))  # HallDesk's own engine: WAL, synchronous=FULL
     font = str(find_font().path)
@@ -88,7 +84,7 @@ def run(db_path: Path, rounds: int = 40) -> list[dict]:
                 conn.exec_driver_sql("DELETE FROM calendar_overrides WHERE source = 'bench'")
             floor.append((time.perf_counter() - t) * 1000)
     db.close()
-    w, s, f = _median(whole), _median(store), _median(floor)
+    w, s, f = statistics.median(whole), statistics.median(store), statistics.median(floor)
     r = w - s
     return [
         {"name": f"受理一件（含回执PDF生成），库中 {cases:,} 件", "median_ms": w, "target": TARGET_MS, "ok": w <= TARGET_MS,

@@ -9,16 +9,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def run(db_path: Path, pages: int = 200) -> list[dict]:
     from PySide6.QtWidgets import QApplication
 
+    from bench.startup_child import rss_kb
     from desktop.cases import queries
     from desktop.cases.dto import AccountInfo, Actor
     from desktop.settings import Settings
@@ -33,7 +27,7 @@ def run(db_path: Path, pages: int = 200) -> list[dict]:
     window.show()
     app.processEvents()
     model, table = window.case_list.model, window.case_list.table
-    counts, before = [model.rowCount()], rss_mb()
+    counts, before = [model.rowCount()], rss_kb() / 1024
     # The view asks for the next page itself when scrolled to the end.
     table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
     app.processEvents()
@@ -44,7 +38,7 @@ def run(db_path: Path, pages: int = 200) -> list[dict]:
         model.fetchMore()
         times.append((time.perf_counter() - t) * 1000)
         counts.append(model.rowCount())
-    after = rss_mb()
+    after = rss_kb() / 1024
     kept = model.pages_in_memory()
     t = time.perf_counter()
     model.row_at(0)  # scrolled back to the top: the first page was dropped long ago

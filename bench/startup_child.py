@@ -9,8 +9,8 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def _rss_kb() -> int:
-    """Resident memory now (VmRSS), read at first paint."""
+def rss_kb() -> int:
+    """Resident memory now (VmRSS) in KiB."""
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith("VmRSS:"):
@@ -54,7 +54,7 @@ def main() -> None:
     class FirstPaint(QObject):
         def eventFilter(self, obj, event):  # noqa: N802
             if event.type() == QEvent.Type.Paint:
-                print(f"{time.time():.6f} {db_open:.6f} {_rss_kb()}", flush=True)
+                print(f"{time.time():.6f} {db_open:.6f} {rss_kb()}", flush=True)
                 QTimer.singleShot(0, app.quit)
                 self.deleteLater()
             return False
