@@ -87,3 +87,13 @@ def test_date_before_the_rules_is_a_clear_error(tmp_path):
 def test_bad_today_option():
     out = cli("assess", "residence_permit", "x.json", "--today", "yesterday")
     assert out.returncode == 2 and "YYYY-MM-DD" in out.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    # `python -m forms schema … | head -1`: the pipe closes while the JSON is being written.
+    proc = subprocess.Popen([sys.executable, "-m", "forms", "schema", "startup_subsidy"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    assert proc.stdout.read(1) == b"{"
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and b"Traceback" not in err, err.decode()
