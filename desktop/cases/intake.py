@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -122,36 +123,48 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
             f"字体中缺少这些字：{'、'.join(lacking)}，打印会出现空白。"
             "请在“设置”中选择包含这些字的字体（例如 Windows 的宋体-方正超大字符集）后再办理。"
         )
+    with paper_unit(db) as (s, written):
+        row = _store(s, service, actor, answers, typed_materials, assessment, case_status, case_id, now)
+        if case_status == status.ACCEPTED:
+            row.accepted_on = now.date()
+            row.due_on = max((d.due for d in assessment.deadlines), default=None)
+        if row.case_no is None:
+            row.case_no = numbers.allocate(s, service.code, actor.window, now.date())
+        s.flush()
+        audit.append(s, f"case.{case_status}", actor=actor.account.username, window=actor.window,
+                     case_id=row.id, detail={"service": service_id, "case_no": row.case_no,
+                                             "decision": assessment.decision.value})
+        extra = hooks.run(case_status, hooks.IntakeContext(s, row, service, answers, assessment, actor, now))
+        snap = _snapshot(kind, service, answers, typed_materials, assessment, row.case_no, actor, now)
+        if extra.receipt_rows:
+            snap["sections"].insert(0, {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
+                                        "rows": extra.receipt_rows})
+        if case_status == status.ACCEPTED:
+            extra.papers.extend(pledges.record(s, row, service, answers, typed_materials, assessment, actor, now,
+                                               rongque_due))
+        printed = [record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)]
+        for more in extra.papers:
+            printed.append(record_paper(s, row.id, more, actor, now, papers_dir, font_path, written))
+        return IntakeResult(summary(row), assessment, printed[0], tuple(printed[1:]))
+
+
+@contextmanager
+def paper_unit(db: Database) -> Iterator[tuple[Session, list[Path]]]:
+    """One transaction that writes papers; the files written inside it are removed again if it fails."""
     written: list[Path] = []
     try:
         with db.unit() as s:
-            row = _store(s, service, actor, answers, typed_materials, assessment, case_status, case_id, now)
-            if case_status == status.ACCEPTED:
-                row.accepted_on = now.date()
-                row.due_on = max((d.due for d in assessment.deadlines), default=None)
-            if row.case_no is None:
-                row.case_no = numbers.allocate(s, service.code, actor.window, now.date())
-            s.flush()
-            audit.append(s, f"case.{case_status}", actor=actor.account.username, window=actor.window,
-                         case_id=row.id, detail={"service": service_id, "case_no": row.case_no,
-                                                 "decision": assessment.decision.value})
-            extra = hooks.run(case_status, hooks.IntakeContext(s, row, service, answers, assessment, actor, now))
-            snap = _snapshot(kind, service, answers, typed_materials, assessment, row.case_no, actor, now)
-            if extra.receipt_rows:
-                snap["sections"].insert(0, {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
-                                            "rows": extra.receipt_rows})
-            if case_status == status.ACCEPTED:
-                extra.papers.extend(pledges.record(s, row, service, answers, typed_materials, assessment, actor, now,
-                                                   rongque_due))
-            printed = [record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)]
-            for more in extra.papers:
-                printed.append(record_paper(s, row.id, more, actor, now, papers_dir, font_path, written))
-            result = IntakeResult(summary(row), assessment, printed[0], tuple(printed[1:]))
+            yield s, written
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)  # the transaction failed after a file was written
         raise
-    return result
+
+
+def next_copy_no(s: Session, case_id: int, kind: str) -> int:
+    """The copy number of the next print of this case's paper of this kind (1 for the first)."""
+    return 1 + (s.scalar(select(func.max(Document.copy_no)).where(
+        Document.case_id == case_id, Document.kind == kind)) or 0)
 
 
 def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, now: datetime, papers_dir: Path,
@@ -169,8 +182,7 @@ def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, n
             "请在“设置”中选择包含这些字的字体后再办理。"
         )
     pdf = documents.render_pdf(snap, font_path=font_path or None)
-    copy_no = 1 + (s.scalar(select(func.max(Document.copy_no)).where(
-        Document.case_id == case_id, Document.kind == kind)) or 0)
+    copy_no = next_copy_no(s, case_id, kind)
     doc = Document(case_id=case_id, kind=kind, title=snap["title"], snapshot=snap, copy_no=copy_no,
                    printed_at=now, printed_by=actor.account.id, window=actor.window,
                    sha256=hashlib.sha256(pdf).hexdigest())

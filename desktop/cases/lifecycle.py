@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import copy
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +15,7 @@ from desktop.cases import hooks, lifecycle_papers, permissions, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import AccountInfo, Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused, InputError
-from desktop.cases.intake import record_paper
+from desktop.cases.intake import paper_unit, record_paper
 from desktop.cases.queries import summary
 from desktop.store import audit
 from desktop.store.database import Database
@@ -28,19 +27,6 @@ from forms import checks, registry
 class StepResult:
     case: CaseSummary
     papers: tuple[PrintedPaper, ...] = ()
-
-
-@contextmanager
-def _step(db: Database) -> Iterator[tuple[Session, list[Path]]]:
-    """One transaction; files written inside it are removed again if it fails."""
-    written: list[Path] = []
-    try:
-        with db.unit() as s:
-            yield s, written
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
 
 
 def _load(s: Session, case_id: int) -> Case:
@@ -92,7 +78,7 @@ def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str
     if errors:
         raise InputError(errors)
     now = now or datetime.now()
-    with _step(db) as (s, written):
+    with paper_unit(db) as (s, written):
         row = _load(s, case_id)
         _move(s, row, status.SUPPLEMENT, actor, now, {"items": items})
         life = _life(row)
@@ -109,7 +95,7 @@ def receive_supplement(db: Database, actor: Actor, case_id: int, *, now: datetim
     """The supplements arrived: the deadlines start again from the next day (start day not counted)."""
     permissions.require(actor, "supplement")
     now = now or datetime.now()
-    with _step(db) as (s, _written):
+    with paper_unit(db) as (s, _written):
         row = _load(s, case_id)
         life = _life(row)
         calendar = calendar_for(db)
@@ -142,7 +128,7 @@ def extend(db: Database, actor: Actor, case_id: int, working_days: int, reason: 
     if errors:
         raise InputError(errors)
     now = now or datetime.now()
-    with _step(db) as (s, _written):
+    with paper_unit(db) as (s, _written):
         row = _load(s, case_id)
         if row.status not in status.OPEN or row.due_on is None:
             raise ActionRefused(f"案件当前为“{status.status_label(row.status)}”，不能延长办理期限。")
@@ -174,7 +160,7 @@ def approve(db: Database, actor: Actor, case_id: int, note: str = "", *, now: da
     """A supervisor approves; the service's papers for the applicant (e.g. 居住证领取凭证) are printed."""
     permissions.require(actor, "decide")
     now = now or datetime.now()
-    with _step(db) as (s, written):
+    with paper_unit(db) as (s, written):
         row = _load(s, case_id)
         _move(s, row, status.APPROVED, actor, now, {"note": note.strip()})
         life = _life(row)
@@ -195,7 +181,7 @@ def refuse(db: Database, actor: Actor, case_id: int, reason_codes: list[str], te
     if not reason_codes:
         raise InputError({"reasons": "请至少选择一条不予许可的理由"})
     now = now or datetime.now()
-    with _step(db) as (s, written):
+    with paper_unit(db) as (s, written):
         known = {r.code: r for r in s.scalars(select(DecisionReason).where(DecisionReason.code.in_(reason_codes)))}
         unknown = [c for c in reason_codes if c not in known]
         if unknown:
@@ -228,7 +214,7 @@ def issue(db: Database, actor: Actor, case_id: int, receiver_name: str, receiver
         errors["receiver_id_number"] = problem
     if errors:
         raise InputError(errors)
-    with _step(db) as (s, _written):
+    with paper_unit(db) as (s, _written):
         row = _load(s, case_id)
         if not by_proxy and row.id_number and number != row.id_number:
             raise InputError({"receiver_id_number": "领取人不是申请人本人，请选择“代领”并核验代领人身份证件"})
@@ -250,7 +236,7 @@ def cancel(db: Database, actor: Actor, case_id: int, reason: str, countersign: A
     if not reason.strip():
         raise InputError({"reason": "请填写撤销原因"})
     now = now or datetime.now()
-    with _step(db) as (s, _written):
+    with paper_unit(db) as (s, _written):
         row = _load(s, case_id)
         _move(s, row, status.CANCELLED, actor, now, {"reason": reason.strip()}, countersign)
         life = _life(row)

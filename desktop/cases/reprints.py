@@ -6,12 +6,12 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from desktop.cases import permissions
 from desktop.cases.dto import AccountInfo, Actor, PrintedPaper
 from desktop.cases.errors import ActionRefused, InputError
-from desktop.cases.intake import write_pdf
+from desktop.cases.intake import next_copy_no, paper_unit, write_pdf
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import Document
@@ -35,33 +35,26 @@ def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersi
     if not reason.strip():
         raise InputError({"reason": "补打需要填写原因"})
     now = now or datetime.now()
-    written: list[Path] = []
-    try:
-        with db.unit() as s:
-            original = s.get(Document, document_id)
-            if original is None:
-                raise ActionRefused("要补打的文书不存在。")
-            if original.kind in CERTIFICATE_KINDS:
-                permissions.require_countersign(actor, countersign, f"补打{original.title}")
-            copy_no = 1 + (s.scalar(select(func.max(Document.copy_no)).where(
-                Document.case_id == original.case_id, Document.kind == original.kind)) or 0)
-            mark = {"copy_no": copy_no, "reason": reason.strip(), "at": now.strftime("%Y-%m-%d %H:%M")}
-            pdf = documents.render_pdf(original.snapshot, reprint=mark, font_path=font_path or None)
-            doc = Document(case_id=original.case_id, kind=original.kind, title=original.title,
-                           snapshot=original.snapshot, copy_no=copy_no, reprint_reason=reason.strip(),
-                           printed_at=now, printed_by=actor.account.id, window=actor.window,
-                           sha256=hashlib.sha256(pdf).hexdigest())
-            s.add(doc)
-            s.flush()
-            detail = {"kind": original.kind, "copy_no": copy_no, "of": original.id, "document_id": doc.id}
-            if countersign is not None and original.kind in CERTIFICATE_KINDS:
-                detail["countersign"] = countersign.username
-            audit.append(s, "paper.reprint", actor=actor.account.username, window=actor.window,
-                         case_id=original.case_id, detail=detail)
-            path = write_pdf(papers_dir, original.snapshot["case_no"], original.kind, copy_no, pdf)
-            written.append(path)
-            return PrintedPaper(doc.id, doc.case_id, doc.kind, doc.title, copy_no, now, str(path))
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    with paper_unit(db) as (s, written):
+        original = s.get(Document, document_id)
+        if original is None:
+            raise ActionRefused("要补打的文书不存在。")
+        if original.kind in CERTIFICATE_KINDS:
+            permissions.require_countersign(actor, countersign, f"补打{original.title}")
+        copy_no = next_copy_no(s, original.case_id, original.kind)
+        mark = {"copy_no": copy_no, "reason": reason.strip(), "at": now.strftime("%Y-%m-%d %H:%M")}
+        pdf = documents.render_pdf(original.snapshot, reprint=mark, font_path=font_path or None)
+        doc = Document(case_id=original.case_id, kind=original.kind, title=original.title,
+                       snapshot=original.snapshot, copy_no=copy_no, reprint_reason=reason.strip(),
+                       printed_at=now, printed_by=actor.account.id, window=actor.window,
+                       sha256=hashlib.sha256(pdf).hexdigest())
+        s.add(doc)
+        s.flush()
+        detail = {"kind": original.kind, "copy_no": copy_no, "of": original.id, "document_id": doc.id}
+        if countersign is not None and original.kind in CERTIFICATE_KINDS:
+            detail["countersign"] = countersign.username
+        audit.append(s, "paper.reprint", actor=actor.account.username, window=actor.window,
+                     case_id=original.case_id, detail=detail)
+        path = write_pdf(papers_dir, original.snapshot["case_no"], original.kind, copy_no, pdf)
+        written.append(path)
+        return PrintedPaper(doc.id, doc.case_id, doc.kind, doc.title, copy_no, now, str(path))
