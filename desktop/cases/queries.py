@@ -30,7 +30,8 @@ class CaseFilter:
     name_contains: str | None = None  # 2+ characters anywhere in the name (see _apply_name_contains)
 
 
-def _service_name(service_id: str) -> str:
+def service_name(service_id: str) -> str:
+    """The service's name, or its id when this build no longer ships it."""
     try:
         return registry.get(service_id).name
     except KeyError:
@@ -43,7 +44,7 @@ def summary(row: Case) -> CaseSummary:
         id=row.id,
         case_no=row.case_no,
         service_id=row.service_id,
-        service_name=_service_name(row.service_id),
+        service_name=service_name(row.service_id),
         status=row.status,
         status_label=status_label(row.status),
         applicant_name=row.applicant_name or "",

@@ -11,6 +11,7 @@ from sqlalchemy import Table, delete, func, select
 from desktop.cases import permissions, status
 from desktop.cases.dto import AccountInfo
 from desktop.cases.errors import InputError
+from desktop.cases.queries import service_name
 from desktop.store import audit
 from desktop.store.admin_models import RetentionRule
 from desktop.store.database import Database
@@ -51,17 +52,10 @@ class PurgeResult:
                  f"文书PDF文件 {self.files} 个"]
         text = head + "，".join(parts) + "。"
         if self.by_service:
-            text += "\n" + "\n".join(f"  {_service_name(k)}：{v} 件" for k, v in sorted(self.by_service.items()))
+            text += "\n" + "\n".join(f"  {service_name(k)}：{v} 件" for k, v in sorted(self.by_service.items()))
         if self.kept_referenced:
             text += f"\n另有 {self.kept_referenced} 件仍被电动自行车登记档案或补贴发放记录引用，予以保留。"
         return text
-
-
-def _service_name(service_id: str) -> str:
-    try:
-        return registry.get(service_id).name
-    except KeyError:
-        return service_id
 
 
 def list_rules(db: Database) -> list[RetentionRow]:
@@ -71,7 +65,7 @@ def list_rules(db: Database) -> list[RetentionRow]:
     rows = []
     for service_id in registry.services():
         r = rules.pop(service_id, None)
-        rows.append(RetentionRow(service_id, _service_name(service_id), r.years if r else None,
+        rows.append(RetentionRow(service_id, service_name(service_id), r.years if r else None,
                                  r.changed_by if r else None, r.changed_at if r else None))
     for r in rules.values():  # a service no longer shipped keeps its rule
         rows.append(RetentionRow(r.service_id, r.service_id, r.years, r.changed_by, r.changed_at))
@@ -89,7 +83,7 @@ def set_rule(db: Database, admin: AccountInfo, service_id: str, years: int | Non
         row = s.get(RetentionRule, service_id)
         before = row.years if row else None
         if before == years:
-            return RetentionRow(service_id, _service_name(service_id), years, row.changed_by if row else None,
+            return RetentionRow(service_id, service_name(service_id), years, row.changed_by if row else None,
                                 row.changed_at if row else None)
         if years is None:
             s.delete(row)
@@ -99,7 +93,7 @@ def set_rule(db: Database, admin: AccountInfo, service_id: str, years: int | Non
             row.years, row.changed_by, row.changed_at = years, admin.username, now
         audit.append(s, "retention.change", actor=admin.username, window=window,
                      detail={"service": service_id, "from": before, "to": years})
-    return RetentionRow(service_id, _service_name(service_id), years, admin.username, now)
+    return RetentionRow(service_id, service_name(service_id), years, admin.username, now)
 
 
 def _cutoff(today: date, years: int) -> date:
