@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QVBoxLayout,
+    QWidget,
 )
 
 from desktop.cases import admin
@@ -13,7 +13,7 @@ from desktop.cases.dto import ROLE_LABELS, AccountInfo, Actor
 from desktop.cases.errors import ActionRefused
 from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
-from desktop.ui.admin_tabs import ReasonsTab, RetentionTab
+from desktop.ui.admin_tabs import ReasonsTab, RetentionTab, fill, rows_table, selected_row
 from desktop.ui.login import _FormDialog
 from desktop.ui.msgbox import ask_confirm, show_environment_failure, show_info
 
@@ -77,19 +77,18 @@ class ResetPasswordDialog(_FormDialog):
         return cls(db, actor, target, parent).exec() == QDialog.DialogCode.Accepted
 
 
+def _account_texts(r: AccountRow) -> tuple[str, ...]:
+    last = r.last_login_at.strftime("%Y-%m-%d %H:%M") if r.last_login_at else "从未登录"
+    return r.username, r.display_name, r.role_label, r.state_label(), last
+
+
 class AccountsTab(QWidget):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):
         super().__init__(parent)
         self.db, self.actor = db, actor
         self.rows: list[AccountRow] = []
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setObjectName("accounts_table")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.table = rows_table([self.tr(c) for c in COLUMNS], "accounts_table")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.new_button = QPushButton(self.tr("新建账号…"))
         self.new_button.setObjectName("new_account")
@@ -115,18 +114,11 @@ class AccountsTab(QWidget):
 
     def reload(self, select_id: int | None = None) -> None:
         self.rows = admin.list_accounts(self.db, self.actor.account)
-        self.table.setRowCount(len(self.rows))
-        for i, r in enumerate(self.rows):
-            last = r.last_login_at.strftime("%Y-%m-%d %H:%M") if r.last_login_at else "从未登录"
-            for j, text in enumerate((r.username, r.display_name, r.role_label, r.state_label(), last)):
-                self.table.setItem(i, j, QTableWidgetItem(text))
-            if r.id == select_id:
-                self.table.selectRow(i)
+        fill(self.table, self.rows, _account_texts, lambda r: r.id == select_id)
         self._update_buttons()
 
     def selected(self) -> AccountRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.rows[rows[0].row()] if rows else None
+        return selected_row(self.table, self.rows)
 
     def _update_buttons(self) -> None:
         row = self.selected()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable, Sequence, TypeVar
+
 from PySide6.QtWidgets import (
     QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -16,7 +18,11 @@ from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure, show_info
 
 
-def _table(columns: list[str], name: str) -> QTableWidget:
+Row = TypeVar("Row")
+
+
+def rows_table(columns: list[str], name: str) -> QTableWidget:
+    """A read-only list of the administrator's dialog: whole rows selected, one at a time."""
     table = QTableWidget(0, len(columns))
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(columns)
@@ -27,6 +33,22 @@ def _table(columns: list[str], name: str) -> QTableWidget:
     return table
 
 
+def fill(table: QTableWidget, rows: Sequence[Row], texts: Callable[[Row], Sequence[str]],
+         select: Callable[[Row], bool]) -> None:
+    """One table row per row; the row ``select`` picks is selected again (after a change, say)."""
+    table.setRowCount(len(rows))
+    for i, row in enumerate(rows):
+        for j, text in enumerate(texts(row)):
+            table.setItem(i, j, QTableWidgetItem(text))
+        if select(row):
+            table.selectRow(i)
+
+
+def selected_row(table: QTableWidget, rows: Sequence[Row]) -> Row | None:
+    picked = table.selectionModel().selectedRows()
+    return rows[picked[0].row()] if picked else None
+
+
 class ReasonsTab(QWidget):
     """Add a reason, change its wording or basis, deactivate it; never delete (old decisions cite it)."""
 
@@ -34,7 +56,7 @@ class ReasonsTab(QWidget):
         super().__init__(parent)
         self.db, self.actor = db, actor
         self.rows: list[admin.ReasonRow] = []
-        self.table = _table([self.tr("代码"), self.tr("理由"), self.tr("依据"), self.tr("状态")], "reasons_table")
+        self.table = rows_table([self.tr("代码"), self.tr("理由"), self.tr("依据"), self.tr("状态")], "reasons_table")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         # NOTE: the basis (document and clause) is what the administrator checks; never cut it short.
@@ -74,17 +96,12 @@ class ReasonsTab(QWidget):
 
     def reload(self, code: str | None = None) -> None:
         self.rows = admin.list_reasons(self.db, self.actor.account)
-        self.table.setRowCount(len(self.rows))
-        for i, r in enumerate(self.rows):
-            for j, text in enumerate((r.code, r.label, r.basis, "使用中" if r.active else "已停用")):
-                self.table.setItem(i, j, QTableWidgetItem(text))
-            if r.code == code:
-                self.table.selectRow(i)
+        fill(self.table, self.rows, lambda r: (r.code, r.label, r.basis, "使用中" if r.active else "已停用"),
+             lambda r: r.code == code)
         self._on_selection_changed()
 
     def selected(self) -> admin.ReasonRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.rows[rows[0].row()] if rows else None
+        return selected_row(self.table, self.rows)
 
     def _on_selection_changed(self) -> None:
         row = self.selected()
@@ -129,6 +146,11 @@ class ReasonsTab(QWidget):
                                                       self.actor.window), row.code)
 
 
+def _retention_texts(r: retention.RetentionRow) -> tuple[str, ...]:
+    years = f"{r.years} 年" if r.years else "不清理"
+    return r.service_name, years, r.changed_by or "", r.changed_at.strftime("%Y-%m-%d %H:%M") if r.changed_at else ""
+
+
 class RetentionTab(QWidget):
     """Years per service; 0 in the spin box means "no rule": the purge leaves that service alone."""
 
@@ -136,7 +158,7 @@ class RetentionTab(QWidget):
         super().__init__(parent)
         self.db, self.actor = db, actor
         self.rows: list[retention.RetentionRow] = []
-        self.table = _table([self.tr("服务"), self.tr("保存期限"), self.tr("设置人"), self.tr("设置时间")],
+        self.table = rows_table([self.tr("服务"), self.tr("保存期限"), self.tr("设置人"), self.tr("设置时间")],
                             "retention_table")
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
@@ -168,19 +190,11 @@ class RetentionTab(QWidget):
 
     def reload(self, service_id: str | None = None) -> None:
         self.rows = retention.list_rules(self.db)
-        self.table.setRowCount(len(self.rows))
-        for i, r in enumerate(self.rows):
-            years = f"{r.years} 年" if r.years else "不清理"
-            when = r.changed_at.strftime("%Y-%m-%d %H:%M") if r.changed_at else ""
-            for j, text in enumerate((r.service_name, years, r.changed_by or "", when)):
-                self.table.setItem(i, j, QTableWidgetItem(text))
-            if r.service_id == service_id:
-                self.table.selectRow(i)
+        fill(self.table, self.rows, _retention_texts, lambda r: r.service_id == service_id)
         self._on_selection_changed()
 
     def selected(self) -> retention.RetentionRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.rows[rows[0].row()] if rows else None
+        return selected_row(self.table, self.rows)
 
     def _on_selection_changed(self) -> None:
         row = self.selected()
