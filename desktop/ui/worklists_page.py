@@ -91,10 +91,9 @@ class WorklistsPage(QWidget):
             fit(self.views[key], max_width=170)
             for column, width in NARROW_COLUMNS.get(key, {}).items():
                 self.views[key].horizontalHeader().resizeSection(column, width)
-        overdue = len(lists["overdue"]) + sum(1 for p in lists["pledges"] if p.overdue)
         style = "QGroupBox::title { color:#b3261e; font-weight:bold; }"
         self.boxes["overdue"].setStyleSheet(style if lists["overdue"] else "")
-        self.boxes["pledges"].setStyleSheet(style if overdue > len(lists["overdue"]) else "")
+        self.boxes["pledges"].setStyleSheet(style if any(p.overdue for p in lists["pledges"]) else "")
 
     def _on_activated(self, model, index: QModelIndex) -> None:
         row = model.row_at(index.row())
