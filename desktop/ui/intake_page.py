@@ -296,6 +296,7 @@ class IntakePage(QWidget):
         self.materials.setEnabled(False)
         for b in (self.accept_button, self.notice_button, self.refuse_button, self.draft_button):
             b.setEnabled(False)
+        self.rongque_button.hide()  # NOTE: the case is stored; a pledge can no longer be offered here
 
     def _on_accept_clicked(self) -> None:
         self._run(intake.accept)
@@ -348,4 +349,3 @@ class IntakePage(QWidget):
             return
         self._show_result(result)
         self.set_read_only()
-        self.rongque_button.hide()
