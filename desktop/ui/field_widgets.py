@@ -230,7 +230,9 @@ class TableEditor(FieldEditor):
                 choices = cell_choices(column)
                 if choices is not None:
                     stored = item.data(VALUE_ROLE) if item else None
-                    row[column.key] = stored if stored is not None else _choice_value(choices, text) or text
+                    typed = _choice_value(choices, text) if stored is None else None
+                    # NOTE: a typed 否 is the code False, which must not fall back to the text.
+                    row[column.key] = stored if stored is not None else (typed if typed is not None else text)
                 else:
                     row[column.key] = normalize_date_text(text) if column.kind is Kind.DATE else text
             if any(row.values()):

@@ -45,3 +45,16 @@ def test_yes_no_cells(qtbot):
     editor.add_row({"name": "王芳", "flag": "否"})
     assert [r["flag"] for r in editor.value()] == [True, False]
     assert editor.table.item(0, 1).text() == "是"
+
+
+def test_a_yes_no_cell_typed_as_text_gives_its_code(qtbot):
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    field = Field("rows", "表", Kind.TABLE, columns=(Field("name", "姓名"), Field("flag", "脱贫户", Kind.BOOL)))
+    editor = make_editor(field)
+    qtbot.addWidget(editor.widget)
+    editor.add_row({"name": "李娜"})
+    editor.add_row({"name": "王芳"})
+    editor.table.setItem(0, 1, QTableWidgetItem("否"))  # typed into the cell, no code stored with it
+    editor.table.setItem(1, 1, QTableWidgetItem("是"))
+    assert [r["flag"] for r in editor.value()] == [False, True]
