@@ -6,7 +6,7 @@ from collections import OrderedDict
 from enum import IntEnum
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QStackedWidget, QTableView, QWidget
 
 from desktop.cases.dto import CaseSummary
@@ -64,6 +64,8 @@ class CaseTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[CaseSummary]] = OrderedDict()  # page number -> rows, recent last
         self._count = 0  # rows the view knows of (loaded now or earlier)
         self._more = False
+        self._pending: set[int] = set()  # dropped pages asked for while painting, read soon
+        self._generation = 0  # bumped whenever the rows are replaced, so a late read is ignored
         self._headers = {
             Column.CASE_NO: self.tr("案件编号"),
             Column.SERVICE: self.tr("服务"),
@@ -78,6 +80,8 @@ class CaseTableModel(QAbstractTableModel):
     def set_rows(self, rows: list[CaseSummary], more: bool = False) -> None:
         """Replace every row; ``more`` says whether the loader has further pages."""
         self.beginResetModel()
+        self._generation += 1
+        self._pending.clear()
         rows = list(rows)
         self._pages = OrderedDict((n, rows[start:start + PAGE_SIZE])
                                   for n, start in enumerate(range(0, len(rows), PAGE_SIZE)))
@@ -91,7 +95,7 @@ class CaseTableModel(QAbstractTableModel):
         self.set_rows(rows, more=len(rows) == PAGE_SIZE)
 
     def row_at(self, row: int) -> CaseSummary:
-        case = self._row(row)
+        case = self._row(row, load=True)
         if case is None:
             raise IndexError(row)
         return case
@@ -99,21 +103,40 @@ class CaseTableModel(QAbstractTableModel):
     def pages_in_memory(self) -> int:
         return len(self._pages)
 
-    def _row(self, row: int) -> CaseSummary | None:
+    def _row(self, row: int, load: bool) -> CaseSummary | None:
+        """The row if its page is in memory; a dropped page is read now (``load``) or soon after."""
         if not 0 <= row < self._count:
             return None
         number, offset = divmod(row, PAGE_SIZE)
         page = self._pages.get(number)
-        if page is None:
-            if self.page_loader is None:
-                return None
+        if page is not None:
+            self._pages.move_to_end(number)
+        elif self.page_loader is None:
+            return None
+        elif load:
             # NOTE: read again by offset; cases accepted since then shift it by as many rows, which
             # the list's refresh after every case change realigns.
             page = self.page_loader(number * PAGE_SIZE, PAGE_SIZE)
             self._keep(number, page)
         else:
-            self._pages.move_to_end(number)
+            # NOTE: data() is called while the view paints: no database read (nor a failure box)
+            # there. The page is read once the event loop is back, and its rows repaint.
+            if number not in self._pending:
+                self._pending.add(number)
+                generation = self._generation
+                QTimer.singleShot(0, lambda: self._read_dropped(number, generation))
+            return None
         return page[offset] if offset < len(page) else None
+
+    def _read_dropped(self, number: int, generation: int) -> None:
+        self._pending.discard(number)
+        if generation != self._generation or number in self._pages:
+            return  # the rows were replaced meanwhile, or the page came back another way
+        self._keep(number, self.page_loader(number * PAGE_SIZE, PAGE_SIZE))
+        first = number * PAGE_SIZE
+        last = min(first + PAGE_SIZE, self._count) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
 
     def _keep(self, number: int, page: list[CaseSummary]) -> None:
         self._pages[number] = page
@@ -135,7 +158,7 @@ class CaseTableModel(QAbstractTableModel):
         # first and cheaply (a page of 200 rows is over 11,000 calls; ≈ 25 ms at start-up before).
         if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        case = self._row(index.row())
+        case = self._row(index.row(), load=False)
         if case is None:
             return None
         if role == _ROW_ROLE:

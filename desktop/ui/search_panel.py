@@ -111,7 +111,7 @@ class SearchPanel(QWidget):
         bar.addWidget(clear)
         bar.addWidget(self.search_button)
         self.model = CaseTableModel(self._load_page, self)
-        self.view = table(self.model)
+        self.view = table(self.model, wrap_rows=False)  # one line per case; pages come and go
         self.view.setObjectName("results_table")
         self.view.activated.connect(self._on_activated)
         layout = QVBoxLayout(self)

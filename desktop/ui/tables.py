@@ -8,20 +8,23 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView
 MAX_COLUMN = 320
 
 
-def table(model, stretch_last: bool = True) -> QTableView:
+def table(model, stretch_last: bool = True, wrap_rows: bool = True) -> QTableView:
+    """A read-only table; ``wrap_rows`` False for one-line rows of a paging model (measuring every
+    row on each column resize would read pages it has dropped back from the database)."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
-    view.setWordWrap(True)
+    view.setWordWrap(wrap_rows)
     view.verticalHeader().hide()
     header = view.horizontalHeader()
     header.setStretchLastSection(stretch_last)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    # NOTE: wrapped rows are measured at the width they get once laid out, not the width at load time.
-    header.sectionResized.connect(lambda *_: view.resizeRowsToContents())
+    if wrap_rows:
+        # NOTE: wrapped rows are measured at the width they get once laid out, not the width at load time.
+        header.sectionResized.connect(lambda *_: view.resizeRowsToContents())
     return view
 
 

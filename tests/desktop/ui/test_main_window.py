@@ -170,6 +170,26 @@ def test_model_keeps_a_bounded_number_of_pages_and_reads_a_dropped_one_again(qtb
     qtmodeltester.check(model)
 
 
+def test_painting_a_dropped_row_reads_its_page_after_the_paint_once(qtbot, db, admin, monkeypatch):
+    monkeypatch.setattr(case_table, "PAGE_SIZE", 10)
+    monkeypatch.setattr(case_table, "KEEP_PAGES", 2)
+    add_cases(db, admin.id, 40)
+    calls: list[tuple[int, int]] = []
+    model = CaseTableModel(recording_loader(db, calls))
+    model.reload()
+    while model.canFetchMore():
+        model.fetchMore()
+    calls.clear()
+    # While the view paints, data() reads nothing: the dropped rows are blank for a moment.
+    assert [model.data(model.index(r, Column.CASE_NO)) for r in (0, 5, 9)] == [None, None, None]
+    assert calls == []
+    with qtbot.waitSignal(model.dataChanged, timeout=1000) as changed:
+        pass
+    assert calls == [(0, 10)]  # one read for the page, however many of its cells were asked for
+    assert (changed.args[0].row(), changed.args[1].row()) == (0, 9)
+    assert model.data(model.index(0, Column.CASE_NO)) == list_cases(db, CaseFilter(), 0, 1)[0].case_no
+
+
 def test_rows_set_without_a_loader_are_all_kept(qtbot, db, admin, monkeypatch):
     monkeypatch.setattr(case_table, "KEEP_PAGES", 1)
     add_cases(db, admin.id, 450)
