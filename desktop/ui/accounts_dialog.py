@@ -10,12 +10,10 @@ from PySide6.QtWidgets import (
 from desktop.cases import admin
 from desktop.cases.admin import AccountRow
 from desktop.cases.dto import ROLE_LABELS, AccountInfo, Actor
-from desktop.cases.errors import ActionRefused
 from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
 from desktop.ui.admin_tabs import ReasonsTab, RetentionTab, fill, rows_table, selected_row
 from desktop.ui.login import _FormDialog
-from desktop.ui.msgbox import ask_confirm, show_environment_failure, show_info
+from desktop.ui.msgbox import ask_confirm, attempt, show_info
 
 COLUMNS = ("登录名", "姓名", "角色", "状态", "最近登录")
 
@@ -139,12 +137,8 @@ class AccountsTab(QWidget):
                 self, self.tr("停用 %1（%2）后，该账号不能再登录，正在使用的窗口也将结束。确定停用吗？")
                 .replace("%1", row.display_name).replace("%2", row.username), yes=self.tr("停用")):
             return
-        try:
-            admin.set_disabled(self.db, self.actor.account, row.id, not row.disabled, self.actor.window)
-        except ActionRefused as exc:
-            show_info(self, exc.message)
-        except EnvironmentFailure as exc:
-            show_environment_failure(self, exc)
+        attempt(self, lambda: admin.set_disabled(self.db, self.actor.account, row.id, not row.disabled,
+                                                 self.actor.window))
         self.reload(row.id)
 
     def _on_reset_clicked(self) -> None:
@@ -179,13 +173,7 @@ class AccountsDialog(QDialog):
     @classmethod
     def ask(cls, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         """Refused (with the reason shown) for anyone but an administrator."""
-        try:
-            dialog = cls(db, actor, parent)
-        except ActionRefused as exc:
-            show_info(parent, exc.message)
-            return
-        except EnvironmentFailure as exc:
-            show_environment_failure(parent, exc)
-            return
-        dialog.exec()
+        made, dialog = attempt(parent, lambda: cls(db, actor, parent))
+        if made:
+            dialog.exec()
 

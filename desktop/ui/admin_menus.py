@@ -11,10 +11,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
 
 from desktop.cases import audit_report, permissions, sessions
-from desktop.cases.errors import ActionRefused
 from desktop.store.errors import EnvironmentFailure
 from desktop.ui.idle_lock import install_idle_lock
-from desktop.ui.msgbox import show_environment_failure, show_info
+from desktop.ui.msgbox import attempt, show_info
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +84,10 @@ class AdminTools:
         AccountsDialog.ask(self.window.db, self.window.actor, self.window)
 
     def _on_verify_triggered(self) -> None:
-        try:
-            check = audit_report.check_chain_as(self.window.db, self.window.actor.account)
-        except ActionRefused as exc:
-            show_info(self.window, exc.message)
-            return
-        except EnvironmentFailure as exc:
-            show_environment_failure(self.window, exc)
-            return
-        show_info(self.window, check.message(), self.window.tr("校验审计链"))
+        done, check = attempt(self.window, lambda: audit_report.check_chain_as(self.window.db,
+                                                                                self.window.actor.account))
+        if done:
+            show_info(self.window, check.message(), self.window.tr("校验审计链"))
 
     def _on_report_triggered(self) -> None:
         day = ReportDayDialog.ask(self.window)
@@ -101,19 +95,14 @@ class AdminTools:
             return
         w = self.window
         out = w.settings.papers_dir() / "audit" / f"{audit_report.report_number(day)}-审计日报.pdf"
-        try:
-            path, _report = audit_report.write_day_report(
-                w.db, day, out, hall=w.actor.hall, window=w.actor.window, clerk=w.actor.account.display_name,
-                actor=w.actor, font_path=w.settings.font_path or None)
-        except ActionRefused as exc:
-            show_info(w, exc.message)
-            return
-        except EnvironmentFailure as exc:
-            show_environment_failure(w, exc)
+        done, written = attempt(w, lambda: audit_report.write_day_report(
+            w.db, day, out, hall=w.actor.hall, window=w.actor.window, clerk=w.actor.account.display_name,
+            actor=w.actor, font_path=w.settings.font_path or None))
+        if not done:
             return
         from desktop.ui.preview import PreviewDialog
 
-        PreviewDialog(path, w.tr("审计日报"), w).exec()
+        PreviewDialog(written[0], w.tr("审计日报"), w).exec()
 
     def _on_settings_changed(self, settings) -> None:
         after = asdict(settings)

@@ -11,11 +11,10 @@ from PySide6.QtWidgets import (
 
 from desktop.cases import admin, retention
 from desktop.cases.dto import Actor
-from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.errors import InputError
 from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
 from desktop.ui.login import error_label, set_error
-from desktop.ui.msgbox import show_environment_failure, show_info
+from desktop.ui.msgbox import attempt, show_info
 
 
 Row = TypeVar("Row")
@@ -116,17 +115,12 @@ class ReasonsTab(QWidget):
     def _run(self, action, code: str) -> None:
         set_error(self.error, "")
         try:
-            action()
+            done, _ = attempt(self, action)
         except InputError as exc:
             set_error(self.error, "；".join(exc.errors.values()))
             return
-        except ActionRefused as exc:
-            show_info(self, exc.message)
-            return
-        except EnvironmentFailure as exc:
-            show_environment_failure(self, exc)
-            return
-        self.reload(code)
+        if done:
+            self.reload(code)
 
     def _on_add_clicked(self) -> None:
         code = self.code.text().strip().upper()
@@ -208,12 +202,8 @@ class RetentionTab(QWidget):
         if row is None:
             return
         try:
-            retention.set_rule(self.db, self.actor.account, row.service_id, self.years.value() or None,
-                               self.actor.window)
+            attempt(self, lambda: retention.set_rule(self.db, self.actor.account, row.service_id,
+                                                     self.years.value() or None, self.actor.window))
         except InputError as exc:
             show_info(self, "；".join(exc.errors.values()))
-        except ActionRefused as exc:
-            show_info(self, exc.message)
-        except EnvironmentFailure as exc:
-            show_environment_failure(self, exc)
         self.reload(row.service_id)

@@ -11,10 +11,8 @@ from PySide6.QtWidgets import (
 
 from desktop.cases import calendars
 from desktop.cases.dto import Actor
-from desktop.cases.errors import ActionRefused
 from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
-from desktop.ui.msgbox import show_environment_failure, show_info
+from desktop.ui.msgbox import attempt
 
 KIND_LABELS = {"holiday": "放假", "workday": "调休上班"}
 
@@ -84,15 +82,10 @@ class CalendarDialog(QDialog):
         if errors:
             self.error.setText("；".join(errors.values()))
             return
-        try:
-            calendars.set_override(self.db, date.fromisoformat(self.day.text().strip()), kind,
-                                   self.name.text().strip(), self.source.text().strip(),
-                                   self.actor.account, self.actor.window)
-        except ActionRefused as exc:
-            show_info(self, exc.message)
-            return
-        except EnvironmentFailure as exc:
-            show_environment_failure(self, exc)
+        done, _ = attempt(self, lambda: calendars.set_override(
+            self.db, date.fromisoformat(self.day.text().strip()), kind, self.name.text().strip(),
+            self.source.text().strip(), self.actor.account, self.actor.window))
+        if not done:
             return
         self.error.setText("")
         self.day.clear()

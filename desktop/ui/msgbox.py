@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from typing import Callable, TypeVar
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop.cases.errors import ActionRefused
 from desktop.store.errors import EnvironmentFailure
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 OBJECT_NAME = "halldesk_msgbox"
 
 
@@ -40,6 +43,20 @@ def show_environment_failure(parent: QWidget | None, exc: EnvironmentFailure) ->
                getattr(exc, "detail", ""))
     box.addButton(_tr("知道了"), QMessageBox.ButtonRole.AcceptRole)
     box.exec()
+
+
+def attempt(parent: QWidget | None, action: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run a case-layer call: a refusal is shown as information, a machine failure by its box.
+
+    (True, the result) when it went through, (False, None) when the clerk was told why not.
+    """
+    try:
+        return True, action()
+    except ActionRefused as exc:
+        show_info(parent, exc.message)
+    except EnvironmentFailure as exc:
+        show_environment_failure(parent, exc)
+    return False, None
 
 
 def show_info(parent: QWidget | None, text: str, title: str = "") -> None:
