@@ -23,7 +23,6 @@ from forms.service import Service
 from forms.values import parse_answers
 
 REGISTERED = "registered"
-STATUS_LABELS = {REGISTERED: "正常", **ec.STATUS_LABELS}
 OWNER_KIND_LABELS = {"first": "初次登记", "transfer": "转移登记"}
 CERTIFICATE_TITLE = "电动自行车登记证明（号牌领取凭证）"
 TRANSFER_TITLE = "电动自行车转移登记证明"
@@ -221,7 +220,7 @@ def report_loss(ctx: IntakeContext) -> HookResult:
     _index_case(ctx, reg)
     _audit(ctx, "ebike.status", {"plate_no": reg.plate_no, "frame_no": reg.frame_no, "status": kind})
     rows = [["号牌号码", reg.plate_no or "（未发牌）"], ["车架号（整车编码）", reg.frame_no],
-            ["登记状态", STATUS_LABELS[kind]], [f"{STATUS_LABELS[kind]}日期", _chinese_date(typed["loss_date"])]]
+            ["登记状态", ec.STATUS_NAMES[kind]], [f"{ec.STATUS_NAMES[kind]}日期", _chinese_date(typed["loss_date"])]]
     if kind == "stolen" and typed.get("police_report_no"):
         rows.append(["报案回执编号", typed["police_report_no"]])
     return HookResult(receipt_rows=rows)
@@ -286,13 +285,13 @@ def find_registration(db: Database, plate_or_frame: str) -> RegistrationView | N
                              .order_by(EbikeStatusHistory.id))
         return RegistrationView(
             plate_no=reg.plate_no, frame_no=reg.frame_no, status=reg.status,
-            status_label=STATUS_LABELS.get(reg.status, reg.status), brand=reg.brand, model=reg.model,
+            status_label=ec.STATUS_NAMES.get(reg.status, reg.status), brand=reg.brand, model=reg.model,
             colour=reg.colour, owner_name=reg.owner_name, owner_id_type_label=_id_type_label(reg.owner_id_type),
             owner_id_masked=checks.mask_id(reg.owner_id_number), registered_on=reg.registered_on,
             registered_case_no=_case_no(s, reg.registered_case_id),
             owners=tuple(OwnerEntry(OWNER_KIND_LABELS.get(o.kind, o.kind), o.owner_name,
                                     _id_type_label(o.owner_id_type), checks.mask_id(o.owner_id_number),
                                     o.from_date, _case_no(s, o.case_id)) for o in owners),
-            statuses=tuple(StatusEntry(h.status, STATUS_LABELS.get(h.status, h.status), h.since,
+            statuses=tuple(StatusEntry(h.status, ec.STATUS_NAMES.get(h.status, h.status), h.since,
                                        _case_no(s, h.case_id)) for h in statuses),
         )
