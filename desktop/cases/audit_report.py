@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from desktop.cases import permissions, status
 from desktop.cases.dto import AccountInfo, Actor
+from desktop.files import replace_file
 from desktop.store import audit
 from desktop.store.database import Database
-from desktop.store.errors import translate
 from desktop.store.models import Account, AuditEvent
 
 EVENT_LABELS = {
@@ -150,11 +150,7 @@ def write_day_report(db: Database, day: date, out: Path, *, hall: str, window: s
         permissions.require(actor, "audit")
     report = day_report(db, day, now)
     pdf = documents.render_pdf(day_report_snapshot(report, hall, window, clerk), font_path=font_path or None)
-    with translate():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(".tmp")
-        tmp.write_bytes(pdf)
-        tmp.replace(out)
+    replace_file(out, pdf)
     if actor is not None:
         with db.unit() as s:
             audit.append(s, "audit.report", actor=actor.account.username, window=actor.window,

@@ -12,9 +12,9 @@ from desktop.cases import permissions
 from desktop.cases.dto import Actor, CaseSummary
 from desktop.cases.errors import ActionRefused
 from desktop.cases.queries import CaseFilter, count_cases, list_cases
+from desktop.files import replace_file
 from desktop.store import audit
 from desktop.store.database import Database
-from desktop.store.errors import translate
 
 # NOTE: a search result, not a dump of the hall: a bigger export is a data transfer that needs
 # its own approval under the PIPL, so the clerk is asked to narrow the search instead.
@@ -76,12 +76,9 @@ def export_cases(db: Database, actor: Actor, f: CaseFilter, folder: Path, *,
         writer.writerows(_row(case) for case in page)
         rows += len(page)
     target = Path(folder) / file_name(now)
-    with translate():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        # NOTE: UTF-8 with a BOM, so Excel and WPS on a Windows PC open the Chinese text correctly.
-        tmp.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
-        tmp.replace(target)
+    # NOTE: UTF-8 with a BOM, so Excel and WPS on a Windows PC open the Chinese text correctly;
+    # the csv module already wrote the line ends, so the text is encoded as it stands.
+    replace_file(target, buffer.getvalue().encode("utf-8-sig"))
     try:
         with db.unit() as s:
             audit.append(s, "export", actor=actor.account.username, window=actor.window, at=now,

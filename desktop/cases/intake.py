@@ -18,9 +18,9 @@ from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
 from desktop.cases.facts import facts_for
 from desktop.cases.queries import summary
+from desktop.files import replace_file
 from desktop.store import audit
 from desktop.store.database import Database
-from desktop.store.errors import translate
 from desktop.store.models import Case, Document
 from forms import registry
 from forms.model import Assessment, Decision
@@ -208,14 +208,13 @@ def _snapshot(kind: str, service: Service, answers, materials, assessment: Asses
     return papers.refusal(service, dict(answers), assessment, case_no, actor, now)
 
 
+def pdf_name(case_no: str, kind: str, copy_no: int) -> str:
+    """The file name of a printed paper; retention finds a case's files by the case number in front."""
+    return f"{case_no}-{kind}-{copy_no}.pdf"
+
+
 def write_pdf(folder: Path, case_no: str, kind: str, copy_no: int, pdf: bytes) -> Path:
-    with translate():
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{case_no}-{kind}-{copy_no}.pdf"
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(pdf)
-        tmp.replace(target)
-    return target
+    return replace_file(folder / pdf_name(case_no, kind, copy_no), pdf)
 
 
 def accept(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from desktop.cases.errors import ActionRefused
-from desktop.cases.intake import write_pdf
+from desktop.cases.intake import pdf_name, write_pdf
 from desktop.store.database import Database
 from desktop.store.errors import translate
 from desktop.store.models import Document
@@ -25,7 +25,7 @@ def pdf_for(db: Database, document_id: int, papers_dir: Path, font_path: str | N
         mark = None
         if doc.reprint_reason is not None:
             mark = {"copy_no": copy_no, "reason": doc.reprint_reason, "at": doc.printed_at.strftime("%Y-%m-%d %H:%M")}
-    target = Path(papers_dir) / f"{snapshot['case_no']}-{kind}-{copy_no}.pdf"
+    target = Path(papers_dir) / pdf_name(snapshot["case_no"], kind, copy_no)
     with translate():
         if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha:
             return str(target)
