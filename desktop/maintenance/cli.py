@@ -5,30 +5,35 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from typing import Any, Callable, TypeVar
 
 EXIT_OK = 0
 EXIT_BROKEN = 1
 EXIT_FAILED = 2
+T = TypeVar("T")
 
 
-def _open(url: str):
+def _on_database(url: str, work: Callable[[Any], T]) -> T | None:
+    """``work(db)`` on the database at ``url``, closed afterwards; None once a failure of the machine is on stderr."""
     from desktop.store.database import open_database
-
-    return open_database(url)
-
-
-def _verify(args: argparse.Namespace) -> int:
-    from desktop.cases.audit_report import check_chain
     from desktop.store.errors import EnvironmentFailure
 
     try:
-        db = _open(args.db)
+        db = open_database(url)
         try:
-            check = check_chain(db)
+            return work(db)
         finally:
             db.close()
     except EnvironmentFailure as exc:
         print(exc.message, file=sys.stderr)
+        return None
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from desktop.cases.audit_report import check_chain
+
+    check = _on_database(args.db, check_chain)
+    if check is None:
         return EXIT_FAILED
     print(check.message())
     return EXIT_OK if check.intact else EXIT_BROKEN
@@ -46,19 +51,13 @@ def _report(args: argparse.Namespace) -> int:
 
     from desktop import settings as settings_store
     from desktop.cases.audit_report import write_day_report
-    from desktop.store.errors import EnvironmentFailure
 
     settings = settings_store.load()
-    try:
-        db = _open(args.db)
-        try:
-            out, report = write_day_report(db, args.day, Path(args.out), hall=settings.hall_name,
-                                           window=settings.window_no, clerk="（命令行）")
-        finally:
-            db.close()
-    except EnvironmentFailure as exc:
-        print(exc.message, file=sys.stderr)
+    written = _on_database(args.db, lambda db: write_day_report(
+        db, args.day, Path(args.out), hall=settings.hall_name, window=settings.window_no, clerk="（命令行）"))
+    if written is None:
         return EXIT_FAILED
+    out, report = written
     print(f"审计日报已写入 {out}：{args.day.isoformat()} 共 {report.total} 条事件；{report.chain.message()}")
     print(f"链尾哈希：{report.last_hash}")
     return EXIT_OK if report.chain.intact else EXIT_BROKEN
@@ -69,17 +68,11 @@ def _purge(args: argparse.Namespace) -> int:
 
     from desktop import settings as settings_store
     from desktop.cases.retention import purge
-    from desktop.store.errors import EnvironmentFailure
 
     papers = Path(args.papers) if args.papers else settings_store.load().papers_dir()
-    try:
-        db = _open(args.db)
-        try:
-            result = purge(db, None, dry_run=args.dry_run, today=args.today, papers_dir=papers)
-        finally:
-            db.close()
-    except EnvironmentFailure as exc:
-        print(exc.message, file=sys.stderr)
+    result = _on_database(args.db, lambda db: purge(db, None, dry_run=args.dry_run, today=args.today,
+                                                    papers_dir=papers))
+    if result is None:
         return EXIT_FAILED
     print(result.message())
     return EXIT_OK

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from desktop import __version__
 from desktop.store.database import open_database
 
@@ -55,6 +57,19 @@ def test_newer_database_is_refused_with_a_clear_message(tmp_path):
     assert "ffff9999" in result.stderr
     with sqlite3.connect(db_file) as conn:  # untouched
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("ffff9999",)
+
+
+@pytest.mark.parametrize("command", [
+    ["audit", "verify"],
+    ["audit", "report", "--day", "2024-03-01", "--out", "{tmp}/r.pdf"],
+    ["purge", "--dry-run", "--papers", "{tmp}/papers"],
+], ids=["verify", "report", "purge"])
+def test_maintenance_commands_say_a_newer_database_in_one_line(tmp_path, command):
+    db_file = newer_database(tmp_path / "newer.sqlite3")
+    args = [a.format(tmp=tmp_path) for a in command]
+    result = run("--data-dir", str(tmp_path / "data"), *args, "--db", str(db_file))
+    assert result.returncode == 2 and "更新版本" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
 
 
 def test_data_dir_is_honoured(tmp_path):
