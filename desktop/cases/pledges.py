@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Mapping
 
 from sqlalchemy import select
@@ -31,9 +31,22 @@ def rongque_possible(assessment: Assessment) -> bool:
     return all(not m.core for m in assessment.missing_materials)
 
 
+def _limit(assessment: Assessment) -> date | None:
+    return min((d.due for d in assessment.deadlines), default=None)
+
+
+def default_due(assessment: Assessment, today: date) -> tuple[date, date | None]:
+    """The supplement due date a 容缺 pledge starts with, and the latest one allowed (None: no limit).
+
+    The earliest handling deadline, else five days from today.
+    """
+    limit = _limit(assessment)
+    return limit or today + timedelta(days=5), limit
+
+
 def check_due(assessment: Assessment, due: date, today: date) -> None:
     """NOTE: the supplement due date cannot exceed the handling deadline (issue #6)."""
-    limit = min((d.due for d in assessment.deadlines), default=None)
+    limit = _limit(assessment)
     if due <= today:
         raise ActionRefused("补齐期限应晚于今天。")
     if limit is not None and due > limit:

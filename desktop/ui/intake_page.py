@@ -333,13 +333,13 @@ class IntakePage(QWidget):
         self.rongque_button.setVisible(self.materials.isEnabled() and pledges.rongque_possible(assessment))
 
     def _on_rongque_clicked(self) -> None:
+        from desktop.cases import pledges
         from desktop.ui.case_dialogs import RongqueDialog
 
         self.reassess()
         if self.assessment is None:
             return
-        limit = min((d.due for d in self.assessment.deadlines), default=None)
-        default = limit or date.today() + timedelta(days=5)
+        default, limit = pledges.default_due(self.assessment, date.today())
         missing = [m.label for m in self.assessment.missing_materials]
         result = RongqueDialog.ask(missing, default, limit, lambda due: intake.accept_with_pledge(
             self.db, self.actor, self.service.service_id, self.values(), self.materials.values(), due=due,

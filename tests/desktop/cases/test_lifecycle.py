@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 
 import pytest
@@ -183,6 +184,16 @@ def test_rongque_acceptance_with_a_pledge(db, people, tmp_path):
     assert worklists.pledges_due(db, date(2026, 12, 2))[0].overdue
     pledges.fulfil(db, people["clerk"], due[0].pledge_id, date(2026, 11, 30))
     assert worklists.pledges_due(db, date(2026, 12, 2)) == []
+
+
+def test_rongque_due_date_starts_at_the_handling_deadline(db):
+    case = registry.get("residence_permit").example(NOW.date())
+    materials = dict(case["materials"])
+    materials.pop("residence_proof")
+    assessment = intake.assess_case(db, "residence_permit", case["answers"], materials, NOW.date())
+    assert pledges.default_due(assessment, NOW.date()) == (date(2026, 12, 2), date(2026, 12, 2))
+    undated = dataclasses.replace(assessment, deadlines=())
+    assert pledges.default_due(undated, NOW.date()) == (date(2026, 11, 30), None)
 
 
 def test_core_material_missing_is_not_rongque(db, people, tmp_path):
