@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.cases import accounts, permissions
-from desktop.cases.dto import ROLE_LABELS, AccountInfo
+from desktop.cases.dto import ROLE_LABELS, AccountInfo, ReasonRow
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.store import audit
 from desktop.store.database import Database
@@ -44,14 +44,6 @@ class AccountRow:
         if self.locked_until is not None and self.locked_until > (now or datetime.now()):
             return "密码错误锁定中"
         return "正常"
-
-
-@dataclass(frozen=True)
-class ReasonRow:
-    code: str
-    label: str
-    basis: str
-    active: bool
 
 
 def _row(a: Account) -> AccountRow:

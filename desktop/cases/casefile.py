@@ -7,29 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from desktop.cases import privacy
-from desktop.cases.dto import CaseSummary
+from desktop.cases.dto import CaseSummary, PledgeInfo
 from desktop.cases.errors import ActionRefused
+from desktop.cases.pledges import case_pledges
 from desktop.cases.queries import summary
 from desktop.store.database import Database
-from desktop.store.lifecycle_models import Pledge
 from desktop.store.models import Case
 from forms import checks
-
-PLEDGE_KINDS = {"rongque": "容缺受理", "gaozhi": "告知承诺"}
-
-
-@dataclass(frozen=True)
-class PledgeInfo:
-    id: int
-    kind: str
-    kind_label: str
-    material_label: str
-    due_on: date | None
-    fulfilled_on: date | None
-
 
 @dataclass(frozen=True)
 class CaseFile:
@@ -67,9 +52,7 @@ def load(db: Database, case_id: int) -> CaseFile:
         if issue and issue.get("receiver_id_number"):
             issue["receiver_id_number"] = checks.mask_id(issue["receiver_id_number"])
         provisional, explanation = _due_basis(row, life)
-        pledges = tuple(
-            PledgeInfo(p.id, p.kind, PLEDGE_KINDS.get(p.kind, p.kind), p.material_label, p.due_on, p.fulfilled_on)
-            for p in s.scalars(select(Pledge).where(Pledge.case_id == case_id).order_by(Pledge.id)))
+        pledges = case_pledges(s, case_id)
         # NOTE: masked here, on the data path: the case view never holds a full ID or phone number
         # unless the clerk asks for it (privacy.reveal, audited).
         answers = privacy.masked_answers(row.service_id, row.answers or {})

@@ -62,3 +62,25 @@ class PrintedPaper:
     printed_at: datetime
     pdf_path: str
     missing_glyphs: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    """A coded reason for a refusal decision."""
+
+    code: str
+    label: str
+    basis: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class PledgeInfo:
+    """One pledge of a case: 容缺受理 or 告知承诺, and whether the material has come."""
+
+    id: int
+    kind: str
+    kind_label: str
+    material_label: str
+    due_on: date | None
+    fulfilled_on: date | None

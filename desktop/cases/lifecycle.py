@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop.cases import hooks, lifecycle_papers, permissions, status
 from desktop.cases.calendars import calendar_for
-from desktop.cases.dto import AccountInfo, Actor, CaseSummary, PrintedPaper
+from desktop.cases.dto import AccountInfo, Actor, CaseSummary, PrintedPaper, ReasonRow
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.cases.intake import paper_unit, record_paper
 from desktop.cases.queries import summary
@@ -145,14 +145,12 @@ def extend(db: Database, actor: Actor, case_id: int, working_days: int, reason: 
         return StepResult(summary(row))
 
 
-def decision_reasons(db: Database, active_only: bool = True) -> list[DecisionReason]:
+def decision_reasons(db: Database, active_only: bool = True) -> list[ReasonRow]:
     with db.unit() as s:
         query = select(DecisionReason).order_by(DecisionReason.code)
         if active_only:
             query = query.where(DecisionReason.active.is_(True))
-        rows = s.scalars(query).all()
-        s.expunge_all()
-        return list(rows)
+        return [ReasonRow(r.code, r.label, r.basis, r.active) for r in s.scalars(query)]
 
 
 def approve(db: Database, actor: Actor, case_id: int, note: str = "", *, now: datetime | None = None,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.cases import lifecycle_papers
-from desktop.cases.dto import Actor
+from desktop.cases.dto import Actor, PledgeInfo
 from desktop.cases.errors import ActionRefused
 from desktop.store import audit
 from desktop.store.database import Database
@@ -17,6 +17,8 @@ from desktop.store.lifecycle_models import Pledge
 from desktop.store.models import Case
 from forms.model import Assessment, Decision, MaterialState
 from forms.service import Service
+
+PLEDGE_KINDS = {"rongque": "容缺受理", "gaozhi": "告知承诺"}
 
 
 def rongque_possible(assessment: Assessment) -> bool:
@@ -98,8 +100,13 @@ def fulfil(db: Database, actor: Actor, pledge_id: int, today: date | None = None
                      case_id=pledge.case_id, detail={"material": pledge.material_key})
 
 
-def open_pledges(db: Database, case_id: int) -> list[Pledge]:
+def case_pledges(s: Session, case_id: int) -> tuple[PledgeInfo, ...]:
+    """Every pledge of the case, fulfilled or not, oldest first."""
+    return tuple(PledgeInfo(p.id, p.kind, PLEDGE_KINDS.get(p.kind, p.kind), p.material_label, p.due_on, p.fulfilled_on)
+                 for p in s.scalars(select(Pledge).where(Pledge.case_id == case_id).order_by(Pledge.id)))
+
+
+def open_pledges(db: Database, case_id: int) -> list[PledgeInfo]:
+    """Every pledge of the case, the fulfilled ones too (despite the name), oldest first."""
     with db.unit() as s:
-        rows = s.scalars(select(Pledge).where(Pledge.case_id == case_id).order_by(Pledge.id)).all()
-        s.expunge_all()
-        return list(rows)
+        return list(case_pledges(s, case_id))

@@ -9,7 +9,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from desktop.cases import accounts, intake, lifecycle, pledges, reprints, status, worklists
+from desktop.cases import accounts, casefile, intake, lifecycle, pledges, reprints, status, worklists
+from desktop.cases.dto import PledgeInfo, ReasonRow
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.store import audit
 from desktop.store.models import AuditEvent, Case, Document
@@ -213,6 +214,20 @@ def test_gaozhi_pledge_replaces_a_proof(db, people, tmp_path):
     pledge = [p for p in result.extra_papers if p.kind == "pledge"]
     assert pledge and "告知承诺" in text_of(pledge[0].pdf_path)
     assert [p.kind for p in pledges.open_pledges(db, result.case.id)] == ["gaozhi"]
+
+
+def test_reasons_and_pledges_leave_the_case_layer_as_frozen_data(db, people, tmp_path):
+    case = registry.get("residence_permit").example(NOW.date())
+    materials = dict(case["materials"], residence_proof="pledged")
+    result = intake.accept(db, people["clerk"], "residence_permit", case["answers"], materials, now=NOW,
+                           papers_dir=tmp_path)
+    [pledge] = pledges.open_pledges(db, result.case.id)
+    assert isinstance(pledge, PledgeInfo) and pledge.kind_label == "告知承诺"
+    assert casefile.load(db, result.case.id).pledges == (pledge,)
+    reasons = lifecycle.decision_reasons(db)
+    assert reasons and all(isinstance(r, ReasonRow) for r in reasons)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        reasons[0].label = "改"  # type: ignore[misc]
 
 
 def test_reprint_numbering_mark_and_countersign(db, people, accepted, tmp_path):
