@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
+from desktop.cases import permissions
 from desktop.cases.dto import AccountInfo
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.store import audit
@@ -84,7 +85,7 @@ def create_first_admin(db: Database, username: str, display_name: str, password:
 
 def create_account(db: Database, admin: AccountInfo, username: str, display_name: str, role: str,
                    password: str, password2: str, window: str = "") -> AccountInfo:
-    if admin.role != "admin":
+    if not permissions.can(admin, "accounts"):
         raise ActionRefused("只有管理员可以创建账号。")
     errors = validate_new_account(username, display_name, password, password2)
     if role not in ("clerk", "supervisor", "admin"):

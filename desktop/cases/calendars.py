@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from desktop.cases import permissions
 from desktop.cases.dto import AccountInfo
 from desktop.cases.errors import ActionRefused
 from desktop.store import audit
@@ -54,7 +55,7 @@ def validate_override(day_text: str, kind: str, name: str, source: str) -> dict[
 def set_override(db: Database, day: date, kind: str, name: str, source: str, actor: AccountInfo,
                  window: str) -> None:
     """Add or change one day; only an administrator may, and it is audited."""
-    if actor.role != "admin":
+    if not permissions.can(actor, "calendar"):
         raise ActionRefused("只有管理员可以调整节假日安排。")
     CalendarOverride(day, kind, name, source)  # validates kind and text
     with db.unit() as s:

@@ -21,6 +21,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "purge": frozenset({"admin"}),
     "reasons": frozenset({"admin"}),
     "retention": frozenset({"admin"}),
+    "plates": frozenset({"admin"}),
+    "calendar": frozenset({"admin"}),
     # NOTE: the audit trail names every clerk's actions; supervisors check it, clerks do not browse it.
     "audit": frozenset({"supervisor", "admin"}),
     # NOTE: a list of citizens leaving the program is a transfer of personal data (PIPL): clerks
@@ -31,8 +33,8 @@ LABELS = {
     "intake": "受理", "supplement": "补正", "issue": "发证", "extend": "延长办理期限",
     "decide": "作出审核决定", "countersign": "复核签字", "accounts": "管理账号",
     "settings": "修改大厅设置", "purge": "清理到期数据",
-    "reasons": "维护不予许可理由", "retention": "设置保存期限", "audit": "查看审计记录",
-    "export": "导出案件清单",
+    "reasons": "维护不予许可理由", "retention": "设置保存期限", "plates": "设置号牌号段",
+    "calendar": "调整节假日安排", "audit": "查看审计记录", "export": "导出案件清单",
 }
 # Actions that need a second person: a supervisor other than the one acting.
 NEEDS_COUNTERSIGN = frozenset({"cancel", "reprint_certificate"})

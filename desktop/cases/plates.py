@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
+from desktop.cases import permissions
 from desktop.cases.dto import AccountInfo
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.store import audit
@@ -77,7 +78,7 @@ def current_series(db: Database) -> PlateSeries:
 def set_series(db: Database, admin: AccountInfo, prefix: str, width: int, window: str = "",
                now: datetime | None = None) -> PlateSeries:
     """Issue plates from ``prefix`` + ``width`` digits from now on (administrators only, audited)."""
-    if admin.role != "admin":
+    if not permissions.can(admin, "plates"):
         raise ActionRefused("只有管理员可以设置号牌号段。")
     errors = validate_series(prefix, width)
     if errors:

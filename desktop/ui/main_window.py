@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
+from desktop.cases import permissions
 from desktop.cases.dto import Actor, CaseSummary
 from desktop.cases.queries import CaseFilter, list_cases
 from desktop.settings import Settings
@@ -128,7 +129,7 @@ class MainWindow(QMainWindow):
         self.calendar_action.setObjectName("calendar_action")
         self.calendar_action.triggered.connect(self._on_calendar_triggered)
         # NOTE: hidden for clerks; the case layer refuses non-administrators anyway.
-        self.calendar_action.setVisible(self.actor.account.role == "admin")
+        self.calendar_action.setVisible(permissions.can(self.actor.account, "calendar"))
         file_menu.addAction(self.calendar_action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("退出"), self)
@@ -233,7 +234,7 @@ class MainWindow(QMainWindow):
         service_menu.addAction(lookup)
         self.plate_action = QAction(self.tr("号牌号段…"), self)
         self.plate_action.setObjectName("plate_series_action")
-        self.plate_action.setVisible(self.actor.account.role == "admin")
+        self.plate_action.setVisible(permissions.can(self.actor.account, "plates"))
         self.plate_action.triggered.connect(self._on_plate_series_triggered)
         file_menu.insertAction(self.calendar_action, self.plate_action)
 
