@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from desktop.cases import permissions
-from desktop.cases.dto import AccountInfo
+from desktop.cases.dto import ROLES, AccountInfo
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.store import audit
 from desktop.store.database import Database
@@ -88,7 +88,7 @@ def create_account(db: Database, admin: AccountInfo, username: str, display_name
     if not permissions.can(admin, "accounts"):
         raise ActionRefused("只有管理员可以创建账号。")
     errors = validate_new_account(username, display_name, password, password2)
-    if role not in ("clerk", "supervisor", "admin"):
+    if role not in ROLES:
         errors["role"] = "请选择角色"
     if errors:
         raise InputError(errors)

@@ -17,7 +17,6 @@ from desktop.store.database import Database
 from desktop.store.lifecycle_models import DecisionReason
 from desktop.store.models import Account
 
-ROLES = ("clerk", "supervisor", "admin")
 _CODE = re.compile(r"[A-Z]{2}\d{2,4}")
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+ROLES = ("clerk", "supervisor", "admin")  # in the order the accounts dialog offers them
 ROLE_LABELS = {"clerk": "受理", "supervisor": "审核", "admin": "管理员"}
 
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 
 from desktop.cases import admin
 from desktop.cases.admin import AccountRow
-from desktop.cases.dto import ROLE_LABELS, AccountInfo, Actor
+from desktop.cases.dto import ROLE_LABELS, ROLES, AccountInfo, Actor
 from desktop.store.database import Database
 from desktop.ui.admin_tabs import ReasonsTab, RetentionTab, fill, rows_table, selected_row
 from desktop.ui.login import _FormDialog
@@ -30,7 +30,7 @@ class NewAccountDialog(_FormDialog):
         self.add_field("display_name", self.tr("姓名"))
         self.role = QComboBox()
         self.role.setObjectName("role")
-        for key in admin.ROLES:
+        for key in ROLES:
             self.role.addItem(ROLE_LABELS[key], key)
         self.form.addRow(self.tr("角色"), self.role)
         self.add_field("password", self.tr("初始密码"), password=True)

@@ -76,3 +76,9 @@ def test_failures_are_audited_without_passwords(db, admin):
         assert [r.action for r in rows] == ["account.create", "signin.failed"]
         assert all("wrong-pass" not in str(r.detail) for r in rows)
         assert audit.verify(s)[0]
+
+
+def test_a_role_outside_the_list_is_refused(db, admin):
+    with pytest.raises(InputError) as bad:
+        accounts.create_account(db, admin, "wang", "王芳", "boss", "secret-111", "secret-111")
+    assert bad.value.errors == {"role": "请选择角色"}
