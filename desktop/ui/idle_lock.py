@@ -8,7 +8,7 @@ from typing import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication, QDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton,
-    QVBoxLayout, QWidget,
+    QVBoxLayout,
 )
 
 from desktop.cases import admin, sessions

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
