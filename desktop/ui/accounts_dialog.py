@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QVBoxLayout,
+    QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QVBoxLayout,
     QWidget,
 )
 
@@ -11,6 +11,7 @@ from desktop.cases import admin
 from desktop.cases.admin import AccountRow
 from desktop.cases.dto import ROLE_LABELS, ROLES, AccountInfo, Actor
 from desktop.store.database import Database
+from desktop.ui.combos import ValueCombo
 from desktop.ui.admin_tabs import ReasonsTab, RetentionTab, fill, rows_table, selected_row
 from desktop.ui.login import _FormDialog
 from desktop.ui.msgbox import ask_confirm, attempt, show_info
@@ -28,10 +29,8 @@ class NewAccountDialog(_FormDialog):
         self.setWindowTitle(self.tr("新建账号"))
         self.add_field("username", self.tr("登录名"))
         self.add_field("display_name", self.tr("姓名"))
-        self.role = QComboBox()
+        self.role = ValueCombo(None, [(key, ROLE_LABELS[key]) for key in ROLES])
         self.role.setObjectName("role")
-        for key in ROLES:
-            self.role.addItem(ROLE_LABELS[key], key)
         self.form.addRow(self.tr("角色"), self.role)
         self.add_field("password", self.tr("初始密码"), password=True)
         self.add_field("password2", self.tr("确认密码"), password=True)
@@ -41,7 +40,7 @@ class NewAccountDialog(_FormDialog):
 
     def submit(self) -> AccountInfo:
         return admin.create_account(self.db, self.actor.account, self.text("username"), self.text("display_name"),
-                                    self.role.currentData(), self.text("password"), self.text("password2"),
+                                    self.role.value(), self.text("password"), self.text("password2"),
                                     self.actor.window)
 
     @classmethod

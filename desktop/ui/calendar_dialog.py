@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+    QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from desktop.cases import calendars
 from desktop.cases.dto import Actor
 from desktop.store.database import Database
+from desktop.ui.combos import ValueCombo
 from desktop.ui.msgbox import attempt
 
 KIND_LABELS = {"holiday": "放假", "workday": "调休上班"}
@@ -38,10 +39,8 @@ class CalendarDialog(QDialog):
         self.day = QLineEdit(self)
         self.day.setObjectName("day")
         self.day.setPlaceholderText("2027-01-01")
-        self.kind = QComboBox(self)
+        self.kind = ValueCombo(self, [(key, label) for key, label in KIND_LABELS.items()])
         self.kind.setObjectName("kind")
-        for key, label in KIND_LABELS.items():
-            self.kind.addItem(label, key)
         self.name = QLineEdit(self)
         self.name.setObjectName("name")
         self.source = QLineEdit(self)
@@ -77,7 +76,7 @@ class CalendarDialog(QDialog):
                 self.table.setItem(i, j, QTableWidgetItem(text))
 
     def _on_save_clicked(self) -> None:
-        kind = self.kind.currentData()
+        kind = self.kind.value()
         errors = calendars.validate_override(self.day.text(), kind, self.name.text(), self.source.text())
         if errors:
             self.error.setText("；".join(errors.values()))

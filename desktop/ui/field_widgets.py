@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyledItemDelegate,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.combos import ValueCombo
 from forms.model import Field, Kind
 
 _DATE_DIGITS = re.compile(r"^(\d{4})\D?(\d{1,2})\D?(\d{1,2})\D?$")
@@ -92,37 +93,42 @@ class ChoiceEditor(FieldEditor):
     """A combo box whose first entry is empty: an unanswered question stays unanswered."""
 
     def __init__(self, field: Field, parent: QWidget | None = None):
-        combo = QComboBox(parent)
+        combo = ValueCombo(parent)
         super().__init__(field, combo)
         combo.setObjectName(f"field_{field.key}")
-        combo.addItem("请选择", None)
-        if field.kind is Kind.BOOL:
-            combo.addItem("是", True)
-            combo.addItem("否", False)
-        else:
-            for value, label in field.choices:
-                combo.addItem(label, value)
+        combo.add_choice("请选择", None)
+        for value, label in cell_choices(field) or []:
+            combo.add_choice(label, value)
         combo.currentIndexChanged.connect(self.changed)
         # NOTE: some official choices are a sentence long; the box may be narrower than its longest
         # entry (the shown text is elided, the open list shows it whole), so one
         # question cannot push the whole form past the window's width.
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setSizeAdjustPolicy(ValueCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(12)
         combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
         self.combo = combo
 
     def value(self) -> Any:
-        return self.combo.currentData()
+        return self.combo.value()
 
     def set_value(self, value: Any) -> None:
-        for i in range(self.combo.count()):
-            if self.combo.itemData(i) == value and (value is not None or i == 0):
-                self.combo.setCurrentIndex(i)
-                return
-        self.combo.setCurrentIndex(0)
+        self.combo.set_value(value)
 
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole
+
+
+@dataclass(frozen=True)
+class _CellValue:
+    """A choice cell's code, wrapped so Qt's item data is never None (see desktop/ui/combos.py)."""
+
+    value: Any
+
+
+def _cell_value(index_or_item) -> Any:
+    """The code stored in a choice cell, or None; every cell read goes through here."""
+    stored = index_or_item.data(VALUE_ROLE)
+    return stored.value if isinstance(stored, _CellValue) else None
 
 
 def cell_choices(column: Field) -> list[tuple[Any, str]] | None:
@@ -142,18 +148,13 @@ class ChoiceDelegate(QStyledItemDelegate):
         self.choices = choices
 
     def createEditor(self, parent, option, index):  # noqa: N802 - Qt override
-        combo = QComboBox(parent)
-        combo.addItem("", None)
-        for value, label in self.choices:
-            combo.addItem(label, value)
-        return combo
+        return ValueCombo(parent, [(None, ""), *self.choices])
 
     def setEditorData(self, editor, index):  # noqa: N802 - Qt override
-        found = editor.findData(index.data(VALUE_ROLE))
-        editor.setCurrentIndex(max(found, 0))
+        editor.set_value(_cell_value(index))
 
     def setModelData(self, editor, model, index):  # noqa: N802 - Qt override
-        model.setData(index, editor.currentData(), VALUE_ROLE)
+        model.setData(index, _CellValue(editor.value()), VALUE_ROLE)
         model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
 
 
@@ -208,7 +209,7 @@ class TableEditor(FieldEditor):
             else:
                 value = _choice_value(choices, value)
                 item = QTableWidgetItem(dict(choices).get(value, "") if value is not None else "")
-                item.setData(VALUE_ROLE, value)
+                item.setData(VALUE_ROLE, _CellValue(value))
             self.table.setItem(row, col, item)
         self.table.blockSignals(False)
         self.changed.emit()
@@ -229,7 +230,7 @@ class TableEditor(FieldEditor):
                 text = item.text().strip() if item else ""
                 choices = cell_choices(column)
                 if choices is not None:
-                    stored = item.data(VALUE_ROLE) if item else None
+                    stored = _cell_value(item) if item else None
                     typed = _choice_value(choices, text) if stored is None else None
                     # NOTE: a typed 否 is the code False, which must not fall back to the text.
                     row[column.key] = stored if stored is not None else (typed if typed is not None else text)

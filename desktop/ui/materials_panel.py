@@ -6,10 +6,11 @@ from typing import Any, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QWidget
 
 from forms.model import MaterialState
 from forms.service import Service
+from desktop.ui.combos import ValueCombo
 
 
 class _TickLabel(QLabel):
@@ -35,7 +36,7 @@ class MaterialsPanel(QGroupBox):
         super().__init__(self.tr("收取材料"), parent)
         self.service = service
         self._boxes: dict[str, QCheckBox] = {}
-        self._modes: dict[str, QComboBox] = {}
+        self._modes: dict[str, ValueCombo] = {}
         self._labels: dict[str, QLabel] = {}
         grid = QGridLayout(self)
         grid.setColumnStretch(1, 1)
@@ -57,13 +58,13 @@ class MaterialsPanel(QGroupBox):
             self._boxes[m.key] = box
             self._labels[m.key] = label
             if m.shareable or m.pledge_allowed:
-                mode = QComboBox(self)
+                mode = ValueCombo(self)
                 mode.setObjectName(f"material_mode_{m.key}")
-                mode.addItem(self.tr("纸质"), MaterialState.PROVIDED.value)
+                mode.add_choice(self.tr("纸质"), MaterialState.PROVIDED.value)
                 if m.shareable:
-                    mode.addItem(self.tr("信息共享核验"), MaterialState.SHARED.value)
+                    mode.add_choice(self.tr("信息共享核验"), MaterialState.SHARED.value)
                 if m.pledge_allowed:
-                    mode.addItem(self.tr("告知承诺"), MaterialState.PLEDGED.value)
+                    mode.add_choice(self.tr("告知承诺"), MaterialState.PLEDGED.value)
                 mode.currentIndexChanged.connect(self.sig_changed)
                 grid.addWidget(mode, row, 2, Qt.AlignmentFlag.AlignVCenter)
                 self._modes[m.key] = mode
@@ -76,7 +77,7 @@ class MaterialsPanel(QGroupBox):
         for key, box in self._boxes.items():
             if box.isChecked() and box.isEnabled():
                 mode = self._modes.get(key)
-                out[key] = mode.currentData() if mode else MaterialState.PROVIDED.value
+                out[key] = mode.value() if mode else MaterialState.PROVIDED.value
         return out
 
     def load(self, values: Mapping[str, Any]) -> None:
@@ -85,8 +86,7 @@ class MaterialsPanel(QGroupBox):
             box.setChecked(bool(state))
             mode = self._modes.get(key)
             if mode and state:
-                index = mode.findData(state)
-                mode.setCurrentIndex(max(index, 0))
+                mode.set_value(state)
 
     def update_applicable(self, answers: Mapping[str, Any]) -> None:
         """Grey out materials not needed for these answers (alternatives stay available)."""

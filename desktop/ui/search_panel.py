@@ -8,7 +8,7 @@ from typing import Callable
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+    QCheckBox, QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
     QWidget,
 )
 
@@ -19,6 +19,7 @@ from desktop.cases.export import export_cases
 from desktop.cases.queries import CaseFilter, count_cases, list_cases
 from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
+from desktop.ui.combos import ValueCombo
 from desktop.ui import msgbox
 from desktop.ui.case_table import CaseTableModel
 from desktop.ui.login import error_label, set_error
@@ -60,16 +61,11 @@ class SearchPanel(QWidget):
             self.edits[key] = edit
         self.case_no_error = error_label("case_no_error")
         grid.addWidget(self.case_no_error, 1, 1, 1, 5)
-        self.service = QComboBox(box)
+        self.service = ValueCombo(box, [(None, self.tr("全部服务")),
+                                        *((sid, s.name) for sid, s in registry.services().items())])
         self.service.setObjectName("service")
-        self.service.addItem(self.tr("全部服务"), None)
-        for service_id, service in registry.services().items():
-            self.service.addItem(service.name, service_id)
-        self.status = QComboBox(box)
+        self.status = ValueCombo(box, [(None, self.tr("全部状态")), *status.LABELS.items()])
         self.status.setObjectName("status")
-        self.status.addItem(self.tr("全部状态"), None)
-        for key, label in status.LABELS.items():
-            self.status.addItem(label, key)
         self.use_dates = QCheckBox(self.tr("受理日期"), box)
         self.use_dates.setObjectName("use_dates")
         today = date.today()
@@ -139,7 +135,7 @@ class SearchPanel(QWidget):
             return None
         set_error(self.case_no_error, "")
         dates = self.use_dates.isChecked()
-        return CaseFilter(service_id=self.service.currentData(), status=self.status.currentData(),
+        return CaseFilter(service_id=self.service.value(), status=self.status.value(),
                           name_prefix=text["name_prefix"], id_number=text["id_number"], case_no=case_no or None,
                           received_from=self.date_from.date().toPython() if dates else None,
                           received_to=self.date_to.date().toPython() if dates else None,

@@ -31,7 +31,7 @@ def test_choice_cells_show_labels_and_give_codes(qtbot):
     delegate = editor.table.itemDelegateForColumn(col)
     combo = delegate.createEditor(editor.table, None, index)
     assert isinstance(combo, QComboBox)
-    combo.setCurrentIndex(combo.findData("utilities"))
+    combo.set_value("utilities")
     delegate.setModelData(combo, editor.table.model(), index)
     assert editor.value()[0]["category"] == "utilities"
     assert editor.table.item(0, col).text() == combo.currentText()

@@ -88,8 +88,8 @@ def test_search_by_name_prefix_plate_status_and_dates(qtbot, panel, hall):
     panel.search_button.click()
     assert found(panel) == [hall["bike"].id]
     panel.clear()
-    panel.status.setCurrentIndex(panel.status.findData(status.ACCEPTED))
-    panel.service.setCurrentIndex(panel.service.findData("residence_permit"))
+    panel.status.set_value(status.ACCEPTED)
+    panel.service.set_value("residence_permit")
     panel.search_button.click()
     assert found(panel) == [hall["permit"].id]
     panel.clear()
@@ -223,7 +223,7 @@ def test_search_result_follows_case_changes_made_elsewhere(qtbot, panel, db, peo
 
     panel.refresh()  # before the clerk searched, a refresh shows nothing
     assert panel.model.rowCount() == 0 and panel.count_label.text() == ""
-    panel.status.setCurrentIndex(panel.status.findData(status.ACCEPTED))
+    panel.status.set_value(status.ACCEPTED)
     panel.search_button.click()
     assert panel.count_label.text() == "共找到 2 件"
     accept_example(db, people["clerk"], tmp_path, now=NOW, name="赵磊")
