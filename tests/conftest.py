@@ -60,3 +60,33 @@ def pg_url(pg_server, request):
 
     name = "t_" + re.sub(r"[^a-z0-9]", "_", request.node.name.lower())[:50]
     return pg_server.create_database(name)
+
+
+def _x_display(width: int, height: int):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "support"))
+    from xdisplay import XDisplay, available
+
+    reason = available()
+    if reason:
+        pytest.skip(f"real-display tests: {reason}")
+    display = XDisplay(width, height).start()
+    return display
+
+
+@pytest.fixture(scope="session")
+def x_display():
+    """A real X display at 1366×768 with openbox; programs under test run in a child process with xcb."""
+    display = _x_display(1366, 768)
+    yield display
+    display.stop()
+
+
+@pytest.fixture(scope="session")
+def x_display_hd():
+    """The same at 1920×1080."""
+    display = _x_display(1920, 1080)
+    yield display
+    display.stop()

@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
-# Debian/Ubuntu packages HallDesk's tests use: pdftoppm (render papers to look at them), zbarimg
-# (read the printed barcodes back), a PostgreSQL server (hall mode), and the libraries Qt's
-# offscreen platform needs. Installs what is missing when it can (root or password-less sudo);
+# Debian/Ubuntu packages HallDesk needs: the libraries of Qt's xcb platform plugin (a real window on
+# an X11 desktop: without libxcb-cursor0 & co. Qt aborts at start), and for the tests pdftoppm
+# (render papers to look at them), zbarimg (read the printed barcodes back), a PostgreSQL server
+# (hall mode), Xvfb, openbox, xprop and xdotool (the program in a real window, driven by keys). Installs what is missing when it can (root or password-less sudo);
 # otherwise it says what to install, and the tests that need a tool skip with that reason.
 set -u
 need=()
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
+command -v openbox >/dev/null 2>&1 || need+=(openbox)
+command -v xprop >/dev/null 2>&1 || need+=(x11-utils)
+command -v xdotool >/dev/null 2>&1 || need+=(xdotool)
+# NOTE: what libqxcb.so and its xcb helpers link against (ldd of PySide6's plugin on Debian 12).
+for pkg in libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 \
+           libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-xinput0 libxcb-shm0 \
+           libxkbcommon-x11-0 libx11-xcb1 libxrender1; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")
+done
 for lib in libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libGL.so.1; do
   ldconfig -p 2>/dev/null | grep -q "$lib" || { case $lib in
     libEGL.so.1) need+=(libegl1);; libxkbcommon.so.0) need+=(libxkbcommon0);;
