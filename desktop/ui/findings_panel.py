@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from desktop.ui.items import set_item
 from forms.model import Assessment, Decision, Effect, Outcome
 
 COLOURS = {
@@ -63,11 +63,10 @@ class FindingsPanel(QWidget):
         )
         self.list.clear()
         for f in sorted(assessment.findings, key=_order):
-            item = QListWidgetItem(f"{MARKS[f.outcome]} {f.message}\n    依据：{f.basis}")
-            item.setForeground(QBrush(QColor(COLOURS[f.outcome])))
-            item.setData(FIELD_ROLE, f.field or (f"material:{f.facts.get('material')}" if f.facts.get("material") else ""))
-            item.setToolTip(f"{f.outcome.label} · {f.rule_id}")
-            self.list.addItem(item)
+            key = f.field or (f"material:{f.facts.get('material')}" if f.facts.get("material") else "")
+            self.list.addItem(set_item(QListWidgetItem(), text=f"{MARKS[f.outcome]} {f.message}\n    依据：{f.basis}",
+                                       foreground=COLOURS[f.outcome], tooltip=f"{f.outcome.label} · {f.rule_id}",
+                                       data={FIELD_ROLE: key}))
 
     def _on_item_activated(self, item: QListWidgetItem) -> None:
         key = item.data(FIELD_ROLE)
