@@ -32,7 +32,7 @@ from forms.workdays import default_calendar
 
 # NOTE: bump when the generator changes what it writes; the cached file is keyed by this and the
 # schema head, so a new migration or generator rebuilds it instead of benchmarking a stale file.
-VERSION = "g1"
+VERSION = "g2"  # g2: papers are "paper.made" events
 CACHE = Path(os.environ.get("HALLDESK_BENCH_DIR", "/tmp/halldesk-bench"))
 HALL = "郑州市金水区政务服务中心"
 PASSWORD = "bench-pass-1"
@@ -169,7 +169,7 @@ class Generator:
                           "snapshot": snap, "copy_no": 1, "reprint_reason": None, "printed_at": at,
                           "printed_by": actor.account.id, "window": actor.window,
                           "sha256": hashlib.sha256(f"{case['case_no']}{kind}".encode()).hexdigest()})
-        self._audit(at, actor, "paper.print", case["id"], {"kind": kind, "copy_no": 1, "document_id": doc_id})
+        self._audit(at, actor, "paper.made", case["id"], {"kind": kind, "copy_no": 1, "document_id": doc_id})
 
     def _answers(self, sid: str, day: date) -> dict[str, Any] | None:
         service, p = self.services[sid], self.people

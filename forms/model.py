@@ -269,6 +269,14 @@ class Assessment:
     def failures(self) -> list[Finding]:
         return [f for f in self.findings if f.blocks]
 
+    def corrections(self) -> list[Finding]:
+        """Answers the clerk typed wrongly (a failed check with effect *correct*, e.g. a check digit).
+
+        NOTE: a paper made while one is open would carry the error (and a masked ID hides it), so
+        neither a refusal nor a one-time notice may be issued until they are corrected (issue 12).
+        """
+        return [f for f in self.findings if f.outcome is Outcome.FAIL and f.effect is Effect.CORRECT]
+
     def findings_for(self, key: str) -> list[Finding]:
         return [f for f in self.findings if f.field == key]
 

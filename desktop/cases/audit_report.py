@@ -25,7 +25,8 @@ EVENT_LABELS = {
     "reason.activate": "恢复不予许可理由", "retention.change": "修改保存期限", "purge": "清理到期案件",
     "settings.change": "修改设置", "calendar.override": "调整节假日", "export": "导出",
     "id.reveal": "查看完整证件号码", "audit.report": "打印审计日报",
-    "paper.print": "打印文书", "paper.reprint": "补打文书", "case.extended": "延长办理期限",
+    "paper.made": "生成文书", "paper.print": "生成文书", "paper.reprint": "补打文书（生成）",
+    "paper.printed": "送打印机打印", "case.extended": "延长办理期限",
 }
 
 

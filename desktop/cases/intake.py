@@ -52,6 +52,14 @@ def assess_case(db: Database, service_id: str, answers: Mapping[str, Any], mater
     return assess(service, answers, materials, today or date.today(), facts, calendar_for(db), strict=False)
 
 
+def refuse_while_corrections_open(assessment: Assessment, action_label: str) -> None:
+    """A refusal or notice must not be issued on data the clerk has to correct first (issue 12)."""
+    wrong = assessment.corrections()
+    if wrong:
+        listed = "；".join(f.message for f in wrong)
+        raise ActionRefused(f"以下信息有误，请先更正后再{action_label}：{listed}")
+
+
 def _store(s: Session, service: Service, actor: Actor, answers: Mapping[str, Any], materials: Mapping[str, Any],
            assessment: Assessment | None, case_status: str, case_id: int | None, now: datetime) -> Case:
     row = s.get(Case, case_id) if case_id else None
@@ -111,6 +119,8 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         raise ActionRefused(
             f"当前审查结论是“{assessment.decision.label}”，不能{_ACTION_LABEL[expected]}。请先处理列出的问题。"
         )
+    if expected is not Decision.ACCEPT:
+        refuse_while_corrections_open(assessment, _ACTION_LABEL[expected])
     typed_materials = {k: v for k, v in materials.items() if v}
     # NOTE: the glyph check runs on a draft snapshot before anything is written, so a name the
     # font cannot print stops the action instead of printing a blank.
@@ -188,7 +198,8 @@ def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, n
                    sha256=hashlib.sha256(pdf).hexdigest())
     s.add(doc)
     s.flush()
-    audit.append(s, "paper.print", actor=actor.account.username, window=actor.window, case_id=case_id,
+    # NOTE: "paper.made": the PDF exists; a print job is recorded apart (desktop/cases/print_jobs.py).
+    audit.append(s, "paper.made", actor=actor.account.username, window=actor.window, case_id=case_id,
                  detail={"kind": kind, "copy_no": copy_no, "document_id": doc.id})
     # The file is written inside the transaction: if writing fails, nothing is stored.
     path = write_pdf(papers_dir, snap["case_no"], kind, copy_no, pdf)

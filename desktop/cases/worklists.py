@@ -19,7 +19,9 @@ ACTION_LABELS = {
     "case.draft": "保存草稿", "case.accepted": "受理", "case.not_accepted": "不予受理",
     "case.supplement_requested": "通知补正", "case.refused": "不予许可", "case.approved": "批准",
     "case.issued": "发证/办结", "case.cancelled": "撤销", "case.extended": "延长期限",
-    "paper.print": "打印文书", "paper.reprint": "补打文书", "pledge.record": "签署承诺",
+    # NOTE: "paper.print" is what older versions wrote when the PDF was made; it never meant a print job.
+    "paper.made": "生成文书", "paper.print": "生成文书", "paper.reprint": "补打文书（生成）",
+    "paper.printed": "送打印机打印", "pledge.record": "签署承诺",
     "pledge.fulfilled": "承诺已履行", "id.reveal": "查看完整证件号码",
     "ebike.registered": "登记上牌", "ebike.transferred": "转移登记", "ebike.status": "被盗/遗失登记",
     "ebike.registration_voided": "注销未生效的登记", "ebike.transfer_reverted": "恢复原所有人",

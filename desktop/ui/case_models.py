@@ -121,6 +121,8 @@ def describe_event(event: TimelineEvent, titles: Mapping[int, str]) -> str:
         extra.append(f"延长{d['days']}个工作日至{d.get('to', '')}")
     if "document_id" in d:
         extra.append(f"{titles.get(d['document_id'], d.get('kind', ''))} 第{d.get('copy_no', 1)}份")
+    if d.get("pages"):
+        extra.append(f"{d['pages']}页" + (f"，{d['printer']}" if d.get("printer") else ""))
     if d.get("by_proxy"):
         extra.append("代领")
     if d.get("material"):

@@ -237,12 +237,18 @@ class CaseView(QWidget):
         if result is None:
             return
         for paper in getattr(result, "papers", ()):
-            self._preview(paper.pdf_path, paper.title)
+            self._preview(paper.pdf_path, paper.title, paper.id)
         self.reload()
         self.sig_case_changed.emit(self.file.summary)
 
-    def _preview(self, path: str, title: str) -> None:
-        dialog = PreviewDialog(path, title, self)
+    def _preview(self, path: str, title: str, document_id: int) -> None:
+        from desktop.cases import print_jobs
+
+        def record(pages: int, printer: str) -> None:
+            print_jobs.record_print_job(self.db, self.actor, document_id, pages, printer)
+            self.reload()  # the timeline shows the print job
+
+        dialog = PreviewDialog(path, title, self, record_print=record)
         self.previews.append(dialog)
         dialog.open()  # NOTE: not blocking: the clerk keeps working while the paper prints
 
@@ -324,7 +330,7 @@ class CaseView(QWidget):
             return
         path = self._call(lambda: paper_files.pdf_for(self.db, paper.id, **self._paths()))
         if path:
-            self._preview(path, paper.title)
+            self._preview(path, paper.title, paper.id)
 
     def _on_reprint_clicked(self) -> None:
         paper = self._selected_paper()
@@ -346,7 +352,7 @@ class CaseView(QWidget):
             intro += self.tr("该文书是领取凭证类文书，补打需要审核人员复核。")
         copy = case_dialogs.ReasonDialog.ask(self.tr("补打") + paper.title, intro, self.tr("补打"), submit, self)
         if copy is not None:
-            self._preview(copy.pdf_path, copy.title)
+            self._preview(copy.pdf_path, copy.title, copy.id)
             self.reload()
             self.sig_case_changed.emit(self.file.summary)
 

@@ -246,9 +246,14 @@ class IntakePage(QWidget):
             else:
                 label.hide()
         d = assessment.decision
+        # NOTE: the case layer refuses these papers too; the buttons only say so sooner.
+        correct_first = bool(assessment.corrections())
         self.accept_button.setEnabled(d is Decision.ACCEPT)
-        self.notice_button.setEnabled(d is Decision.INCOMPLETE)
-        self.refuse_button.setEnabled(d is Decision.REFUSE)
+        self.notice_button.setEnabled(d is Decision.INCOMPLETE and not correct_first)
+        self.refuse_button.setEnabled(d is Decision.REFUSE and not correct_first)
+        hint = self.tr("请先更正标红的错误信息") if correct_first else ""
+        for button in (self.notice_button, self.refuse_button):
+            button.setToolTip(hint)
         self._update_rongque(assessment)
 
     def focus_field(self, key: str) -> None:
@@ -283,12 +288,18 @@ class IntakePage(QWidget):
         self.case_id = result.case.id
         self.sig_case_saved.emit(result.case)
         self.sig_paper_ready.emit(result.paper.pdf_path)
-        self.preview = PreviewDialog(result.paper.pdf_path, result.paper.title, self)
+        self.preview = self._paper_preview(result.paper)
         self.preview.open()  # not modal-blocking: the clerk can look and print, tests go on
         # Papers a service adds (e.g. the 补贴核定表) open too, so each can be printed.
-        self.extra_previews = [PreviewDialog(p.pdf_path, p.title, self) for p in result.extra_papers]
+        self.extra_previews = [self._paper_preview(p) for p in result.extra_papers]
         for dialog in self.extra_previews:
             dialog.open()
+
+    def _paper_preview(self, paper) -> PreviewDialog:
+        from desktop.cases import print_jobs
+
+        return PreviewDialog(paper.pdf_path, paper.title, self, record_print=lambda pages, printer:
+                             print_jobs.record_print_job(self.db, self.actor, paper.id, pages, printer))
 
     def set_read_only(self) -> None:
         for editor in self.editors.values():

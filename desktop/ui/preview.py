@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPageLayout, QPageSize
@@ -50,11 +51,15 @@ def print_pdf(pdf_path: str | Path, printer: QPrinter) -> int:
 class PreviewDialog(QDialog):
     """Shows the paper; 打印 sends it to a printer, and the PDF on disk is always kept."""
 
-    sig_printed = Signal(int)
+    sig_printed = Signal(int, str)  # pages, printer name: only after the printer took the job
 
-    def __init__(self, pdf_path: str | Path, title: str, parent: QWidget | None = None):
+    def __init__(self, pdf_path: str | Path, title: str, parent: QWidget | None = None,
+                 record_print: Callable[[int, str], None] | None = None):
         super().__init__(parent)
         self.pdf_path = Path(pdf_path)
+        # NOTE: a stored paper's print job is recorded by the case layer through this callback
+        # (papers that are not case documents, like the 审计日报 preview, pass none).
+        self.record_print = record_print
         self.setWindowTitle(self.tr("预览：") + title)
         self.resize(820, 960)
         self.document = QPdfDocument(self)
@@ -98,5 +103,17 @@ class PreviewDialog(QDialog):
             log.warning("print failed: %s", exc)
             msgbox.show_info(self, f"{exc}\nPDF 已保存在：\n{self.pdf_path}")
             return False
-        self.sig_printed.emit(pages)
+        printer_name = printer.printerName() or printer.outputFileName() or ""
+        if self.record_print is not None:
+            from desktop.cases.errors import ActionRefused
+            from desktop.store.errors import EnvironmentFailure
+
+            try:
+                self.record_print(pages, printer_name)
+            except ActionRefused as exc:
+                msgbox.show_info(self, exc.message)
+            except EnvironmentFailure as exc:
+                # The paper did print; only its record failed: say so plainly.
+                msgbox.show_environment_failure(self, exc)
+        self.sig_printed.emit(pages, printer_name)
         return True

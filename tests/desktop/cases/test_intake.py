@@ -50,7 +50,7 @@ def test_accept_stores_case_receipt_and_audit(db, actor, case, tmp_path):
         assert row.assessment["decision"] == "accept"
         assert s.scalar(select(func.count(Document.id))) == 1
         assert [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))][-2:] == [
-            "case.accepted", "paper.print"]
+            "case.accepted", "paper.made"]
         assert audit.verify(s)[0]
     assert [c.case_no for c in queries.list_cases(db)] == [result.case.case_no]
 
@@ -105,6 +105,30 @@ def test_wrong_outcome_is_refused_and_nothing_is_stored(db, actor, case, tmp_pat
         assert s.scalar(select(func.count(Case.id))) == 0
         assert s.scalar(select(func.count(Document.id))) == 0
     assert not list(Path(tmp_path).glob("*.pdf"))
+
+
+@pytest.mark.parametrize("action", ["refuse", "give_notice"])
+def test_no_refusal_or_notice_while_a_typed_answer_must_be_corrected(db, actor, case, tmp_path, action):
+    # A refusable case (户籍在郑州市) or an incomplete one, with an ID number whose check digit is wrong:
+    # the paper would carry the mistyped number (masked, so no one would see it).
+    good = case["answers"]["id_number"]
+    answers = dict(case["answers"], id_number=good[:-1] + ("1" if good[-1] == "0" else "0"))
+    if action == "refuse":
+        answers["hukou_in_zhengzhou"] = True
+    materials = case["materials"] if action == "refuse" else {}
+    assessment = intake.assess_case(db, "residence_permit", answers, materials, NOW.date())
+    assert assessment.corrections() and assessment.decision.value == ("refuse" if action == "refuse" else "incomplete")
+    with pytest.raises(ActionRefused, match="请先更正") as refused:
+        getattr(intake, action)(db, actor, "residence_permit", answers, materials, now=NOW, papers_dir=tmp_path)
+    assert "校验位" in refused.value.message
+    with db.unit() as s:
+        assert s.scalar(select(func.count(Case.id))) == 0
+        assert s.scalar(select(func.count(Document.id))) == 0
+    assert not list(Path(tmp_path).glob("*.pdf"))
+    # Corrected, the same paper is issued.
+    answers["id_number"] = case["answers"]["id_number"]
+    result = getattr(intake, action)(db, actor, "residence_permit", answers, materials, now=NOW, papers_dir=tmp_path)
+    assert result.paper is not None
 
 
 def test_name_the_font_lacks_stops_before_anything_is_written(db, actor, case, tmp_path):

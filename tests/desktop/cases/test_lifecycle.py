@@ -160,7 +160,7 @@ def test_worklists_due_soon_and_review_queue(db, people, accepted):
 def test_timeline_records_who_when_and_from_which_window(db, people, accepted, tmp_path):
     lifecycle.approve(db, people["sup2"], accepted.id, now=NOW, papers_dir=tmp_path)
     events = worklists.timeline(db, accepted.id)
-    assert [e.label for e in events][:3] == ["受理", "打印文书", "批准"]
+    assert [e.label for e in events][:3] == ["受理", "生成文书", "批准"]
     assert events[2].actor == "赵敏（zhao）" and events[2].window == "05"
 
 

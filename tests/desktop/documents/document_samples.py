@@ -156,8 +156,8 @@ def _audit_day_report() -> dict:
 
     report = DayReport(
         day=date(2026, 11, 25), total=9,
-        by_kind=(("signin", 3), ("case.accepted", 2), ("paper.print", 2), ("lock", 1), ("unlock", 1)),
-        by_person=(("wang", "王丽", 6, "登录 2、案件：已受理待审核 2、打印文书 2"), ("zhang", "张伟", 3, "登录 1、锁屏 1、解锁 1")),
+        by_kind=(("signin", 3), ("case.accepted", 2), ("paper.made", 2), ("lock", 1), ("unlock", 1)),
+        by_person=(("wang", "王丽", 6, "登录 2、案件：已受理待审核 2、生成文书 2"), ("zhang", "张伟", 3, "登录 1、锁屏 1、解锁 1")),
         last_id=120, last_hash="3f" * 32, day_last_hash="3f" * 32, chain=ChainCheck(True, 120),
         made_at=datetime(2026, 11, 25, 17, 30))
     return day_report_snapshot(report, HEAD["hall"], HEAD["window"], HEAD["clerk"])

@@ -130,6 +130,19 @@ def test_refuse_path(page, qtbot, db):
     page.preview.close()
 
 
+def test_refusal_waits_for_a_mistyped_id_number(page, qtbot, db):
+    fill_example(page, qtbot)
+    combo(page, "hukou_in_zhengzhou").set_value(True)
+    good = line(page, "id_number").text()
+    line(page, "id_number").setText(good[:-1] + ("1" if good[-1] == "0" else "0"))
+    qtbot.waitUntil(lambda: page.assessment.decision.value == "refuse" and bool(page.assessment.corrections()),
+                    timeout=2000)
+    assert not button(page, "refuse_button").isEnabled()
+    assert "更正" in button(page, "refuse_button").toolTip()
+    line(page, "id_number").setText(good)
+    qtbot.waitUntil(lambda: button(page, "refuse_button").isEnabled(), timeout=2000)
+
+
 def test_unprintable_name_is_reported_not_printed(page, qtbot, db):
     fill_example(page, qtbot)
     line(page, "name").clear()

@@ -7,7 +7,13 @@ from datetime import datetime
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 
-from desktop.cases import intake
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop.cases import intake, print_jobs
+from desktop.store.models import AuditEvent
+from qt_helpers import answer_next_box
 from desktop.cases.dto import Actor
 from desktop.ui.preview import PreviewDialog, PrintFailed, print_pdf
 from forms import registry
@@ -15,11 +21,54 @@ from forms import registry
 NOW = datetime(2026, 11, 25, 10, 0)
 
 
-def _receipt(db, admin, tmp_path) -> str:
+def _accept(db, admin, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
-    result = intake.accept(db, Actor(admin, "03", "郑州市金水区政务服务中心"), "residence_permit",
-                           case["answers"], case["materials"], now=NOW, papers_dir=tmp_path)
-    return result.paper.pdf_path
+    return intake.accept(db, Actor(admin, "03", "郑州市金水区政务服务中心"), "residence_permit",
+                         case["answers"], case["materials"], now=NOW, papers_dir=tmp_path)
+
+
+def _receipt(db, admin, tmp_path) -> str:
+    return _accept(db, admin, tmp_path).paper.pdf_path
+
+
+def _actions(db) -> list[str]:
+    with db.unit() as s:
+        return list(s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def _record(db, admin, paper):
+    actor = Actor(admin, "03", "郑州市金水区政务服务中心")
+    return lambda pages, printer: print_jobs.record_print_job(db, actor, paper.id, pages, printer)
+
+
+def test_making_a_paper_is_not_printing_it_and_a_sent_job_is_recorded(qtbot, db, admin, tmp_path):
+    result = _accept(db, admin, tmp_path)
+    assert "paper.made" in _actions(db) and "paper.printed" not in _actions(db)
+    dialog = PreviewDialog(result.paper.pdf_path, "受理回执", record_print=_record(db, admin, result.paper))
+    qtbot.addWidget(dialog)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "job.pdf"))
+    assert dialog.print_to(printer)
+    with db.unit() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "paper.printed")).one()
+        assert event.case_id == result.case.id
+        assert event.detail["document_id"] == result.paper.id and event.detail["pages"] == 1
+
+
+def test_a_failed_print_records_nothing(qtbot, db, admin, tmp_path):
+    result = _accept(db, admin, tmp_path)
+    Path(result.paper.pdf_path).write_bytes(b"damaged")  # the job cannot even start
+    dialog = PreviewDialog(result.paper.pdf_path, "受理回执", record_print=_record(db, admin, result.paper))
+    qtbot.addWidget(dialog)
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "job.pdf"))
+    texts: list[str] = []
+    answer_next_box(texts)
+    assert not dialog.print_to(printer)
+    assert texts and "无法读取" in texts[0]
+    assert "paper.printed" not in _actions(db)
 
 
 def test_print_to_pdf_printer(qtbot, db, admin, tmp_path):
@@ -43,7 +92,7 @@ def test_preview_shows_pages_and_prints(qtbot, db, admin, tmp_path):
     printer.setOutputFileName(str(tmp_path / "out.pdf"))
     with qtbot.waitSignal(dialog.sig_printed, timeout=5000) as printed:
         assert dialog.print_to(printer)
-    assert printed.args == [1]
+    assert printed.args[0] == 1
 
 
 def test_unreadable_file_is_a_plain_failure(qapp, tmp_path):
