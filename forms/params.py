@@ -112,6 +112,10 @@ class ParamsAt:
     def __getitem__(self, name: str) -> Any:
         return self._params.parameter(name).at(self.day).value
 
+    def on(self, day: date) -> "ParamsAt":
+        """The same parameters on another day that matters (e.g. when a bike's standard took effect)."""
+        return ParamsAt(self._params, day)
+
     def source(self, name: str) -> str:
         return self._params.parameter(name).at(self.day).source
 

@@ -37,6 +37,10 @@ FIELDS = (
     Field("colour", "车身颜色", max_length=20, section="车辆信息"),
     Field("purchase_date", "购车日期", Kind.DATE, not_future=True, section="车辆信息"),
     Field("battery_type", "蓄电池类型", Kind.CHOICE, choices=ec.BATTERY_TYPES, section="车辆信息"),
+    Field(
+        "standard_edition", "执行标准（整车合格证所标注）", Kind.CHOICE, choices=ec.STANDARD_EDITIONS,
+        section="合格证技术参数", help="第十三条：须符合强制性国家标准；按车辆生产所执行的GB 17761版本审查",
+    ),
     Field("max_speed", "最高设计车速（km/h）", Kind.DECIMAL, minimum=1, maximum=100, section="合格证技术参数"),
     Field("mass", "整车质量（含蓄电池，kg）", Kind.DECIMAL, minimum=1, maximum=500, section="合格证技术参数"),
     Field("motor_power", "电动机额定连续输出功率（W）", Kind.INTEGER, minimum=1, maximum=10000, section="合格证技术参数"),
@@ -86,10 +90,12 @@ def ccc(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("dc.standard", "符合申请之日施行的强制性国家标准", B("第十三条"))
+@rule("dc.standard", "符合车辆生产所执行的强制性国家标准", B("第十三条"))
 def standard(ctx: RuleContext) -> list[Finding]:
-    # NOTE: the standard is the one in force on the application date (issue 4), not on the
-    # purchase date: 第十三条 sets the condition for a bike to go on the road, which is now.
+    # NOTE (issue 13): judged by the edition of GB 17761 the bike was made to, if that edition could
+    # still be lawfully sold on the purchase date (forms.ebike_common._edition). Issue 4 judged by
+    # the edition in force on the application date, which refused lawful 2018-standard bikes after
+    # 2025-09-01 and, with unconfirmed limits, let a 45 km/h bike through.
     return ec.standard_findings(ctx, "dc.standard")
 
 
@@ -186,6 +192,8 @@ def example(today: date) -> dict:
             "colour": "白色",
             "purchase_date": (today - timedelta(days=5)).isoformat(),
             "battery_type": "lithium",
+            # A bike sold new today is made to the edition in force (GB 17761-2024 from 2025-09-01).
+            "standard_edition": "gb17761_2024" if today >= date(2025, 9, 1) else "gb17761_2018",
             "max_speed": 25,
             "mass": "50.5",
             "motor_power": 350,

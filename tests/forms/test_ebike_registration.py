@@ -50,33 +50,77 @@ def test_every_finding_cites_an_article_of_the_measures():
             assert finding.basis.clause.startswith("第")
 
 
-# --- the standard in force on the application date ---------------------------------------------
+# --- the standard the bike was made to (issue 13) ----------------------------------------------
+
+def made_to(edition, bought, today):
+    return run(today, {"standard_edition": edition, "purchase_date": bought.isoformat()})
 
 
-def bought_recently(day):
-    return {"purchase_date": (day - timedelta(days=3)).isoformat()}
+def test_a_45_kmh_80_kg_bike_bought_in_november_2026_is_refused():
+    result = run(date(2026, 11, 20), {"standard_edition": "gb17761_2024", "purchase_date": "2026-11-10",
+                                      "max_speed": 45, "mass": 80})
+    assert result.decision is Decision.REFUSE
+    for rule_id, limit in (("dc.standard.max_speed", "25 km/h"), ("dc.standard.mass", "55 kg")):
+        finding = one(result, rule_id)
+        assert (finding.outcome, finding.effect) == (Outcome.FAIL, Effect.REFUSE)
+        assert "GB 17761-2024" in finding.message and limit in finding.message
+        assert "核实" not in finding.message  # the source's caveat lives in the parameter file
+    # …and refused the same way in June 2025, under GB 17761-2018.
+    assert run(TODAY, {"max_speed": 45, "mass": 80}).decision is Decision.REFUSE
 
 
-@pytest.mark.parametrize(
-    "answers, rule_id",
-    [
-        ({"battery_type": "lead_acid", "mass": 60}, "dc.standard.mass"),
-        ({"pedalling": False}, "dc.standard.pedalling"),
-    ],
-)
-def test_standard_changes_on_2025_09_01(answers, rule_id):
-    before = run(date(2025, 8, 31), {**answers, **bought_recently(date(2025, 8, 31))})
-    after = run(date(2025, 9, 1), {**answers, **bought_recently(date(2025, 9, 1))})
-    refused = one(before, rule_id)
+@pytest.mark.parametrize("today", [date(2021, 6, 1), date(2025, 8, 31), date(2025, 9, 1), date(2026, 12, 1)])
+def test_25_kmh_is_the_limit_on_both_sides_of_2025_09_01(today):
+    edition = "gb17761_2024" if today >= date(2025, 9, 1) else "gb17761_2018"
+    bought = today - timedelta(days=3)
+    assert one(made_to(edition, bought, today), "dc.standard.edition").outcome is Outcome.PASS
+    ok = run(today, {"standard_edition": edition, "purchase_date": bought.isoformat(), "max_speed": 25})
+    over = run(today, {"standard_edition": edition, "purchase_date": bought.isoformat(), "max_speed": "25.5"})
+    assert one(ok, "dc.standard.max_speed").outcome is Outcome.PASS
+    assert one(over, "dc.standard.max_speed").effect is Effect.REFUSE and over.decision is Decision.REFUSE
+
+
+@pytest.mark.parametrize("answers, rule_id", [
+    ({"battery_type": "lead_acid", "mass": 63}, "dc.standard.mass"),
+    ({"pedalling": False}, "dc.standard.pedalling"),
+])
+def test_2024_lets_63_kg_lead_acid_and_pedal_less_bikes_through_2018_does_not(answers, rule_id):
+    new = run(date(2026, 12, 1), {**answers, "standard_edition": "gb17761_2024", "purchase_date": "2026-11-28"})
+    assert one(new, rule_id).outcome is Outcome.PASS and new.decision is Decision.ACCEPT
+    old = run(date(2026, 12, 1), {**answers, "standard_edition": "gb17761_2018", "purchase_date": "2025-11-20"})
+    refused = one(old, rule_id)
     assert (refused.outcome, refused.effect) == (Outcome.FAIL, Effect.REFUSE)
     assert "GB 17761-2018" in refused.message
-    assert before.decision is Decision.REFUSE
-    # NOTE (ebike.toml): the 2024 lead-acid mass limit and the dropped pedalling requirement are
-    # reported but unconfirmed, so the rules ask for a manual check instead of guessing.
-    checked = one(after, rule_id)
-    assert checked.outcome is Outcome.MANUAL and checked.effect is Effect.WARN
-    assert "GB 17761-2024" in checked.message
-    assert after.decision is Decision.ACCEPT
+    assert run(date(2026, 12, 1), {**answers, "standard_edition": "gb17761_2024", "purchase_date": "2026-11-28",
+                                   "battery_type": "lead_acid", "mass": "63.5"}).decision is Decision.REFUSE
+
+
+@pytest.mark.parametrize("bought, passes", [(date(2025, 11, 30), True), (date(2025, 12, 1), False)])
+def test_a_2018_standard_bike_conforms_if_it_was_bought_while_it_could_be_sold(bought, passes):
+    # Registered late (a warning, not a refusal), judged by the edition it was made to.
+    result = made_to("gb17761_2018", bought, date(2026, 1, 5))
+    finding = one(result, "dc.standard.edition")
+    if passes:
+        assert finding.outcome is Outcome.PASS and result.decision is Decision.ACCEPT
+        assert one(result, "dc.standard.max_speed").message.endswith("GB 17761-2018规定的25 km/h")
+    else:
+        assert (finding.outcome, finding.effect) == (Outcome.FAIL, Effect.REFUSE)
+        assert "2025-11-30" in finding.message and result.decision is Decision.REFUSE
+
+
+def test_an_edition_not_yet_in_force_must_be_corrected_and_a_missing_one_asked_for():
+    early = made_to("gb17761_2024", date(2025, 5, 20), date(2025, 6, 1))
+    finding = one(early, "dc.standard.edition")
+    assert (finding.outcome, finding.effect) == (Outcome.FAIL, Effect.CORRECT)
+    missing = run(TODAY, drop=("standard_edition",))
+    assert one(missing, "dc.standard.edition").outcome is Outcome.MISSING
+    assert missing.decision is Decision.INCOMPLETE
+
+
+def test_every_limit_names_its_source_in_the_facts():
+    result = run(date(2026, 12, 1))
+    for rule_id in ("dc.standard.max_speed", "dc.standard.mass", "dc.standard.pedalling"):
+        assert "GB 17761-2024" in one(result, rule_id).facts["source"]
 
 
 @pytest.mark.parametrize(
