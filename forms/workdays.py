@@ -11,6 +11,7 @@ from typing import Iterable, Iterator
 
 import chinese_calendar
 
+from forms.holidays import rules_digest, statutory_holidays
 from forms.model import Basis, Deadline, SkippedDay
 
 # NOTE: 行政许可法 第八十二条: 期限以工作日计算，不含法定节假日. The start day is never counted
@@ -107,7 +108,7 @@ class WorkdayCount:
             else:
                 text += f"，至{self.due.isoformat()}"
         if self.provisional:
-            text += "（涉及年份的国务院放假安排尚未录入，按周一至周五推算，仅供参考）"
+            text += "（暂定：涉及年份的国务院调休安排尚未录入，已扣除法定节假日、其余按周一至周五推算，仅供参考）"
         return text
 
     def to_deadline(self, key: str, label: str, basis: Basis) -> Deadline:
@@ -147,7 +148,14 @@ def _library_years() -> frozenset[int]:
 
 
 class WorkCalendar:
-    """Which days are working days: overrides first, then chinese-calendar, then Mon–Fri (provisional)."""
+    """Which days are working days: overrides, then chinese-calendar, then statutory holidays + Mon–Fri.
+
+    NOTE (issue 14): for a year neither the overrides nor chinese-calendar know, the statutory
+    holidays are still certain (全国年节及纪念日放假办法 fixes them; forms/holidays.py computes the
+    lunar ones and 清明): they are rest days, not provisional. What is unknown is the 调休 — a
+    weekend day worked, a weekday added to a break — so every other day of such a year is
+    provisional, and so is any count that crosses one.
+    """
 
     def __init__(self, overrides: Iterable[CalendarOverride] = ()) -> None:
         by_day: dict[date, CalendarOverride] = {}
@@ -184,6 +192,10 @@ class WorkCalendar:
                 reason = _holiday_name(name) if name else _WEEKDAY_REST_NAMES.get(day.weekday(), "休息日")
                 return DayStatus(day, False, reason, False)
         provisional = not self.year_is_known(day.year)
+        if provisional:
+            holiday = statutory_holidays(day.year).get(day)
+            if holiday is not None:
+                return DayStatus(day, False, holiday, False)
         if day.weekday() >= 5:
             return DayStatus(day, False, _WEEKDAY_REST_NAMES[day.weekday()], provisional)
         return DayStatus(day, True, "", provisional)
@@ -244,7 +256,8 @@ class WorkCalendar:
         digest = hashlib.sha256()
         for o in self.overrides:
             digest.update(f"{o.day.isoformat()}\t{o.kind}\t{o.name}\t{o.source}\n".encode("utf-8"))
-        return f"chinesecalendar {chinese_calendar.__version__} + overrides {digest.hexdigest()[:8]}"
+        return (f"chinesecalendar {chinese_calendar.__version__} + statutory {rules_digest()} "
+                f"+ overrides {digest.hexdigest()[:8]}")
 
     # forms/service.py reads it as calendar.version().
     version = calendar_version

@@ -29,7 +29,7 @@ class CalendarDialog(QDialog):
         self.resize(720, 480)
         intro = QLabel(self.tr(
             "国务院每年公布次年的节假日安排。在这里录入尚未收录的年份（录入一年就请录入该年的全部安排），"
-            "办理时限即按此计算；未录入的年份按周一至周五计算并标注“暂定”。"), self)
+            "办理时限即按此计算；未录入的年份已扣除法定节假日，其余按周一至周五计算并标注“暂定”。"), self)
         intro.setWordWrap(True)
         self.table = QTableWidget(0, 4, self)
         self.table.setObjectName("overrides_table")

@@ -225,7 +225,8 @@ def test_deadline_in_an_unpublished_year_is_provisional():
     today = date(2027, 9, 30)
     r = assess(SERVICE, *SERVICE.example(today).values(), today, {}, WorkCalendar())
     review = next(d for d in r.deadlines if d.key == "review")
-    assert review.provisional and review.due == date(2027, 10, 7)
+    # 国庆节 2027-10-01…03 is statutory even before the 2027 notice; 10-04…10-08 are the 5 working days.
+    assert review.provisional and review.due == date(2027, 10, 8)
 
 
 def test_parameters_before_their_first_date_are_an_error():

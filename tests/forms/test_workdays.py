@@ -88,11 +88,14 @@ def test_uncovered_year_counts_monday_to_friday_provisionally():
     assert "仅供参考" in r.explain()
 
 
-def test_crossing_into_an_uncovered_year():
+def test_crossing_into_an_uncovered_year_skips_its_statutory_holidays():
     r = CAL.add_working_days(D(2026, 12, 31), 3)
-    # 2027-01-01 Fri (1), weekend, 01-04 (2), 01-05 (3)
-    assert r.due == D(2027, 1, 5)
-    assert r.provisional
+    # 2027-01-01 is 元旦 by law even before the 2027 notice: skipped; weekend; 01-04, 01-05, 01-06.
+    assert r.due == D(2027, 1, 6)
+    assert r.skipped[0] == SkippedDay(D(2027, 1, 1), "元旦")
+    assert r.provisional and "暂定" in r.explain()
+    assert not CAL.status(D(2027, 1, 1)).provisional  # the holiday itself is certain
+    assert CAL.status(D(2027, 1, 4)).provisional  # a weekday may yet be swapped (调休)
     # a count that stays inside a covered year is not provisional
     assert not CAL.add_working_days(D(2026, 12, 1), 3).provisional
 
@@ -152,7 +155,7 @@ def test_load_overrides_and_version(tmp_path):
     overrides = load_overrides(path)
     assert overrides == [CalendarOverride(D(2027, 1, 1), "holiday", "元旦", "国办发明电〔2026〕X号")]
     version = WorkCalendar(overrides).calendar_version()
-    assert re.fullmatch(r"chinesecalendar \S+ \+ overrides [0-9a-f]{8}", version)
+    assert re.fullmatch(r"chinesecalendar \S+ \+ statutory [0-9a-f]{8} \+ overrides [0-9a-f]{8}", version)
     assert version != WorkCalendar().calendar_version()
     assert WorkCalendar().version() == WorkCalendar().calendar_version()
 
@@ -197,3 +200,29 @@ def test_property_due_is_the_nth_working_day(start, n):
     assert sum(CAL.is_working_day(d) for d in days) == n
     assert [s.day for s in r.skipped] == [d for d in days if not CAL.is_working_day(d)]
     assert r.provisional == any(not CAL.year_is_known(d.year) for d in days)
+
+
+def test_an_uncovered_year_knows_its_lunar_holidays_and_qingming():
+    from forms.holidays import statutory_holidays
+
+    days = statutory_holidays(2027)
+    assert len(days) == 13  # 全国年节及纪念日放假办法 (2024): 13 days
+    # 春节 2027: 除夕 2027-02-05 and 正月初一至初三 (lunar new year 2027-02-06); 清明 on its solar term.
+    assert [d for d, n in sorted(days.items()) if n == "春节"] == [D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7),
+                                                                  D(2027, 2, 8)]
+    assert days[D(2027, 4, 5)] == "清明节" and days[D(2027, 6, 9)] == "端午节" and days[D(2027, 9, 15)] == "中秋节"
+    r = CAL.add_working_days(D(2027, 2, 4), 2)  # Thu; Fri 02-05 除夕 … Mon 02-08 初三; Tue 02-09, Wed 02-10
+    assert r.due == D(2027, 2, 10) and r.provisional
+    assert "春节4天" in r.explain()
+
+
+@pytest.mark.parametrize("year", range(2014, 2027))
+def test_the_holiday_rules_agree_with_every_published_year(year):
+    """Every day the rules compute is a rest day in the State Council's published arrangement."""
+    from forms.holidays import statutory_holidays
+
+    days = statutory_holidays(year)
+    assert set(days.values()) == {"元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"}
+    # 13 days from 2025 (11 before); fewer only where two fall on one day (中秋 = 国庆 in 2020).
+    assert len(days) == (13 if year >= 2025 else 11) - (1 if year == 2020 else 0)
+    assert all(chinese_calendar.get_holiday_detail(d)[0] for d in days), year
