@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from desktop.cases.dto import Actor
-from desktop.cases.papers import REMEDIES, header
+from desktop.cases import remedies
+from desktop.cases.papers import header
 from forms.service import Service
 
 PLEDGE_TEXT_RONGQUE = (
@@ -47,7 +48,7 @@ def refusal_decision(service: Service, answers: dict[str, Any], case_no: str, re
     if text.strip():
         items.append({"message": text.strip(), "basis": ""})
     snap["sections"] = [{"heading": f"{verdict}的理由", "type": "findings", "items": items}]
-    snap["remedies"] = REMEDIES
+    snap["remedies"] = remedies.section(service.service_id, title, now.date())
     return snap
 
 

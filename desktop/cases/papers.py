@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from desktop.cases import remedies
 from desktop.cases.dto import Actor
 from forms import checks
 from forms.model import Assessment, Effect, MaterialState, Outcome
@@ -17,10 +18,6 @@ STATE_LABELS = {
 }
 PROVISIONAL_NOTE = (
     "标“暂定”的日期所在年度的调休安排尚未公布，已扣除法定节假日、其余按周一至周五计算工作日，届时以国务院公布的安排为准。"
-)
-REMEDIES = (
-    "如不服本决定，可以自收到本通知书之日起60日内依法申请行政复议，"
-    "或者自收到本通知书之日起6个月内依法向人民法院提起行政诉讼。"
 )
 LEGAL_BASIS_NOTICE = "《中华人民共和国行政许可法》第三十二条"
 
@@ -147,5 +144,5 @@ def refusal(service: Service, answers: dict[str, Any], assessment: Assessment, c
     if amounts:
         sections.append(amounts)
     snap["sections"] = sections
-    snap["remedies"] = REMEDIES
+    snap["remedies"] = remedies.section(service.service_id, snap["title"], now.date())
     return snap

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from desktop.cases import hooks, status
-from desktop.cases.papers import REMEDIES, header
+from desktop.cases import remedies
+from desktop.cases.papers import header
 from desktop.cases.subsidy import SERVICE_ID, set_claim_status
 from forms.subsidy.form import claim_label
 
@@ -38,7 +39,7 @@ def on_approved(ctx: hooks.IntakeContext) -> hooks.HookResult:
     snap["sections"] = [
         {"heading": "核定明细", "type": "amounts", "rows": stored.get("amounts", []), "total": f"{total:.2f}"},
     ]
-    snap["remedies"] = REMEDIES
+    snap["remedies"] = remedies.section(ctx.service.service_id, snap["title"], ctx.now.date())
     return hooks.HookResult(papers=[snap])
 
 
