@@ -68,6 +68,12 @@ class Service:
     # e.g. {"refusal": "不予登记通知书"} (郑州市非机动车管理办法 第十四条).
     paper_titles: Mapping[str, str] = dc_field(default_factory=dict)
     order: int = 100  # position in the clerk's service list
+    # What the receipt tells the applicant to come back for ("" when nothing is collected, e.g. a
+    # subsidy paid to a bank account): printed in the receipt's closing line (issue 14).
+    collects: str = ""
+    # True where the amounts' breakdown is printed on a paper of its own (the 补贴核定表), so the
+    # receipt names only the total.
+    amounts_on_own_paper: bool = False
 
     def field(self, key: str) -> Field:
         for f in self.fields:

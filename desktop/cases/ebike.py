@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from desktop.cases import facts, hooks, plates
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
-from desktop.cases.papers import header
+from desktop.cases.papers import cn_date, header
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
@@ -103,10 +103,6 @@ def _index_case(ctx: IntakeContext, reg: EbikeRegistration) -> None:
     ctx.case.plate_no, ctx.case.frame_no = reg.plate_no, reg.frame_no
 
 
-def _chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _bike_rows(reg: EbikeRegistration) -> list[list[str]]:
     return [
         ["号牌号码", reg.plate_no or "（未发牌）"],
@@ -159,7 +155,7 @@ def _certificate(ctx: IntakeContext, reg: EbikeRegistration, typed: Mapping[str,
                   ctx.case.case_no, ctx.actor, ctx.now)
     snap["intro"] = (f"经查验，下列电动自行车符合登记条件，准予登记，核发号牌{reg.plate_no}。"
                      "请凭本凭证领取号牌。")
-    rows = _bike_rows(reg) + [["电机号", typed.get("motor_no") or ""], ["登记日期", _chinese_date(reg.registered_on)]]
+    rows = _bike_rows(reg) + [["电机号", typed.get("motor_no") or ""], ["登记日期", cn_date(reg.registered_on)]]
     snap["sections"] = [
         {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"], "rows": rows},
         {"heading": "注意事项", "type": "text", "text": (
@@ -192,14 +188,14 @@ def transfer_bike(ctx: IntakeContext) -> HookResult:
     _index_case(ctx, reg)
     _audit(ctx, "ebike.transferred", {"plate_no": reg.plate_no, "frame_no": reg.frame_no})
     rows = [["号牌号码", reg.plate_no or "（未发牌）"], ["车架号（整车编码）", reg.frame_no],
-            ["新所有人", reg.owner_name], ["转移日期", _chinese_date(typed["transfer_date"])]]
+            ["新所有人", reg.owner_name], ["转移日期", cn_date(typed["transfer_date"])]]
     snap = header("transfer_certificate", TRANSFER_TITLE, ctx.service, dict(ctx.answers), ctx.case.case_no,
                   ctx.actor, now)
     snap["intro"] = (f"号牌{reg.plate_no}的电动自行车所有权已由{previous}转移至{reg.owner_name}，"
                      "准予转移登记，原号牌继续有效。")
     snap["sections"] = [{"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
-                         "rows": _bike_rows(reg) + [["转移日期", _chinese_date(typed["transfer_date"])],
-                                                    ["原登记日期", _chinese_date(reg.registered_on)]]}]
+                         "rows": _bike_rows(reg) + [["转移日期", cn_date(typed["transfer_date"])],
+                                                    ["原登记日期", cn_date(reg.registered_on)]]}]
     snap["footer"] = "依据《郑州市非机动车管理办法》第十五条、第十七条。请妥善保管本证明。"
     return HookResult(receipt_rows=rows, papers=[snap])
 
@@ -220,7 +216,7 @@ def report_loss(ctx: IntakeContext) -> HookResult:
     _index_case(ctx, reg)
     _audit(ctx, "ebike.status", {"plate_no": reg.plate_no, "frame_no": reg.frame_no, "status": kind})
     rows = [["号牌号码", reg.plate_no or "（未发牌）"], ["车架号（整车编码）", reg.frame_no],
-            ["登记状态", ec.STATUS_NAMES[kind]], [f"{ec.STATUS_NAMES[kind]}日期", _chinese_date(typed["loss_date"])]]
+            ["登记状态", ec.STATUS_NAMES[kind]], [f"{ec.STATUS_NAMES[kind]}日期", cn_date(typed["loss_date"])]]
     if kind == "stolen" and typed.get("police_report_no"):
         rows.append(["报案回执编号", typed["police_report_no"]])
     return HookResult(receipt_rows=rows)

@@ -146,6 +146,8 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
                                              "decision": assessment.decision.value})
         extra = hooks.run(case_status, hooks.IntakeContext(s, row, service, answers, assessment, actor, now))
         snap = _snapshot(kind, service, answers, typed_materials, assessment, row.case_no, actor, now)
+        if rongque_due is not None:
+            papers.mark_rongque(snap, service, assessment, rongque_due)
         if extra.receipt_rows:
             snap["sections"].insert(0, {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
                                         "rows": extra.receipt_rows})

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from desktop.cases import remedies
@@ -20,6 +21,11 @@ PROVISIONAL_NOTE = (
     "标“暂定”的日期所在年度的调休安排尚未公布，已扣除法定节假日、其余按周一至周五计算工作日，届时以国务院公布的安排为准。"
 )
 LEGAL_BASIS_NOTICE = "《中华人民共和国行政许可法》第三十二条"
+
+
+def cn_date(day: date) -> str:
+    """The one way a paper writes a date in words: 2026年1月5日 (no leading zeros, as under the seal)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _id_type_label(service: Service, answers: dict[str, Any]) -> str:
@@ -51,7 +57,7 @@ def header(kind: str, title: str, service: Service, answers: dict[str, Any], cas
             "id_masked": checks.mask_id(str(id_number)) if id_number else "",
             "phone_masked": checks.mask_phone(str(phone)) if phone else "",
         },
-        "signature": {"label": f"{actor.hall}（印章）", "date": f"{now.year}年{now.month}月{now.day}日"},
+        "signature": {"label": f"{actor.hall}（印章）", "date": cn_date(now)},
     }
 
 
@@ -65,15 +71,32 @@ def _deadline_section(assessment: Assessment) -> dict[str, Any] | None:
     return {"heading": "办理时限", "type": "table", "columns": ["事项", "期限", "计算方式", "依据"], "rows": rows}
 
 
+def amount_words(total: Decimal | str) -> str:
+    """人民币大写 for a money total (cn2an), e.g. 300000.00 → 人民币叁拾万元整; "" when not a number."""
+    import cn2an
+
+    try:
+        value = Decimal(str(total)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return ""
+    if value < 0:
+        return "人民币负" + cn2an.an2cn(f"{-value:.2f}", "rmb")
+    return "人民币" + cn2an.an2cn(f"{value:.2f}", "rmb")
+
+
+def amounts_section(heading: str, rows: list[dict[str, Any]], total: Decimal | str | None) -> dict[str, Any]:
+    """A money table; its total also in 大写 (issue 14: money on a paper is written both ways)."""
+    section: dict[str, Any] = {"heading": heading, "type": "amounts", "rows": rows}
+    if total not in (None, ""):
+        section["total"] = f"{Decimal(str(total)):.2f}"
+        section["total_words"] = amount_words(total)
+    return section
+
+
 def _amount_section(assessment: Assessment) -> dict[str, Any] | None:
     if not assessment.amounts:
         return None
-    return {
-        "heading": "计算明细",
-        "type": "amounts",
-        "rows": [a.to_dict() for a in assessment.amounts],
-        "total": f"{assessment.total:.2f}" if assessment.total is not None else "",
-    }
+    return amounts_section("计算明细", [a.to_dict() for a in assessment.amounts], assessment.total)
 
 
 def receipt(service: Service, answers: dict[str, Any], materials: dict[str, str], assessment: Assessment,
@@ -81,21 +104,40 @@ def receipt(service: Service, answers: dict[str, Any], materials: dict[str, str]
     snap = header("receipt", "受理回执", service, answers, case_no, actor, now)
     snap["intro"] = (
         f"你提交的{service.name}申请，经审查，申请材料齐全、符合法定形式，决定予以受理。"
-        f"受理日期：{now:%Y年%m月%d日}。"
+        f"受理日期：{cn_date(now)}。"
     )
     items = [
         f"{service.material(key).label}（{STATE_LABELS.get(state, state)}）"
         for key, state in materials.items() if state
     ]
     sections = [{"heading": "已收材料", "type": "list", "items": items or ["（无）"]}]
-    for extra in (_deadline_section(assessment), _amount_section(assessment)):
+    # NOTE: a service whose amounts get their own paper (the 补贴核定表) keeps the receipt to one page:
+    # the receipt names the total (its hook's 登记信息), the sheet the breakdown (issue 14).
+    amounts = None if service.amounts_on_own_paper else _amount_section(assessment)
+    for extra in (_deadline_section(assessment), amounts):
         if extra:
             sections.append(extra)
     snap["sections"] = sections
     if any(d.provisional for d in assessment.deadlines):
         snap["provisional_note"] = PROVISIONAL_NOTE
-    snap["footer"] = "请妥善保管本回执，凭回执编号查询办理进度、领取证件。"
+    collect = f"、领取{service.collects}" if service.collects else ""
+    snap["footer"] = f"请妥善保管本回执，凭回执编号查询办理进度{collect}。"
     return snap
+
+
+def mark_rongque(snap: dict[str, Any], service: Service, assessment: Assessment, due: date) -> None:
+    """A 容缺受理 receipt says what is missing, under which pledge and by when — never 材料齐全 (issue 14)."""
+    provisional = "（暂定）" if any(d.provisional for d in assessment.deadlines) else ""
+    snap["intro"] = (
+        f"你提交的{service.name}申请，主要申请材料齐全、符合法定形式，下列非核心材料暂缺。"
+        f"你已签署容缺受理承诺书，承诺于{due.isoformat()}{provisional}前补齐，决定予以容缺受理。"
+        f"受理日期：{snap['signature']['date']}。"
+    )
+    snap["sections"].insert(1, {
+        "heading": "暂缺材料（容缺受理，承诺补齐）", "type": "findings",
+        "items": [{"message": f"{m.label}（须于{due.isoformat()}{provisional}前补齐）", "basis": str(m.basis)}
+                  for m in assessment.missing_materials],
+    })
 
 
 def incomplete_notice(service: Service, answers: dict[str, Any], assessment: Assessment, case_no: str,

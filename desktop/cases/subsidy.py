@@ -158,7 +158,8 @@ def on_accepted(ctx: hooks.IntakeContext) -> hooks.HookResult:
     rows = [["申领事项", claim_label(claim)]]
     if business:
         rows.append(["经营主体", f"{business}（统一社会信用代码{_norm(typed.get('business_uscc'))}）"])
-    rows.append([_amount_label(claim), f"{total:.2f}元（受理时初核，以审核结果为准）"])
+    rows.append([_amount_label(claim), f"{total:.2f}元（{papers.amount_words(total)}；受理时初核，以审核结果为准，"
+                                       "明细见补贴核定表）"])
     sheet = calculation_sheet(ctx.service, dict(ctx.answers), typed, ctx.assessment, workers, before,
                               ctx.case.case_no, ctx.actor, ctx.now)
     return hooks.HookResult(receipt_rows=rows, papers=[sheet])
@@ -242,8 +243,8 @@ def calculation_sheet(service: Service, answers: dict[str, Any], typed: Mapping[
     )
     sections: list[dict[str, Any]] = [
         {"heading": "申领信息", "type": "table", "columns": ["项目", "内容"], "rows": _claim_rows(typed, workers)},
-        {"heading": "计算明细", "type": "amounts", "rows": [_short_basis(a.to_dict(), doc) for a in assessment.amounts],
-         "total": f"{assessment.total or 0:.2f}"},
+        papers.amounts_section("计算明细", [_short_basis(a.to_dict(), doc) for a in assessment.amounts],
+                               assessment.total or 0),
     ]
     if claim in EMPLOYEE_CLAIMS:
         sections.append(_worker_section(claim, workers))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from desktop.cases import hooks, status
 from desktop.cases import remedies
-from desktop.cases.papers import header
+from desktop.cases.papers import amounts_section, header
 from desktop.cases.subsidy import SERVICE_ID, set_claim_status
 from forms.subsidy.form import claim_label
 
@@ -37,7 +37,7 @@ def on_approved(ctx: hooks.IntakeContext) -> hooks.HookResult:
         f"核定金额为人民币{total:.2f}元，将按规定拨付至你登记的银行账户。"
     )
     snap["sections"] = [
-        {"heading": "核定明细", "type": "amounts", "rows": stored.get("amounts", []), "total": f"{total:.2f}"},
+        amounts_section("核定明细", stored.get("amounts", []), total),
     ]
     snap["remedies"] = remedies.section(ctx.service.service_id, snap["title"], ctx.now.date())
     return hooks.HookResult(papers=[snap])

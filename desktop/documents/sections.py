@@ -142,7 +142,10 @@ def _amounts(section: dict, st: Styles) -> list[Group]:
         last = len(data) - 1
         extra += [("SPAN", (0, last), (1, last)), ("BACKGROUND", (0, last), (-1, last), HEADER_FILL),
                   ("ALIGN", (0, last), (0, last), "CENTER")]
-    return [[_grid(data, widths, st, extra=extra)]]
+    group: Group = [_grid(data, widths, st, extra=extra)]
+    if section.get("total_words"):
+        group.append(TextLine(f"合计金额（大写）：{section['total_words']}", st.item))
+    return [group]
 
 
 BUILDERS: dict[str, Callable[[dict, Styles], list[Group]]] = {

@@ -22,7 +22,7 @@ reprint is rendered from exactly the same data. Schema (keys marked * are requir
         {"heading": "说明", "type": "text", "text": "..."},                   # "\n" = new paragraph
         {"heading": "计算明细", "type": "amounts",
          "rows": [{"label": "...", "formula": "...", "amount": "10000.00", "basis": "..."}],
-         "total": "10000.00"},                                               # total optional
+         "total": "10000.00", "total_words": "人民币壹万元整"},               # total, words optional
       ],
       "provisional_note": "...",       # optional footnote for dates marked （暂定）
       "remedies": "...",               # optional remedies paragraph (复议/诉讼)

@@ -235,4 +235,5 @@ SERVICE = Service(
     extra_index={"plate_no": "plate_no", "frame_no": "frame_no"},
     paper_titles={"refusal": "不予登记通知书"},  # 第十四条: 不予登记并书面说明理由
     order=20,
+    collects="号牌和登记证明",
 )

@@ -240,4 +240,5 @@ SERVICE = Service(
     example=example,
     description="离开常住户口所在地、在郑州居住的公民申领居住证（郑政办〔2021〕8号）",
     order=10,
+    collects="居住证",
 )

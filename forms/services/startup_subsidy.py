@@ -78,4 +78,5 @@ SERVICE = Service(
     description="返乡入乡创业人员申领一次性创业补贴、吸纳贫困劳动力奖补、园区场地和农村电商补贴、"
     "创业培训补贴及创业担保贷款（郑政办〔2021〕13号）",
     order=30,
+    amounts_on_own_paper=True,
 )

@@ -180,6 +180,10 @@ def test_rongque_acceptance_with_a_pledge(db, people, tmp_path):
     assert kinds == ["rongque_notice", "pledge"]
     notice = text_of(result.extra_papers[0].pdf_path)
     assert "容缺受理通知书" in notice and "居住、就业或就读证明" in notice and "2026-12-01" in notice
+    # The receipt itself says what is missing and by when, not 材料齐全 (issue 14).
+    receipt = text_of(result.paper.pdf_path)
+    assert "容缺受理" in receipt and "居住、就业或就读证明" in receipt and "2026-12-01前补齐" in receipt
+    assert "申请材料齐全、符合法定形式，决定予以受理" not in receipt
     due = worklists.pledges_due(db, date(2026, 11, 29))
     assert len(due) == 1 and not due[0].overdue
     assert worklists.pledges_due(db, date(2026, 12, 2))[0].overdue

@@ -92,12 +92,14 @@ def test_receipt_and_calculation_sheet_read_back(db, actor, tmp_path):
     result = accept(db, actor, tmp_path, case["answers"], case["materials"])
     receipt = text_of(result.paper.pdf_path)
     assert "补贴申请受理回执" in receipt and "张建国" in receipt and "410182********301X" in receipt
-    assert "计算明细" in receipt and "9000.00 × 50% = 4500.00" in receipt and "5130.75" in receipt
+    # One page: the receipt names the total in figures and 大写, the sheet has the breakdown (issue 14).
+    assert "计算明细" not in receipt and "5130.75" in receipt and "人民币伍仟壹佰叁拾元柒角伍分" in receipt
+    assert len(PdfReader(result.paper.pdf_path).pages) == 1
     assert "初核补贴金额" in receipt and result.case.case_no in receipt
     sheet = text_of(sheet_of(result))
     for expected in ("补贴核定表", "张建国", "410182********301X", "荥阳市建国农副产品加工有限公司", USCC_A,
                      "入驻园区（孵化基地）场地费用补贴", "2026-08至2026-10（共3个月）", "4500.00", "630.75",
-                     "5130.75", "合计", "三、（二）6", "郑政办〔2021〕13号", "以往同类申领记录", "复核"):
+                     "5130.75", "合计", "人民币伍仟壹佰叁拾元柒角伍分", "三、（二）6", "郑政办〔2021〕13号", "以往同类申领记录", "复核"):
         assert expected in sheet, expected
     assert case["answers"]["id_number"] not in receipt + sheet
 
