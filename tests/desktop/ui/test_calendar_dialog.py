@@ -21,7 +21,7 @@ def test_admin_adds_a_2027_holiday_and_the_deadline_moves(qtbot, db, admin):
     case = service.example(today)
     before = intake.assess_case(db, "residence_permit", case["answers"], case["materials"], today)
     review = next(d for d in before.deadlines if d.key == "review")
-    assert review.provisional and review.due == date(2027, 10, 7)
+    assert review.provisional and review.due == date(2027, 10, 8)  # 10-01…03 国庆节 by law already
 
     dialog = CalendarDialog(db, Actor(admin, "03", "大厅"))
     qtbot.addWidget(dialog)
