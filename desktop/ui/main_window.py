@@ -201,7 +201,8 @@ class MainWindow(QMainWindow):
         self.status_db.setText(self.tr("数据库：%1").replace("%1", self.db.location()))
 
     def _update_title(self) -> None:
-        self.setWindowTitle(self.tr("HallDesk 政务窗口受理台 — %1 %2号窗口")
+        # NOTE: ends with the application's display name, so Qt does not append it a second time.
+        self.setWindowTitle(self.tr("%1 %2号窗口 — HallDesk 政务窗口受理台")
                             .replace("%1", self.actor.hall).replace("%2", self.actor.window))
 
     def _load_page(self, offset: int, limit: int) -> list[CaseSummary]:

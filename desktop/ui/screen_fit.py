@@ -26,11 +26,15 @@ def frame_allowance(widget: QWidget) -> QSize:
     """What the window manager's frame adds around the widget (measured when it can be, else a default)."""
     if widget.windowFlags() & Qt.WindowType.FramelessWindowHint:
         return QSize(0, 0)
-    for window in (widget, widget.parentWidget().window() if widget.parentWidget() else None):
-        if window is not None and window.isVisible():
-            extra = window.frameGeometry().size() - window.geometry().size()
-            if extra.width() > 0 or extra.height() > 0:
-                return extra
+    if widget.isVisible():
+        extra = widget.frameGeometry().size() - widget.geometry().size()
+        if extra.width() > 0 or extra.height() > 0:
+            return extra.expandedTo(QSize(0, 0))
+    # NOTE: a parent's frame is only a hint (a maximised main window has no borders), so never less
+    # than the default.
+    parent = widget.parentWidget().window() if widget.parentWidget() else None
+    if parent is not None and parent.isVisible():
+        return (parent.frameGeometry().size() - parent.geometry().size()).expandedTo(DEFAULT_FRAME)
     return QSize(DEFAULT_FRAME)
 
 
