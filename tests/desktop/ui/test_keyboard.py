@@ -252,3 +252,10 @@ def test_switch_user_stops_when_a_page_stays_open(window, qtbot):
     open_service(window, 0)
     assert window.switch_user() is False  # no sign-in dialog was shown (it would block here)
     assert window.tabs.currentWidget() is stubborn and window.actor.account.username == "admin"
+
+
+def test_ctrl_tab_outside_a_table_switches_tabs(window):
+    page = open_service(window, 0)
+    assert focused() is page.first_field()
+    key(Qt.Key.Key_Tab, CTRL)  # from the last tab round to the first: the case list
+    assert window.tabs.currentIndex() == 0
