@@ -21,6 +21,7 @@ from desktop.ui.pages import install_pages
 from desktop.ui.msgbox import headless, show_environment_failure, show_error
 from desktop.ui.qtfont import install_app_font
 from desktop.ui.qttranslations import install_qt_translations
+from desktop.ui.screen_fit import install as install_screen_fit
 
 log = logging.getLogger(__name__)
 EXIT_OK = 0
@@ -46,6 +47,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
     install_qt_translations(app)
+    install_screen_fit(app)
     return app
 
 

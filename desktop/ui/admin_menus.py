@@ -77,6 +77,12 @@ class AdminTools:
                 bar.insertAction(help_action, menu.menuAction())
         self._settings = asdict(window.settings)
         window.sig_settings_changed.connect(self._on_settings_changed)
+        window.sig_actor_changed.connect(self._on_actor_changed)
+
+    def _on_actor_changed(self, actor) -> None:
+        """After 切换用户 the menus follow the new person's role."""
+        self.admin_menu.menuAction().setVisible(permissions.can(actor.account, "accounts"))
+        self.audit_menu.menuAction().setVisible(permissions.can(actor.account, "audit"))
 
     def _on_accounts_triggered(self) -> None:
         from desktop.ui.accounts_dialog import AccountsDialog

@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QStyledItemDelegate,
     QHBoxLayout,
@@ -140,7 +142,83 @@ def cell_choices(column: Field) -> list[tuple[Any, str]] | None:
     return None
 
 
-class ChoiceDelegate(QStyledItemDelegate):
+TABLE_KEYS_TIP = ("键盘：Tab / Shift+Tab 在单元格间移动，直接输入即可编辑，Enter 确认并到下一格；\n"
+                  "在最后一格按 Tab 或 Enter（任意格按 Ctrl+Tab）离开表格，Ctrl+Shift+Tab 回到上一项；\n"
+                  "“添加一行”按 Enter 或空格新增一行并开始填写。")
+
+
+class _CellDelegate(QStyledItemDelegate):
+    """Enter in a cell's editor commits and moves to the next cell, as Tab does (and leaves after the last)."""
+
+    def eventFilter(self, editor, event):  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.EditNextItem)
+            return True
+        return super().eventFilter(editor, event)
+
+
+class KeyTable(QTableWidget):
+    """A table the keyboard can enter, move through and leave (see TABLE_KEYS_TIP)."""
+
+    def __init__(self, rows: int, columns: int, parent: QWidget | None = None):
+        super().__init__(rows, columns, parent)
+        self.setTabKeyNavigation(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.setItemDelegate(_CellDelegate(self))
+        self.setToolTip(TABLE_KEYS_TIP)
+        # NOTE: Ctrl+Tab is the way out from any cell (Qt's convention for widgets that keep Tab, e.g.
+        # text editors); a shortcut, so it works while a cell's editor has the focus too.
+        for keys, forward in (("Ctrl+Tab", True), ("Ctrl+Shift+Tab", False), ("Ctrl+Shift+Backtab", False)):
+            shortcut = QShortcut(QKeySequence(keys), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda forward=forward: self.leave(forward))
+
+    def _at_edge(self, forward: bool) -> bool:
+        if self.rowCount() == 0 or self.columnCount() == 0:
+            return True
+        current = self.currentIndex()
+        if not current.isValid():
+            return False
+        edge = (self.rowCount() - 1, self.columnCount() - 1) if forward else (0, 0)
+        return (current.row(), current.column()) == edge
+
+    def leave(self, forward: bool = True) -> None:
+        """Move the focus to the widget after (or before) the table; an open cell editor commits on focus-out."""
+        target = self.nextInFocusChain() if forward else self.previousInFocusChain()
+        while target is not None and target is not self:
+            if (not self.isAncestorOf(target) and target.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    and target.isVisible() and target.isEnabled() and target.window() is self.window()):
+                target.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+                return
+            target = target.nextInFocusChain() if forward else target.previousInFocusChain()
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt override
+        # NOTE: Tab on the last cell (Shift+Tab on the first) leaves instead of wrapping round.
+        if self._at_edge(next):
+            self.leave(next)
+            return True
+        return super().focusNextPrevChild(next)
+
+    def moveCursor(self, action, modifiers):  # noqa: N802 - Qt override
+        # NOTE: Tab or Enter in an open editor arrives here (not in focusNextPrevChild) via closeEditor.
+        moves = {QAbstractItemView.CursorAction.MoveNext: True, QAbstractItemView.CursorAction.MovePrevious: False}
+        # (focusInEvent asks for MoveNext with no current cell: that is entering, not leaving.)
+        if action in moves and self.currentIndex().isValid() and self._at_edge(moves[action]):
+            self.leave(moves[action])
+            return QModelIndex()
+        return super().moveCursor(action, modifiers)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.focusNextPrevChild(True)  # Enter moves on, as in every other field
+            return
+        super().keyPressEvent(event)
+
+
+class ChoiceDelegate(_CellDelegate):
     """Edits a choice cell with a combo box: the clerk sees labels, the rules get the codes."""
 
     def __init__(self, choices: list[tuple[Any, str]], parent: QObject | None = None):
@@ -164,7 +242,7 @@ class TableEditor(FieldEditor):
     def __init__(self, field: Field, parent: QWidget | None = None):
         box = QWidget(parent)
         super().__init__(field, box)
-        self.table = QTableWidget(0, len(field.columns), box)
+        self.table = KeyTable(0, len(field.columns), box)
         self.table.setObjectName(f"field_{field.key}")
         self.table.setHorizontalHeaderLabels([c.label for c in field.columns])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -184,8 +262,11 @@ class TableEditor(FieldEditor):
         add.setObjectName(f"add_row_{field.key}")
         remove = QPushButton(self.tr("删除选中行"), box)
         remove.setObjectName(f"remove_row_{field.key}")
-        add.clicked.connect(self.add_row)
+        add.clicked.connect(self._on_add_clicked)
         remove.clicked.connect(self._remove_selected)
+        for button in (add, remove):
+            button.setAutoDefault(True)  # NOTE: Enter presses it, as Space does, for a clerk on the keyboard
+        add.setToolTip(TABLE_KEYS_TIP)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(remove)
@@ -214,12 +295,21 @@ class TableEditor(FieldEditor):
         self.table.blockSignals(False)
         self.changed.emit()
 
+    def _on_add_clicked(self) -> None:
+        """A new row from the button: the clerk types into its first cell straight away."""
+        self.add_row()
+        index = self.table.model().index(self.table.rowCount() - 1, 0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.table.setCurrentIndex(index)
+        self.table.edit(index)
+
     def _remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
         for row in rows:
             self.table.removeRow(row)
         if rows:
             self.changed.emit()
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def value(self) -> list[dict[str, Any]]:
         rows = []

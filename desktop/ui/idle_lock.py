@@ -35,7 +35,7 @@ class LockScreen(QDialog):
 
     sig_unlocked = Signal()
 
-    def __init__(self, db: Database, actor: Actor, window: QMainWindow, minutes: int):
+    def __init__(self, db: Database, actor: Actor, window: QMainWindow, minutes: int, reason: str = "idle"):
         super().__init__(window)
         self.db, self.actor, self.window = db, actor, window
         self._may_close = False
@@ -51,9 +51,10 @@ class LockScreen(QDialog):
         title = QLabel(self.tr("窗口已锁定"))
         title.setObjectName("lock_title")
         title.setStyleSheet("font-size: 18pt; font-weight: bold;")
-        self.intro = QLabel(self.tr("%1号窗口超过%2分钟无人操作，已自动锁定。正在填写的内容已保留。\n"
-                                    "请%3本人输入密码解锁。")
-                            .replace("%1", actor.window).replace("%2", str(minutes))
+        # NOTE: 锁定 from the menu (reason "manual") says so; the rules for unlocking are the same.
+        intro = (self.tr("%1号窗口已由%3锁定。正在填写的内容已保留。\n请%3本人输入密码解锁。") if reason == "manual"
+                 else self.tr("%1号窗口超过%2分钟无人操作，已自动锁定。正在填写的内容已保留。\n请%3本人输入密码解锁。"))
+        self.intro = QLabel(intro.replace("%1", actor.window).replace("%2", str(minutes))
                             .replace("%3", f"{account.display_name}（{account.username}）"))
         self.intro.setObjectName("lock_intro")
         self.intro.setWordWrap(True)
@@ -207,7 +208,7 @@ class IdleLock(QObject):
             # NOTE: the screen locks even when the audit row cannot be written: protecting the
             # open form matters more than the record of it.
             log.warning("lock not recorded", exc_info=True)
-        self.screen = LockScreen(self.db, actor, self.window, self.minutes)
+        self.screen = LockScreen(self.db, actor, self.window, self.minutes, reason)
         self.screen.sig_unlocked.connect(self._on_unlocked)
         self.screen.cover()
         self.screen.show()

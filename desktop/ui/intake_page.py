@@ -9,6 +9,8 @@ from typing import Any, Mapping
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -42,11 +44,15 @@ ASSESS_DELAY_MS = 150  # findings follow typing without re-assessing on every ke
 
 
 class _EnterMovesOn(QObject):
-    """Enter in a line edit moves to the next field, as on paper forms."""
+    """Enter in a line edit, a closed dropdown or a material's tick moves to the next field, as on paper forms."""
+
+    # NOTE: a table handles Enter itself (next cell, then out: field_widgets.TableEditor); an open
+    # dropdown's list takes the key before the combo sees it, so Enter there still picks the entry.
+    KINDS = (QLineEdit, QComboBox, QCheckBox)
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt override
         if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier and isinstance(obj, QLineEdit)):
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier and isinstance(obj, self.KINDS)):
             obj.focusNextChild()
             return True
         return False
@@ -120,6 +126,7 @@ class IntakePage(QWidget):
         form_layout.addStretch(1)
         self._align_labels(groups.values())
         scroll = QScrollArea(self)
+        scroll.setObjectName("form_scroll")
         scroll.setWidgetResizable(True)
         scroll.setWidget(form)
 
@@ -171,6 +178,7 @@ class IntakePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addLayout(bar)
+        self._install_keyboard()
 
     def _align_labels(self, grids) -> None:
         """One label column width for every section, so the fields line up down the page."""
@@ -256,13 +264,43 @@ class IntakePage(QWidget):
             button.setToolTip(hint)
         self._update_rongque(assessment)
 
+    # --- keyboard (issue 12): first field, Enter, jumping to a finding -----------------------
+    def _install_keyboard(self) -> None:
+        # NOTE: a scroll area takes a Tab stop of its own that shows nothing; the fields inside are the stops.
+        for area in self.findChildren(QScrollArea):
+            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for widget in (*self.materials.findChildren(QCheckBox), *self.materials.findChildren(QComboBox)):
+            widget.installEventFilter(self._enter)
+
+    def first_field(self) -> QWidget | None:
+        """The first field the clerk can type into now (conditional fields that are hidden do not count)."""
+        for field in self.service.fields:
+            editor = self.editors[field.key]
+            if editor.widget.isVisibleTo(self) and editor.focus_widget.isEnabled():
+                return editor.focus_widget
+        return None
+
+    def focus_first_field(self) -> None:
+        """Where a new (or resumed) case starts: the first visible field, scrolled into view."""
+        widget = self.first_field()
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            self.findChild(QScrollArea, "form_scroll").ensureWidgetVisible(widget)
+
     def focus_field(self, key: str) -> None:
+        """Jump to a finding's field (or material) and scroll it into view."""
         if key.startswith("material:"):
-            self.materials.focus_material(key.split(":", 1)[1])
+            material = key.split(":", 1)[1]
+            self.materials.focus_material(material)
+            box = self.materials.findChild(QCheckBox, f"material_{material}")
+            if box is not None:
+                self.findChild(QScrollArea, "materials_scroll").ensureWidgetVisible(box)
             return
         editor = self.editors.get(key.split("[")[0])
         if editor is not None:
             editor.focus_widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            # NOTE: the whole row (the editor with its label and error line) comes into view, not only the box.
+            self.findChild(QScrollArea, "form_scroll").ensureWidgetVisible(editor.widget)
 
     # --- actions ------------------------------------------------------------------------
     def _run(self, action) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
 )
 
 from desktop.cases import accounts
-from desktop.cases.dto import AccountInfo
+from desktop.cases.dto import AccountInfo, Actor
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
@@ -153,7 +153,8 @@ class FirstAdminDialog(_FormDialog):
 class LoginDialog(_FormDialog):
     """Sign-in at a window; wrong passwords and lockouts are explained in the dialog."""
 
-    def __init__(self, db: Database, window_no: str, parent: QWidget | None = None):
+    def __init__(self, db: Database, window_no: str, parent: QWidget | None = None, *,
+                 intro: str | None = None, cancel_text: str | None = None):
         super().__init__(parent)
         self.db = db
         self.window_no = window_no
@@ -164,7 +165,7 @@ class LoginDialog(_FormDialog):
         window = QLabel(window_no)
         window.setObjectName("window_no")
         self.form.insertRow(0, self.tr("窗口号"), window)
-        self.finish_layout(self.tr("请登录后开始受理。"), self.tr("登录"), self.tr("退出"))
+        self.finish_layout(intro or self.tr("请登录后开始受理。"), self.tr("登录"), cancel_text or self.tr("退出"))
         self.edits["username"].setFocus()
 
     def submit(self) -> AccountInfo:
@@ -179,4 +180,16 @@ class LoginDialog(_FormDialog):
     @classmethod
     def ask(cls, db: Database, window_no: str, parent: QWidget | None = None) -> AccountInfo | None:
         dialog = cls(db, window_no, parent)
+        return dialog.result_account if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    @classmethod
+    def ask_switch(cls, db: Database, actor: Actor, parent: QWidget | None = None) -> AccountInfo | None:
+        """切换用户: someone else signs in at this window; None when cancelled (the current clerk stays)."""
+        current = f"{actor.account.display_name}（{actor.account.username}）"
+        tr = lambda text: QCoreApplication.translate("LoginDialog", text)  # noqa: E731
+        dialog = cls(db, actor.window, parent, cancel_text=tr("取消"),
+                     intro=tr("切换用户：请接替的人员输入自己的登录名和密码。\n点“取消”则继续由%1使用。")
+                     .replace("%1", current))
+        dialog.setObjectName("switch_user_dialog")
+        dialog.setWindowTitle(dialog.tr("切换用户 — HallDesk 政务窗口受理台"))
         return dialog.result_account if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -10,8 +10,8 @@ from typing import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QCommandLinkButton, QFrame, QLabel, QMainWindow, QScrollArea, QSplitter, QTabBar, QTabWidget,
-    QVBoxLayout, QWidget,
+    QCommandLinkButton, QFrame, QLabel, QLineEdit, QMainWindow, QScrollArea, QSplitter, QTabBar,
+    QTabWidget, QVBoxLayout, QWidget,
 )
 
 from desktop import __version__
@@ -23,11 +23,25 @@ from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
 from desktop.ui.case_table import CaseListPanel
 from desktop.ui.msgbox import show_environment_failure, show_info
+from desktop.ui.screen_fit import fit_main_window
 from forms import registry
 
 log = logging.getLogger(__name__)
 SERVICE_PANEL_WIDTH = 320
 SERVICE_POINT_SIZE = 11.5  # NOTE: the service entries are the clerk's main targets; a bit larger.
+# NOTE: Ctrl+digit, not F-keys: F5 is already 刷新列表 (Qt's standard Refresh) and F1 is help by habit.
+SERVICE_KEYS = ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5", "Ctrl+6", "Ctrl+7", "Ctrl+8", "Ctrl+9")
+
+
+def first_input(widget: QWidget) -> QWidget | None:
+    """The first widget inside ``widget`` that Tab would stop at (visible, enabled)."""
+    current = widget.nextInFocusChain()
+    while current is not None and current is not widget:
+        if (widget.isAncestorOf(current) and current.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and current.isVisible() and current.isEnabled()):
+            return current
+        current = current.nextInFocusChain()
+    return None
 
 
 class MainWindow(QMainWindow):
@@ -35,6 +49,7 @@ class MainWindow(QMainWindow):
 
     sig_service_requested = Signal(str)  # service id, whenever the clerk picks a service
     sig_settings_changed = Signal(object)  # the new Settings
+    sig_actor_changed = Signal(object)  # the new Actor, after 切换用户
 
     # NOTE: the intake pages are built elsewhere; the app sets this hook, so the main window
     # never imports them (and a missing page is a message, not a crash).
@@ -66,7 +81,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._update_title()
-        self.resize(1280, 800)
+        fit_main_window(self)
         self.refresh_cases()
 
     # --- public API for the intake pages ---
@@ -74,6 +89,10 @@ class MainWindow(QMainWindow):
         """Add a closable tab, switch to it and return its index."""
         index = self.tabs.addTab(widget, title)
         self.tabs.setCurrentIndex(index)
+        # NOTE: a new case starts in its first field, so the clerk can type at once (issue 12).
+        focus = getattr(widget, "focus_first_field", None)
+        if callable(focus):
+            focus()
         return index
 
     def add_fixed_page(self, widget: QWidget, title: str) -> int:
@@ -101,10 +120,10 @@ class MainWindow(QMainWindow):
         heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         layout.addWidget(heading)
         self.service_buttons: dict[str, QCommandLinkButton] = {}
-        for service_id, service in self.services.items():
+        for n, (service_id, service) in enumerate(self.services.items()):
             button = QCommandLinkButton(service.name, service.description)
             button.setObjectName(f"service_{service_id}")
-            button.setToolTip(service.description)
+            button.setToolTip(service.description + self._shortcut_hint(n))
             font = button.font()
             font.setPointSizeF(SERVICE_POINT_SIZE)
             button.setFont(font)
@@ -117,6 +136,7 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # NOTE: an invisible Tab stop otherwise
         return scroll
 
     def _build_menus(self) -> None:
@@ -132,14 +152,19 @@ class MainWindow(QMainWindow):
         self.calendar_action.setVisible(permissions.can(self.actor.account, "calendar"))
         file_menu.addAction(self.calendar_action)
         file_menu.addSeparator()
+        self._add_session_actions(file_menu)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("退出"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         service_menu = bar.addMenu(self.tr("服务(&S)"))
         self.service_actions: dict[str, QAction] = {}
-        for service_id, service in self.services.items():
+        for n, (service_id, service) in enumerate(self.services.items()):
             action = QAction(service.name, self)
+            action.setObjectName(f"service_action_{service_id}")
+            if n < len(SERVICE_KEYS):
+                action.setShortcut(QKeySequence(SERVICE_KEYS[n]))
             action.triggered.connect(lambda _checked=False, sid=service_id: self._on_service_clicked(sid))
             service_menu.addAction(action)
             self.service_actions[service_id] = action
@@ -148,6 +173,7 @@ class MainWindow(QMainWindow):
         refresh = QAction(self.tr("刷新列表"), self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.refresh_cases)
+        self._add_page_actions(case_menu)
         case_menu.addAction(refresh)
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         about = QAction(self.tr("关于 HallDesk"), self)
@@ -175,7 +201,8 @@ class MainWindow(QMainWindow):
         self.status_db.setText(self.tr("数据库：%1").replace("%1", self.db.location()))
 
     def _update_title(self) -> None:
-        self.setWindowTitle(self.tr("HallDesk 政务窗口受理台 — %1 %2号窗口")
+        # NOTE: ends with the application's display name, so Qt does not append it a second time.
+        self.setWindowTitle(self.tr("%1 %2号窗口 — HallDesk 政务窗口受理台")
                             .replace("%1", self.actor.hall).replace("%2", self.actor.window))
 
     def _load_page(self, offset: int, limit: int) -> list[CaseSummary]:
@@ -212,6 +239,101 @@ class MainWindow(QMainWindow):
             return
         self.tabs.removeTab(index)
         widget.deleteLater()
+
+    # --- keyboard and sessions (issue 12) ---
+    def _shortcut_hint(self, n: int) -> str:
+        if n >= len(SERVICE_KEYS):
+            return ""
+        keys = QKeySequence(SERVICE_KEYS[n]).toString(QKeySequence.SequenceFormat.NativeText)
+        return "\n" + self.tr("快捷键：%1").replace("%1", keys)
+
+    def _add_page_actions(self, menu) -> None:
+        self.search_action = QAction(self.tr("查询案件"), self)
+        self.search_action.setObjectName("search_action")
+        self.search_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.search_action.triggered.connect(self.open_search)
+        self.close_page_action = QAction(self.tr("关闭当前页"), self)
+        self.close_page_action.setObjectName("close_page_action")
+        # NOTE: Ctrl+F4 too, as Windows programs close a document tab with it.
+        self.close_page_action.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence("Ctrl+F4")])
+        self.close_page_action.triggered.connect(self.close_current_page)
+        menu.addActions([self.search_action, self.close_page_action])
+        menu.addSeparator()
+
+    def _add_session_actions(self, menu) -> None:
+        self.lock_action = QAction(self.tr("锁定"), self)
+        self.lock_action.setObjectName("lock_action")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock_now)
+        self.switch_user_action = QAction(self.tr("切换用户…"), self)
+        self.switch_user_action.setObjectName("switch_user_action")
+        self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.switch_user_action.triggered.connect(self.switch_user)
+        menu.addActions([self.lock_action, self.switch_user_action])
+
+    def close_current_page(self) -> None:
+        """Ctrl+W: the same path as the tab's close button, so a page with unsaved input is asked."""
+        self._on_tab_close_requested(self.tabs.currentIndex())
+
+    def open_search(self) -> None:
+        """Ctrl+F: the 查询 tab, with the focus in its first field (its text selected, ready to overtype)."""
+        page = next((p for p in self.fixed_pages if p.objectName() == "search_panel"), None)
+        if page is None:
+            return
+        self.tabs.setCurrentWidget(page)
+        first = first_input(page)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if isinstance(first, QLineEdit):
+                first.selectAll()
+
+    def lock_now(self) -> None:
+        """锁定: the idle lock's screen at once, with its rules (only this clerk's password unlocks)."""
+        lock = getattr(self, "idle_lock", None)
+        if lock is not None:
+            lock.lock("manual")
+
+    def close_pages(self) -> bool:
+        """Close every case and intake page, newest first, each asked as by its close button; False if one stays."""
+        for index in range(self.tabs.count() - 1, -1, -1):
+            widget = self.tabs.widget(index)
+            if widget is self.case_list or widget in self.fixed_pages:
+                continue
+            self._on_tab_close_requested(index)
+            if self.tabs.indexOf(widget) != -1:
+                self.tabs.setCurrentWidget(widget)
+                return False
+        return True
+
+    def switch_user(self) -> bool:
+        """切换用户: close the pages, let someone sign in, and carry on as them; True when the actor changed."""
+        if not self.close_pages():
+            return False
+        from desktop.cases import accounts
+        from desktop.ui.login import LoginDialog
+
+        account = LoginDialog.ask_switch(self.db, self.actor, self)
+        if account is None:
+            return False  # NOTE: cancelled: the clerk who was signed in stays signed in
+        try:
+            accounts.sign_out(self.db, self.actor.account, self.actor.window)
+        except EnvironmentFailure:
+            log.warning("sign-out not recorded", exc_info=True)
+        self.set_actor(replace(self.actor, account=account))
+        return True
+
+    def set_actor(self, actor: Actor) -> None:
+        """A new person at this window: status bar, title and what their role may see follow."""
+        self.actor = actor
+        self.calendar_action.setVisible(permissions.can(actor.account, "calendar"))
+        self.plate_action.setVisible(permissions.can(actor.account, "plates"))
+        self._update_status()
+        self._update_title()
+        self.refresh_cases()
+        for page in self.fixed_pages:
+            if hasattr(page, "refresh"):
+                page.refresh()
+        self.sig_actor_changed.emit(actor)
 
     def _on_settings_triggered(self) -> None:
         # NOTE: imported when the menu is used, like the other dialogs: not needed for the first paint.

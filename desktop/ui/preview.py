@@ -14,8 +14,10 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop.ui import msgbox
+from desktop.ui.screen_fit import fit_to_screen
 
 log = logging.getLogger(__name__)
+PREFERRED_SIZE = QSize(820, 960)
 
 
 class PrintFailed(Exception):
@@ -61,7 +63,9 @@ class PreviewDialog(QDialog):
         # (papers that are not case documents, like the 审计日报 preview, pass none).
         self.record_print = record_print
         self.setWindowTitle(self.tr("预览：") + title)
-        self.resize(820, 960)
+        # NOTE: a page wide and tall when the screen allows; at 1366×768 it shrinks so 打印/关闭 and the
+        # saved path stay on screen (the page scrolls inside the view).
+        fit_to_screen(self, PREFERRED_SIZE)
         self.document = QPdfDocument(self)
         self.document.load(str(self.pdf_path))
         self.view = QPdfView(self)

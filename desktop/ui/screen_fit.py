@@ -1,0 +1,99 @@
+"""Windows fit the screen they are on: one place that clamps a window's size and position to its screen."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+log = logging.getLogger(__name__)
+# NOTE: before a window is first mapped the window manager has not told Qt its frame yet; this is
+# the allowance Qt's own QDialog::adjustPosition uses (title bar and borders together).
+DEFAULT_FRAME = QSize(10, 40)
+FITTER_NAME = "screen_fitter"
+MAIN_WINDOW_SIZE = QSize(1280, 800)  # the restored size on a large screen; the window opens maximised
+
+
+def available_geometry(widget: QWidget) -> QRect:
+    """The part of the widget's screen not taken by panels and docks."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+def frame_allowance(widget: QWidget) -> QSize:
+    """What the window manager's frame adds around the widget (measured when it can be, else a default)."""
+    if widget.windowFlags() & Qt.WindowType.FramelessWindowHint:
+        return QSize(0, 0)
+    if widget.isVisible():
+        extra = widget.frameGeometry().size() - widget.geometry().size()
+        if extra.width() > 0 or extra.height() > 0:
+            return extra.expandedTo(QSize(0, 0))
+    # NOTE: a parent's frame is only a hint (a maximised main window has no borders), so never less
+    # than the default.
+    parent = widget.parentWidget().window() if widget.parentWidget() else None
+    if parent is not None and parent.isVisible():
+        return (parent.frameGeometry().size() - parent.geometry().size()).expandedTo(DEFAULT_FRAME)
+    return QSize(DEFAULT_FRAME)
+
+
+def fit_size(widget: QWidget, preferred: QSize | None = None) -> QSize:
+    """``preferred`` (or the current size) shrunk so the framed window fits the available geometry."""
+    area = available_geometry(widget)
+    extra = frame_allowance(widget)
+    wanted = preferred if preferred is not None else widget.size()
+    return QSize(max(1, min(wanted.width(), area.width() - extra.width())),
+                 max(1, min(wanted.height(), area.height() - extra.height())))
+
+
+def fit_to_screen(widget: QWidget, preferred: QSize | None = None) -> None:
+    """Resize the window to fit its screen and move it, keeping its centre, until its frame is inside."""
+    area = available_geometry(widget)
+    extra = frame_allowance(widget)
+    size = fit_size(widget, preferred)
+    if size != widget.size():
+        centre = widget.geometry().center()
+        widget.resize(size)
+        widget.move(centre - QPoint(size.width() // 2, size.height() // 2))
+    frame = QRect(widget.pos(), size + extra)
+    if not area.contains(frame):
+        # NOTE: move() places the frame's top-left corner, so the frame, not the client area, is kept inside.
+        x = min(max(frame.left(), area.left()), area.left() + area.width() - frame.width())
+        y = min(max(frame.top(), area.top()), area.top() + area.height() - frame.height())
+        widget.move(max(x, area.left()), max(y, area.top()))
+    minimum = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    if minimum.width() > size.width() or minimum.height() > size.height():
+        log.warning("%s needs %dx%d, more than the screen's %dx%d", widget.objectName() or type(widget).__name__,
+                    minimum.width(), minimum.height(), size.width(), size.height())
+
+
+def fit_main_window(window: QWidget) -> None:
+    """The main window opens maximised; its restored size fits the screen too, so un-maximising keeps it whole."""
+    # NOTE: maximised, because HallDesk is the clerk's only program all day; at 1366×768 the old fixed
+    # 1280×800 put the status bar below the screen.
+    fit_to_screen(window, MAIN_WINDOW_SIZE)
+    area = available_geometry(window)
+    frame = QRect(QPoint(0, 0), window.size() + frame_allowance(window))
+    frame.moveCenter(area.center())
+    window.move(frame.topLeft())
+    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+
+
+class _DialogFitter(QObject):
+    """An application-wide filter: every dialog is fitted to its screen just before it is shown."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # NOTE: Show reaches a window before the window manager maps it, so the resize is not seen.
+        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog) and watched.isWindow():
+            fit_to_screen(watched)
+        return False
+
+
+def install(app: QApplication | None = None) -> None:
+    """Fit every dialog (ours, message boxes, Qt's print and file dialogs) to its screen when shown."""
+    app = app or QApplication.instance()
+    if app.findChild(_DialogFitter, FITTER_NAME) is None:
+        fitter = _DialogFitter(app)
+        fitter.setObjectName(FITTER_NAME)
+        app.installEventFilter(fitter)
