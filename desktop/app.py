@@ -8,7 +8,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from desktop import __version__, logs
+from desktop import __version__, lastrun, logs
 from desktop import settings as settings_store
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.fonts import FontUnavailable, find_font
@@ -116,17 +116,34 @@ def report_startup_failure(failure: StartupFailure) -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     log_file = logs.setup_logging()
+    logs.enable_fatal_log()
     log.info("HallDesk %s starting", __version__)
+    session = lastrun.SessionMarker()
+    previous = session.begin()
     app = create_application()
     install_crash_handler(log_file)
+    code, told = _run_session(args, app, previous)
+    # NOTE: only a return gets here; a crash or a kill leaves the marker for the next start to find.
+    # A dead session nobody was told about (the clerk quit at sign-in) is carried to the next start.
+    session.end(keep=None if told else previous)
+    return code
+
+
+def _run_session(args: argparse.Namespace, app: QApplication,
+                 previous: lastrun.AbnormalEnd | None) -> tuple[int, bool]:
+    """The exit code, and whether the clerk was told about ``previous``."""
     try:
         window = bootstrap(args, app)
     except StartupFailure as failure:
         report_startup_failure(failure)
-        return failure.exit_code
+        return failure.exit_code, False
     if window is None:
-        return EXIT_OK
+        return EXIT_OK, False
     window.show()
+    from desktop.ui.recovery import offer_at_start
+
+    # NOTE: after sign-in, over the shown window: the clerk is known, and restored pages open as tabs.
+    told = offer_at_start(window, previous)
     code = app.exec()
     from desktop.cases import accounts
 
@@ -135,4 +152,4 @@ def run_gui(args: argparse.Namespace) -> int:
     except EnvironmentFailure:
         log.warning("sign-out not recorded", exc_info=True)
     window.db.close()
-    return code
+    return code, told

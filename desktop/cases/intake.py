@@ -12,7 +12,7 @@ from typing import Any, Iterator, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.cases import hooks, numbers, papers, permissions, pledges, status
+from desktop.cases import drafts, hooks, numbers, papers, permissions, pledges, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
@@ -91,8 +91,9 @@ def _store(s: Session, service: Service, actor: Actor, answers: Mapping[str, Any
 
 
 def save_draft(db: Database, actor: Actor, service_id: str, answers: Mapping[str, Any],
-               materials: Mapping[str, Any], case_id: int | None = None, now: datetime | None = None) -> CaseSummary:
-    """Keep what the clerk typed so far; no paper, no case number yet."""
+               materials: Mapping[str, Any], case_id: int | None = None, now: datetime | None = None,
+               autosave_id: int | None = None) -> CaseSummary:
+    """Keep what the clerk typed so far; no paper, no case number yet (and drop the page's autosave copy)."""
     permissions.require(actor, "intake")
     service = registry.get(service_id)
     now = now or datetime.now()
@@ -101,12 +102,14 @@ def save_draft(db: Database, actor: Actor, service_id: str, answers: Mapping[str
         s.flush()
         audit.append(s, "case.draft", actor=actor.account.username, window=actor.window, case_id=row.id,
                      detail={"service": service_id})
+        drafts.forget(s, autosave_id)
         return summary(row)
 
 
 def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, Any], materials: Mapping[str, Any],
             expected: Decision, case_status: str, kind: str, case_id: int | None, now: datetime | None,
-            papers_dir: Path, font_path: str | None, rongque_due: date | None = None) -> IntakeResult:
+            papers_dir: Path, font_path: str | None, rongque_due: date | None = None,
+            autosave_id: int | None = None) -> IntakeResult:
     permissions.require(actor, "intake")
     service = registry.get(service_id)
     now = now or datetime.now()
@@ -144,6 +147,7 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         audit.append(s, f"case.{case_status}", actor=actor.account.username, window=actor.window,
                      case_id=row.id, detail={"service": service_id, "case_no": row.case_no,
                                              "decision": assessment.decision.value})
+        drafts.forget(s, autosave_id)  # NOTE: same transaction: a stored case never leaves a copy to "recover"
         extra = hooks.run(case_status, hooks.IntakeContext(s, row, service, answers, assessment, actor, now))
         snap = _snapshot(kind, service, answers, typed_materials, assessment, row.case_no, actor, now)
         if rongque_due is not None:
@@ -231,29 +235,32 @@ def write_pdf(folder: Path, case_no: str, kind: str, copy_no: int, pdf: bytes) -
 
 
 def accept(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,
-           now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> IntakeResult:
+           now: datetime | None = None, papers_dir: Path, font_path: str | None = None,
+           autosave_id: int | None = None) -> IntakeResult:
     """Accept: case number, stored case, 受理回执 — or ActionRefused when the rules say otherwise."""
     return _finish(db, actor, service_id, answers, materials, Decision.ACCEPT, status.ACCEPTED, "receipt",
-                   case_id, now, papers_dir, font_path)
+                   case_id, now, papers_dir, font_path, autosave_id=autosave_id)
 
 
 def accept_with_pledge(db: Database, actor: Actor, service_id: str, answers, materials, *, due: date,
                        case_id: int | None = None, now: datetime | None = None, papers_dir: Path,
-                       font_path: str | None = None) -> IntakeResult:
+                       font_path: str | None = None, autosave_id: int | None = None) -> IntakeResult:
     """容缺受理: accepted with non-core materials missing, on a signed pledge to bring them by ``due``."""
     return _finish(db, actor, service_id, answers, materials, Decision.ACCEPT, status.ACCEPTED, "receipt",
-                   case_id, now, papers_dir, font_path, rongque_due=due)
+                   case_id, now, papers_dir, font_path, rongque_due=due, autosave_id=autosave_id)
 
 
 def give_notice(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,
-                now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> IntakeResult:
+                now: datetime | None = None, papers_dir: Path, font_path: str | None = None,
+                autosave_id: int | None = None) -> IntakeResult:
     """Incomplete: the 一次性告知书 listing everything missing; the case stays a draft to resume."""
     return _finish(db, actor, service_id, answers, materials, Decision.INCOMPLETE, status.DRAFT,
-                   "incomplete_notice", case_id, now, papers_dir, font_path)
+                   "incomplete_notice", case_id, now, papers_dir, font_path, autosave_id=autosave_id)
 
 
 def refuse(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,
-           now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> IntakeResult:
+           now: datetime | None = None, papers_dir: Path, font_path: str | None = None,
+           autosave_id: int | None = None) -> IntakeResult:
     """Not eligible: the 不予受理通知书 with reasons, basis and remedies."""
     return _finish(db, actor, service_id, answers, materials, Decision.REFUSE, status.NOT_ACCEPTED, "refusal",
-                   case_id, now, papers_dir, font_path)
+                   case_id, now, papers_dir, font_path, autosave_id=autosave_id)

@@ -336,4 +336,5 @@ event.listen(Case, "after_update", lambda _m, connection, target: _sync_name_big
 # NOTE: the other model modules add their tables to this Base; importing them here keeps
 # Base.metadata complete whichever module a caller imported first (migrations compare against it).
 import desktop.store.admin_models  # noqa: E402,F401
+import desktop.store.draft_models  # noqa: E402,F401
 import desktop.store.lifecycle_models  # noqa: E402,F401

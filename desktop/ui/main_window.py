@@ -335,6 +335,46 @@ class MainWindow(QMainWindow):
                 page.refresh()
         self.sig_actor_changed.emit(actor)
 
+    # --- leaving with unsaved input (issue 12.4) ---
+    def unsaved_pages(self) -> list[QWidget]:
+        """The open pages whose input is not stored yet, in tab order."""
+        pages = []
+        for index in range(self.tabs.count()):
+            check = getattr(self.tabs.widget(index), "has_unsaved_changes", None)
+            if callable(check) and check():
+                pages.append(self.tabs.widget(index))
+        return pages
+
+    def confirm_unsaved(self) -> bool:
+        """One question for every page with unsaved input (保存草稿 / 放弃 / 取消); True when the program may go.
+
+        Anything that ends the session (quit, sign-out, switching the user) calls this first.
+        """
+        from desktop.ui import unsaved
+
+        pages = self.unsaved_pages()
+        if pages:
+            titles = [page.unsaved_title() if hasattr(page, "unsaved_title")
+                      else self.tabs.tabText(self.tabs.indexOf(page)) for page in pages]
+            choice = unsaved.ask(self, titles)
+            for page in pages:
+                if not page.close_unsaved(choice):
+                    # NOTE: 取消, or a save that failed (its message was shown): the clerk stays, on that page.
+                    self.tabs.setCurrentWidget(page)
+                    return False
+        for index in range(self.tabs.count()):
+            stop = getattr(self.tabs.widget(index), "stop_autosave", None)
+            if callable(stop):
+                stop()
+        return True
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # NOTE: the window's ×, Alt+F4 and 文件 → 退出 (which calls close()) all arrive here.
+        if self.confirm_unsaved():
+            event.accept()
+        else:
+            event.ignore()
+
     def _on_settings_triggered(self) -> None:
         # NOTE: imported when the menu is used, like the other dialogs: not needed for the first paint.
         from desktop.ui.settings_dialog import SettingsDialog
