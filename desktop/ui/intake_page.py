@@ -475,6 +475,8 @@ class IntakePage(QWidget):
 
     def autosave_now(self) -> bool:
         """Keep the page's input as its scratch copy; True when one was written."""
+        if self._finished:
+            return False  # accepted, refused or closed: the case (or nothing) is what is kept
         state = self._state()
         if state == self._saved_state:
             # NOTE: an untouched page is not saved; one typed back to what is stored needs no copy either.
