@@ -49,6 +49,7 @@ ASSESS_DELAY_MS = 150  # findings follow typing without re-assessing on every ke
 AUTOSAVE_DELAY_MS = 3000
 AUTOSAVE_RETRY_MS = 30000  # after a failure (database locked, disk full): quietly, on the page, later
 STATUS_SECONDS = 5  # how long the main window's status bar repeats a save
+STATUS_MAX_WIDTH = 360
 
 
 class _EnterMovesOn(QObject):
@@ -418,6 +419,9 @@ class IntakePage(QWidget):
         self.save_status = QLabel("", self)
         self.save_status.setObjectName("save_status")
         self.save_status.setStyleSheet("color:#555;")
+        # NOTE: a long failure message wraps instead of pushing the action buttons off the bar.
+        self.save_status.setWordWrap(True)
+        self.save_status.setMaximumWidth(STATUS_MAX_WIDTH)
         bar.insertWidget(bar.indexOf(self.draft_button) + 1, self.save_status)
 
     def _setup_autosave(self) -> None:
@@ -489,7 +493,8 @@ class IntakePage(QWidget):
                                                case_id=self.case_id, autosave_id=self.autosave_id)
         except (EnvironmentFailure, ActionRefused) as exc:
             log.warning("autosave failed (%s): %s", self.service.service_id, exc.message)
-            self._show_save_status(self.tr("自动保存失败：%1 稍后将自动重试。").replace("%1", exc.message), error=True)
+            self._show_save_status(self.tr("自动保存失败：%1（稍后自动重试）").replace("%1", exc.message.rstrip("。")),
+                                   error=True)
             self.sig_autosave_failed.emit(exc.message)
             self._autosave_timer.start(self.autosave_retry_ms)
             return False
@@ -544,6 +549,7 @@ class IntakePage(QWidget):
     def _show_save_status(self, text: str, error: bool = False) -> None:
         self.save_status.setStyleSheet("color:#b3261e;" if error else "color:#555;")
         self.save_status.setText(text)
+        self.save_status.setToolTip(text)
 
     def can_close(self) -> bool:
         """Closing the tab (MainWindow asks): unsaved input asks 保存草稿 / 放弃 / 取消 first."""
