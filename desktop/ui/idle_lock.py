@@ -143,12 +143,13 @@ class LockScreen(QDialog):
         self.sig_unlocked.emit()
 
     def _on_quit_clicked(self) -> None:
-        if not ask_confirm(self, self.tr("退出程序后，正在填写但尚未受理的内容将丢失。确定退出吗？"),
+        if not ask_confirm(self, self.tr("退出程序后，正在填写但尚未保存的内容会自动保存，"
+                                         "该经办人下次登录时可以恢复。确定退出吗？"),
                            yes=self.tr("退出程序"), no=self.tr("返回")):
             return
         self._may_close = True
         self.reject()
-        self.window.close()
+        self.window.close_keeping_unsaved()
 
     # --- Qt overrides: Esc and the window manager's close do not unlock ---
     def reject(self) -> None:

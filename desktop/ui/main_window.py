@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
     # NOTE: the intake pages are built elsewhere; the app sets this hook, so the main window
     # never imports them (and a missing page is a message, not a crash).
     page_factory: Callable[[str], QWidget] | None = None
+    _keep_unsaved = False  # set only while close_keeping_unsaved() closes the window
 
     def __init__(self, db: Database, actor: Actor, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
@@ -356,7 +357,7 @@ class MainWindow(QMainWindow):
         if pages:
             titles = [page.unsaved_title() if hasattr(page, "unsaved_title")
                       else self.tabs.tabText(self.tabs.indexOf(page)) for page in pages]
-            choice = unsaved.ask(self, titles)
+            choice = unsaved.KEEP if self._keep_unsaved else unsaved.ask(self, titles)
             for page in pages:
                 if not page.close_unsaved(choice):
                     # NOTE: 取消, or a save that failed (its message was shown): the clerk stays, on that page.
@@ -367,6 +368,18 @@ class MainWindow(QMainWindow):
             if callable(stop):
                 stop()
         return True
+
+    def close_keeping_unsaved(self) -> bool:
+        """Quit without the question: every unsaved page is kept as its autosave copy for the clerk's next start.
+
+        NOTE: for the idle lock's 退出程序: whoever stands at the locked desk may not be the clerk, so
+        neither the applicants' names nor 放弃 are offered to them.
+        """
+        self._keep_unsaved = True
+        try:
+            return self.close()
+        finally:
+            self._keep_unsaved = False
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         # NOTE: the window's ×, Alt+F4 and 文件 → 退出 (which calls close()) all arrive here.

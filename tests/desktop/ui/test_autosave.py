@@ -80,16 +80,16 @@ def open_page(window, qtbot) -> IntakePage:
     return page
 
 
-def answer_prompt(button_name: str, texts: list[str]) -> None:
-    """Click one button of the next close prompt (保存草稿 / 放弃 / 取消), recording its text."""
+def answer_prompt(button_name: str, texts: list[str], tries: int = 250) -> None:
+    """Click one button of the next close prompt (保存草稿 / 放弃 / 取消) within ~5 s, recording its text."""
 
-    def click() -> None:
+    def click(left: int = tries) -> None:
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox) and box.objectName() == unsaved.OBJECT_NAME:
             texts.append(box.text())
             box.findChild(QPushButton, button_name).click()
-        else:
-            QTimer.singleShot(20, click)
+        elif left:
+            QTimer.singleShot(20, lambda: click(left - 1))
 
     QTimer.singleShot(0, click)
 
@@ -292,6 +292,16 @@ def test_quit_menu_action_goes_through_the_same_question(window, db, qtbot):
     quit_action.trigger()
     assert texts and not window.isVisible()
     assert queries.list_cases(db, queries.CaseFilter(), 0, 10) == []
+
+
+def test_quitting_from_the_idle_lock_keeps_the_input_without_asking(window, db, qtbot):
+    page = open_page(window, qtbot)
+    type_text(line(page, "name"), "李娜")
+    asked: list[str] = []
+    answer_prompt("unsaved_cancel", asked)  # were it asked, 取消 would keep the window open
+    assert window.close_keeping_unsaved() is True
+    assert asked == [] and not window.isVisible()
+    assert [r.answers.get("name") for r in copies(db)] == ["李娜"]  # offered back at the clerk's next start
 
 
 def test_quit_without_a_screen_keeps_the_input_as_a_copy(db, actor, settings, qtbot):

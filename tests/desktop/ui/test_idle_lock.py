@@ -130,7 +130,7 @@ def test_disabled_account_ends_the_session(qtbot, db, admin, window, clerk):
     seen: list[str] = []
     answer_next_box(seen, button_index=0)
     qtbot.mouseClick(screen.quit_button, Qt.MouseButton.LeftButton)
-    assert "尚未受理的内容将丢失" in seen[0]
+    assert "会自动保存" in seen[0]
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
     assert audit_actions(db)[-1] == "lock"
 
