@@ -30,7 +30,7 @@ class CrashDialog(QDialog):
         self.setWindowTitle(self.tr("HallDesk 出现意外错误"))
         self.resize(680, 460)
         intro = QLabel(self.tr(
-            "程序遇到了一个意外错误。已保存的案件不受影响，当前未保存的输入可能丢失。\n"
+            "程序遇到了一个意外错误。已保存的案件不受影响，正在填写的内容每隔几秒自动保存一次。\n"
             "请点击“复制”，把下面的内容发给技术支持人员。"))
         intro.setWordWrap(True)
         self.details = QPlainTextEdit(details)

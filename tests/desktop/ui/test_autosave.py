@@ -399,3 +399,24 @@ def test_nothing_to_tell_shows_nothing(db, actor, settings, qtbot, monkeypatch):
     win = MainWindow(db, actor, settings)
     qtbot.addWidget(win)
     assert recovery.offer_at_start(win, None) is True  # a dialog here would block the test
+
+
+@pytest.mark.postgres
+def test_copies_on_the_hall_server(pg_url, tmp_path):
+    """Hall mode: the same copies, kept apart per clerk and window, dropped by the save in its transaction."""
+    from desktop.store.database import open_database
+
+    db = open_database(pg_url)
+    try:
+        admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123")
+        here, there = Actor(admin, "03", "大厅"), Actor(admin, "04", "大厅")
+        first = drafts.autosave(db, here, "residence_permit", {"name": "李娜"}, {"id_card": "provided"})
+        assert drafts.autosave(db, here, "residence_permit", {"name": "李娜娜"}, {}, autosave_id=first) == first
+        drafts.autosave(db, there, "residence_permit", {"name": "王芳"}, {})
+        [mine] = drafts.pending(db, here)
+        assert (mine.id, mine.applicant_name, mine.materials) == (first, "李娜娜", {})
+        case = intake.save_draft(db, here, "residence_permit", mine.answers, mine.materials, autosave_id=first)
+        assert drafts.pending(db, here) == [] and [c.applicant_name for c in drafts.pending(db, there)] == ["王芳"]
+        assert queries.get_case(db, case.id).answers["name"] == "李娜娜"
+    finally:
+        db.close()
