@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -323,21 +322,20 @@ class IntakePage(QWidget):
         self.reassess()
         kwargs = dict(case_id=self.case_id, papers_dir=self.settings.papers_dir(),
                       font_path=self.settings.font_path or None, autosave_id=self.autosave_id)
-        with self._action_running():
-            try:
-                result = action(self.db, self.actor, self.service.service_id, self.values(),
-                                self.materials.values(), **kwargs)
-            except ActionRefused as exc:
-                msgbox.show_info(self, exc.message)
-                return
-            except EnvironmentFailure as exc:
-                msgbox.show_environment_failure(self, exc)
-                return
-            log.info("case %s %s (%s)", result.case.id, result.case.status, self.service.service_id)
-            self._after_stored(result.case)
-            self._show_result(result)
-            if result.case.status != "draft":
-                self.set_read_only()
+        try:
+            result = action(self.db, self.actor, self.service.service_id, self.values(), self.materials.values(),
+                            **kwargs)
+        except ActionRefused as exc:
+            msgbox.show_info(self, exc.message)
+            return
+        except EnvironmentFailure as exc:
+            msgbox.show_environment_failure(self, exc)
+            return
+        log.info("case %s %s (%s)", result.case.id, result.case.status, self.service.service_id)
+        self._after_stored(result.case)
+        self._show_result(result)
+        if result.case.status != "draft":
+            self.set_read_only()
 
     def _show_result(self, result) -> None:
         """After intake, notice, refusal or 容缺: tell the lists, open the paper and any extra papers."""
@@ -401,17 +399,15 @@ class IntakePage(QWidget):
             return
         default, limit = pledges.default_due(self.assessment, date.today())
         missing = [m.label for m in self.assessment.missing_materials]
-        with self._action_running():
-            result = RongqueDialog.ask(missing, default, limit, lambda due: intake.accept_with_pledge(
-                self.db, self.actor, self.service.service_id, self.values(), self.materials.values(), due=due,
-                case_id=self.case_id, papers_dir=self.settings.papers_dir(),
-                font_path=self.settings.font_path or None, autosave_id=self.autosave_id), self)
-            if result is None:
-                return
-            self._after_stored(result.case)
-            self._show_result(result)
-            self.set_read_only()
-
+        result = RongqueDialog.ask(missing, default, limit, lambda due: intake.accept_with_pledge(
+            self.db, self.actor, self.service.service_id, self.values(), self.materials.values(), due=due,
+            case_id=self.case_id, papers_dir=self.settings.papers_dir(), font_path=self.settings.font_path or None,
+            autosave_id=self.autosave_id), self)
+        if result is None:
+            return
+        self._after_stored(result.case)
+        self._show_result(result)
+        self.set_read_only()
 
     # --- unsaved input: dirty state, autosave, 保存草稿, closing (issue 12.4) -----------------
     def _build_save_status(self, bar: QHBoxLayout) -> None:
@@ -429,7 +425,6 @@ class IntakePage(QWidget):
         self.autosave_delay_ms = AUTOSAVE_DELAY_MS
         self.autosave_retry_ms = AUTOSAVE_RETRY_MS
         self._finished = False  # accepted / refused / closed: nothing more to keep
-        self._actions = 0  # an intake action (and its dialogs) is running
         self._saved_state: tuple[dict, dict] | None = None
         self._autosaved_state: tuple[dict, dict] | None = None
         self._autosave_timer = QTimer(self)
@@ -451,14 +446,6 @@ class IntakePage(QWidget):
         if not self._finished:
             self._autosave_timer.start(self.autosave_delay_ms)
 
-    @contextmanager
-    def _action_running(self) -> Iterator[None]:
-        self._actions += 1
-        try:
-            yield
-        finally:
-            self._actions -= 1
-
     def has_unsaved_changes(self) -> bool:
         """Input that differs from what is stored (the saved draft, or the empty page)."""
         return not self._finished and self._state() != self._saved_state
@@ -471,8 +458,10 @@ class IntakePage(QWidget):
     def _on_autosave_timeout(self) -> None:
         if self._finished:
             return
-        if self._actions or QApplication.activeModalWidget() is not None:
-            # NOTE: never while the clerk answers a dialog: the action may be about to store the case.
+        if QApplication.activeModalWidget() is not None:
+            # NOTE: never while the clerk answers a dialog (容缺's due date, a message, the close prompt,
+            # the paper's preview): the action may be about to store the case. The intake calls
+            # themselves run without an event loop, so no timer fires inside them.
             self._autosave_timer.start(self.autosave_delay_ms)
             return
         self.autosave_now()
@@ -525,17 +514,16 @@ class IntakePage(QWidget):
 
     def save_draft_now(self) -> bool:
         """保存草稿: store the draft through the case layer and say so; a failure is shown in a box."""
-        with self._action_running():
-            try:
-                case: CaseSummary = intake.save_draft(self.db, self.actor, self.service.service_id, self.values(),
-                                                      self.materials.values(), case_id=self.case_id,
-                                                      autosave_id=self.autosave_id)
-            except ActionRefused as exc:
-                msgbox.show_info(self, exc.message)
-                return False
-            except EnvironmentFailure as exc:
-                msgbox.show_environment_failure(self, exc)
-                return False
+        try:
+            case: CaseSummary = intake.save_draft(self.db, self.actor, self.service.service_id, self.values(),
+                                                  self.materials.values(), case_id=self.case_id,
+                                                  autosave_id=self.autosave_id)
+        except ActionRefused as exc:
+            msgbox.show_info(self, exc.message)
+            return False
+        except EnvironmentFailure as exc:
+            msgbox.show_environment_failure(self, exc)
+            return False
         self._after_stored(case)
         text = self.tr("草稿已保存 %1").replace("%1", datetime.now().strftime("%H:%M:%S"))
         self._show_save_status(text)
