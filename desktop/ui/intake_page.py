@@ -48,7 +48,7 @@ ASSESS_DELAY_MS = 150  # findings follow typing without re-assessing on every ke
 AUTOSAVE_DELAY_MS = 3000
 AUTOSAVE_RETRY_MS = 30000  # after a failure (database locked, disk full): quietly, on the page, later
 STATUS_SECONDS = 5  # how long the main window's status bar repeats a save
-STATUS_MAX_WIDTH = 360
+STATUS_WIDTH = (240, 420)  # the save line's least and most width on the button bar
 
 
 class _EnterMovesOn(QObject):
@@ -417,7 +417,8 @@ class IntakePage(QWidget):
         self.save_status.setStyleSheet("color:#555;")
         # NOTE: a long failure message wraps instead of pushing the action buttons off the bar.
         self.save_status.setWordWrap(True)
-        self.save_status.setMaximumWidth(STATUS_MAX_WIDTH)
+        self.save_status.setMinimumWidth(STATUS_WIDTH[0])
+        self.save_status.setMaximumWidth(STATUS_WIDTH[1])
         bar.insertWidget(bar.indexOf(self.draft_button) + 1, self.save_status)
 
     def _setup_autosave(self) -> None:
