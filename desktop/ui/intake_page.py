@@ -511,6 +511,9 @@ class IntakePage(QWidget):
         self.autosave_id, self._autosaved_state = None, None
         if case.status != status.DRAFT:
             self._finished = True  # accepted or refused: the page is read-only from here on
+        # NOTE: after a 一次性告知书 the case stays a draft and the page stays editable (the clerk may go
+        # on, and 保存草稿 still works), so it is clean now but autosaved again if typed into: stopping
+        # there would lose what the clerk types next. The copy never changes the noticed case itself.
         self._mark_saved()
 
     def save_draft_now(self) -> bool:
