@@ -225,6 +225,20 @@ def test_accepted_page_keeps_no_copy_and_is_not_autosaved(page, db, qtbot):
     assert not page._autosave_timer.isActive()
 
 
+def test_a_notice_takes_the_copy_and_later_typing_is_kept_again(page, db, qtbot):
+    with qtbot.waitSignal(page.sig_autosaved, timeout=5000):
+        type_text(line(page, "name"), "李娜")
+    qtbot.waitUntil(lambda: page.notice_button.isEnabled(), timeout=3000)
+    page.notice_button.click()
+    page.preview.close()
+    assert copies(db) == [] and not page.has_unsaved_changes()  # the noticed draft holds it
+    with qtbot.waitSignal(page.sig_autosaved, timeout=5000):
+        qtbot.keyClicks(line(page, "phone"), "13812345678")
+    [copy] = copies(db)
+    assert copy.case_id == page.case_id and copy.answers["phone"] == "13812345678"
+    assert "phone" not in queries.get_case(db, page.case_id).answers  # the noticed case is unchanged
+
+
 # --- closing a tab, quitting ---------------------------------------------------------------
 def test_closing_a_tab_asks_and_cancel_keeps_it(window, db, qtbot):
     page = open_page(window, qtbot)
