@@ -121,7 +121,7 @@ def test_after_kill_9_the_next_start_offers_the_typed_page_back(x_display, hall)
         dialog = _wait_window(x_display, "上次运行未正常结束")
         _shot(x_display, "recovery-dialog")
         _keys(x_display, dialog, "Return")  # 恢复 is the default button
-        main = _wait_window(x_display, "HallDesk 政务窗口受理台 —")
+        main = _wait_window(x_display, "号窗口 — HallDesk")
         # Quitting with the restored (still unsaved) page asks; Enter is 保存草稿.
         _keys(x_display, main, "ctrl+q")
         prompt = _wait_window(x_display, "有未保存的输入")
@@ -160,7 +160,7 @@ def test_after_a_segfault_the_trace_is_in_the_log_and_the_next_start_says_so(x_d
         dialog = _wait_window(x_display, "上次运行未正常结束")
         _shot(x_display, "abnormal-end")
         _keys(x_display, dialog, "Return")  # 知道了
-        main = _wait_window(x_display, "HallDesk 政务窗口受理台 —")
+        main = _wait_window(x_display, "号窗口 — HallDesk")
         _keys(x_display, main, "ctrl+q")  # nothing typed: no question
         out, err = _finish(second)
     finally:
