@@ -1,4 +1,4 @@
-"""The scratch copies autosave keeps of intake pages with unsaved input (migration 0012)."""
+"""The scratch copies autosave keeps of intake pages with unsaved input (migration 0009)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """Autosaved scratch copies of intake pages with unsaved input, offered back after a crash.
 
-Revision ID: 0012
+Revision ID: 0009
 Revises: 0008
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0012"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
