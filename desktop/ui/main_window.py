@@ -308,7 +308,8 @@ class MainWindow(QMainWindow):
 
     def switch_user(self) -> bool:
         """切换用户: close the pages, let someone sign in, and carry on as them; True when the actor changed."""
-        if not self.close_pages():
+        # NOTE: one question for all unsaved pages, as when quitting; then the pages close without asking.
+        if not self.confirm_unsaved() or not self.close_pages():
             return False
         from desktop.cases import accounts
         from desktop.ui.login import LoginDialog

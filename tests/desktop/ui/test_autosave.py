@@ -297,6 +297,18 @@ def test_quit_asks_once_for_every_unsaved_page(window, db, qtbot):
     assert copies(db) == []
 
 
+def test_switch_user_asks_once_for_every_unsaved_page(window, db, qtbot):
+    first = open_page(window, qtbot)
+    type_text(line(first, "name"), "李娜")
+    second = open_page(window, qtbot)
+    type_text(line(second, "name"), "王芳")
+    texts: list[str] = []
+    answer_prompt("unsaved_cancel", texts)
+    assert window.switch_user() is False
+    assert len(texts) == 1 and "2 个页面" in texts[0]
+    assert window.tabs.indexOf(first) != -1 and window.tabs.indexOf(second) != -1  # 取消 keeps both open
+
+
 def test_quit_menu_action_goes_through_the_same_question(window, db, qtbot):
     page = open_page(window, qtbot)
     type_text(line(page, "name"), "李娜")
