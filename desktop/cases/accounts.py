@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select, update
 
-from desktop.cases import permissions
-from desktop.cases.dto import ROLES, AccountInfo
+from desktop.cases import passwords, permissions
+from desktop.cases.dto import ROLES, AccountInfo, Countersign
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.store import audit
 from desktop.store.database import Database
@@ -18,8 +16,10 @@ from desktop.store.models import Account
 MIN_PASSWORD_LENGTH = 8
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
-# argon2-cffi's PasswordHasher defaults to argon2id with RFC 9106's low-memory profile.
-_hasher = PasswordHasher()
+# NOTE: one answer for an unknown login name, a wrong password and a locked account, so the
+# sign-in screen does not tell which login names exist (the audit log keeps the real reason).
+SIGN_IN_FAILED = f"登录名或密码不正确。同一账号连续输错{MAX_FAILURES}次将锁定{LOCK_MINUTES}分钟。"
+DISABLED = "该账号已停用，请联系管理员。"
 
 
 def _info(row: Account) -> AccountInfo:
@@ -59,7 +59,7 @@ def password_problem(username: str, password: str) -> str | None:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return passwords.hash_password(password)
 
 
 def create_first_admin(db: Database, username: str, display_name: str, password: str,
@@ -73,7 +73,7 @@ def create_first_admin(db: Database, username: str, display_name: str, password:
             raise ActionRefused("已存在账号，不能再创建首个管理员。")
         row = Account(
             username=username.strip(), display_name=display_name.strip(), role="admin",
-            password_hash=_hasher.hash(password), failed_attempts=0, disabled=False,
+            password_hash=passwords.hash_password(password), failed_attempts=0, disabled=False,
             created_at=datetime.now(),
         )
         s.add(row)
@@ -85,19 +85,18 @@ def create_first_admin(db: Database, username: str, display_name: str, password:
 
 def create_account(db: Database, admin: AccountInfo, username: str, display_name: str, role: str,
                    password: str, password2: str, window: str = "") -> AccountInfo:
-    if not permissions.can(admin, "accounts"):
-        raise ActionRefused("只有管理员可以创建账号。")
     errors = validate_new_account(username, display_name, password, password2)
     if role not in ROLES:
         errors["role"] = "请选择角色"
-    if errors:
-        raise InputError(errors)
     with db.unit() as s:
+        permissions.require(s, admin, "accounts", refused="只有管理员可以创建账号。")
+        if errors:
+            raise InputError(errors)
         if s.scalar(select(Account.id).where(Account.username == username.strip())):
             raise InputError({"username": "登录名已存在"})
         row = Account(
             username=username.strip(), display_name=display_name.strip(), role=role,
-            password_hash=_hasher.hash(password), failed_attempts=0, disabled=False,
+            password_hash=passwords.hash_password(password), failed_attempts=0, disabled=False,
             created_at=datetime.now(),
         )
         s.add(row)
@@ -107,54 +106,87 @@ def create_account(db: Database, admin: AccountInfo, username: str, display_name
         return _info(row)
 
 
-def sign_in(db: Database, username: str, password: str, window: str = "",
-            now: datetime | None = None, success_action: str = "signin") -> AccountInfo:
-    """The account, or ActionRefused with the reason. Every failure is recorded, never the password.
+def _reserve_attempt(db: Database, username: str, now: datetime) -> tuple[Account | None, bool]:
+    """Count this attempt before the password is checked: (the account, whether a check is allowed).
 
-    ``success_action`` names the audit event of a success ("unlock" for the idle lock), so an
-    unlock is not counted as a new sign-in; failures and the lockout are the same either way.
+    NOTE: one atomic UPDATE … RETURNING takes an attempt from the account's allowance, so eight
+    windows guessing at once cannot all read "3 failures so far" and each evaluate a guess: at most
+    MAX_FAILURES guesses are ever checked before the lock. The attempt that uses the last one locks
+    the account in the same statement; a right password then lifts the lock again. An attempt that
+    never finishes (a crash) stays counted, which errs on the safe side.
+    """
+    last = Account.failed_attempts + 1 >= MAX_FAILURES
+    statement = (
+        update(Account)
+        .where(Account.username == username,
+               or_(Account.locked_until.is_(None), Account.locked_until <= now),
+               Account.failed_attempts < MAX_FAILURES)
+        .values(failed_attempts=case((last, 0), else_=Account.failed_attempts + 1),
+                locked_until=case((last, now + timedelta(minutes=LOCK_MINUTES)), else_=None))
+        .returning(Account.id)
+        .execution_options(synchronize_session=False)
+    )
+    with db.unit() as s:
+        # NOTE: the UPDATE is the transaction's first statement, so on SQLite it takes the write
+        # lock before anything is read (no stale snapshot), on PostgreSQL it locks the row.
+        reserved = s.execute(statement).scalar()
+        row = s.scalars(select(Account).where(Account.username == username)
+                        .execution_options(populate_existing=True)).first()
+        if row is not None:
+            s.expunge(row)
+        return row, reserved is not None
+
+
+def sign_in(db: Database, username: str, password: str, window: str = "",
+            now: datetime | None = None, success_action: str = "signin",
+            detail: dict | None = None) -> AccountInfo:
+    """The account, or ActionRefused. Every failure is counted and recorded, never the password.
+
+    An unknown login name, a wrong password and a locked account get the same words and the same
+    argon2 work (a dummy hash), so neither the answer nor its timing tells which names exist.
+    ``success_action`` names the audit event of a success ("unlock" for the idle lock, "countersign"),
+    so an unlock is not counted as a new sign-in; failures and the lockout are the same either way.
     """
     now = now or datetime.now()
     if not username.strip() or not password:
         raise InputError({"username" if not username.strip() else "password": "请输入登录名和密码"})
-    failure: str | None = None
+    name = username.strip()
+    row, allowed = _reserve_attempt(db, name, now)
+    if row is None:
+        reason = "unknown_user"
+    elif not allowed:
+        reason = "locked"
+    else:
+        reason = None
+    # NOTE: outside any transaction: the argon2 work must not hold the database's write lock.
+    ok = passwords.matches(row.password_hash if reason is None else None, password)
     with db.unit() as s:
-        row = s.scalar(select(Account).where(Account.username == username.strip()))
-        if row is None:
-            audit.append(s, "signin.failed", actor=None, window=window, detail={"reason": "unknown_user"})
-            failure = "登录名或密码不正确。"
-        elif row.disabled:
-            audit.append(s, "signin.failed", actor=row.username, window=window, detail={"reason": "disabled"})
-            failure = "该账号已停用，请联系管理员。"
-        elif row.locked_until is not None and row.locked_until > now:
-            minutes = max(1, int((row.locked_until - now).total_seconds() + 59) // 60)
-            audit.append(s, "signin.failed", actor=row.username, window=window, detail={"reason": "locked"})
-            failure = f"密码错误次数过多，账号已锁定，请{minutes}分钟后再试。"
-        else:
-            try:
-                _hasher.verify(row.password_hash, password)
-            except (VerificationError, InvalidHashError):
-                row.failed_attempts += 1
-                left = MAX_FAILURES - row.failed_attempts
-                if left <= 0:
-                    row.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                    row.failed_attempts = 0
-                    audit.append(s, "account.locked", actor=row.username, window=window,
-                                 detail={"minutes": LOCK_MINUTES})
-                    failure = f"密码连续错误{MAX_FAILURES}次，账号已锁定{LOCK_MINUTES}分钟。"
-                else:
-                    audit.append(s, "signin.failed", actor=row.username, window=window,
-                                 detail={"reason": "password"})
-                    failure = f"登录名或密码不正确，还可尝试{left}次。"
+        permissions.begin_write(s)  # NOTE: the audit row below reads the chain's head; no stale snapshot
+        if ok:
+            current = s.get(Account, row.id, with_for_update=s.get_bind().dialect.name == "postgresql")
+            if current.disabled:
+                audit.append(s, "signin.failed", actor=current.username, window=window, detail={"reason": "disabled"})
+                failure = DISABLED
             else:
-                row.failed_attempts = 0
-                row.locked_until = None
-                row.last_login_at = now
-                if _hasher.check_needs_rehash(row.password_hash):
-                    row.password_hash = _hasher.hash(password)
-                audit.append(s, success_action, actor=row.username, window=window)
-                return _info(row)
-    # NOTE: raised after the unit committed, so the failure counter and audit row are kept.
+                current.failed_attempts = 0
+                current.locked_until = None
+                current.last_login_at = now
+                if passwords.needs_rehash(current.password_hash):
+                    current.password_hash = passwords.hash_password(password)
+                audit.append(s, success_action, actor=current.username, window=window, detail=detail)
+                return _info(current)
+        elif reason is not None:
+            audit.append(s, "signin.failed", actor=row.username if row else None, window=window,
+                         detail={"reason": reason})
+            failure = SIGN_IN_FAILED
+        elif row.locked_until is not None and row.locked_until > now:
+            # This attempt used the last of the allowance and locked the account.
+            audit.append(s, "account.locked", actor=row.username, window=window, detail={"minutes": LOCK_MINUTES})
+            failure = SIGN_IN_FAILED
+        else:
+            audit.append(s, "signin.failed", actor=row.username, window=window, detail={"reason": "password"})
+            failure = SIGN_IN_FAILED
+    # NOTE: raised after the unit committed, so the audit row is kept.
     raise ActionRefused(failure)
 
 
@@ -172,12 +204,16 @@ def verify_password(db: Database, account: AccountInfo, password: str, window: s
 
 
 def countersign(db: Database, actor_account: AccountInfo, username: str, password: str,
-                window: str = "") -> AccountInfo:
-    """A second person confirms with their own password on this window (cancel, reprints)."""
+                window: str = "") -> Countersign:
+    """A second person confirms with their own password on this window (cancel, reprints).
+
+    The password is checked here like a sign-in (failures count towards the lockout), and the
+    returned credential is checked again by the case action inside its own transaction.
+    """
     if username.strip() == actor_account.username:
         raise ActionRefused("复核人不能是经办人本人。")
-    signer = sign_in(db, username, password, window)
-    with db.unit() as s:
-        audit.append(s, "countersign", actor=signer.username, window=window,
+    signer = sign_in(db, username, password, window, success_action="countersign",
                      detail={"for": actor_account.username})
-    return signer
+    if not permissions.can(signer, "countersign"):
+        raise ActionRefused(f"复核人{signer.display_name}不是审核人员，不能复核。")
+    return Countersign(signer.username, password)

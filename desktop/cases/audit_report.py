@@ -66,7 +66,8 @@ def check_chain(db: Database) -> ChainCheck:
 
 def check_chain_as(db: Database, who: AccountInfo) -> ChainCheck:
     """The menu action: supervisors and administrators only."""
-    permissions.require(who, "audit")
+    with db.unit() as s:
+        permissions.require(s, who, "audit")
     return check_chain(db)
 
 
@@ -148,12 +149,14 @@ def write_day_report(db: Database, day: date, out: Path, *, hall: str, window: s
     from desktop import documents  # NOTE: reportlab loads only when a report is made
 
     if actor is not None:
-        permissions.require(actor, "audit")
+        with db.unit() as s:
+            permissions.require(s, actor, "audit")
     report = day_report(db, day, now)
     pdf = documents.render_pdf(day_report_snapshot(report, hall, window, clerk), font_path=font_path or None)
     replace_file(out, pdf)
     if actor is not None:
         with db.unit() as s:
+            permissions.require(s, actor, "audit")
             audit.append(s, "audit.report", actor=actor.account.username, window=actor.window,
                          detail={"day": day.isoformat(), "total": report.total, "last_hash": report.last_hash})
     return out, report

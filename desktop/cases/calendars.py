@@ -55,10 +55,11 @@ def validate_override(day_text: str, kind: str, name: str, source: str) -> dict[
 def set_override(db: Database, day: date, kind: str, name: str, source: str, actor: AccountInfo,
                  window: str) -> None:
     """Add or change one day; only an administrator may, and it is audited."""
-    if not permissions.can(actor, "calendar"):
-        raise ActionRefused("只有管理员可以调整节假日安排。")
+    with db.unit() as s:  # NOTE: the role is refused before the input is judged
+        permissions.require(s, actor, "calendar", refused="只有管理员可以调整节假日安排。")
     CalendarOverride(day, kind, name, source)  # validates kind and text
     with db.unit() as s:
+        permissions.require(s, actor, "calendar", refused="只有管理员可以调整节假日安排。")
         row = s.get(OverrideRow, day)
         if row is None:
             s.add(OverrideRow(day=day, kind=kind, name=name, source=source))

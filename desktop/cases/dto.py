@@ -12,6 +12,8 @@ ROLE_LABELS = {"clerk": "受理", "supervisor": "审核", "admin": "管理员"}
 
 @dataclass(frozen=True)
 class AccountInfo:
+    """Who signed in, for display and for hiding menu items; the case layer re-reads role and state."""
+
     id: int
     username: str
     display_name: str
@@ -20,6 +22,14 @@ class AccountInfo:
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class Countersign:
+    """A second person's login name and password, checked again by the case layer inside the action."""
+
+    username: str
+    password: str = field(repr=False)
 
 
 @dataclass(frozen=True)

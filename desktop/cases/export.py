@@ -60,7 +60,8 @@ def file_name(now: datetime) -> str:
 def export_cases(db: Database, actor: Actor, f: CaseFilter, folder: Path, *,
                  now: datetime | None = None) -> ExportResult:
     """Write the cases matching ``f`` (newest first) to a new CSV file in ``folder``; audited."""
-    permissions.require(actor, "export")
+    with db.unit() as s:  # NOTE: refused before any file is written; checked again with the audit row
+        permissions.require(s, actor, "export")
     now = now or datetime.now()
     total = count_cases(db, f)
     if total == 0:
@@ -81,6 +82,7 @@ def export_cases(db: Database, actor: Actor, f: CaseFilter, folder: Path, *,
     replace_file(target, buffer.getvalue().encode("utf-8-sig"))
     try:
         with db.unit() as s:
+            permissions.require(s, actor, "export")
             audit.append(s, "export", actor=actor.account.username, window=actor.window, at=now,
                          detail={"rows": rows, "file": target.name, "filter": _filter_for_audit(f)})
     except BaseException:

@@ -94,10 +94,10 @@ def save_draft(db: Database, actor: Actor, service_id: str, answers: Mapping[str
                materials: Mapping[str, Any], case_id: int | None = None, now: datetime | None = None,
                autosave_id: int | None = None) -> CaseSummary:
     """Keep what the clerk typed so far; no paper, no case number yet (and drop the page's autosave copy)."""
-    permissions.require(actor, "intake")
     service = registry.get(service_id)
     now = now or datetime.now()
     with db.unit() as s:
+        permissions.require(s, actor, "intake")
         row = _store(s, service, actor, answers, materials, None, status.DRAFT, case_id, now)
         s.flush()
         audit.append(s, "case.draft", actor=actor.account.username, window=actor.window, case_id=row.id,
@@ -110,7 +110,8 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
             expected: Decision, case_status: str, kind: str, case_id: int | None, now: datetime | None,
             papers_dir: Path, font_path: str | None, rongque_due: date | None = None,
             autosave_id: int | None = None) -> IntakeResult:
-    permissions.require(actor, "intake")
+    with db.unit() as s:  # NOTE: refused early, before the assessment; checked again in the transaction
+        permissions.require(s, actor, "intake")
     service = registry.get(service_id)
     now = now or datetime.now()
     assessment = assess_case(db, service_id, answers, materials, now.date(), case_id)
@@ -137,6 +138,7 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
             "请在“设置”中选择包含这些字的字体（例如 Windows 的宋体-方正超大字符集）后再办理。"
         )
     with paper_unit(db) as (s, written):
+        permissions.require(s, actor, "intake")
         row = _store(s, service, actor, answers, typed_materials, assessment, case_status, case_id, now)
         if case_status == status.ACCEPTED:
             row.accepted_on = now.date()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop.cases import hooks, lifecycle_papers, permissions, status
 from desktop.cases.calendars import calendar_for
-from desktop.cases.dto import AccountInfo, Actor, CaseSummary, PrintedPaper, ReasonRow
+from desktop.cases.dto import AccountInfo, Actor, CaseSummary, Countersign, PrintedPaper, ReasonRow
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.cases.intake import paper_unit, record_paper
 from desktop.cases.queries import summary
@@ -68,7 +68,6 @@ def _assessment(row: Case) -> dict[str, Any]:
 def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str], reason: str, *,
                        now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> StepResult:
     """补正通知书: the handling clock stops until the supplements arrive."""
-    permissions.require(actor, "supplement")
     items = [i.strip() for i in items if i.strip()]
     errors = {}
     if not items:
@@ -79,6 +78,7 @@ def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str
         raise InputError(errors)
     now = now or datetime.now()
     with paper_unit(db) as (s, written):
+        permissions.require(s, actor, "supplement")
         row = _load(s, case_id)
         _move(s, row, status.SUPPLEMENT, actor, now, {"items": items})
         life = _life(row)
@@ -93,9 +93,9 @@ def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str
 
 def receive_supplement(db: Database, actor: Actor, case_id: int, *, now: datetime | None = None) -> StepResult:
     """The supplements arrived: the deadlines start again from the next day (start day not counted)."""
-    permissions.require(actor, "supplement")
     now = now or datetime.now()
     with paper_unit(db) as (s, _written):
+        permissions.require(s, actor, "supplement")
         row = _load(s, case_id)
         life = _life(row)
         calendar = calendar_for(db)
@@ -119,7 +119,6 @@ def receive_supplement(db: Database, actor: Actor, case_id: int, *, now: datetim
 def extend(db: Database, actor: Actor, case_id: int, working_days: int, reason: str, *,
            now: datetime | None = None) -> StepResult:
     """A supervisor extends the handling time, with a reason, counted in working days."""
-    permissions.require(actor, "extend")
     errors = {}
     if not 1 <= working_days <= 30:
         errors["days"] = "延长的工作日数应在1到30之间"
@@ -129,6 +128,7 @@ def extend(db: Database, actor: Actor, case_id: int, working_days: int, reason: 
         raise InputError(errors)
     now = now or datetime.now()
     with paper_unit(db) as (s, _written):
+        permissions.require(s, actor, "extend")
         row = _load(s, case_id)
         if row.status not in status.OPEN or row.due_on is None:
             raise ActionRefused(f"案件当前为“{status.status_label(row.status)}”，不能延长办理期限。")
@@ -156,9 +156,9 @@ def decision_reasons(db: Database, active_only: bool = True) -> list[ReasonRow]:
 def approve(db: Database, actor: Actor, case_id: int, note: str = "", *, now: datetime | None = None,
             papers_dir: Path, font_path: str | None = None) -> StepResult:
     """A supervisor approves; the service's papers for the applicant (e.g. 居住证领取凭证) are printed."""
-    permissions.require(actor, "decide")
     now = now or datetime.now()
     with paper_unit(db) as (s, written):
+        permissions.require(s, actor, "decide")
         row = _load(s, case_id)
         _move(s, row, status.APPROVED, actor, now, {"note": note.strip()})
         life = _life(row)
@@ -175,11 +175,11 @@ def approve(db: Database, actor: Actor, case_id: int, note: str = "", *, now: da
 def refuse(db: Database, actor: Actor, case_id: int, reason_codes: list[str], text: str = "", *,
            now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> StepResult:
     """A supervisor refuses with coded reasons (and free text): 不予许可 / 不予登记决定书 with remedies."""
-    permissions.require(actor, "decide")
     if not reason_codes:
         raise InputError({"reasons": "请至少选择一条不予许可的理由"})
     now = now or datetime.now()
     with paper_unit(db) as (s, written):
+        permissions.require(s, actor, "decide")
         known = {r.code: r for r in s.scalars(select(DecisionReason).where(DecisionReason.code.in_(reason_codes)))}
         unknown = [c for c in reason_codes if c not in known]
         if unknown:
@@ -201,7 +201,6 @@ def refuse(db: Database, actor: Actor, case_id: int, reason_codes: list[str], te
 def issue(db: Database, actor: Actor, case_id: int, receiver_name: str, receiver_id_number: str,
           by_proxy: bool, *, now: datetime | None = None) -> StepResult:
     """Hand over the card or plate, or record the payment: who received it, and a proxy's ID."""
-    permissions.require(actor, "issue")
     now = now or datetime.now()
     errors = {}
     if not receiver_name.strip():
@@ -213,6 +212,7 @@ def issue(db: Database, actor: Actor, case_id: int, receiver_name: str, receiver
     if errors:
         raise InputError(errors)
     with paper_unit(db) as (s, _written):
+        permissions.require(s, actor, "issue")
         row = _load(s, case_id)
         if not by_proxy and row.id_number and number != row.id_number:
             raise InputError({"receiver_id_number": "领取人不是申请人本人，请选择“代领”并核验代领人身份证件"})
@@ -227,19 +227,22 @@ def issue(db: Database, actor: Actor, case_id: int, receiver_name: str, receiver
         return StepResult(summary(row))
 
 
-def cancel(db: Database, actor: Actor, case_id: int, reason: str, countersign: AccountInfo | None, *,
+def cancel(db: Database, actor: Actor, case_id: int, reason: str, countersign: Countersign | None, *,
            now: datetime | None = None) -> StepResult:
-    """Cancel with a reason; a supervisor other than the actor countersigns."""
-    permissions.require_countersign(actor, countersign, "撤销案件")
+    """Cancel with a reason; a supervisor other than the actor countersigns with their password."""
+    if countersign is None:
+        raise ActionRefused("撤销案件需要另一位审核人员复核签字。")
     if not reason.strip():
         raise InputError({"reason": "请填写撤销原因"})
     now = now or datetime.now()
     with paper_unit(db) as (s, _written):
+        permissions.require(s, actor, "cancel")
+        signer = permissions.require_countersign(s, actor, countersign, "撤销案件")
         row = _load(s, case_id)
-        _move(s, row, status.CANCELLED, actor, now, {"reason": reason.strip()}, countersign)
+        _move(s, row, status.CANCELLED, actor, now, {"reason": reason.strip()}, signer)
         life = _life(row)
         life["cancel"] = {"on": now.date().isoformat(), "reason": reason.strip(), "by": actor.account.display_name,
-                          "countersign": countersign.display_name}
+                          "countersign": signer.display_name}
         row.lifecycle = life
         hooks.run(status.CANCELLED, hooks.IntakeContext(s, row, registry.get(row.service_id), row.answers, None,
                                                         actor, now))

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from desktop.cases.dto import AccountInfo, Actor
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.cases import passwords
+from desktop.cases.dto import ROLE_LABELS, AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
+from desktop.store.models import Account
 
 # NOTE: separation of duties (放管服: 受理、审核分离): clerks take cases in; supervisors decide,
 # and countersign what a clerk may not do alone; administrators keep accounts and settings.
@@ -11,6 +18,11 @@ from desktop.cases.errors import ActionRefused
 # but never decides a case.
 ALLOWED: dict[str, frozenset[str]] = {
     "intake": frozenset({"clerk", "supervisor", "admin"}),
+    # NOTE: anyone may start a cancellation or reprint a paper; a supervisor's countersign
+    # completes a cancellation and a certificate's reprint.
+    "cancel": frozenset({"clerk", "supervisor", "admin"}),
+    "reprint": frozenset({"clerk", "supervisor", "admin"}),
+    "session": frozenset({"clerk", "supervisor", "admin"}),
     "supplement": frozenset({"clerk", "supervisor", "admin"}),
     "issue": frozenset({"clerk", "supervisor", "admin"}),
     "extend": frozenset({"supervisor"}),
@@ -30,7 +42,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "export": frozenset({"supervisor", "admin"}),
 }
 LABELS = {
-    "intake": "受理", "supplement": "补正", "issue": "发证", "extend": "延长办理期限",
+    "intake": "受理", "cancel": "撤销案件", "reprint": "补打文书", "session": "继续使用本窗口",
+    "supplement": "补正", "issue": "发证", "extend": "延长办理期限",
     "decide": "作出审核决定", "countersign": "复核签字", "accounts": "管理账号",
     "settings": "修改大厅设置", "purge": "清理到期数据",
     "reasons": "维护不予许可理由", "retention": "设置保存期限", "plates": "设置号牌号段",
@@ -41,21 +54,85 @@ NEEDS_COUNTERSIGN = frozenset({"cancel", "reprint_certificate"})
 
 
 def can(account: AccountInfo, action: str) -> bool:
+    """For the UI only (which menu items to show): the role the account had when it signed in."""
     return account.role in ALLOWED.get(action, frozenset())
 
 
-def require(actor: Actor | AccountInfo, action: str) -> None:
+def _account_row(s: Session, account_id: int | None = None, username: str | None = None) -> Account | None:
+    """The account as the database has it now, read inside the caller's transaction and held there."""
+    bind = s.get_bind()
+    query = select(Account).execution_options(populate_existing=True)
+    query = query.where(Account.id == account_id) if account_id is not None else query.where(
+        Account.username == (username or "").strip())
+    if bind.dialect.name == "postgresql":
+        # NOTE: FOR SHARE: an administrator's disable (an UPDATE of this row) waits until the action
+        # commits, or the action waits for the disable and then sees it; never both at once.
+        query = query.with_for_update(read=True)
+    elif bind.dialect.name == "sqlite":
+        begin_write(s)
+    return s.scalars(query).first()
+
+
+def begin_write(s: Session) -> None:
+    """Make the SQLite transaction a writer's now, so the account read below stays true until commit."""
+    # NOTE: Python's sqlite3 only begins a transaction at the first write, so a read before it is
+    # outside the transaction; BEGIN IMMEDIATE takes the write lock first. Harmless when
+    # Database.unit() already began one (then the connection is in a transaction and this is skipped).
+    if s.get_bind().dialect.name != "sqlite":
+        return
+    connection = s.connection()
+    raw = connection.connection.driver_connection
+    if not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _info(row: Account) -> AccountInfo:
+    return AccountInfo(row.id, row.username, row.display_name, row.role)
+
+
+def _state_problem(row: Account | None, name: str, now: datetime) -> str | None:
+    if row is None or row.disabled:
+        return f"{name}的账号已被管理员停用"
+    if row.locked_until is not None and row.locked_until > now:
+        return f"{name}的账号因密码多次输错已被锁定"
+    return None
+
+
+def require(s: Session, actor: Actor | AccountInfo, action: str, now: datetime | None = None, *,
+            refused: str | None = None) -> AccountInfo:
+    """The acting account as it is now in the database, or ActionRefused: disabled, locked, or not allowed.
+
+    Call it inside the action's transaction with its session: the role and state the UI holds are a
+    copy from sign-in and may be stale or forged. ``refused`` replaces the words for a role that may not.
+    """
     account = actor.account if isinstance(actor, Actor) else actor
-    if not can(account, action):
-        raise ActionRefused(f"{account.display_name}（{account.role_label}）无权{LABELS.get(action, action)}。")
+    label = LABELS.get(action, action)
+    row = _account_row(s, account.id)
+    problem = _state_problem(row, account.display_name, now or datetime.now())
+    if problem:
+        raise ActionRefused(f"{problem}，不能{label}。")
+    if row.role not in ALLOWED.get(action, frozenset()):
+        raise ActionRefused(refused or f"{row.display_name}（{ROLE_LABELS.get(row.role, row.role)}）无权{label}。")
+    return _info(row)
 
 
-def require_countersign(actor: Actor, countersign: AccountInfo | None, what: str) -> AccountInfo:
-    """A supervisor other than the actor must have signed in on this window to confirm."""
-    if countersign is None:
-        raise ActionRefused(f"{what}需要另一位审核人员复核签字。")
-    if countersign.id == actor.account.id:
+def require_countersign(s: Session, actor: Actor, countersign: Countersign | None, what: str,
+                        now: datetime | None = None) -> AccountInfo:
+    """A second, enabled supervisor whose password is checked here, in the action's transaction."""
+    if countersign is None or not isinstance(countersign, Countersign) or not countersign.password:
+        raise ActionRefused(f"{what}需要另一位审核人员输入登录名和密码复核签字。")
+    if countersign.username.strip() == actor.account.username:
         raise ActionRefused(f"{what}的复核人不能是经办人本人。")
-    if not can(countersign, "countersign"):
-        raise ActionRefused(f"复核人{countersign.display_name}不是审核人员，不能复核{what}。")
-    return countersign
+    row = _account_row(s, username=countersign.username)
+    # NOTE: the hash is checked before anything else is said about the account, and an unknown
+    # name costs a dummy check, so this answer does not tell which login names exist.
+    if not passwords.matches(row.password_hash if row is not None else None, countersign.password):
+        raise ActionRefused(f"复核人登录名或密码不正确，{what}未完成。")
+    if row.id == actor.account.id:
+        raise ActionRefused(f"{what}的复核人不能是经办人本人。")
+    problem = _state_problem(row, row.display_name, now or datetime.now())
+    if problem:
+        raise ActionRefused(f"{problem}，不能复核{what}。")
+    if row.role not in ALLOWED["countersign"]:
+        raise ActionRefused(f"复核人{row.display_name}不是审核人员，不能复核{what}。")
+    return _info(row)

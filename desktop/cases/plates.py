@@ -78,13 +78,14 @@ def current_series(db: Database) -> PlateSeries:
 def set_series(db: Database, admin: AccountInfo, prefix: str, width: int, window: str = "",
                now: datetime | None = None) -> PlateSeries:
     """Issue plates from ``prefix`` + ``width`` digits from now on (administrators only, audited)."""
-    if not permissions.can(admin, "plates"):
-        raise ActionRefused("只有管理员可以设置号牌号段。")
     errors = validate_series(prefix, width)
+    with db.unit() as s:
+        permissions.require(s, admin, "plates", refused="只有管理员可以设置号牌号段。")
     if errors:
         raise InputError(errors)
     prefix, now = ec.normalize_code(prefix), now or datetime.now()
     with db.unit() as s:
+        permissions.require(s, admin, "plates", refused="只有管理员可以设置号牌号段。")
         row = s.get(PlatePool, prefix)
         if row is None:
             row = PlatePool(prefix=prefix, width=width, next_no=1, active=False, updated_at=now)

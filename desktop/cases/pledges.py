@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from desktop.cases import lifecycle_papers
 from desktop.cases.dto import Actor, PledgeInfo
+from desktop.cases import permissions
 from desktop.cases.errors import ActionRefused
 from desktop.store import audit
 from desktop.store.database import Database
@@ -90,6 +91,7 @@ def fulfil(db: Database, actor: Actor, pledge_id: int, today: date | None = None
     """The promised material arrived."""
     today = today or date.today()
     with db.unit() as s:
+        permissions.require(s, actor, "intake")
         pledge = s.get(Pledge, pledge_id)
         if pledge is None:
             raise ActionRefused("承诺记录不存在。")

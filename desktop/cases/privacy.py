@@ -46,7 +46,7 @@ def _personal_keys(service_id: str, answers: Mapping[str, Any]) -> list[str]:
 
 def _reveal(s: Session, actor: Actor, case_id: int) -> Case:
     """The case row, once the look is audited: who looked and which fields, never the values."""
-    permissions.require(actor, "intake")
+    permissions.require(s, actor, "intake")
     row = s.get(Case, case_id)
     if row is None:
         raise ActionRefused("案件不存在。")

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from desktop.cases import permissions
-from desktop.cases.dto import AccountInfo, Actor, PrintedPaper
+from desktop.cases.dto import Actor, Countersign, PrintedPaper
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.cases.intake import next_copy_no, paper_unit, write_pdf
 from desktop.store import audit
@@ -27,7 +27,7 @@ def papers_of(db: Database, case_id: int) -> list[PrintedPaper]:
         return [PrintedPaper(d.id, d.case_id, d.kind, d.title, d.copy_no, d.printed_at, "") for d in rows]
 
 
-def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersign: AccountInfo | None = None, *,
+def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersign: Countersign | None = None, *,
             now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> PrintedPaper:
     """Render the stored snapshot again with the 补打 mark and the next copy number."""
     from desktop import documents
@@ -36,11 +36,13 @@ def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersi
         raise InputError({"reason": "补打需要填写原因"})
     now = now or datetime.now()
     with paper_unit(db) as (s, written):
+        permissions.require(s, actor, "reprint")
         original = s.get(Document, document_id)
         if original is None:
             raise ActionRefused("要补打的文书不存在。")
+        signer = None
         if original.kind in CERTIFICATE_KINDS:
-            permissions.require_countersign(actor, countersign, f"补打{original.title}")
+            signer = permissions.require_countersign(s, actor, countersign, f"补打{original.title}")
         copy_no = next_copy_no(s, original.case_id, original.kind)
         mark = {"copy_no": copy_no, "reason": reason.strip(), "at": now.strftime("%Y-%m-%d %H:%M")}
         pdf = documents.render_pdf(original.snapshot, reprint=mark, font_path=font_path or None)
@@ -51,8 +53,8 @@ def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersi
         s.add(doc)
         s.flush()
         detail = {"kind": original.kind, "copy_no": copy_no, "of": original.id, "document_id": doc.id}
-        if countersign is not None and original.kind in CERTIFICATE_KINDS:
-            detail["countersign"] = countersign.username
+        if signer is not None:
+            detail["countersign"] = signer.username
         audit.append(s, "paper.reprint", actor=actor.account.username, window=actor.window,
                      case_id=original.case_id, detail=detail)
         path = write_pdf(papers_dir, original.snapshot["case_no"], original.kind, copy_no, pdf)

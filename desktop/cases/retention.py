@@ -75,11 +75,11 @@ def list_rules(db: Database) -> list[RetentionRow]:
 def set_rule(db: Database, admin: AccountInfo, service_id: str, years: int | None, window: str = "",
              now: datetime | None = None) -> RetentionRow:
     """Set (or with None remove) a service's retention in years; administrators only, audited."""
-    permissions.require(admin, "retention")
     if years is not None and not MIN_YEARS <= years <= MAX_YEARS:
         raise InputError({"years": f"保存期限应在{MIN_YEARS}到{MAX_YEARS}年之间"})
     now = now or datetime.now()
     with db.unit() as s:
+        permissions.require(s, admin, "retention")
         row = s.get(RetentionRule, service_id)
         before = row.years if row else None
         if before == years:
@@ -134,11 +134,11 @@ def purge(db: Database, account: AccountInfo | None, *, dry_run: bool, today: da
     account must be an administrator. Audit rows are never deleted; the purge appends one
     "purge" event with counts only.
     """
-    if account is not None:
-        permissions.require(account, "purge")
     today = today or date.today()
     result = PurgeResult(dry_run=dry_run, today=today)
     with db.unit() as s:
+        if account is not None:
+            permissions.require(s, account, "purge")
         rules = {r.service_id: r.years for r in s.scalars(select(RetentionRule))}
         refs = _referencing()
         dependents = [(t, c) for t, c in refs if t.name in DEPENDENT_TABLES]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cases import accounts, intake, lifecycle, status
-from desktop.cases.dto import AccountInfo, Actor
+from desktop.cases.dto import AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
 from desktop.demo.people import People
 from desktop.store.database import Database, open_database
@@ -167,7 +167,8 @@ def _advance(hall: Hall, case_id: int, target: str, day: date, answers: dict[str
         step = lifecycle.refuse(hall.db, sup, case_id, [code], "经现场核查，与申报情况不符。", **kw)
         hall.papers += len(step.papers)
     elif target == status.CANCELLED:
-        lifecycle.cancel(hall.db, clerk, case_id, "申请人主动撤回申请", sup.account, now=_at(later, 11))
+        lifecycle.cancel(hall.db, clerk, case_id, "申请人主动撤回申请", Countersign(sup.account.username, PASSWORD),
+                         now=_at(later, 11))
 
 
 def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, today: date | None = None) -> Hall:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from desktop.cases import accounts, permissions
-from desktop.cases.dto import AccountInfo, Actor
+from desktop.cases import accounts
+from desktop.cases.dto import Actor, Countersign
 from desktop.cases.errors import ActionRefused
 from desktop.store.database import Database
 from desktop.ui.login import _FormDialog
@@ -26,20 +26,19 @@ class CountersignDialog(_FormDialog):
             self.tr("确认复核"), self.tr("取消"))
         self.edits["username"].setFocus()
 
-    def submit(self) -> AccountInfo:
+    def submit(self) -> Countersign:
+        # NOTE: checked here so the clerk learns a wrong password or role while the supervisor is
+        # still at the window (and failures count towards the lockout); the case action checks the
+        # password, the role and the account's state again inside its own transaction.
         try:
-            signer = accounts.countersign(self.db, self.actor.account, self.text("username"), self.text("password"),
-                                          self.actor.window)
-            # NOTE: the case layer checks the role again when the action runs; asking here means the
-            # clerk learns it while the supervisor is still at the window.
-            if not permissions.can(signer, "countersign"):
-                raise ActionRefused(self.tr("%1不是审核人员，不能复核。").replace("%1", signer.display_name))
+            return accounts.countersign(self.db, self.actor.account, self.text("username"), self.text("password"),
+                                        self.actor.window)
         except ActionRefused:
             self.edits["password"].clear()
             raise
-        return signer
 
     @classmethod
-    def ask(cls, db: Database, actor: Actor, what: str, parent: QWidget | None = None) -> AccountInfo | None:
+    def ask(cls, db: Database, actor: Actor, what: str, parent: QWidget | None = None) -> Countersign | None:
+        """The verified credential to hand to the case action, or None when cancelled."""
         dialog = cls(db, actor, what, parent)
         return dialog.result_account if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desktop.cases import accounts
-from desktop.cases.dto import Actor
+from desktop.cases.dto import Actor, Countersign
 
 HALL = "郑州市金水区政务服务中心"
 
@@ -16,3 +16,10 @@ def people(db, admin) -> dict[str, Actor]:
     sup = accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789")
     sup2 = accounts.create_account(db, admin, "zhao", "赵敏", "supervisor", "secret-000", "secret-000")
     return {"clerk": Actor(clerk, "03", HALL), "sup": Actor(sup, "03", HALL), "sup2": Actor(sup2, "05", HALL)}
+
+
+@pytest.fixture
+def signs(people) -> dict[str, Countersign]:
+    """Each person's countersign as the dialog hands it on: login name and password."""
+    return {"clerk": Countersign("zhang", "secret-456"), "sup": Countersign("li", "secret-789"),
+            "sup2": Countersign("zhao", "secret-000")}

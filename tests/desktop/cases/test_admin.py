@@ -100,7 +100,7 @@ def test_admin_cannot_disable_self(db, admin, staff):
 def test_disabled_admin_can_no_longer_administer(db, admin, staff):
     second = admin_ops.create_account(db, admin, "boss2", "周强", "admin", "pass-word-9", "pass-word-9")
     admin_ops.set_disabled(db, admin, second.id, True)
-    with pytest.raises(ActionRefused, match="重新登录"):
+    with pytest.raises(ActionRefused, match="已被管理员停用"):
         admin_ops.list_accounts(db, second)
 
 

@@ -29,9 +29,9 @@ def _actions(db) -> list[str]:
         return list(s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
-def test_cancelled_registration_frees_the_frame_number_but_not_the_plate(db, people, tmp_path):
+def test_cancelled_registration_frees_the_frame_number_but_not_the_plate(db, people, tmp_path, signs):
     first = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=2))
-    lifecycle.cancel(db, people["sup"], first.id, "车架号录入错误", people["sup2"].account, now=NOW - timedelta(days=1))
+    lifecycle.cancel(db, people["sup"], first.id, "车架号录入错误", signs["sup2"], now=NOW - timedelta(days=1))
     assert ebike.find_registration(db, FRAME) is None and ebike.find_registration(db, "郑A00001") is None
     assert "ebike.registration_voided" in _actions(db)
     again = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW)
@@ -45,11 +45,11 @@ def test_refused_registration_is_voided(db, people, tmp_path):
     assert ebike.find_registration(db, FRAME) is None
 
 
-def test_registration_with_a_later_transfer_cannot_be_voided(db, people, tmp_path):
+def test_registration_with_a_later_transfer_cannot_be_voided(db, people, tmp_path, signs):
     first = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW)
     with pytest.raises(ActionRefused, match=transfer.case_no):
-        lifecycle.cancel(db, people["sup"], first.id, "误录", people["sup2"].account, now=NOW)
+        lifecycle.cancel(db, people["sup"], first.id, "误录", signs["sup2"], now=NOW)
     view = ebike.find_registration(db, FRAME)
     assert view.owner_name == "李娜" and len(view.owners) == 2
     assert queries.get_case(db, first.id).summary.status == "accepted"  # nothing half-done
@@ -68,22 +68,22 @@ def test_cancelled_transfer_gives_the_bike_back_to_the_previous_owner(db, people
     assert ("转移登记", "张伟（zhang）") in labels and ("恢复原所有人", "李娜（li）") in labels
 
 
-def test_transfer_with_a_later_theft_report_cannot_be_reverted(db, people, tmp_path):
+def test_transfer_with_a_later_theft_report_cannot_be_reverted(db, people, tmp_path, signs):
     _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW - timedelta(days=3))
     new_owner = registry.get("ebike_transfer").example(NOW.date())["answers"]
     theft = _accept(db, people["clerk"], tmp_path, "ebike_theft", NOW, owner_name=new_owner["new_owner_name"],
                     owner_id_type=new_owner["new_owner_id_type"], owner_id_number=new_owner["new_owner_id_number"])
     with pytest.raises(ActionRefused, match=theft.case_no):
-        lifecycle.cancel(db, people["sup"], transfer.id, "误录", people["sup2"].account, now=NOW)
+        lifecycle.cancel(db, people["sup"], transfer.id, "误录", signs["sup2"], now=NOW)
     assert ebike.find_registration(db, FRAME).status == "stolen"
 
 
-def test_cancelled_theft_report_restores_the_status(db, people, tmp_path):
+def test_cancelled_theft_report_restores_the_status(db, people, tmp_path, signs):
     _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     theft = _accept(db, people["clerk"], tmp_path, "ebike_theft", NOW - timedelta(days=1))
     assert ebike.find_registration(db, FRAME).status == "stolen"
-    lifecycle.cancel(db, people["sup"], theft.id, "车辆已找回，申请人撤回", people["sup2"].account, now=NOW)
+    lifecycle.cancel(db, people["sup"], theft.id, "车辆已找回，申请人撤回", signs["sup2"], now=NOW)
     view = ebike.find_registration(db, FRAME)
     assert view.status == "registered" and [h.status for h in view.statuses] == ["registered"]
     with db.unit() as s:

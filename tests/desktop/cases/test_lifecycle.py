@@ -95,7 +95,7 @@ def test_refusal_decision_with_coded_reasons(db, people, accepted, tmp_path):
 
 
 @pytest.mark.parametrize("action", ["issue", "supplement", "approve", "cancel"])
-def test_closed_cases_refuse_every_move(db, people, accepted, tmp_path, action):
+def test_closed_cases_refuse_every_move(db, people, accepted, tmp_path, action, signs):
     lifecycle.refuse(db, people["sup"], accepted.id, ["RP02"], now=NOW, papers_dir=tmp_path)
     with pytest.raises(ActionRefused) as info:
         if action == "issue":
@@ -105,7 +105,7 @@ def test_closed_cases_refuse_every_move(db, people, accepted, tmp_path, action):
         elif action == "approve":
             lifecycle.approve(db, people["sup"], accepted.id, papers_dir=tmp_path)
         else:
-            lifecycle.cancel(db, people["clerk"], accepted.id, "误录", people["sup"].account)
+            lifecycle.cancel(db, people["clerk"], accepted.id, "误录", signs["sup"])
     assert "不予许可" in info.value.message
     with db.unit() as s:
         assert s.get(Case, accepted.id).status == status.REFUSED
@@ -116,16 +116,16 @@ def test_issue_before_approval_is_refused(db, people, accepted):
         lifecycle.issue(db, people["clerk"], accepted.id, "欧阳娜娜", "410305199001011234", by_proxy=False)
 
 
-def test_cancel_needs_a_second_person(db, people, accepted):
+def test_cancel_needs_a_second_person(db, people, accepted, signs):
     with pytest.raises(ActionRefused):
         lifecycle.cancel(db, people["clerk"], accepted.id, "申请人撤回", None)
     with pytest.raises(ActionRefused):  # the same person cannot countersign
-        lifecycle.cancel(db, people["sup"], accepted.id, "申请人撤回", people["sup"].account)
+        lifecycle.cancel(db, people["sup"], accepted.id, "申请人撤回", signs["sup"])
     with pytest.raises(ActionRefused):  # a clerk cannot countersign
-        lifecycle.cancel(db, people["sup"], accepted.id, "申请人撤回", people["clerk"].account)
+        lifecycle.cancel(db, people["sup"], accepted.id, "申请人撤回", signs["clerk"])
     with pytest.raises(InputError):
-        lifecycle.cancel(db, people["clerk"], accepted.id, " ", people["sup"].account)
-    step = lifecycle.cancel(db, people["clerk"], accepted.id, "申请人撤回", people["sup"].account, now=NOW)
+        lifecycle.cancel(db, people["clerk"], accepted.id, " ", signs["sup"])
+    step = lifecycle.cancel(db, people["clerk"], accepted.id, "申请人撤回", signs["sup"], now=NOW)
     assert step.case.status == status.CANCELLED
     with db.unit() as s:
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "case.cancelled")).one()
@@ -234,7 +234,7 @@ def test_reasons_and_pledges_leave_the_case_layer_as_frozen_data(db, people, tmp
         reasons[0].label = "改"  # type: ignore[misc]
 
 
-def test_reprint_numbering_mark_and_countersign(db, people, accepted, tmp_path):
+def test_reprint_numbering_mark_and_countersign(db, people, accepted, tmp_path, signs):
     receipt = reprints.papers_of(db, accepted.id)[0]
     with pytest.raises(InputError):
         reprints.reprint(db, people["clerk"], receipt.id, "", papers_dir=tmp_path)
@@ -250,7 +250,7 @@ def test_reprint_numbering_mark_and_countersign(db, people, accepted, tmp_path):
     voucher = step.papers[0]
     with pytest.raises(ActionRefused):
         reprints.reprint(db, people["clerk"], voucher.id, "遗失", papers_dir=tmp_path)
-    again = reprints.reprint(db, people["clerk"], voucher.id, "遗失", people["sup"].account, now=NOW,
+    again = reprints.reprint(db, people["clerk"], voucher.id, "遗失", signs["sup"], now=NOW,
                              papers_dir=tmp_path)
     assert again.copy_no == 2
     with db.unit() as s:

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from desktop.cases import accounts, intake, lifecycle
-from desktop.cases.dto import Actor
+from desktop.cases.dto import Actor, Countersign
 from desktop.store.models import SubsidyClaim
 from forms import registry
 
@@ -30,7 +30,7 @@ def test_approve_prints_decision_and_cancel_frees_the_cap(db, admin, tmp_path):
     again = intake.assess_case(db, "startup_subsidy", case["answers"], case["materials"], NOW.date())
     assert any(f.outcome.value == "needs_manual_check" and "重复" in f.message for f in again.findings)
     # ... and not once it is cancelled (withdrawn).
-    lifecycle.cancel(db, clerk, first.case.id, "申请人撤回", sup, now=NOW)
+    lifecycle.cancel(db, clerk, first.case.id, "申请人撤回", Countersign("li", "secret-789"), now=NOW)
     with db.unit() as s:
         assert s.scalar(select(SubsidyClaim.status).where(SubsidyClaim.case_id == first.case.id)) == "withdrawn"
     freed = intake.assess_case(db, "startup_subsidy", case["answers"], case["materials"], NOW.date())
