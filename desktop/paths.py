@@ -49,3 +49,23 @@ def default_db_path() -> Path:
 def resources_dir() -> Path:
     """The shipped ``resources/`` folder beside the packages."""
     return Path(__file__).resolve().parent.parent / "resources"
+
+
+PRIVATE_DIR_MODE = 0o700
+
+
+def private_folder(path: Path) -> Path:
+    """Make ``path`` (and missing parents) a folder only this user can enter (0700), whatever the umask."""
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(path, PRIVATE_DIR_MODE)
+    return path
+
+
+def private_temp_dir(name: str) -> Path:
+    """A 0700 folder for previews and other temporary files, under the user's data folder.
+
+    NOTE: never the system temp folder: /tmp is shared by every account on the PC, and a preview
+    is a citizen's paper in full.
+    """
+    private_folder(data_dir() / "tmp")
+    return private_folder(data_dir() / "tmp" / name)

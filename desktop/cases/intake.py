@@ -12,7 +12,7 @@ from typing import Any, Iterator, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.cases import drafts, hooks, numbers, papers, permissions, pledges, status
+from desktop.cases import drafts, hooks, log_masking, numbers, papers, permissions, pledges, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
@@ -47,6 +47,7 @@ def assess_case(db: Database, service_id: str, answers: Mapping[str, Any], mater
                 today: date | None = None, case_id: int | None = None) -> Assessment:
     """Assess with the facts from the database and the calendar in force (no writes)."""
     service = registry.get(service_id)
+    log_masking.watch(service_id, answers, ("typed", service_id, case_id))  # what the clerk is typing now
     with db.unit() as s:
         facts = facts_for(s, service, answers, case_id)
     return assess(service, answers, materials, today or date.today(), facts, calendar_for(db), strict=False)

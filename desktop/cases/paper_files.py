@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import tempfile
+import os
 from pathlib import Path
 
+from desktop import paths
 from desktop.cases.errors import ActionRefused
 from desktop.cases.intake import pdf_name, write_pdf
 from desktop.store.database import Database
@@ -34,5 +35,8 @@ def pdf_for(db: Database, document_id: int, papers_dir: Path, font_path: str | N
         return str(write_pdf(Path(papers_dir), snapshot["case_no"], kind, copy_no, pdf))
     # NOTE: a file that differs from the register (another font, an edited copy) is left alone;
     # the preview shows the paper rendered from its snapshot instead.
-    folder = Path(tempfile.gettempdir()) / "halldesk-preview"
-    return str(write_pdf(folder, snapshot["case_no"], kind, copy_no, pdf))
+    with translate():
+        folder = paths.private_temp_dir("preview")
+        path = write_pdf(folder, snapshot["case_no"], kind, copy_no, pdf)
+        os.chmod(path, 0o600)
+    return str(path)
