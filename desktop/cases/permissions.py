@@ -111,6 +111,10 @@ def require(s: Session, actor: Actor | AccountInfo, action: str, now: datetime |
     problem = _state_problem(row, account.display_name, now or datetime.now())
     if problem:
         raise ActionRefused(f"{problem}，不能{label}。")
+    if (row.username, row.display_name) != (account.username, account.display_name):
+        # NOTE: the audit rows and papers name the actor from the account the UI holds; one that
+        # does not match the database would put another person's name on the record.
+        raise ActionRefused(f"账号信息与登录时不符，不能{label}。请重新登录。")
     if row.role not in ALLOWED.get(action, frozenset()):
         raise ActionRefused(refused or f"{row.display_name}（{ROLE_LABELS.get(row.role, row.role)}）无权{label}。")
     return _info(row)

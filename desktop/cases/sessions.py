@@ -19,10 +19,20 @@ ADMIN_SETTINGS = ("hall_name", "window_no", "output_dir", "idle_lock_minutes")
 ADMIN_SETTINGS_MESSAGE = "大厅名称、窗口号、PDF 输出文件夹和自动锁定时间由管理员设置。"
 
 
-def check_settings_change(account: AccountInfo, before: dict[str, Any], after: dict[str, Any]) -> None:
-    """Refuse a change of a hall setting by anyone but an administrator."""
-    if not permissions.can(account, "settings") and any(before.get(k) != after.get(k) for k in ADMIN_SETTINGS):
-        raise ActionRefused(ADMIN_SETTINGS_MESSAGE)
+def check_settings_change(account: AccountInfo, before: dict[str, Any], after: dict[str, Any],
+                          db: Database | None = None) -> None:
+    """Refuse a change of a hall setting by anyone but an administrator.
+
+    With ``db`` the role and state are the database's, read now; without it, the sign-in copy's.
+    """
+    if not any(before.get(k) != after.get(k) for k in ADMIN_SETTINGS):
+        return
+    if db is None:
+        if not permissions.can(account, "settings"):
+            raise ActionRefused(ADMIN_SETTINGS_MESSAGE)
+        return
+    with db.unit() as s:
+        permissions.require(s, account, "settings", refused=ADMIN_SETTINGS_MESSAGE)
 
 
 def lock(db: Database, account: AccountInfo, window: str, reason: str = "idle") -> None:

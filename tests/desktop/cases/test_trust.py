@@ -39,6 +39,14 @@ def test_a_forged_role_in_the_account_info_is_ignored(db, people, accepted, tmp_
     assert status_of(db, accepted.id) == "accepted"
 
 
+def test_a_forged_name_in_the_account_info_is_refused(db, people, accepted, tmp_path):
+    """The audit and the papers name the actor from the account info: it must be the database's."""
+    forged = Actor(dataclasses.replace(people["sup"].account, username="zhao", display_name="赵敏"), "03", "大厅")
+    with pytest.raises(ActionRefused, match="账号信息与登录时不符"):
+        lifecycle.approve(db, forged, accepted.id, now=NOW, papers_dir=tmp_path)
+    assert status_of(db, accepted.id) == "accepted"
+
+
 def test_a_role_taken_away_counts_at_once(db, people, accepted, tmp_path):
     with db.unit() as s:
         s.execute(update(Account).where(Account.username == "li").values(role="clerk"))
@@ -159,3 +167,14 @@ def test_a_password_changed_after_the_dialog_is_checked_again(db, admin, people,
 
 def test_the_countersign_password_is_never_shown():
     assert "secret" not in repr(Countersign("li", "secret-789"))
+
+
+def test_hall_settings_follow_the_role_in_the_database(db, admin, people):
+    from desktop.cases import sessions
+
+    before, after = {"window_no": "03"}, {"window_no": "04"}
+    sessions.check_settings_change(admin, before, after, db)
+    forged = dataclasses.replace(people["clerk"].account, role="admin")
+    with pytest.raises(ActionRefused, match=sessions.ADMIN_SETTINGS_MESSAGE):
+        sessions.check_settings_change(forged, before, after, db)
+    sessions.check_settings_change(forged, before, {"window_no": "03"}, db)  # nothing of the hall's changed
