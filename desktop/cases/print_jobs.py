@@ -20,8 +20,8 @@ PRINTED = "paper.printed"
 def record_print_job(db: Database, actor: Actor, document_id: int, pages: int, printer: str,
                      now: datetime | None = None) -> None:
     """Record that ``pages`` pages of this paper were sent to ``printer``."""
-    permissions.require(actor, "intake")
     with db.unit() as s:
+        permissions.require(s, actor, "intake")
         doc = s.get(Document, document_id)
         if doc is None:
             raise ActionRefused("要登记打印的文书不存在。")

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select, update
 
 from desktop.cases import admin as admin_ops
-from desktop.cases import audit_report, calendars, export, intake, lifecycle, plates, pledges, privacy, reprints
+from desktop.cases import audit_report, calendars, export, intake, lifecycle, plates, pledges, print_jobs, privacy
+from desktop.cases import reprints
 from desktop.cases import retention
 from desktop.cases.dto import AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
@@ -87,6 +88,7 @@ def _every_action(db, actor: Actor, case_id: int, tmp_path, signs):
         "reprint": lambda: reprints.reprint(db, actor, reprints.papers_of(db, case_id)[0].id, "遗失", now=NOW,
                                             **paths),
         "reveal": lambda: privacy.reveal(db, actor, case_id),
+        "print_job": lambda: print_jobs.record_print_job(db, actor, reprints.papers_of(db, case_id)[0].id, 1, "HP"),
         "export": lambda: export.export_cases(db, actor, CaseFilter(), tmp_path, now=NOW),
         "fulfil": lambda: pledges.fulfil(db, actor, 1),
         "audit": lambda: audit_report.check_chain_as(db, acc),
