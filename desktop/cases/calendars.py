@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from desktop.cases import permissions
 from desktop.cases.dto import AccountInfo
-from desktop.cases.errors import ActionRefused
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import CalendarOverride as OverrideRow
