@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from desktop.cases import permissions, status
+from desktop.cases import log_masking, permissions, status
 from desktop.cases.dto import Actor
 from desktop.cases.queries import service_name
 from desktop.store.database import Database
@@ -44,13 +44,13 @@ class Autosave:
 def autosave(db: Database, actor: Actor, service_id: str, answers: Mapping[str, Any], materials: Mapping[str, Any],
              *, case_id: int | None = None, autosave_id: int | None = None, now: datetime | None = None) -> int:
     """Write (or overwrite) the page's scratch copy; returns its id for the next autosave."""
-    permissions.require(actor, "intake")
     service = registry.get(service_id)
     values = dict(
         clerk_id=actor.account.id, window=actor.window, service_id=service_id, case_id=case_id,
         applicant_name=(str(answers.get(service.name_key) or "").strip()[:40] or None),
         answers=dict(answers), materials={k: v for k, v in materials.items() if v}, saved_at=now or datetime.now())
     with db.unit() as s:
+        permissions.require(s, actor, "intake")
         if autosave_id is not None:
             # NOTE: one UPDATE decides; no read comes before it, so nothing can change in between.
             done = s.execute(update(DraftAutosave).where(DraftAutosave.id == autosave_id,
@@ -91,5 +91,7 @@ def pending(db: Database, actor: Actor) -> list[Autosave]:
             *mine, DraftAutosave.case_id.in_(select(Case.id).where(Case.status != status.DRAFT))))
         rows = s.scalars(select(DraftAutosave).where(*mine)
                          .order_by(DraftAutosave.saved_at.desc(), DraftAutosave.id.desc())).all()
+        for r in rows:  # a crash while recovering one must not put its values in the log
+            log_masking.watch(r.service_id, r.answers, ("autosave", r.id))
         return [Autosave(r.id, r.service_id, service_name(r.service_id), r.case_id, r.applicant_name,
                          dict(r.answers), dict(r.materials), r.saved_at) for r in rows]

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from desktop.cases import admin as admin_ops
 from desktop.cases import audit_report, calendars, export, intake, lifecycle, plates, pledges, print_jobs, privacy
-from desktop.cases import reprints
+from desktop.cases import drafts, reprints
 from desktop.cases import retention
 from desktop.cases.dto import AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
@@ -75,6 +75,7 @@ def _every_action(db, actor: Actor, case_id: int, tmp_path, signs):
     paths = {"papers_dir": tmp_path}
     acc = actor.account
     return {
+        "autosave": lambda: drafts.autosave(db, actor, "residence_permit", case["answers"], case["materials"]),
         "save_draft": lambda: intake.save_draft(db, actor, "residence_permit", case["answers"], case["materials"]),
         "accept": lambda: intake.accept(db, actor, "residence_permit", case["answers"], case["materials"],
                                         now=NOW, **paths),
