@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from desktop import __version__, paths
@@ -47,7 +48,14 @@ def run_gui(args: argparse.Namespace) -> int:
     return run(args)
 
 
+# NOTE: every file HallDesk writes — the database and its WAL, backups, papers, exports, logs — holds
+# applicants' personal data, so none may be readable by other users of the PC: the process creates
+# files 0600 and folders 0700 whatever the desktop session's umask is (issue 18).
+PRIVATE_UMASK = 0o077
+
+
 def main(argv: list[str] | None = None) -> int:
+    os.umask(PRIVATE_UMASK)
     parser, _commands = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir:
