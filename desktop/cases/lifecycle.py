@@ -30,9 +30,11 @@ class StepResult:
 
 
 def _load(s: Session, case_id: int) -> Case:
-    # NOTE: FOR UPDATE on PostgreSQL so two windows cannot move the same case at once;
-    # SQLite serialises writers anyway.
-    row = s.get(Case, case_id, with_for_update=s.get_bind().dialect.name == "postgresql")
+    # NOTE: the state check and the write are one transaction with the case row locked: FOR
+    # UPDATE on PostgreSQL (a second supervisor waits here, then reads the new state and is
+    # refused); on SQLite the unit began with BEGIN IMMEDIATE, so this read already holds the
+    # write lock (SQLite renders no FOR UPDATE). populate_existing: the state is read, not remembered.
+    row = s.get(Case, case_id, with_for_update=True, populate_existing=True)
     if row is None:
         raise ActionRefused("案件不存在。")
     return row
@@ -146,7 +148,7 @@ def extend(db: Database, actor: Actor, case_id: int, working_days: int, reason: 
 
 
 def decision_reasons(db: Database, active_only: bool = True) -> list[ReasonRow]:
-    with db.unit() as s:
+    with db.read() as s:
         query = select(DecisionReason).order_by(DecisionReason.code)
         if active_only:
             query = query.where(DecisionReason.active.is_(True))

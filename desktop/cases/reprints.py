@@ -14,7 +14,7 @@ from desktop.cases.errors import ActionRefused, InputError
 from desktop.cases.intake import next_copy_no, paper_unit, write_pdf
 from desktop.store import audit
 from desktop.store.database import Database
-from desktop.store.models import Document
+from desktop.store.models import Case, Document
 
 # NOTE: papers that prove a right (a card to collect, a plate, a subsidy) are certificates: a copy
 # could be used twice, so reprinting one needs a supervisor's countersign (issue #7).
@@ -22,7 +22,7 @@ CERTIFICATE_KINDS = frozenset({"permit_collection", "registration_certificate", 
 
 
 def papers_of(db: Database, case_id: int) -> list[PrintedPaper]:
-    with db.unit() as s:
+    with db.read() as s:
         rows = s.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id))
         return [PrintedPaper(d.id, d.case_id, d.kind, d.title, d.copy_no, d.printed_at, "") for d in rows]
 
@@ -41,6 +41,9 @@ def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersi
             raise ActionRefused("要补打的文书不存在。")
         if original.kind in CERTIFICATE_KINDS:
             permissions.require_countersign(actor, countersign, f"补打{original.title}")
+        # NOTE: the case row is locked before the copy number is counted, so two windows
+        # reprinting the same paper get copies n and n+1, never two copies numbered n.
+        s.get(Case, original.case_id, with_for_update=True)
         copy_no = next_copy_no(s, original.case_id, original.kind)
         mark = {"copy_no": copy_no, "reason": reason.strip(), "at": now.strftime("%Y-%m-%d %H:%M")}
         pdf = documents.render_pdf(original.snapshot, reprint=mark, font_path=font_path or None)
