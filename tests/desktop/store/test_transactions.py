@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 from sqlalchemy import func, select, text
 
+import desktop.cases.intake  # noqa: F401  (registers every service's facts and their lock keys)
 from desktop.cases import facts
 from desktop.store import locks
 from desktop.store.database import open_database
@@ -112,3 +113,16 @@ def test_postgres_decision_lock_is_held_to_the_commit(pg_url):
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.postgres
+def test_postgres_waits_for_a_row_lock_as_long_as_sqlite_waits_for_its_write_lock(pg_url):
+    db = open_database(pg_url)
+    try:
+        with db.read() as s:
+            assert s.scalar(text("SHOW lock_timeout")) == "20s"
+            assert s.scalar(text("SHOW transaction_read_only")) == "on"
+        with db.unit() as s:
+            assert s.scalar(text("SHOW transaction_read_only")) == "off"
+    finally:
+        db.close()
