@@ -143,6 +143,7 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
     calendar = calendar_for(db)
     from desktop import documents  # NOTE: reportlab loads on the first paper, not at start-up
 
+    fonts_ready(font_path)
     with paper_unit(db) as (s, written):
         # NOTE: the draft (locked), the facts (their keys locked) and so the assessment are read in
         # the writing transaction: two windows resuming one draft, or accepting two claims of one
@@ -195,6 +196,17 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         for more in extra.papers:
             printed.append(record_paper(s, row.id, more, actor, now, papers_dir, font_path, written))
         return IntakeResult(summary(row), assessment, printed[0], tuple(printed[1:]))
+
+
+def fonts_ready(font_path: str | None) -> None:
+    """Load the printing font before a paper's write unit begins.
+
+    NOTE: a window's first paper parses the font (≈ 1.5 s); inside the unit that would hold the
+    hall's write lock (SQLite) the whole time, and every other window would wait behind it."""
+    from desktop.documents.font import missing_glyphs, register_font
+
+    register_font(font_path or None)
+    missing_glyphs({}, font_path=font_path or None)
 
 
 @contextmanager

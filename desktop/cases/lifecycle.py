@@ -15,7 +15,7 @@ from desktop.cases import hooks, lifecycle_papers, permissions, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import AccountInfo, Actor, CaseSummary, PrintedPaper, ReasonRow
 from desktop.cases.errors import ActionRefused, InputError
-from desktop.cases.intake import paper_unit, record_paper
+from desktop.cases.intake import fonts_ready, paper_unit, record_paper
 from desktop.cases.queries import summary
 from desktop.store import audit
 from desktop.store.database import Database
@@ -80,6 +80,7 @@ def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str
     if errors:
         raise InputError(errors)
     now = now or datetime.now()
+    fonts_ready(font_path)
     with paper_unit(db) as (s, written):
         row = _load(s, case_id)
         _move(s, row, status.SUPPLEMENT, actor, now, {"items": items})
@@ -160,6 +161,7 @@ def approve(db: Database, actor: Actor, case_id: int, note: str = "", *, now: da
     """A supervisor approves; the service's papers for the applicant (e.g. 居住证领取凭证) are printed."""
     permissions.require(actor, "decide")
     now = now or datetime.now()
+    fonts_ready(font_path)
     with paper_unit(db) as (s, written):
         row = _load(s, case_id)
         _move(s, row, status.APPROVED, actor, now, {"note": note.strip()})
@@ -181,6 +183,7 @@ def refuse(db: Database, actor: Actor, case_id: int, reason_codes: list[str], te
     if not reason_codes:
         raise InputError({"reasons": "请至少选择一条不予许可的理由"})
     now = now or datetime.now()
+    fonts_ready(font_path)
     with paper_unit(db) as (s, written):
         known = {r.code: r for r in s.scalars(select(DecisionReason).where(DecisionReason.code.in_(reason_codes)))}
         unknown = [c for c in reason_codes if c not in known]

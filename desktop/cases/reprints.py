@@ -11,7 +11,7 @@ from sqlalchemy import select
 from desktop.cases import permissions
 from desktop.cases.dto import AccountInfo, Actor, PrintedPaper
 from desktop.cases.errors import ActionRefused, InputError
-from desktop.cases.intake import next_copy_no, paper_unit, write_pdf
+from desktop.cases.intake import fonts_ready, next_copy_no, paper_unit, write_pdf
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import Case, Document
@@ -35,6 +35,7 @@ def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersi
     if not reason.strip():
         raise InputError({"reason": "补打需要填写原因"})
     now = now or datetime.now()
+    fonts_ready(font_path)
     with paper_unit(db) as (s, written):
         original = s.get(Document, document_id)
         if original is None:

@@ -4,6 +4,7 @@ Imported by the spawned worker processes, so it holds only plain functions of pi
 
 from __future__ import annotations
 
+import time
 import traceback
 from typing import Any
 
@@ -67,6 +68,7 @@ def run(task: tuple[str, str, dict[str, Any]]) -> tuple[str, Any]:
     name, url, kwargs = task
     db = _db(url)
     _barrier.wait(timeout=120)
+    start = time.monotonic()
     try:
         return "ok", CALLS[name](db, **kwargs)
     except ActionRefused as exc:
@@ -74,4 +76,4 @@ def run(task: tuple[str, str, dict[str, Any]]) -> tuple[str, Any]:
     except InputError as exc:
         return "input", exc.errors
     except Exception:  # noqa: BLE001 - reported to the test, which fails on it
-        return "error", traceback.format_exc()
+        return "error", f"after {time.monotonic() - start:.1f} s:\n{traceback.format_exc()}"
