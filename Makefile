@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test bench bench-1m bench-start bench-docs setup clean
+.PHONY: run test races bench bench-1m bench-start bench-docs setup clean
 
 setup: $(STAMP) $(FONT)
 
@@ -29,6 +29,12 @@ run: setup
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+# The race suite at the issue's upper bound: 30 processes per race, 10 rounds, both backends
+# (`make test` runs the same suite with 8 processes and 3 rounds).
+races: setup
+	HALLDESK_RACE_PROCS=$(or $(RACE_PROCS),30) HALLDESK_RACE_ROUNDS=$(or $(RACE_ROUNDS),10) \
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m concurrency tests/concurrency $(PYTEST_ARGS)
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench $(BENCH_ARGS)

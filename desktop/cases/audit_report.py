@@ -56,7 +56,7 @@ class ChainCheck:
 
 
 def check_chain(db: Database) -> ChainCheck:
-    with db.unit() as s:
+    with db.read() as s:  # one snapshot of the whole chain, and no writer waits for the check
         intact, broken, count = audit.verify(s)
         if intact:
             return ChainCheck(True, count)
@@ -86,7 +86,7 @@ class DayReport:
 
 def day_report(db: Database, day: date, now: datetime | None = None) -> DayReport:
     start = datetime.combine(day, time.min)
-    with db.unit() as s:
+    with db.read() as s:
         rows = s.execute(select(AuditEvent.action, AuditEvent.actor, AuditEvent.hash).where(
             AuditEvent.at >= start, AuditEvent.at < start + timedelta(days=1)).order_by(AuditEvent.id)).all()
         names = dict(s.execute(select(Account.username, Account.display_name)).all())

@@ -21,7 +21,8 @@ def calendar_for(db: Database) -> WorkCalendar:
     key = id(db)
     if key not in _cache:
         shipped = {o.day: o for o in load_overrides(DEFAULT_OVERRIDES_PATH)}
-        with db.unit() as s:
+        # NOTE: a read unit: lifecycle steps ask for the calendar inside their own write unit.
+        with db.read() as s:
             for row in s.scalars(select(OverrideRow)):
                 # The administrator's entry wins over the shipped file for the same day.
                 shipped[row.day] = CalendarOverride(row.day, row.kind, row.name, row.source)
@@ -31,7 +32,7 @@ def calendar_for(db: Database) -> WorkCalendar:
 
 def list_overrides(db: Database) -> list[CalendarOverride]:
     """The administrator's entries (the shipped file is read-only data)."""
-    with db.unit() as s:
+    with db.read() as s:
         return [CalendarOverride(r.day, r.kind, r.name, r.source)
                 for r in s.scalars(select(OverrideRow).order_by(OverrideRow.day))]
 

@@ -43,7 +43,7 @@ def _due_basis(row: Case, life: dict[str, Any]) -> tuple[bool, str]:
 
 
 def load(db: Database, case_id: int) -> CaseFile:
-    with db.unit() as s:
+    with db.read() as s:
         row = s.get(Case, case_id)
         if row is None:
             raise ActionRefused("案件不存在。")

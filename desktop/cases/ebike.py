@@ -62,6 +62,13 @@ def _registration_facts(s: Session, reg: EbikeRegistration) -> dict[str, Any]:
 # --- facts for the rules (each follows its rule module's facts contract) --------------------------
 
 
+@facts.keyed_by("ebike_registration", "ebike_transfer", "ebike_theft")
+def bike_keys(service: Service, answers: Mapping[str, Any]) -> list[str]:
+    """A bike is known by its frame number and its plate: every e-bike case of it locks both."""
+    plate, frame = ec.normalize_code(answers.get("plate_no")), ec.normalize_code(answers.get("frame_no"))
+    return ([f"frame:{frame}"] if frame else []) + ([f"plate:{plate}"] if plate else [])
+
+
 @facts.provides("ebike_registration")
 def frame_facts(s: Session, service: Service, answers: Mapping[str, Any], case_id: int | None) -> dict[str, Any]:
     frame = ec.normalize_code(answers.get("frame_no"))
@@ -271,7 +278,7 @@ def find_registration(db: Database, plate_or_frame: str) -> RegistrationView | N
     code = ec.normalize_code(plate_or_frame)
     if not code:
         return None
-    with db.unit() as s:
+    with db.read() as s:
         reg = _find(s, code, code)
         if reg is None:
             return None

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from sqlalchemy.orm import Session
 
+from desktop.store import locks
 from forms.service import Service
 
 # service_id -> provider(session, service, raw answers, id of the case being edited or None)
 FactProvider = Callable[[Session, Service, Mapping[str, Any], "int | None"], dict[str, Any]]
+# service_id -> the keys ("frame:…", "claimant:…") whose history the facts read; services that
+# read the same history name the same keys
+LockKeys = Callable[[Service, Mapping[str, Any]], Iterable[str]]
 _providers: dict[str, FactProvider] = {}
+_lock_keys: dict[str, LockKeys] = {}
 
 
 def provides(*service_ids: str) -> Callable[[FactProvider], FactProvider]:
@@ -24,6 +29,28 @@ def provides(*service_ids: str) -> Callable[[FactProvider], FactProvider]:
     return wrap
 
 
-def facts_for(session: Session, service: Service, answers: Mapping[str, Any], case_id: int | None) -> dict[str, Any]:
+def keyed_by(*service_ids: str) -> Callable[[LockKeys], LockKeys]:
+    """Register what a service's facts are about, so a write can lock it before reading them."""
+
+    def wrap(fn: LockKeys) -> LockKeys:
+        for service_id in service_ids:
+            _lock_keys[service_id] = fn
+        return fn
+
+    return wrap
+
+
+def lock(session: Session, service: Service, answers: Mapping[str, Any]) -> None:
+    """Hold the locks of what this case's facts are about until the write transaction ends."""
+    keys = _lock_keys.get(service.service_id)
+    if keys is not None:
+        locks.hold(session, keys(service, answers))
+
+
+def facts_for(session: Session, service: Service, answers: Mapping[str, Any], case_id: int | None,
+              for_update: bool = False) -> dict[str, Any]:
+    """The facts for the rules; ``for_update`` (inside the writing unit) locks what they are about first."""
+    if for_update:
+        lock(session, service, answers)
     provider = _providers.get(service.service_id)
     return provider(session, service, answers, case_id) if provider else {}

@@ -23,6 +23,9 @@ class IntakeContext:
     assessment: Assessment | None  # None after intake: later steps work from the stored case
     actor: Actor
     now: datetime
+    # The facts the assessment used, read in this same transaction (intake only): a hook that
+    # records a claim checks them again under its lock and refuses if they changed.
+    facts: Mapping[str, Any] | None = None
 
 
 @dataclass

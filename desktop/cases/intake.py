@@ -21,7 +21,7 @@ from desktop.cases.queries import summary
 from desktop.files import replace_file
 from desktop.store import audit
 from desktop.store.database import Database
-from desktop.store.models import Case, Document
+from desktop.store.models import Account, AuditEvent, Case, Document
 from forms import registry
 from forms.model import Assessment, Decision
 from forms.service import Service, assess
@@ -45,10 +45,13 @@ class IntakeResult:
 
 def assess_case(db: Database, service_id: str, answers: Mapping[str, Any], materials: Mapping[str, Any],
                 today: date | None = None, case_id: int | None = None) -> Assessment:
-    """Assess with the facts from the database and the calendar in force (no writes)."""
+    """Assess with the facts from the database and the calendar in force, for the screen (a read unit).
+
+    What the clerk sees may be stale a moment later; the accept, notice and refusal assess again
+    inside their own writing transaction, and that assessment is the one stored and printed."""
     service = registry.get(service_id)
     log_masking.watch(service_id, answers, ("typed", service_id, case_id))  # what the clerk is typing now
-    with db.unit() as s:
+    with db.read() as s:
         facts = facts_for(s, service, answers, case_id)
     return assess(service, answers, materials, today or date.today(), facts, calendar_for(db), strict=False)
 
@@ -61,13 +64,37 @@ def refuse_while_corrections_open(assessment: Assessment, action_label: str) -> 
         raise ActionRefused(f"以下信息有误，请先更正后再{action_label}：{listed}")
 
 
+def _done_by(s: Session, row: Case) -> str:
+    """Who moved the case out of draft, and when, from its audit event: "张伟（11号窗口）于2026-11-25 10:30"."""
+    event = s.execute(select(AuditEvent.actor, AuditEvent.window, AuditEvent.at)
+                      .where(AuditEvent.case_id == row.id, AuditEvent.action == f"case.{row.status}")
+                      .order_by(AuditEvent.id.desc()).limit(1)).first()
+    if event is None:
+        return "其他窗口"
+    name = s.scalar(select(Account.display_name).where(Account.username == event.actor)) or event.actor
+    window = f"（{event.window}号窗口）" if event.window else ""
+    return f"{name}{window}于{event.at:%Y-%m-%d %H:%M}"
+
+
+def _locked_draft(s: Session, case_id: int | None) -> Case | None:
+    """The draft being resumed, locked until the transaction ends; refused unless it is still a draft."""
+    if not case_id:
+        return None
+    # NOTE: FOR UPDATE on PostgreSQL (SQLite's write unit already holds the write lock): a second
+    # window resuming the same draft waits here, then finds it accepted and is refused.
+    row = s.get(Case, case_id, with_for_update=True, populate_existing=True)
+    if row is None:
+        raise ActionRefused("要继续办理的案件不存在。")
+    if row.status != status.DRAFT:
+        verb = "受理" if row.status == status.ACCEPTED else f"办理为“{status.status_label(row.status)}”"
+        raise ActionRefused(f"该案件已由{_done_by(s, row)}{verb}（案件号{row.case_no or '未编号'}），"
+                            "不能再次受理。请刷新案件列表后打开该案件查看。")
+    return row
+
+
 def _store(s: Session, service: Service, actor: Actor, answers: Mapping[str, Any], materials: Mapping[str, Any],
            assessment: Assessment | None, case_status: str, case_id: int | None, now: datetime) -> Case:
-    row = s.get(Case, case_id) if case_id else None
-    if case_id and row is None:
-        raise ActionRefused("要继续办理的案件不存在。")
-    if row is not None and row.status != status.DRAFT:
-        raise ActionRefused(f"该案件已{status.status_label(row.status)}，不能再次受理。")
+    row = _locked_draft(s, case_id)
     if row is None:
         row = Case(service_id=service.service_id, window=actor.window, clerk_id=actor.account.id,
                    created_at=now, answers={}, materials={})
@@ -115,31 +142,38 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         permissions.require(s, actor, "intake")
     service = registry.get(service_id)
     now = now or datetime.now()
-    assessment = assess_case(db, service_id, answers, materials, now.date(), case_id)
-    if rongque_due is not None:
-        if not pledges.rongque_possible(assessment):
-            raise ActionRefused("只有在仅缺少非核心材料时才能容缺受理；请先处理其他问题。")
-        pledges.check_due(assessment, rongque_due, now.date())
-    elif assessment.decision is not expected:
-        raise ActionRefused(
-            f"当前审查结论是“{assessment.decision.label}”，不能{_ACTION_LABEL[expected]}。请先处理列出的问题。"
-        )
-    if expected is not Decision.ACCEPT:
-        refuse_while_corrections_open(assessment, _ACTION_LABEL[expected])
-    typed_materials = {k: v for k, v in materials.items() if v}
-    # NOTE: the glyph check runs on a draft snapshot before anything is written, so a name the
-    # font cannot print stops the action instead of printing a blank.
-    probe = _snapshot(kind, service, answers, typed_materials, assessment, "XX0000000000000", actor, now)
+    calendar = calendar_for(db)
     from desktop import documents  # NOTE: reportlab loads on the first paper, not at start-up
 
-    lacking = documents.missing_glyphs(probe, font_path=font_path or None)
-    if lacking:
-        raise ActionRefused(
-            f"字体中缺少这些字：{'、'.join(lacking)}，打印会出现空白。"
-            "请在“设置”中选择包含这些字的字体（例如 Windows 的宋体-方正超大字符集）后再办理。"
-        )
+    fonts_ready(font_path)
     with paper_unit(db) as (s, written):
         permissions.require(s, actor, "intake")
+        # NOTE: the draft (locked), the facts (their keys locked) and so the assessment are read in
+        # the writing transaction: two windows resuming one draft, or accepting two claims of one
+        # applicant, cannot both decide on what they read before the other committed.
+        _locked_draft(s, case_id)
+        facts = facts_for(s, service, answers, case_id, for_update=True)
+        assessment = assess(service, answers, materials, now.date(), facts, calendar, strict=False)
+        if rongque_due is not None:
+            if not pledges.rongque_possible(assessment):
+                raise ActionRefused("只有在仅缺少非核心材料时才能容缺受理；请先处理其他问题。")
+            pledges.check_due(assessment, rongque_due, now.date())
+        elif assessment.decision is not expected:
+            raise ActionRefused(
+                f"当前审查结论是“{assessment.decision.label}”，不能{_ACTION_LABEL[expected]}。请先处理列出的问题。"
+            )
+        if expected is not Decision.ACCEPT:
+            refuse_while_corrections_open(assessment, _ACTION_LABEL[expected])
+        typed_materials = {k: v for k, v in materials.items() if v}
+        # NOTE: the glyph check runs on a draft snapshot before anything is written, so a name the
+        # font cannot print stops the action instead of printing a blank.
+        probe = _snapshot(kind, service, answers, typed_materials, assessment, "XX0000000000000", actor, now)
+        lacking = documents.missing_glyphs(probe, font_path=font_path or None)
+        if lacking:
+            raise ActionRefused(
+                f"字体中缺少这些字：{'、'.join(lacking)}，打印会出现空白。"
+                "请在“设置”中选择包含这些字的字体（例如 Windows 的宋体-方正超大字符集）后再办理。"
+            )
         row = _store(s, service, actor, answers, typed_materials, assessment, case_status, case_id, now)
         if case_status == status.ACCEPTED:
             row.accepted_on = now.date()
@@ -151,7 +185,7 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
                      case_id=row.id, detail={"service": service_id, "case_no": row.case_no,
                                              "decision": assessment.decision.value})
         drafts.forget(s, autosave_id)  # NOTE: same transaction: a stored case never leaves a copy to "recover"
-        extra = hooks.run(case_status, hooks.IntakeContext(s, row, service, answers, assessment, actor, now))
+        extra = hooks.run(case_status, hooks.IntakeContext(s, row, service, answers, assessment, actor, now, facts))
         snap = _snapshot(kind, service, answers, typed_materials, assessment, row.case_no, actor, now)
         if rongque_due is not None:
             papers.mark_rongque(snap, service, assessment, rongque_due)
@@ -165,6 +199,17 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         for more in extra.papers:
             printed.append(record_paper(s, row.id, more, actor, now, papers_dir, font_path, written))
         return IntakeResult(summary(row), assessment, printed[0], tuple(printed[1:]))
+
+
+def fonts_ready(font_path: str | None) -> None:
+    """Load the printing font before a paper's write unit begins.
+
+    NOTE: a window's first paper parses the font (≈ 1.5 s); inside the unit that would hold the
+    hall's write lock (SQLite) the whole time, and every other window would wait behind it."""
+    from desktop.documents.font import missing_glyphs, register_font
+
+    register_font(font_path or None)
+    missing_glyphs({}, font_path=font_path or None)
 
 
 @contextmanager

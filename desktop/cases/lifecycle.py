@@ -15,7 +15,7 @@ from desktop.cases import hooks, lifecycle_papers, permissions, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import AccountInfo, Actor, CaseSummary, Countersign, PrintedPaper, ReasonRow
 from desktop.cases.errors import ActionRefused, InputError
-from desktop.cases.intake import paper_unit, record_paper
+from desktop.cases.intake import fonts_ready, paper_unit, record_paper
 from desktop.cases.queries import summary
 from desktop.store import audit
 from desktop.store.database import Database
@@ -30,9 +30,11 @@ class StepResult:
 
 
 def _load(s: Session, case_id: int) -> Case:
-    # NOTE: FOR UPDATE on PostgreSQL so two windows cannot move the same case at once;
-    # SQLite serialises writers anyway.
-    row = s.get(Case, case_id, with_for_update=s.get_bind().dialect.name == "postgresql")
+    # NOTE: the state check and the write are one transaction with the case row locked: FOR
+    # UPDATE on PostgreSQL (a second supervisor waits here, then reads the new state and is
+    # refused); on SQLite the unit began with BEGIN IMMEDIATE, so this read already holds the
+    # write lock (SQLite renders no FOR UPDATE). populate_existing: the state is read, not remembered.
+    row = s.get(Case, case_id, with_for_update=True, populate_existing=True)
     if row is None:
         raise ActionRefused("案件不存在。")
     return row
@@ -77,6 +79,7 @@ def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str
     if errors:
         raise InputError(errors)
     now = now or datetime.now()
+    fonts_ready(font_path)
     with paper_unit(db) as (s, written):
         permissions.require(s, actor, "supplement")
         row = _load(s, case_id)
@@ -146,7 +149,7 @@ def extend(db: Database, actor: Actor, case_id: int, working_days: int, reason: 
 
 
 def decision_reasons(db: Database, active_only: bool = True) -> list[ReasonRow]:
-    with db.unit() as s:
+    with db.read() as s:
         query = select(DecisionReason).order_by(DecisionReason.code)
         if active_only:
             query = query.where(DecisionReason.active.is_(True))
@@ -157,6 +160,7 @@ def approve(db: Database, actor: Actor, case_id: int, note: str = "", *, now: da
             papers_dir: Path, font_path: str | None = None) -> StepResult:
     """A supervisor approves; the service's papers for the applicant (e.g. 居住证领取凭证) are printed."""
     now = now or datetime.now()
+    fonts_ready(font_path)
     with paper_unit(db) as (s, written):
         permissions.require(s, actor, "decide")
         row = _load(s, case_id)
@@ -178,6 +182,7 @@ def refuse(db: Database, actor: Actor, case_id: int, reason_codes: list[str], te
     if not reason_codes:
         raise InputError({"reasons": "请至少选择一条不予许可的理由"})
     now = now or datetime.now()
+    fonts_ready(font_path)
     with paper_unit(db) as (s, written):
         permissions.require(s, actor, "decide")
         known = {r.code: r for r in s.scalars(select(DecisionReason).where(DecisionReason.code.in_(reason_codes)))}

@@ -18,7 +18,7 @@ def pdf_for(db: Database, document_id: int, papers_dir: Path, font_path: str | N
     """A path to the paper exactly as printed; no new print is registered (previewing is not printing)."""
     from desktop import documents
 
-    with db.unit() as s:
+    with db.read() as s:
         doc = s.get(Document, document_id)
         if doc is None:
             raise ActionRefused("文书不存在。")

@@ -68,7 +68,7 @@ def _series(row: PlatePool) -> PlateSeries:
 
 def current_series(db: Database) -> PlateSeries:
     """The series plates are issued from now (shown to the administrator)."""
-    with db.unit() as s:
+    with db.read() as s:
         row = s.scalar(select(PlatePool).where(PlatePool.active.is_(True)))
         if row is None:
             raise ActionRefused("尚未设置电动自行车号牌号段，请管理员在设置中设置。")

@@ -92,7 +92,7 @@ def fulfil(db: Database, actor: Actor, pledge_id: int, today: date | None = None
     today = today or date.today()
     with db.unit() as s:
         permissions.require(s, actor, "intake")
-        pledge = s.get(Pledge, pledge_id)
+        pledge = s.get(Pledge, pledge_id, with_for_update=True)  # fulfilled once, by one window
         if pledge is None:
             raise ActionRefused("承诺记录不存在。")
         if pledge.fulfilled_on is not None:
@@ -110,5 +110,5 @@ def case_pledges(s: Session, case_id: int) -> tuple[PledgeInfo, ...]:
 
 def open_pledges(db: Database, case_id: int) -> list[PledgeInfo]:
     """Every pledge of the case, the fulfilled ones too (despite the name), oldest first."""
-    with db.unit() as s:
+    with db.read() as s:
         return list(case_pledges(s, case_id))

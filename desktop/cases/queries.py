@@ -105,7 +105,7 @@ def _apply_name_contains(query: Select, f: CaseFilter) -> Select:
 
 
 def count_cases(db: Database, f: CaseFilter = CaseFilter()) -> int:
-    with db.unit() as s:
+    with db.read() as s:
         return s.scalar(_apply(select(func.count(Case.id)), f)) or 0
 
 
@@ -116,7 +116,7 @@ SUMMARY_COLUMNS = (Case.id, Case.case_no, Case.service_id, Case.status, Case.app
 
 def list_cases(db: Database, f: CaseFilter = CaseFilter(), offset: int = 0, limit: int = 200) -> list[CaseSummary]:
     """One page of cases, newest first."""
-    with db.unit() as s:
+    with db.read() as s:
         newest = (Case.received_on.desc(), Case.id.desc())
         if f.name_prefix or len((f.name_contains or "").strip()) == 1:
             # NOTE: a short prefix ("欧阳", a surname) matches thousands: pick the page's ids from
@@ -130,7 +130,7 @@ def list_cases(db: Database, f: CaseFilter = CaseFilter(), offset: int = 0, limi
 
 
 def get_case(db: Database, case_id: int) -> CaseDetail:
-    with db.unit() as s:
+    with db.read() as s:
         row = s.get(Case, case_id)
         if row is None:
             raise KeyError(case_id)

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from desktop.cases import permissions
 from desktop.cases.dto import Actor, Countersign, PrintedPaper
 from desktop.cases.errors import ActionRefused, InputError
-from desktop.cases.intake import next_copy_no, paper_unit, write_pdf
+from desktop.cases.intake import fonts_ready, next_copy_no, paper_unit, write_pdf
 from desktop.store import audit
 from desktop.store.database import Database
-from desktop.store.models import Document
+from desktop.store.models import Case, Document
 
 # NOTE: papers that prove a right (a card to collect, a plate, a subsidy) are certificates: a copy
 # could be used twice, so reprinting one needs a supervisor's countersign (issue #7).
@@ -22,7 +22,7 @@ CERTIFICATE_KINDS = frozenset({"permit_collection", "registration_certificate", 
 
 
 def papers_of(db: Database, case_id: int) -> list[PrintedPaper]:
-    with db.unit() as s:
+    with db.read() as s:
         rows = s.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id))
         return [PrintedPaper(d.id, d.case_id, d.kind, d.title, d.copy_no, d.printed_at, "") for d in rows]
 
@@ -35,6 +35,7 @@ def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersi
     if not reason.strip():
         raise InputError({"reason": "补打需要填写原因"})
     now = now or datetime.now()
+    fonts_ready(font_path)
     with paper_unit(db) as (s, written):
         permissions.require(s, actor, "reprint")
         original = s.get(Document, document_id)
@@ -43,6 +44,9 @@ def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersi
         signer = None
         if original.kind in CERTIFICATE_KINDS:
             signer = permissions.require_countersign(s, actor, countersign, f"补打{original.title}")
+        # NOTE: the case row is locked before the copy number is counted, so two windows
+        # reprinting the same paper get copies n and n+1, never two copies numbered n.
+        s.get(Case, original.case_id, with_for_update=True)
         copy_no = next_copy_no(s, original.case_id, original.kind)
         mark = {"copy_no": copy_no, "reason": reason.strip(), "at": now.strftime("%Y-%m-%d %H:%M")}
         pdf = documents.render_pdf(original.snapshot, reprint=mark, font_path=font_path or None)

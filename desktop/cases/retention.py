@@ -60,7 +60,7 @@ class PurgeResult:
 
 def list_rules(db: Database) -> list[RetentionRow]:
     """Every known service, with its rule or None."""
-    with db.unit() as s:
+    with db.read() as s:
         rules = {r.service_id: r for r in s.scalars(select(RetentionRule))}
     rows = []
     for service_id in registry.services():

@@ -10,8 +10,9 @@ from typing import Any, Mapping
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from desktop.cases import hooks, papers, status
-from desktop.cases.facts import provides
+from desktop.cases import facts, hooks, papers, status
+from desktop.cases.errors import ActionRefused
+from desktop.cases.facts import keyed_by, provides
 from desktop.store.models import SubsidyClaim, SubsidyClaimMonth, SubsidyClaimWorker
 from forms import checks, periods
 from forms.model import Assessment, Outcome
@@ -37,6 +38,8 @@ SERVICE_ID = "startup_subsidy"
 CALCULATION = "subsidy_calculation"
 COST_TABLES = {SITE_COSTS: "park_costs", ECOMMERCE: "platform_costs"}
 CLAIM_STATUSES = history.COUNTED + history.IGNORED
+CHANGED = ("审查之后，该申请人、经营主体或所列人员的补贴申领记录已有变化（其他窗口刚受理了申领），"
+           "本次未保存。请重新审查后再办理。")
 STATUS_LABELS = {"accepted": "已受理待审核", "approved": "已核准", "paid": "已发放", "refused": "不予核准",
                  "withdrawn": "已撤回"}
 
@@ -78,17 +81,32 @@ def workers_elsewhere(s: Session, worker_ids: list[str], case_id: int | None) ->
     return [{"id_number": n, "business_uscc": u or "", "case_no": c} for n, u, c in s.execute(query)]
 
 
-@provides(SERVICE_ID)
-def subsidy_facts(s: Session, service: Service, answers: Mapping[str, Any], case_id: int | None) -> dict[str, Any]:
-    claim = answers.get("claim_type")
+def _keys(claim: Any, answers: Mapping[str, Any]) -> tuple[str, str, list[str]]:
+    """Who the claim is about: the applicant's ID number, the business's credit code, the workers counted."""
     id_number = _norm(answers.get("id_number"))
     uscc = _norm(answers.get("business_uscc")) if claim in BUSINESS_CLAIMS else ""
+    rows = answers.get("employees") if claim in EMPLOYEE_CLAIMS else None
+    worker_ids = sorted({_norm(r.get("id_number")) for r in rows or [] if isinstance(r, Mapping)} - {""})
+    return id_number, uscc, worker_ids
+
+
+@keyed_by(SERVICE_ID)
+def claim_keys(service: Service, answers: Mapping[str, Any]) -> list[str]:
+    """The histories a claim's facts read: locked from the facts to the commit of the claim."""
+    id_number, uscc, worker_ids = _keys(answers.get("claim_type"), answers)
+    if not id_number and not uscc:
+        return []
+    return ([f"claimant:{id_number}"] if id_number else []) + ([f"business:{uscc}"] if uscc else []) + [
+        f"worker:{w}" for w in worker_ids]
+
+
+@provides(SERVICE_ID)
+def subsidy_facts(s: Session, service: Service, answers: Mapping[str, Any], case_id: int | None) -> dict[str, Any]:
+    id_number, uscc, worker_ids = _keys(answers.get("claim_type"), answers)
     if not id_number and not uscc:
         # NOTE: nothing to search by: the keys stay absent ("not looked up"), never an empty list
         # that would claim the history is clean.
         return {}
-    rows = answers.get("employees") if claim in EMPLOYEE_CLAIMS else None
-    worker_ids = sorted({_norm(r.get("id_number")) for r in rows or [] if isinstance(r, Mapping)} - {""})
     return {"earlier_claims": earlier_claims(s, id_number, uscc, case_id),
             "workers_elsewhere": workers_elsewhere(s, worker_ids, case_id)}
 
@@ -149,6 +167,13 @@ def on_accepted(ctx: hooks.IntakeContext) -> hooks.HookResult:
     typed, _ = parse_answers(ctx.service.fields, ctx.answers, today, strict=False)
     total = ctx.assessment.total if ctx.assessment.total is not None else Decimal("0.00")
     workers = counted_workers(ctx.service, typed, today)
+    # NOTE: the caps and the duplicate checks hold only if the history the rules judged is still
+    # the history now, under the claim's locks (taken again here: they are held to the commit,
+    # and intake took them before it read the facts). A claim another window committed in between
+    # means the amount and the findings may be wrong: refuse rather than record it.
+    facts.lock(ctx.session, ctx.service, ctx.answers)
+    if ctx.facts is None or subsidy_facts(ctx.session, ctx.service, ctx.answers, ctx.case.id) != ctx.facts:
+        raise ActionRefused(CHANGED)
     # The history as the rules saw it, read before this claim joins it.
     before = earlier_claims(ctx.session, _norm(typed.get("id_number")), _norm(typed.get("business_uscc")),
                             ctx.case.id)

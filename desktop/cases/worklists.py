@@ -57,7 +57,7 @@ def _running(db: Database, condition, limit: int) -> list[CaseSummary]:
     ``status IN (…)`` SQLite cannot read the index in due_on order and sorts every match, which at
     a million cases means thousands of long-forgotten approved cards never collected.
     """
-    with db.unit() as s:
+    with db.read() as s:
         per_state = [s.execute(select(*SUMMARY_COLUMNS).where(Case.status == state, condition)
                                .order_by(Case.due_on, Case.id).limit(limit)).all() for state in RUNNING]
     merged = heapq.merge(*per_state, key=lambda r: (r.due_on, r.id))
@@ -75,7 +75,7 @@ def due_soon(db: Database, today: date, within_days: int = 2, limit: int = 500) 
 
 def review_queue(db: Database, limit: int = 500) -> list[CaseSummary]:
     """Accepted cases waiting for a supervisor's decision, the most urgent first."""
-    with db.unit() as s:
+    with db.read() as s:
         rows = s.execute(select(*SUMMARY_COLUMNS).where(Case.status == status.ACCEPTED)
                          .order_by(Case.due_on, Case.id).limit(limit))
         return [summary(r) for r in rows]
@@ -83,7 +83,7 @@ def review_queue(db: Database, limit: int = 500) -> list[CaseSummary]:
 
 def pledges_due(db: Database, today: date, within_days: int = 3) -> list[PledgeDue]:
     """Open 容缺 pledges due within ``within_days`` or already overdue."""
-    with db.unit() as s:
+    with db.read() as s:
         rows = s.execute(select(Pledge, Case).join(Case, Case.id == Pledge.case_id)
                          .where(Pledge.fulfilled_on.is_(None), Pledge.due_on.is_not(None),
                                 Pledge.due_on <= today + timedelta(days=within_days),
@@ -94,7 +94,7 @@ def pledges_due(db: Database, today: date, within_days: int = 3) -> list[PledgeD
 
 def timeline(db: Database, case_id: int) -> list[TimelineEvent]:
     """The case's audit events, oldest first; the actor as "name（login）", which a clerk recognises."""
-    with db.unit() as s:
+    with db.read() as s:
         rows = s.execute(select(AuditEvent, Account.display_name)
                          .outerjoin(Account, Account.username == AuditEvent.actor)
                          .where(AuditEvent.case_id == case_id).order_by(AuditEvent.id))

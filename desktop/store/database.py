@@ -20,7 +20,11 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # revision opens without loading Alembic at all (about 90 ms of a cold start). A test checks
 # that it matches the head of desktop/store/migrations/versions — bump it with each migration.
 HEAD_REVISION = "0009"
-BUSY_TIMEOUT_MS = 5000
+# NOTE: a write unit waits at BEGIN IMMEDIATE (SQLite) or at a row lock (PostgreSQL) for the
+# windows ahead of it. An accept holds the lock for tens of milliseconds (its papers are rendered
+# inside it), so 20 s covers dozens of windows writing at the same moment (the race suite runs 30),
+# while a lock that is truly stuck still ends in a plain message instead of a frozen window.
+BUSY_TIMEOUT_MS = 20000
 
 
 def database_url(target: str | Path | None) -> str:
@@ -45,14 +49,65 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# NOTE: how a transaction starts is chosen per connection through this execution option:
+# "write" (the default, and what ``Database.unit()`` gives) or "read" (``Database.read()``).
+MODE = "halldesk_mode"
+READ, WRITE = "read", "write"
+
+
+def _sqlite_own_transactions(dbapi_connection, _record) -> None:
+    # NOTE: pysqlite begins a transaction only at the first INSERT/UPDATE/DELETE, so the reads a
+    # write depends on ran outside it, and two windows could both read "draft" and both accept
+    # it. With its own BEGIN switched off, SQLAlchemy's "begin" event below starts every
+    # transaction (SQLAlchemy docs, pysqlite: "Serializable isolation / Savepoints /
+    # Transactional DDL").
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(conn) -> None:
+    # NOTE: a write unit takes SQLite's write lock at BEGIN, before its first read: every read a
+    # write depends on sees the latest committed data and nobody can change it until COMMIT. A
+    # read unit begins deferred: in WAL mode it reads one consistent snapshot and never waits
+    # for, or blocks, a writer. query_only makes SQLite itself refuse a write inside a read unit.
+    if conn.get_execution_options().get(MODE) == READ:
+        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("PRAGMA query_only = 1")
+    else:
+        conn.exec_driver_sql("PRAGMA query_only = 0")  # the pooled connection may come from a read
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _postgres_begin(conn) -> None:
+    # NOTE: psycopg begins the transaction implicitly at the first statement; a read unit makes
+    # that statement this one: one snapshot for the whole unit, and no write can slip into it.
+    # Write units stay READ COMMITTED and lock what they decide on (FOR UPDATE, desktop.store.locks).
+    if conn.get_execution_options().get(MODE) == READ:
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
 def make_engine(url: str) -> Engine:
     # NOTE: hide_parameters: an error's text never carries the row's values (names, ID numbers),
     # so a DataError that reaches the crash log holds the SQL only.
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_own_transactions)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True,
+                           connect_args={"options": f"-c lock_timeout={BUSY_TIMEOUT_MS}"})
+    event.listen(engine, "begin", _postgres_begin)
+    return engine
+
+
+def _refuse_writes(session: Session, _flush_context, _instances) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read unit must not write: use Database.unit() for a write")
+
+
+def _refuse_write_statements(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise RuntimeError("a read unit must not write: use Database.unit() for a write")
 
 
 def _alembic_config():
@@ -72,7 +127,7 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The database's schema revision, read directly from Alembic's version table."""
-    with engine.connect() as conn:
+    with engine.connect().execution_options(**{MODE: READ}) as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -95,12 +150,13 @@ def backup_sqlite(db_file: Path, revision: str | None) -> Path:
 
 
 class Database:
-    """The opened, migrated database; ``unit()`` gives one session per clerk action."""
+    """The opened, migrated database; ``unit()`` gives one write transaction per clerk action, ``read()`` a read."""
 
     def __init__(self, url: str, engine: Engine):
         self.url = url
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(engine.execution_options(**{MODE: READ}), expire_on_commit=False)
         self.backup_path: Path | None = None
 
     @property
@@ -116,11 +172,38 @@ class Database:
 
     @contextmanager
     def unit(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One write transaction: committed when the block ends, rolled back on any error.
+
+        It holds the write lock from its first statement on SQLite (BEGIN IMMEDIATE), so what it
+        reads cannot change before it commits; on PostgreSQL lock the rows the decision depends on
+        (``with_for_update()``, ``desktop.store.locks``). Every unit that writes, audits included,
+        is one of these."""
         session = self._sessions()
+        session.info[MODE] = WRITE
         try:
             with translate():
                 yield session
+                session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """One read-only transaction (lists, searches, assessments on screen): never waits for a writer.
+
+        A consistent snapshot on both backends; a write inside it is a bug and raises."""
+        session = self._read_sessions()
+        session.info[MODE] = READ
+        event.listen(session, "before_flush", _refuse_writes)
+        event.listen(session, "do_orm_execute", _refuse_write_statements)
+        try:
+            with translate():
+                yield session
+                # NOTE: ended with COMMIT, not ROLLBACK: nothing was written either way, and a
+                # rollback would expire the rows the caller still reads after the block.
                 session.commit()
         except BaseException:
             session.rollback()

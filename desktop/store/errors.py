@@ -29,7 +29,7 @@ class DatabaseTooNew(EnvironmentFailure):
 
 def _message_for(text: str) -> str | None:
     lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
+    if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return "数据库正被其他窗口或程序占用，请稍候再试。"
     if "readonly" in lowered or "read-only" in lowered:
         return "数据库文件是只读的，无法保存。请检查文件权限或联系管理员。"
