@@ -68,18 +68,43 @@ class Day:
         self.exceptions: list[str] = []
         self.completed = False
         self.error: str | None = None
+        self.growth_base = None
+        self.trace_base = None
 
     def sample(self, label: str) -> None:
         gc.collect()
         self.samples.append({"label": label, "t": round(time.monotonic() - self.started, 3),
                              "none_refs": sys.getrefcount(None), "rss_kb": rss_kb(),
                              "keys": k.Counter.keys, "commits": k.Counter.commits})
+        if self.args.growth and label.startswith("case") and int(label.split()[1]) % 10 == 5:
+            # NOTE: a diagnosis aid (--growth): which object types grow between two samples.
+            from collections import Counter
+
+            counts = Counter(type(o).__qualname__ for o in gc.get_objects())
+            if self.growth_base is not None:
+                diff = {t: counts[t] - self.growth_base.get(t, 0) for t in counts}
+                top = sorted(diff.items(), key=lambda kv: -kv[1])[:25]
+                self.stats.setdefault("growth", []).append({"at": label, "top": top})
+            self.growth_base = counts
+            import tracemalloc
+
+            if tracemalloc.is_tracing():
+                snap = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
+                if self.trace_base is not None:
+                    top = snap.compare_to(self.trace_base, "traceback")[:12]
+                    self.stats.setdefault("tracemalloc", []).append(
+                        {"at": label, "top": [[str(d.size_diff), str(d.count_diff), d.traceback.format()[-6:]]
+                                              for d in top]})
+                self.trace_base = snap
+            else:
+                tracemalloc.start(8)
 
     def report(self) -> dict:
         return {"phase": self.args.phase, "user": self.args.user, "completed": self.completed, "error": self.error,
                 "wall_s": round(time.monotonic() - self.started, 1), "qt_messages": QT_MESSAGES,
                 "exceptions": self.exceptions, "keys": k.Counter.keys, "commits": k.Counter.commits,
-                "stats": self.stats, "samples": self.samples, "cases": self.cases, "decisions": self.decisions,
+                "reactivations": k.Counter.reactivations, "stats": self.stats, "samples": self.samples,
+                "cases": self.cases, "decisions": self.decisions,
                 "python": sys.version.split()[0], "pyside6": _pyside_version(), "pid": os.getpid()}
 
     def write(self) -> None:
@@ -199,7 +224,7 @@ def clerk(day: Day):
         yield None
         yield None
         day.sample(f"case {case.n}")
-        day.write() if case.n % 25 == 24 else None
+        day.write()  # NOTE: every case, so a process that dies still leaves its numbers
     STATE["case"] = None
     yield from quit_program(day)
 
@@ -294,9 +319,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--growth", action="store_true", help="record which object types grow (diagnosis)")
     args = parser.parse_args(argv)
     faulthandler.enable()
     day = Day(args)
+    trail = open(Path(args.out) / f"{args.phase}-keys.jsonl", "w", encoding="utf-8")
+
+    def every_50_keys() -> None:
+        # NOTE: no gc.collect() here (it is slow); the per-case samples are the measure, this is the
+        # trail a process that dies leaves behind.
+        trail.write(json.dumps({"t": round(time.monotonic() - day.started, 2), "keys": k.Counter.keys,
+                                "none_refs": sys.getrefcount(None), "case": STATE.get("case")}) + "\n")
+        trail.flush()
+
+    k.Counter.hook = every_50_keys
 
     from desktop.app import create_application
 

@@ -121,7 +121,9 @@ def finish(page: QWidget, case: Case, stats: dict):
         yield Wait(lambda: getattr(page, "case_id", None) is not None, f"draft of case {case.n} saved")
     else:
         yield from ui.close_previews(stats)
-        yield Wait(lambda: not button.isEnabled(), f"page of case {case.n} read-only after its paper")
+        yield Wait(lambda: getattr(page, "case_id", None) is not None, f"case {case.n} stored")
+        if case.outcome != "notice":  # NOTE: after a 一次性告知书 the case stays a draft to resume
+            yield Wait(lambda: not button.isEnabled(), f"page of case {case.n} read-only after its paper")
     case.result["case_id"] = page.case_id
 
 

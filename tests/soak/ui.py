@@ -70,7 +70,7 @@ def close_previews(stats: dict, at_least: int = 1):
         target = QApplication.focusWidget() or active
 
         def escape(target=target) -> None:
-            k.Counter.keys += 1
+            k.Counter.key()
             QTest.keyClick(target, K.Key_Escape)
         yield escape
         yield Wait(lambda: not active.isVisible(), f"preview {active.windowTitle()} closed")
