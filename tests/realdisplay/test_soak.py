@@ -11,6 +11,7 @@ pytestmark = pytest.mark.realdisplay
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "soak"))
 import run as soak  # noqa: E402
+from plan import SERVICES  # noqa: E402
 
 SHORT_DAY = 20  # two cycles: every service accepted, a notice, a refusal, a draft resumed, two case views
 DECISIONS = 3
@@ -23,7 +24,7 @@ def test_short_day_passes_every_soak_check(x_display, tmp_path):
     clerk = result.phases["clerk"]
     outcomes = {(c["outcome"], c["service"]) for c in clerk["cases"]}
     # Every procedure accepted, and every kind of outcome reached, through the real windows.
-    assert {s for o, s in outcomes if o in ("accept", "resume")} == set(soak.SERVICES)
+    assert {s for o, s in outcomes if o in ("accept", "resume")} == set(SERVICES)
     assert {o for o, _s in outcomes} == {"accept", "notice", "refuse", "draft", "resume"}
     assert clerk["stats"]["case_views"] == 2
     assert [d["decision"] for d in result.phases["supervisor"]["decisions"]] == ["approve"] * DECISIONS
