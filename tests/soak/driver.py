@@ -57,9 +57,12 @@ def rss_kb() -> int:
 class Day:
     """What the phase did and measured; written as the report."""
 
-    def __init__(self, args):
+    def __init__(self, args, phase: str | None = None, user: str | None = None):
         self.args = args
-        self.out = Path(args.out) / f"{args.phase}.json"
+        self.phase, self.user = phase or args.phase, user or args.user
+        self.qt_from = len(QT_MESSAGES)  # a phase reports the Qt messages since it began
+        self.keys_from, self.commits_from = k.Counter.keys, k.Counter.commits
+        self.out = Path(args.out) / f"{self.phase}.json"
         self.started = time.monotonic()
         self.samples: list[dict] = []
         self.cases: list[dict] = []
@@ -100,9 +103,10 @@ class Day:
                 tracemalloc.start(8)
 
     def report(self) -> dict:
-        return {"phase": self.args.phase, "user": self.args.user, "completed": self.completed, "error": self.error,
-                "wall_s": round(time.monotonic() - self.started, 1), "qt_messages": QT_MESSAGES,
-                "exceptions": self.exceptions, "keys": k.Counter.keys, "commits": k.Counter.commits,
+        return {"phase": self.phase, "user": self.user, "completed": self.completed, "error": self.error,
+                "wall_s": round(time.monotonic() - self.started, 1), "qt_messages": QT_MESSAGES[self.qt_from:],
+                "exceptions": self.exceptions, "keys": k.Counter.keys - self.keys_from,
+                "commits": k.Counter.commits - self.commits_from,
                 "reactivations": k.Counter.reactivations, "stats": self.stats, "samples": self.samples,
                 "cases": self.cases, "decisions": self.decisions,
                 "python": sys.version.split()[0], "pyside6": _pyside_version(), "pid": os.getpid()}
@@ -120,7 +124,7 @@ def _pyside_version() -> str:
 def fail_now(day: Day, error: str) -> None:
     """A failed day ends here: the report is written and the process leaves (dialogs may be open)."""
     day.error = error
-    print(f"soak {day.args.phase} failed: {error}", file=sys.stderr, flush=True)
+    print(f"soak {day.phase} failed: {error}", file=sys.stderr, flush=True)
     day.write()
     sys.stderr.flush()
     os._exit(1)
@@ -144,6 +148,7 @@ def search_case_no(case_no: str):
     """查询 by case number (as a scanner types it) and open the one result with Enter."""
     panel = ui.fixed_page("search_panel")
     yield from ui.activate_tab(panel)
+    yield from k.press_button(ui.child(panel, QPushButton, "clear_button"), "清空条件")
     yield from k.fill_line(ui.child(panel, QLineEdit, "case_no"), case_no, "case_no")
     yield from k.key(K.Key_Return)
     count = ui.child(panel, QLabel, "result_count")
@@ -226,7 +231,22 @@ def clerk(day: Day):
         day.sample(f"case {case.n}")
         day.write()  # NOTE: every case, so a process that dies still leaves its numbers
     STATE["case"] = None
-    yield from quit_program(day)
+    if not day.args.switch_to:
+        yield from quit_program(day)
+        return
+    # The supervisor takes over the same window and process: the clerk's report ends here.
+    day.completed = True
+    day.sample("end")
+    day.write()
+    from plan import decisions
+
+    todo = decisions(day.cases, day.args.decisions)
+    sup = Day(day.args, phase="supervisor", user=day.args.switch_to)
+    STATE["day"] = sup
+    yield from switch_user(day.args.switch_to)
+    sup.sample("signed in")
+    yield from decide(sup, todo)
+    yield from quit_program(sup)
 
 
 def resume_draft(case):
@@ -256,10 +276,33 @@ def resume_draft(case):
 
 
 def supervisor(day: Day):
-    """Decisions on the morning's accepted cases: 批准, or 不予许可 with a coded reason."""
+    """A second run of the program (trees without 切换用户): the supervisor signs in and decides."""
     yield from sign_in(day.args.user)
     day.sample("signed in")
     todo = json.loads(Path(day.args.decide).read_text(encoding="utf-8"))
+    yield from decide(day, todo)
+    yield from quit_program(day)
+
+
+def switch_user(user: str):
+    """文件 → 切换用户 (Ctrl+Shift+L): the next person signs in at the same window, same process."""
+    window = ui.main_window()
+    yield from k.focus(ui.tabs(), "the main window")
+    yield from k.key(K.Key_L, k.CTRL | k.SHIFT)
+    yield Wait(lambda: (QApplication.activeModalWidget() is not None
+                        and QApplication.activeModalWidget().objectName() == "switch_user_dialog"),
+               lambda: f"the 切换用户 dialog ({k.on_screen()})")
+    dialog = QApplication.activeModalWidget()
+    yield from k.fill_line(ui.child(dialog, QLineEdit, "username"), user, "username")
+    yield from k.fill_line(ui.child(dialog, QLineEdit, "password"), PASSWORD, "password")
+    yield from k.key(K.Key_Return)
+    # NOTE: checked, not driven: the window's actor is who the status bar names.
+    yield Wait(lambda: not dialog.isVisible() and window.actor.account.username == user
+               and window.isActiveWindow(), f"{user} signed in by 切换用户")
+
+
+def decide(day: Day, todo: list[dict]):
+    """Decisions on the morning's accepted cases: 批准, or 不予许可 with a coded reason."""
     for n, item in enumerate(todo):
         STATE["case"] = f"decision {n}"
         view = yield from search_case_no(item["case_no"])
@@ -294,7 +337,6 @@ def supervisor(day: Day):
         yield None
         day.sample(f"decision {n}")
     STATE["case"] = None
-    yield from quit_program(day)
 
 
 def quit_program(day: Day):
@@ -316,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=20)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--decide", help="JSON list of {case_no, decision} for the supervisor")
+    parser.add_argument("--switch-to", default="", help="after the cases, 切换用户 to this supervisor")
+    parser.add_argument("--decisions", type=int, default=0, help="how many cases the supervisor decides")
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("--out", required=True)
@@ -323,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     faulthandler.enable()
     day = Day(args)
+    STATE["day"] = day
     trail = open(Path(args.out) / f"{args.phase}-keys.jsonl", "w", encoding="utf-8")
 
     def every_50_keys() -> None:
@@ -339,12 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     create_application()  # the program's own; run_gui below reuses it
 
     def crashed(exc_type, exc, tb) -> None:
-        day.exceptions.append("".join(traceback.format_exception(exc_type, exc, tb)))
-        fail_now(day, f"unhandled exception in the program: {exc_type.__name__}: {exc}")
+        STATE["day"].exceptions.append("".join(traceback.format_exception(exc_type, exc, tb)))
+        fail_now(STATE["day"], f"unhandled exception in the program: {exc_type.__name__}: {exc}")
 
     def finished(error: BaseException | None) -> None:
         if error is not None:
-            fail_now(day, f"{type(error).__name__}: {error}\n{getattr(error, 'soak_trace', '')}")
+            fail_now(STATE["day"], f"{type(error).__name__}: {error}\n{getattr(error, 'soak_trace', '')}")
 
     script = clerk(day) if args.phase == "clerk" else supervisor(day)
 
@@ -359,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.__main__ import main as program
 
     code = program(["--data-dir", args.data_dir, "--db", args.db])
+    day = STATE["day"]
     if not day.completed:
         fail_now(day, f"the program ended (exit {code}) before the day was done")
     day.stats["exit_code"] = code

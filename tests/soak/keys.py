@@ -14,6 +14,7 @@ from script import ScriptFailed, Wait
 
 K = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
 REACTIVATE_AFTER_S = 1.0
 NO_MOD = Qt.KeyboardModifier.NoModifier
 

@@ -105,3 +105,16 @@ def day_plan(cases: int, today: date, seed: int = 12) -> list[Case]:
             last_draft = case
         plan.append(case)
     return plan
+
+
+def decisions(cases: list[dict], count: int) -> list[dict]:
+    """The supervisor decides the first ``count`` accepted cases; every fifth decidable one is declined."""
+    accepted = [c for c in cases if c["status"] == "accepted" and c["case_no"]]
+    todo = []
+    for n, c in enumerate(accepted[:count]):
+        # NOTE: a refused registration is taken back, which a later transfer of the same bike forbids;
+        # the declines go to services whose refusal undoes nothing.
+        decline = n % 5 == 4 and c["service"] in ("residence_permit", "startup_subsidy")
+        todo.append({"case_no": c["case_no"], "case_id": c["case_id"], "service": c["service"],
+                     "decision": "decline" if decline else "approve"})
+    return todo

@@ -2,8 +2,8 @@
 
 ``python tests/soak/run.py --cases 300`` (``make soak``) prints the numbers and exits 1 when a check
 fails; ``tests/realdisplay/test_soak.py`` runs a short day through ``soak_day`` and ``problems``.
-The clerk's phase and the supervisor's are two runs of the program (sign out, sign in as a
-supervisor: the program has no 切换用户 yet, so the supervisor starts it again).
+The supervisor takes over from the clerk by 文件 → 切换用户 in the same process (``--restart``
+starts the program a second time instead, for trees from before 切换用户).
 """
 
 from __future__ import annotations
@@ -102,19 +102,6 @@ def _trail(work: Path, phase: str) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _decisions(cases: list[dict], count: int) -> list[dict]:
-    """The supervisor decides the first ``count`` accepted cases; every fifth decidable one is declined."""
-    accepted = [c for c in cases if c["status"] == "accepted" and c["case_no"]]
-    todo = []
-    for n, c in enumerate(accepted[:count]):
-        # NOTE: a refused registration is taken back, which a later transfer of the same bike forbids;
-        # the declines go to services whose refusal undoes nothing.
-        decline = n % 5 == 4 and c["service"] in ("residence_permit", "startup_subsidy")
-        todo.append({"case_no": c["case_no"], "case_id": c["case_id"], "service": c["service"],
-                     "decision": "decline" if decline else "approve"})
-    return todo
-
-
 def verify(work: Path, source: Path, clerk: dict, supervisor: dict | None) -> list[str]:
     """Every case the day made is in the database in its state, with its papers on disk (parsed back)."""
     code = r"""
@@ -188,8 +175,13 @@ print(json.dumps({"missing": missing, "pdfs_parsed": parsed}))
 
 
 def soak_day(display_env: dict, work: Path, cases: int, decisions: int, source: Path = ROOT,
-             python: str = sys.executable, timeout_s: float = 3600, driver_args: tuple[str, ...] = ()) -> SoakResult:
-    """The whole day: seed the hall, the clerk's phase, the supervisor's phase, the database checks."""
+             python: str = sys.executable, timeout_s: float = 3600, driver_args: tuple[str, ...] = (),
+             switch: bool = True) -> SoakResult:
+    """The whole day: seed the hall, the clerk's cases, the supervisor's decisions, the database checks.
+
+    ``switch``: the supervisor takes over by 切换用户 in the same process; False starts the program
+    again for the supervisor (for trees from before 切换用户, e.g. the 4bc9e7b experiment).
+    """
     work.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     env = dict(os.environ, PYTHONPATH=str(source))
@@ -197,25 +189,34 @@ def soak_day(display_env: dict, work: Path, cases: int, decisions: int, source: 
                     "--out", str(work / "seed-papers"), "--per-state", "1"],
                    env=env, check=True, capture_output=True, timeout=600)
     result = SoakResult(cases=0, decisions=0, wall_s=0.0, phases={})
-    clerk, code, err = _phase(display_env, work, source, python, "clerk", CLERK, ["--cases", str(cases), *driver_args],
-                               timeout_s)
+    extra = ["--cases", str(cases), *driver_args]
+    if switch and decisions:
+        extra += ["--switch-to", SUPERVISOR, "--decisions", str(decisions)]
+    clerk, code, err = _phase(display_env, work, source, python, "clerk", CLERK, extra, timeout_s)
     result.returncodes["clerk"], result.stderr["clerk"] = code, err
     result.trails["clerk"] = _trail(work, "clerk")
     supervisor = None
     if clerk is not None:
         result.phases["clerk"] = clerk
         result.cases = len(clerk["cases"])
-        if code == 0 and decisions:
-            todo = _decisions(clerk["cases"], decisions)
+        if switch and decisions:
+            path = work / "reports" / "supervisor.json"
+            supervisor = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+            if supervisor is None:
+                result.returncodes["supervisor"] = code or 1
+        elif code == 0 and decisions:
+            from plan import decisions as decisions_for
+
+            todo = decisions_for(clerk["cases"], decisions)
             plan = work / "reports" / "decide.json"
             plan.write_text(json.dumps(todo, ensure_ascii=False), encoding="utf-8")
             supervisor, code, err = _phase(display_env, work, source, python, "supervisor", SUPERVISOR,
                                            ["--decide", str(plan), *driver_args], timeout_s)
             result.returncodes["supervisor"], result.stderr["supervisor"] = code, err
             result.trails["supervisor"] = _trail(work, "supervisor")
-            if supervisor is not None:
-                result.phases["supervisor"] = supervisor
-                result.decisions = len(supervisor["decisions"])
+        if supervisor is not None:
+            result.phases["supervisor"] = supervisor
+            result.decisions = len(supervisor["decisions"])
         result.missing = verify(work, source, clerk, supervisor)
     result.wall_s = round(time.monotonic() - started, 1)
     return result
@@ -304,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", default=str(ROOT), help="the HallDesk tree to run (PYTHONPATH)")
     parser.add_argument("--json", help="also write the numbers here")
     parser.add_argument("--growth", action="store_true", help="the driver records growing object types")
+    parser.add_argument("--restart", action="store_true",
+                        help="start the program again for the supervisor instead of 切换用户 (older trees)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "tests" / "support"))
     from xdisplay import XDisplay, available
@@ -318,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     display = XDisplay(1366, 768).start()
     try:
         result = soak_day(display.env(), work, args.cases, args.decisions, Path(args.source),
-                          driver_args=("--growth",) if args.growth else ())
+                          driver_args=("--growth",) if args.growth else (), switch=not args.restart)
     finally:
         display.stop()
     print(summary(result))
