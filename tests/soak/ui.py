@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -60,13 +62,17 @@ def close_previews(stats: dict, at_least: int = 1):
         document = getattr(dialog, "document", None)
         if document is not None and document.pageCount() < 1:
             raise ScriptFailed(f"preview {dialog.windowTitle()} shows no page of {getattr(dialog, 'pdf_path', '?')}")
-        yield Wait(lambda: QApplication.activeWindow() is not None, "an active window")
+        if QApplication.activeWindow() not in previews():
+            # NOTE: the window manager activates a new window asynchronously, and now and then not at
+            # all; after a second's grace the soak asks for it (_NET_ACTIVE_WINDOW), as a click would.
+            grace = time.monotonic() + k.REACTIVATE_AFTER_S
+            yield Wait(lambda: QApplication.activeWindow() in previews() or time.monotonic() > grace, "")
+            if QApplication.activeWindow() not in previews():
+                k.Counter.reactivations += 1
+                yield lambda: dialog.activateWindow()
+                yield Wait(lambda: QApplication.activeWindow() in previews(),
+                           lambda: f"a preview active ({k.on_screen()})")
         active = QApplication.activeWindow()
-        if active not in previews():
-            # NOTE: the window manager activates a new window asynchronously; give it the click it would get.
-            yield lambda: dialog.activateWindow()
-            yield Wait(lambda: QApplication.activeWindow() in previews(), "a preview active")
-            continue
         target = QApplication.focusWidget() or active
 
         def escape(target=target) -> None:
