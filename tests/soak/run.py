@@ -9,7 +9,6 @@ starts the program a second time instead, for trees from before 切换用户).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
