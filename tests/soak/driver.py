@@ -62,6 +62,7 @@ class Day:
         self.phase, self.user = phase or args.phase, user or args.user
         self.qt_from = len(QT_MESSAGES)  # a phase reports the Qt messages since it began
         self.keys_from, self.commits_from = k.Counter.keys, k.Counter.commits
+        self.reactivations_from = k.Counter.reactivations
         self.out = Path(args.out) / f"{self.phase}.json"
         self.started = time.monotonic()
         self.samples: list[dict] = []
@@ -107,7 +108,8 @@ class Day:
                 "wall_s": round(time.monotonic() - self.started, 1), "qt_messages": QT_MESSAGES[self.qt_from:],
                 "exceptions": self.exceptions, "keys": k.Counter.keys - self.keys_from,
                 "commits": k.Counter.commits - self.commits_from,
-                "reactivations": k.Counter.reactivations, "stats": self.stats, "samples": self.samples,
+                "reactivations": k.Counter.reactivations - self.reactivations_from, "stats": self.stats,
+                "samples": self.samples,
                 "cases": self.cases, "decisions": self.decisions,
                 "python": sys.version.split()[0], "pyside6": _pyside_version(), "pid": os.getpid()}
 
