@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test races bench bench-1m bench-start bench-docs setup clean
+.PHONY: run test races soak bench bench-1m bench-start bench-docs setup clean
 
 setup: $(STAMP) $(FONT)
 
@@ -42,6 +42,11 @@ bench: setup
 # The issue's scale: a million generated cases (made once into /tmp/halldesk-bench, a few minutes).
 bench-1m: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --cases 1000000 $(BENCH_ARGS)
+
+# Issue 12: a clerk's day, 300 cases and 30 supervisor decisions typed into the real program on
+# Xvfb + openbox (xcb), ≈ 10 min; prints its numbers, exits 1 when a check fails. SOAK_ARGS="--cases 600".
+soak: setup
+	$(PY) tests/soak/run.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
