@@ -64,7 +64,7 @@ class ChainCheck:
 
 
 def _check(s: Session, heads: Iterable[tuple[int, str]] = ()) -> ChainCheck:
-    v = audit.verify(s, heads=heads, label=event_label)
+    v = audit.check(s, heads=heads, label=event_label)
     return ChainCheck(v.intact, v.rows, tuple(v.lines()), v.head_seq, v.head_hash, v.unverifiable,
                       tuple(v.problems))
 

@@ -258,8 +258,14 @@ event.listen(Session, "after_commit", _after_commit)
 event.listen(Session, "after_rollback", _after_rollback)
 
 
-def verify(session: Session, **options: Any):
-    """Check the chain, the cases and the papers against it; see ``desktop.store.audit_verify``."""
+def check(session: Session, **options: Any):
+    """Check the chain, its anchors, the cases and the papers against it (``audit_verify.Verification``)."""
     from desktop.store import audit_verify
 
     return audit_verify.verify(session.connection(), **options)
+
+
+def verify(session: Session) -> tuple[bool, int | None, int]:
+    """(intact, seq of the first broken row or None, rows checked): ``check`` in short."""
+    result = check(session)
+    return result.intact, result.first_broken_seq, result.rows
