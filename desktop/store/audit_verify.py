@@ -42,6 +42,7 @@ class Verification:
     documents_checked: int = 0
     documents_unchecked: int = 0
     anchors_checked: int = 0
+    anchors_known: int = 0  # heads of this chain in the anchor file and typed in from paper
     anchor_file: Path | None = None
     problems: list[Problem] = field(default_factory=list)
     unverifiable: bool = False  # no key on this PC: the signatures could not be checked at all
@@ -71,9 +72,11 @@ class Verification:
         if self.legacy_rows:
             covered.append(f"前 {self.legacy_rows} 条为升级前的普通哈希记录"
                            + (f"，其中 {self.legacy_forks} 条为旧版本多窗口并发造成的分叉（不是篡改）" if self.legacy_forks else ""))
-        if self.anchor_file is not None:
-            covered.append(f"本机锚点 {self.anchors_checked} 个已核对（{self.anchor_file}）" if self.anchors_checked
-                           else f"本机没有这个数据库的锚点（{self.anchor_file}），无法发现删除最后几条记录")
+        if self.anchors_known:
+            covered.append(f"锚点 {self.anchors_checked} 个已核对" + (f"（{self.anchor_file}）" if self.anchor_file else ""))
+        else:
+            covered.append(f"本机没有这个数据库的锚点（{self.anchor_file or '未指定'}），无法发现删除最后几条记录；"
+                           "可用 --head 核对审计日报上的链尾")
         out.append("；".join(covered) + "。")
         return out
 
@@ -127,6 +130,7 @@ class _Checker:
         if self.chain_id is None and self.conn.scalar(select(func.count()).select_from(t)):
             self.add("chain-row-missing", "审计链的标识记录（audit_chain 表）被删除，已签名的记录无法核对。")
         mine = [a for a in self.anchors if a.chain == self.chain_id]
+        self.result.anchors_known = len(mine)
         written = [a for a in self.anchors if a.kind != "paper"]
         if written and written[-1].chain != self.chain_id:
             last = written[-1]

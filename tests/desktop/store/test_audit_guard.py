@@ -106,7 +106,7 @@ def test_intact_hall_verifies(hall):
     assert result.returncode == 0, result.stdout + result.stderr
     first = result.stdout.splitlines()[0]
     assert first == f"审计链完整（{hall['rows']} 条）"
-    assert "核对案件 2 件、文书 1 份" in result.stdout and "本机锚点" in result.stdout
+    assert "核对案件 2 件、文书 1 份" in result.stdout and "锚点 64 个已核对" in result.stdout  # one per commit
 
 
 def test_triggers_refuse_update_and_delete(hall):
