@@ -38,7 +38,7 @@ class Verification:
     chain_id: str | None = None
     key_id: str | None = None
     cases_checked: int = 0
-    cases_unchecked: int = 0  # last changed before 0010 (plain rows carry no case hash)
+    cases_unchecked: int = 0  # last event carries no case hash (before 0010, or bench/generate.py's bulk rows)
     documents_checked: int = 0
     documents_unchecked: int = 0
     anchors_checked: int = 0
@@ -68,7 +68,8 @@ class Verification:
         covered = [f"链尾第 {self.head_seq} 条，哈希 {self.head_hash}"]
         covered.append(f"核对案件 {self.cases_checked} 件、文书 {self.documents_checked} 份的存储内容")
         if self.cases_unchecked or self.documents_unchecked:
-            covered.append(f"升级前最后改动、无内容哈希的案件 {self.cases_unchecked} 件、文书 {self.documents_unchecked} 份未核对内容")
+            covered.append(f"案件 {self.cases_unchecked} 件、文书 {self.documents_unchecked} 份的最后一条记录没有内容哈希"
+                           "（升级前写入或批量生成），未核对内容")
         if self.legacy_rows:
             covered.append(f"前 {self.legacy_rows} 条为升级前的普通哈希记录"
                            + (f"，其中 {self.legacy_forks} 条为旧版本多窗口并发造成的分叉（不是篡改）" if self.legacy_forks else ""))
