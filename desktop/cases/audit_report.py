@@ -31,7 +31,9 @@ EVENT_LABELS = {
     "paper.made": "生成文书", "paper.print": "生成文书", "paper.reprint": "补打文书（生成）",
     "paper.printed": "送打印机打印", "case.extended": "延长办理期限",
     "audit.keyed": "审计链启用大厅密钥", "pledge.record": "登记承诺", "pledge.fulfilled": "承诺已兑现",
-    "plates.series": "设置号牌号段",
+    "plates.series": "设置号牌号段", "ebike.registered": "电动自行车登记", "ebike.transferred": "电动自行车转移",
+    "ebike.status": "电动自行车状态变更", "ebike.registration_voided": "撤销电动自行车登记",
+    "ebike.transfer_reverted": "撤回电动自行车转移", "ebike.status_reverted": "恢复电动自行车状态",
 }
 
 
@@ -142,9 +144,9 @@ def day_report_snapshot(report: DayReport, hall: str, window: str, clerk: str) -
         hashes += ["当日最后一条记录的哈希值为：", report.day_last_hash]
     if report.chain_id:
         hashes.append(f"审计链标识 {report.chain_id}" + (f"，签名密钥指纹 {report.key_id}" if report.key_id else ""))
-    hashes.append("请将本日报签字存档。今后核对时运行 python -m desktop audit verify --db 数据库 --head "
-                  f"{seq}:{report.last_hash}；若有人删除、改动当日及以前的记录或重新计算哈希，"
-                  "校验结果将与此值不符。")
+    hashes += ["请将本日报签字存档。今后核对时运行：",
+               f"python -m desktop audit verify --db 数据库 --head {seq}:{report.last_hash}",
+               "若有人删除、改动当日及以前的记录或重新计算哈希，校验将报告与此值不符。"]
     return {
         "kind": "audit_day_report", "title": "审计日报",
         "service_name": f"{day_text} 全天操作记录统计",

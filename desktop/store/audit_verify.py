@@ -61,7 +61,7 @@ class Verification:
         if self.intact:
             out.append(f"审计链完整（{self.rows} 条）")
         else:
-            out.append(f"审计记录不可信：发现 {len(self.problems)} 处问题（audit NOT intact: {len(self.problems)} problem(s)）")
+            out.append(f"审计记录不可信：发现 {len(self.problems)} 处问题")
             out += [f"· {p.message}（{p.code}）" for p in self.problems[:50]]
             if len(self.problems) > 50:
                 out.append(f"· ……另有 {len(self.problems) - 50} 处问题未列出")
