@@ -73,15 +73,14 @@ def upgrade() -> None:
     op.execute("""UPDATE audit_log SET seq = r.rn
                   FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM audit_log) AS r
                   WHERE r.id = audit_log.id""")
-    # Old paper events named their document only in detail; the column lets verify find it.
+    # Old paper events (paper.print / .made / .reprint) named their document only in detail; the
+    # column lets verify find it.
     if dialect == "sqlite":
         op.execute("""UPDATE audit_log SET document_id = json_extract(detail, '$.document_id')
-                      WHERE action IN ('paper.print', 'paper.reprint')
-                        AND json_type(detail, '$.document_id') = 'integer'""")
+                      WHERE json_type(detail, '$.document_id') = 'integer'""")
     else:
         op.execute("""UPDATE audit_log SET document_id = (detail->>'document_id')::integer
-                      WHERE action IN ('paper.print', 'paper.reprint')
-                        AND (detail->>'document_id') ~ '^[0-9]{1,9}$'""")
+                      WHERE (detail->>'document_id') ~ '^[0-9]{1,9}$'""")
     op.create_index("ix_audit_log_seq", "audit_log", ["seq"], unique=True)
     op.create_index("ix_audit_log_document_id", "audit_log", ["document_id"])
     _make_triggers(dialect)
