@@ -221,12 +221,15 @@ def _write_pending(session: Session) -> None:
     writer = Writer(conn)
     for values in writer.opening():
         session.add(AuditEvent(**values))
+    # NOTE: hashed once per case and paper: every event of this commit sees the same committed state.
+    cases: dict[int, str | None] = {}
     for row in pending:
         doc_id = _document_id(row.detail)
         doc_hash = document_hash(conn, doc_id) if doc_id is not None else None
+        if row.case_id is not None and row.case_id not in cases:
+            cases[row.case_id] = case_hash(conn, row.case_id)
         values = writer.row(at=row.at, actor=row.actor, window=row.window, action=row.action, detail=row.detail,
-                            case_id=row.case_id,
-                            case_hash=case_hash(conn, row.case_id) if row.case_id is not None else None,
+                            case_id=row.case_id, case_hash=cases.get(row.case_id) if row.case_id is not None else None,
                             document_id=doc_id if doc_hash is not None else None, document_hash=doc_hash)
         for name, value in values.items():
             setattr(row, name, value)

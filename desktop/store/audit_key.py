@@ -62,17 +62,30 @@ def _write_private(path: Path, key: bytes, *, exclusive: bool) -> None:
         tmp.unlink(missing_ok=True)
 
 
+_cache: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
+
+
 def load(path: Path | None = None) -> bytes | None:
-    """The key on this PC, or None when there is none yet."""
+    """The key on this PC, or None when there is none yet (read again whenever the file changed)."""
     path = path or paths.audit_key_path()
     with translate():
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            return None
+        if os.name == "posix" and info.st_mode & 0o077:
+            os.chmod(path, 0o600)  # NOTE: someone loosened it; the secret is for this account only
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        cached = _cache.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]  # NOTE: every commit asks; one stat instead of reading and parsing the file
         try:
             text = path.read_text(encoding="ascii", errors="replace")
         except FileNotFoundError:
             return None
-        if os.name == "posix" and path.stat().st_mode & 0o077:
-            os.chmod(path, 0o600)  # NOTE: someone loosened it; the secret is for this account only
-    return _parse(text, path)
+    key = _parse(text, path)
+    _cache[path] = (stamp, key)
+    return key
 
 
 def load_or_create() -> bytes:
