@@ -46,6 +46,16 @@ def default_db_path() -> Path:
     return data_dir() / "halldesk.sqlite3"
 
 
+def audit_key_path() -> Path:
+    """The hall's audit secret (HMAC key of the audit chain): in the config folder, never in the database."""
+    return config_dir() / "audit-key"
+
+
+def audit_anchor_dir() -> Path:
+    """The append-only logs of audit chain heads this PC wrote or printed, one file per database."""
+    return data_dir() / "audit-anchors"
+
+
 def resources_dir() -> Path:
     """The shipped ``resources/`` folder beside the packages."""
     return Path(__file__).resolve().parent.parent / "resources"

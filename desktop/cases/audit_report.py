@@ -6,13 +6,16 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.cases import permissions, status
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.files import replace_file
-from desktop.store import audit
+from desktop.store import audit, audit_anchor
+from desktop.store.audit_verify import Problem
 from desktop.store.database import Database
 from desktop.store.models import Account, AuditEvent
 
@@ -27,6 +30,10 @@ EVENT_LABELS = {
     "id.reveal": "查看完整证件号码", "audit.report": "打印审计日报",
     "paper.made": "生成文书", "paper.print": "生成文书", "paper.reprint": "补打文书（生成）",
     "paper.printed": "送打印机打印", "case.extended": "延长办理期限",
+    "audit.keyed": "审计链启用大厅密钥", "pledge.record": "登记承诺", "pledge.fulfilled": "承诺已兑现",
+    "plates.series": "设置号牌号段", "ebike.registered": "电动自行车登记", "ebike.transferred": "电动自行车转移",
+    "ebike.status": "电动自行车状态变更", "ebike.registration_voided": "撤销电动自行车登记",
+    "ebike.transfer_reverted": "撤回电动自行车转移", "ebike.status_reverted": "恢复电动自行车状态",
 }
 
 
@@ -42,26 +49,32 @@ def event_label(action: str) -> str:
 class ChainCheck:
     intact: bool
     count: int
-    broken_id: int | None = None
-    broken_at: datetime | None = None
-    broken_action: str | None = None
+    lines: tuple[str, ...] = ()  # the verdict, each problem, what was covered (audit_verify.Verification.lines)
+    head_seq: int = 0
+    head_hash: str = audit.GENESIS
+    unverifiable: bool = False  # this PC has no key: nothing could be said about the signed rows
+    problems: tuple[Problem, ...] = ()
 
     def message(self) -> str:
         """What `audit verify` prints and the menu action shows."""
-        if self.intact:
-            return f"审计链完整（{self.count} 条）"
-        when = self.broken_at.strftime("%Y-%m-%d %H:%M:%S") if self.broken_at else "时间不明"
-        return (f"审计链在第 {self.broken_id} 条记录处断开（{when}，{event_label(self.broken_action or '')}，"
-                f"事件代码 {self.broken_action}）：这条记录或它之前的记录被修改或删除过。")
+        if self.lines:
+            return "\n".join(self.lines)
+        return f"审计链完整（{self.count} 条）" if self.intact else "审计链不完整"
+
+    def verdict(self) -> str:
+        return self.message().split("\n", 1)[0]
 
 
-def check_chain(db: Database) -> ChainCheck:
+def _check(s: Session, heads: Iterable[tuple[int, str]] = ()) -> ChainCheck:
+    v = audit.check(s, heads=heads, label=event_label)
+    return ChainCheck(v.intact, v.rows, tuple(v.lines()), v.head_seq, v.head_hash, v.unverifiable,
+                      tuple(v.problems))
+
+
+def check_chain(db: Database, heads: Iterable[tuple[int, str]] = ()) -> ChainCheck:
+    """The whole check (chain, anchors, cases, papers); ``heads``: (seq, hash) copied from printed reports."""
     with db.read() as s:  # one snapshot of the whole chain, and no writer waits for the check
-        intact, broken, count = audit.verify(s)
-        if intact:
-            return ChainCheck(True, count)
-        row = s.get(AuditEvent, broken)
-        return ChainCheck(False, count, broken, row.at if row else None, row.action if row else None)
+        return _check(s, heads)
 
 
 def check_chain_as(db: Database, who: AccountInfo) -> ChainCheck:
@@ -77,20 +90,24 @@ class DayReport:
     total: int
     by_kind: tuple[tuple[str, int], ...]  # (action, count), most frequent first
     by_person: tuple[tuple[str, str, int, str], ...]  # (username, display name, count, top kinds)
-    last_id: int | None  # the chain's newest row when the report was made
+    last_id: int | None  # the seq of the chain's newest row when the report was made
     last_hash: str
     day_last_hash: str | None  # the day's last row, which later rows chain onto
     chain: ChainCheck
     made_at: datetime
+    chain_id: str = ""  # the database's chain, signed into every row
+    key_id: str = ""  # the fingerprint of the hall key that signs it
 
 
 def day_report(db: Database, day: date, now: datetime | None = None) -> DayReport:
     start = datetime.combine(day, time.min)
     with db.read() as s:
         rows = s.execute(select(AuditEvent.action, AuditEvent.actor, AuditEvent.hash).where(
-            AuditEvent.at >= start, AuditEvent.at < start + timedelta(days=1)).order_by(AuditEvent.id)).all()
+            AuditEvent.at >= start, AuditEvent.at < start + timedelta(days=1)).order_by(AuditEvent.seq)).all()
         names = dict(s.execute(select(Account.username, Account.display_name)).all())
-        last = s.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+        head = audit.read_head(s.connection())
+        chain = audit.chain_row(s.connection())
+        check = _check(s)
     kinds = Counter(r.action for r in rows)
     people: dict[str, Counter] = {}
     for r in rows:
@@ -104,9 +121,10 @@ def day_report(db: Database, day: date, now: datetime | None = None) -> DayRepor
         day=day, total=len(rows),
         by_kind=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_person=tuple(by_person),
-        last_id=last.id if last else None, last_hash=last.hash if last else audit.GENESIS,
+        last_id=head.seq or None, last_hash=head.hash,
         day_last_hash=rows[-1].hash if rows else None,
-        chain=check_chain(db), made_at=now or datetime.now(),
+        chain=check, made_at=now or datetime.now(),
+        chain_id=chain.chain_id if chain else "", key_id=head.key_id or "",
     )
 
 
@@ -119,12 +137,16 @@ def day_report_snapshot(report: DayReport, hall: str, window: str, clerk: str) -
     day_text = f"{report.day.year}年{report.day.month}月{report.day.day}日"
     kinds = [[event_label(a), a, str(n)] for a, n in report.by_kind] or [["（当日无事件）", "—", "0"]]
     people = [[name, user, str(n), top] for user, name, n, top in report.by_person] or [["—", "—", "0", "—"]]
-    chain_text = report.chain.message().rstrip("。")
-    hashes = [f"截至本报告生成时，审计链最后一条记录为第 {report.last_id or 0} 条，其哈希值为：", report.last_hash]
+    chain_text = report.chain.verdict().rstrip("。")
+    seq = report.last_id or 0
+    hashes = [f"截至本报告生成时，审计链最后一条记录为第 {seq} 条，其哈希值为：", report.last_hash]
     if report.day_last_hash and report.day_last_hash != report.last_hash:
         hashes += ["当日最后一条记录的哈希值为：", report.day_last_hash]
-    hashes.append("请将上述哈希值抄录或随日报存档；今后若有人改动或删除当日及以前的记录，"
-                  "重新校验时将与此值不符。")
+    if report.chain_id:
+        hashes.append(f"审计链标识 {report.chain_id}" + (f"，签名密钥指纹 {report.key_id}" if report.key_id else ""))
+    hashes += ["请将本日报签字存档。今后核对时运行：",
+               f"python -m desktop audit verify --db 数据库 --head {seq}:{report.last_hash}",
+               "若有人删除、改动当日及以前的记录或重新计算哈希，校验将报告与此值不符。"]
     return {
         "kind": "audit_day_report", "title": "审计日报",
         "service_name": f"{day_text} 全天操作记录统计",
@@ -137,6 +159,9 @@ def day_report_snapshot(report: DayReport, hall: str, window: str, clerk: str) -
             {"heading": "按经办人", "type": "table", "columns": ["经办人", "登录名", "事件数", "主要事件"],
              "rows": people},
             {"heading": "链尾哈希", "type": "text", "text": "\n".join(hashes)},
+            *([{"heading": "校验发现的问题", "type": "text",
+                "text": "\n".join(line.lstrip("· ") for line in report.chain.lines[1:-1])}]
+              if not report.chain.intact and len(report.chain.lines) > 2 else []),
         ],
         "signature": {"label": "审核人（签字）", "date": day_text},
     }
@@ -154,9 +179,13 @@ def write_day_report(db: Database, day: date, out: Path, *, hall: str, window: s
     report = day_report(db, day, now)
     pdf = documents.render_pdf(day_report_snapshot(report, hall, window, clerk), font_path=font_path or None)
     replace_file(out, pdf)
+    if report.chain_id and report.last_id:
+        # NOTE: the printed head is also kept beside this PC's own heads: the paper and the file agree.
+        audit_anchor.record(audit_anchor.location(db.engine.url), report.chain_id, report.last_id,
+                            report.last_hash, kind="report")
     if actor is not None:
         with db.unit() as s:
             permissions.require(s, actor, "audit")
             audit.append(s, "audit.report", actor=actor.account.username, window=actor.window,
-                         detail={"day": day.isoformat(), "total": report.total, "last_hash": report.last_hash})
+                         detail={"day": day.isoformat(), "total": report.total, "last_seq": report.last_id, "last_hash": report.last_hash})
     return out, report

@@ -181,6 +181,8 @@ def purge(db: Database, account: AccountInfo | None, *, dry_run: bool, today: da
                          detail={"today": today.isoformat(), "cases": result.cases, "documents": result.documents,
                                  "pledges": result.pledges, "files": len(files), "kept_referenced": result.kept_referenced,
                                  "by_service": result.by_service, "rules": rules,
+                                 # NOTE: which cases, so `audit verify` tells a purge from a deletion
+                                 "case_ids": audit.id_ranges(doomed),
                                  "via": "window" if account else "command line"})
     if not dry_run:
         with translate():

@@ -29,14 +29,56 @@ def _on_database(url: str, work: Callable[[Any], T]) -> T | None:
         return None
 
 
+def _head(text: str) -> tuple[int, str]:
+    """``SEQ:HASH`` as printed on a 审计日报."""
+    seq, _, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    if not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise argparse.ArgumentTypeError(f"链尾无效：{text}（应为 序号:64位哈希，抄自审计日报）")
+    return int(seq), digest
+
+
 def _verify(args: argparse.Namespace) -> int:
     from desktop.cases.audit_report import check_chain
 
-    check = _on_database(args.db, check_chain)
+    check = _on_database(args.db, lambda db: check_chain(db, heads=args.head or ()))
     if check is None:
         return EXIT_FAILED
     print(check.message())
+    if check.unverifiable:
+        return EXIT_FAILED
     return EXIT_OK if check.intact else EXIT_BROKEN
+
+
+def _export_key(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from desktop.store import audit_key
+    from desktop.store.errors import EnvironmentFailure
+
+    try:
+        fingerprint = audit_key.export_to(Path(args.out))
+    except EnvironmentFailure as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"大厅审计密钥（指纹 {fingerprint}）已导出到 {args.out}。请在大厅的每台电脑上运行 "
+          f"python -m desktop audit import-key {args.out}，然后删除或锁好这个文件：有了它就能伪造审计记录。")
+    return EXIT_OK
+
+
+def _import_key(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from desktop.store import audit_key
+    from desktop.store.errors import EnvironmentFailure
+
+    try:
+        fingerprint = audit_key.import_from(Path(args.file), replace=args.replace)
+    except EnvironmentFailure as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"已导入大厅审计密钥（指纹 {fingerprint}），本机今后用它签名和核对审计记录。")
+    return EXIT_OK
 
 
 def _day(text: str) -> date:
@@ -58,8 +100,8 @@ def _report(args: argparse.Namespace) -> int:
     if written is None:
         return EXIT_FAILED
     out, report = written
-    print(f"审计日报已写入 {out}：{args.day.isoformat()} 共 {report.total} 条事件；{report.chain.message()}")
-    print(f"链尾哈希：{report.last_hash}")
+    print(f"审计日报已写入 {out}：{args.day.isoformat()} 共 {report.total} 条事件；{report.chain.verdict()}")
+    print(f"链尾：第 {report.last_id or 0} 条，哈希 {report.last_hash}")
     return EXIT_OK if report.chain.intact else EXIT_BROKEN
 
 
@@ -81,14 +123,23 @@ def _purge(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     audit = commands.add_parser("audit", help="check the audit chain or print the end-of-day report")
     actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    verify = actions.add_parser("verify", help="check the hash chain; exit 1 at the first broken link")
+    verify = actions.add_parser("verify", help="check the chain, its anchors, every case and paper; exit 1 if anything broke")
     verify.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
+    verify.add_argument("--head", action="append", type=_head, metavar="SEQ:HASH",
+                        help="a chain head printed on a 审计日报 (repeatable)")
     verify.set_defaults(handler=_verify)
-    report = actions.add_parser("report", help="the day's counts per event kind and person, and the last hash (PDF)")
+    report = actions.add_parser("report", help="the day's counts per event kind and person, and the chain head (PDF)")
     report.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
     report.add_argument("--day", required=True, type=_day, help="YYYY-MM-DD")
     report.add_argument("--out", required=True, help="the PDF file to write")
     report.set_defaults(handler=_report)
+    export = actions.add_parser("export-key", help="copy this PC's hall audit key to a file for the other PCs")
+    export.add_argument("--out", required=True, help="the file to write (mode 0600), e.g. on a USB stick")
+    export.set_defaults(handler=_export_key)
+    imported = actions.add_parser("import-key", help="install the hall audit key from a file made by export-key")
+    imported.add_argument("file", help="the key file")
+    imported.add_argument("--replace", action="store_true", help="replace a different key this PC already has")
+    imported.set_defaults(handler=_import_key)
     purge = commands.add_parser("purge", help="remove closed cases older than their service's retention")
     purge.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
     purge.add_argument("--dry-run", action="store_true", help="count only, delete nothing")

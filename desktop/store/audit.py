@@ -1,24 +1,56 @@
-"""The append-only audit log with a hash chain: each row hashes its content and the row before."""
+"""The append-only audit log: one writer order (seq), rows signed with the hall key, each carrying its case's hash.
+
+``append`` keeps an event with the session; when the session commits, the events are numbered,
+hashed and inserted in one go, after every change of that transaction is flushed. So each event
+records the case and the paper exactly as they were committed with it, and the head is read under
+the write lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL): no fork.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-import threading
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable, Sequence
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, Table, Text, cast, event, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desktop.store.models import AuditEvent
+from desktop.store import audit_anchor, audit_key
+from desktop.store.errors import EnvironmentFailure
+from desktop.store.models import AuditChain, AuditEvent, Case, Document
 
 GENESIS = "0" * 64
-_local_lock = threading.Lock()
+SCHEME = "halldesk-audit-v1"
+PG_LOCK_ID = 724311
+_PENDING = "halldesk.audit.pending"
+_ANCHOR = "halldesk.audit.anchor"
+
+# NOTE: named, not "every column": a later migration that adds a column to cases must not make
+# every case audited before it look changed. A new column joins the hash with a new SCHEME.
+CASE_COLUMNS = (
+    "case_no", "service_id", "status", "applicant_name", "id_number", "phone", "plate_no", "frame_no",
+    "window", "clerk_id", "created_at", "updated_at", "received_on", "accepted_on", "due_on", "decision",
+    "answers", "materials", "assessment", "rules_version", "calendar_version", "lifecycle", "closed_on",
+)
+DOCUMENT_COLUMNS = ("case_id", "kind", "title", "snapshot", "copy_no", "reprint_reason", "printed_at",
+                    "printed_by", "window", "sha256")
+
+
+class AuditWriteFailure(EnvironmentFailure):
+    """The chain cannot be continued: another writer won the same place, or its chain row is gone."""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def event_hash(at: datetime, actor: str | None, window: str | None, action: str,
                case_id: int | None, detail: dict[str, Any], prev_hash: str) -> str:
+    """The plain SHA-256 of a row written before migration 0010 (kept to check those rows)."""
     payload = json.dumps(
         [at.isoformat(timespec="microseconds"), actor, window, action, case_id, detail, prev_hash],
         ensure_ascii=False, sort_keys=True, separators=(",", ":"),
@@ -26,34 +58,217 @@ def event_hash(at: datetime, actor: str | None, window: str | None, action: str,
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def append(session: Session, action: str, *, actor: str | None, window: str | None,
-           case_id: int | None = None, detail: dict[str, Any] | None = None,
-           at: datetime | None = None) -> AuditEvent:
-    """Add one event in the caller's transaction. Never put ID or phone numbers in ``detail``."""
-    detail = detail or {}
-    at = at or datetime.now()
-    if session.get_bind().dialect.name == "postgresql":
-        # NOTE: windows sharing one server must not both chain onto the same last row.
-        session.execute(text("SELECT pg_advisory_xact_lock(724311)"))
-    with _local_lock:
-        prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS
-        row = AuditEvent(
-            at=at, actor=actor, window=window, action=action, case_id=case_id, detail=detail,
-            prev_hash=prev, hash=event_hash(at, actor, window, action, case_id, detail, prev),
-        )
-        session.add(row)
-        session.flush()
+def signed_hash(key: bytes, chain_id: str, seq: int, at: datetime, actor: str | None, window: str | None,
+                action: str, case_id: int | None, detail: dict[str, Any], case_hash: str | None,
+                document_id: int | None, document_hash: str | None, key_id: str, prev_hash: str) -> str:
+    """HMAC-SHA256 with the hall key over everything a row says, its place and the row before."""
+    payload = _dumps([SCHEME, chain_id, seq, at.isoformat(timespec="microseconds"), actor, window, action,
+                      case_id, detail, case_hash, document_id, document_hash, key_id, prev_hash])
+    return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def stored_texts(conn: Connection, table: Table, columns: Sequence[str],
+                 ids: Iterable[int]) -> dict[int, tuple[str | None, ...]]:
+    """The columns of rows exactly as stored (as text: a flipped byte in JSON changes it, nothing fails to parse)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    query = select(table.c.id, *[cast(table.c[c], Text) for c in columns]).where(table.c.id.in_(ids))
+    return {row[0]: tuple(row[1:]) for row in conn.execute(query)}
+
+
+def content_hash(kind: str, columns: Sequence[str], texts: Sequence[str | None]) -> str:
+    """SHA-256 of a stored case or document (its named columns as text)."""
+    return hashlib.sha256(_dumps([SCHEME, kind, list(zip(columns, texts))]).encode("utf-8")).hexdigest()
+
+
+def case_hash(conn: Connection, case_id: int) -> str | None:
+    texts = stored_texts(conn, Case.__table__, CASE_COLUMNS, [case_id]).get(case_id)
+    return None if texts is None else content_hash("case", CASE_COLUMNS, texts)
+
+
+def document_hash(conn: Connection, document_id: int) -> str | None:
+    texts = stored_texts(conn, Document.__table__, DOCUMENT_COLUMNS, [document_id]).get(document_id)
+    return None if texts is None else content_hash("document", DOCUMENT_COLUMNS, texts)
+
+
+def lock_chain(conn: Connection) -> None:
+    """Take the write lock before the head is read, so no two writers continue the same head."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID})"))
+    elif conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        # NOTE: Python's sqlite3 starts a transaction only at the first INSERT/UPDATE/DELETE, so a
+        # unit that wrote nothing yet is not in one: the head read below would be outside the write
+        # lock and two processes could read the same head. An open transaction has written already
+        # and holds SQLite's single write lock (races helpers may open every unit IMMEDIATE).
+        if raw is not None and not raw.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@dataclass
+class Head:
+    seq: int
+    hash: str
+    key_id: str | None
+
+
+def read_head(conn: Connection) -> Head:
+    row = conn.execute(select(AuditEvent.seq, AuditEvent.hash, AuditEvent.key_id)
+                       .where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return Head(0, GENESIS, None) if row is None else Head(row.seq, row.hash, row.key_id)
+
+
+def chain_row(conn: Connection) -> AuditChain | None:
+    row = conn.execute(select(AuditChain.chain_id, AuditChain.legacy_seq).where(AuditChain.id == 1)).first()
     return row
 
 
+def hall_key(head_key_id: str | None) -> bytes:
+    """The key to sign with: this PC's, made at the first write; refused if the chain was signed with another."""
+    key = audit_key.load()
+    if key is None:
+        if head_key_id is not None:
+            raise audit_key.AuditKeyProblem(
+                f"本机没有本大厅的审计密钥（数据库的审计链由密钥 {head_key_id} 签名），不能记录操作。"
+                "请管理员在已在使用的电脑上运行 python -m desktop audit export-key --out 文件，"
+                "把文件拷到本机后运行 python -m desktop audit import-key 文件。")
+        key = audit_key.load_or_create()
+    mine = audit_key.fingerprint(key)
+    if head_key_id is not None and head_key_id != mine:
+        raise audit_key.AuditKeyProblem(
+            f"本机的审计密钥（指纹 {mine}）不是这个数据库的审计链所用的密钥（指纹 {head_key_id}），不能记录操作。"
+            "请管理员导入大厅的密钥：python -m desktop audit import-key 文件 --replace。")
+    return key
+
+
+class Writer:
+    """Continues the chain on one connection inside its transaction: lock, head, key, then signed rows."""
+
+    def __init__(self, conn: Connection):
+        lock_chain(conn)
+        chain = chain_row(conn)
+        if chain is None:
+            raise AuditWriteFailure("审计链的标识记录（audit_chain 表）不见了，不能记录操作。"
+                                    "数据库可能被改动过，请管理员运行 python -m desktop audit verify。")
+        self.chain_id: str = chain.chain_id
+        self.head = read_head(conn)
+        self.key = hall_key(self.head.key_id)
+        self.key_id = audit_key.fingerprint(self.key)
+        self._opening: list[dict[str, Any]] = []
+        if self.head.key_id is None and self.head.seq > 0:
+            # NOTE: the marked point: the first signed row says where the plain SHA-256 rows end.
+            self._opening.append(self.row(at=datetime.now(), actor=None, window=None, action="audit.keyed",
+                                          detail={"legacy_rows": self.head.seq, "legacy_head": self.head.hash}))
+
+    def opening(self) -> list[dict[str, Any]]:
+        """The marker row to insert first when this continues a chain from before migration 0010."""
+        rows, self._opening = self._opening, []
+        return rows
+
+    def row(self, *, at: datetime, actor: str | None, window: str | None, action: str, detail: dict[str, Any],
+            case_id: int | None = None, case_hash: str | None = None, document_id: int | None = None,
+            document_hash: str | None = None) -> dict[str, Any]:
+        """The next row's columns (no id), and the head moves on to it."""
+        seq = self.head.seq + 1
+        prev = self.head.hash
+        digest = signed_hash(self.key, self.chain_id, seq, at, actor, window, action, case_id, detail, case_hash,
+                             document_id, document_hash, self.key_id, prev)
+        self.head = Head(seq, digest, self.key_id)
+        return {"seq": seq, "at": at, "actor": actor, "window": window, "action": action, "case_id": case_id,
+                "detail": detail, "case_hash": case_hash, "document_id": document_id,
+                "document_hash": document_hash, "key_id": self.key_id, "prev_hash": prev, "hash": digest}
+
+
+def append(session: Session, action: str, *, actor: str | None, window: str | None,
+           case_id: int | None = None, detail: dict[str, Any] | None = None,
+           at: datetime | None = None) -> AuditEvent:
+    """Record one event in the caller's transaction. Never put ID or phone numbers in ``detail``.
+
+    The row is numbered, hashed and inserted when the session commits (its seq and hash are set
+    then); a ``detail["document_id"]`` names the paper the event printed.
+    """
+    # NOTE: through JSON and back, so the signed value is the one a later read returns.
+    detail = json.loads(_dumps(detail or {}))
+    row = AuditEvent(at=at or datetime.now(), actor=actor, window=window, action=action, case_id=case_id,
+                     detail=detail)
+    session.info.setdefault(_PENDING, []).append(row)
+    return row
+
+
+def id_ranges(ids: Iterable[int]) -> list[list[int]]:
+    """[[first, last], …] of sorted ids: how a purge names the cases it removed (verify excuses them)."""
+    ranges: list[list[int]] = []
+    for i in sorted(set(ids)):
+        if ranges and ranges[-1][1] == i - 1:
+            ranges[-1][1] = i
+        else:
+            ranges.append([i, i])
+    return ranges
+
+
+def _document_id(detail: dict[str, Any]) -> int | None:
+    value = detail.get("document_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _write_pending(session: Session) -> None:
+    pending: list[AuditEvent] = session.info.pop(_PENDING, None) or []
+    if not pending:
+        return
+    session.flush()  # every change of the transaction is in the database before it is hashed
+    conn = session.connection()
+    writer = Writer(conn)
+    for values in writer.opening():
+        session.add(AuditEvent(**values))
+    # NOTE: hashed once per case and paper: every event of this commit sees the same committed state.
+    cases: dict[int, str | None] = {}
+    for row in pending:
+        doc_id = _document_id(row.detail)
+        doc_hash = document_hash(conn, doc_id) if doc_id is not None else None
+        if row.case_id is not None and row.case_id not in cases:
+            cases[row.case_id] = case_hash(conn, row.case_id)
+        values = writer.row(at=row.at, actor=row.actor, window=row.window, action=row.action, detail=row.detail,
+                            case_id=row.case_id, case_hash=cases.get(row.case_id) if row.case_id is not None else None,
+                            document_id=doc_id if doc_hash is not None else None, document_hash=doc_hash)
+        for name, value in values.items():
+            setattr(row, name, value)
+        session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if "seq" not in str(exc.orig):
+            raise
+        # NOTE: only reachable if something wrote without the lock above; UNIQUE(seq) refuses the fork.
+        raise AuditWriteFailure("另一个窗口同时写入了审计记录，本次操作未保存，请重试。", str(exc.orig)) from exc
+    session.info[_ANCHOR] = (audit_anchor.location(conn.engine.url), writer.chain_id, writer.head.seq,
+                             writer.head.hash)
+
+
+def _after_commit(session: Session) -> None:
+    anchor = session.info.pop(_ANCHOR, None)
+    if anchor is not None:
+        audit_anchor.record(*anchor)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop(_ANCHOR, None)
+
+
+event.listen(Session, "before_commit", _write_pending)
+event.listen(Session, "after_commit", _after_commit)
+event.listen(Session, "after_rollback", _after_rollback)
+
+
+def check(session: Session, **options: Any):
+    """Check the chain, its anchors, the cases and the papers against it (``audit_verify.Verification``)."""
+    from desktop.store import audit_verify
+
+    return audit_verify.verify(session.connection(), **options)
+
+
 def verify(session: Session) -> tuple[bool, int | None, int]:
-    """(intact, id of the first broken row or None, rows checked)."""
-    prev = GENESIS
-    count = 0
-    for row in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
-        count += 1
-        expected = event_hash(row.at, row.actor, row.window, row.action, row.case_id, row.detail, prev)
-        if row.prev_hash != prev or row.hash != expected:
-            return False, row.id, count
-        prev = row.hash
-    return True, None, count
+    """(intact, seq of the first broken row or None, rows checked): ``check`` in short."""
+    result = check(session)
+    return result.intact, result.first_broken_seq, result.rows

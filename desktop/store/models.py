@@ -140,21 +140,47 @@ class CalendarOverride(Base):
 
 
 class AuditEvent(Base):
-    """An append-only event; each row carries the hash of the previous one (a hash chain)."""
+    """An append-only event in one writer order (seq); each row signs its content and the row before."""
 
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Migration 0010: seq is the chain order, previous + 1; UNIQUE, so two writers that read the
+    # same head cannot both commit (no fork). Rows before 0010 got seq in id order.
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     actor: Mapped[str | None] = mapped_column(String(40), nullable=True)
     window: Mapped[str | None] = mapped_column(String(8), nullable=True)
     action: Mapped[str] = mapped_column(String(40))
     case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[dict] = mapped_column(JSON)
+    # The stored case (and, for a paper event, the document) as it was when this row committed.
+    case_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    document_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    document_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The fingerprint of the hall key that signed the row (HMAC-SHA256); NULL: a plain SHA-256 row
+    # written before migration 0010.
+    key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_audit_log_case_id", "case_id"), Index("ix_audit_log_at", "at"))
+    __table_args__ = (
+        Index("ix_audit_log_case_id", "case_id"),
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_seq", "seq", unique=True),
+        Index("ix_audit_log_document_id", "document_id"),
+    )
+
+
+class AuditChain(Base):
+    """The one row naming this database's chain: its random id (signed into every row) and where signing began."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    chain_id: Mapped[str] = mapped_column(String(32))
+    legacy_seq: Mapped[int] = mapped_column(Integer)  # rows 1..legacy_seq are plain SHA-256 (before 0010)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class PlatePool(Base):

@@ -40,7 +40,7 @@ def test_every_service_in_every_state_with_papers(tmp_path):
 
 def test_seed_demo_command(tmp_path):
     out = subprocess.run(
-        [sys.executable, "-m", "desktop", "seed-demo", "--db", str(tmp_path / "hall.sqlite3"),
+        [sys.executable, "-m", "desktop", "--data-dir", str(tmp_path / "data"), "seed-demo", "--db", str(tmp_path / "hall.sqlite3"),
          "--out", str(tmp_path / "papers"), "--per-state", "1"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )

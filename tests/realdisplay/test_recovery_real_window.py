@@ -90,7 +90,11 @@ def hall(tmp_path):
     from desktop.cases import accounts
     from desktop.store.database import open_database
 
+    from desktop import paths
+
     data = tmp_path / "data"
+    # NOTE: the program's own data folder: the hall audit key made with the first account lives there.
+    paths.set_data_dir(data)
     db = open_database(data / "halldesk.sqlite3")
     accounts.create_first_admin(db, "admin", "王丽", PASSWORD, PASSWORD)
     db.close()

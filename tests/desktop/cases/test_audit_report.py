@@ -78,7 +78,7 @@ def test_settings_change_is_audited_with_old_and_new_values(db, clerk):
 def test_only_supervisors_and_admins_check_the_chain(db, admin, clerk):
     with pytest.raises(ActionRefused, match="无权"):
         audit_report.check_chain_as(db, clerk)
-    assert audit_report.check_chain_as(db, admin).message() == f"审计链完整（{len(events(db))} 条）"
+    assert audit_report.check_chain_as(db, admin).verdict() == f"审计链完整（{len(events(db))} 条）"
     with pytest.raises(ActionRefused):
         audit_report.write_day_report(db, DAY, Path("never.pdf"), hall="大厅", window="03", clerk="张伟",
                                       actor=Actor(clerk, "03", "大厅"))
@@ -116,12 +116,12 @@ def test_end_of_day_report_read_back(db, admin, clerk, tmp_path):
     assert events(db)[-1].detail["last_hash"] == report.last_hash
 
 
-def test_report_command_line(db, admin, tmp_path):
+def test_report_command_line(db, admin, tmp_path, data_dir):
     db_file = db.url.split("///", 1)[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = tmp_path / "r.pdf"
-    result = subprocess.run([sys.executable, "-m", "desktop", "audit", "report", "--db", db_file, "--day",
-                             DAY.isoformat(), "--out", str(out)], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(data_dir), "audit", "report", "--db",
+                             db_file, "--day", DAY.isoformat(), "--out", str(out)], cwd=ROOT, env=env,
                             capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert result.returncode == 0, result.stderr
     last = events(db)[-1].hash
@@ -130,3 +130,50 @@ def test_report_command_line(db, admin, tmp_path):
                           "2026-13-01", "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True,
                          encoding="utf-8", timeout=60)
     assert bad.returncode == 2 and "日期无效" in bad.stderr
+
+
+def test_report_prints_the_signed_head_and_keeps_it_beside_the_anchors(db, admin, clerk, tmp_path, data_dir):
+    import json
+    import sqlite3
+
+    from desktop.store import audit_anchor, audit_key
+
+    sessions.lock(db, clerk, "03")
+    out, report = audit_report.write_day_report(db, DAY, tmp_path / "day.pdf", hall="大厅", window="01",
+                                                clerk="王丽", actor=Actor(admin, "01", "大厅"))
+    compact = re.sub(r"\s+", "", pdf_text(out))
+    head = events(db)[-2]  # the report's own row comes after the head it printed
+    assert report.last_id == head.seq and f"最后一条记录为第{head.seq}条" in compact
+    assert f"--head{head.seq}:{head.hash}" in compact
+    assert report.chain_id in compact and audit_key.fingerprint(audit_key.load()) in compact
+    log = audit_anchor.anchor_file(audit_anchor.location(db.engine.url)).read_text(encoding="utf-8")
+    printed = [json.loads(line) for line in log.splitlines() if '"kind":"report"' in line]
+    assert [(p["seq"], p["hash"]) for p in printed] == [(head.seq, head.hash)]
+    # Later, the rows after the printed head are cut off and this PC's anchors are gone: the paper still tells.
+    for path in audit_anchor.anchor_file(audit_anchor.location(db.engine.url)).parent.iterdir():
+        path.unlink()
+    db_file = db.url.split("///", 1)[1]
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("DROP TRIGGER audit_log_no_delete")
+        conn.execute("DELETE FROM audit_log WHERE seq >= ?", (head.seq,))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    typed = re.search(r"--head(\d+:[0-9a-f]{64})", compact).group(1)
+    result = subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(data_dir), "audit", "verify",
+                             "--db", db_file, "--head", typed], cwd=ROOT, env=env, capture_output=True, text=True,
+                            encoding="utf-8", timeout=60)
+    assert result.returncode == 1 and "（tail-deleted）" in result.stdout and "最后 1 条" in result.stdout
+    assert "无法发现" not in result.stdout  # the printed head stood in for the lost anchors
+
+
+def test_report_of_a_tampered_hall_lists_what_broke(db, admin, clerk, tmp_path):
+    import sqlite3
+
+    sessions.lock(db, clerk, "03")
+    db_file = db.url.split("///", 1)[1]
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("DROP TRIGGER audit_log_no_update")
+        conn.execute("""UPDATE audit_log SET detail = '{"reason": "none"}' WHERE action = 'lock'""")
+    out, report = audit_report.write_day_report(db, DAY, tmp_path / "day.pdf", hall="大厅", window="01", clerk="王丽")
+    text = pdf_text(out)
+    assert not report.chain.intact and "审计记录不可信" in text and "校验发现的问题" in text
+    assert "锁屏" in text and "row-changed" in text

@@ -25,8 +25,11 @@ TODAY = date(2026, 11, 25)
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
+    from desktop import paths
+
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "desktop", *args], cwd=ROOT, env=env, capture_output=True,
+    # NOTE: this test's data folder: the hall key and the anchors of its database live there.
+    return subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(paths.data_dir()), *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, encoding="utf-8", timeout=60)
 
 

@@ -153,7 +153,8 @@ def test_menus_by_role_and_verify_action(qtbot, db, admin):
     seen: list[str] = []
     answer_next_box(seen)
     boss.admin_tools.verify_action.trigger()
-    assert seen == [f"审计链完整（{len(actions(db))} 条）"]
+    assert len(seen) == 1 and seen[0].splitlines()[0] == f"审计链完整（{len(actions(db))} 条）"
+    assert "锚点 2 个已核对" in seen[0]  # the box also says what was covered
 
 
 def test_settings_change_is_audited(qtbot, db, admin):
