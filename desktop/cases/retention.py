@@ -181,7 +181,7 @@ def purge(db: Database, account: AccountInfo | None, *, dry_run: bool, today: da
                          detail={"today": today.isoformat(), "cases": result.cases, "documents": result.documents,
                                  "pledges": result.pledges, "files": len(files), "kept_referenced": result.kept_referenced,
                                  "by_service": result.by_service, "rules": rules,
-                                 "via": "window" if account else "command line"})
+                                 "via": "command line" if account is None or window == "CLI" else "window"})
     if not dry_run:
         with translate():
             for path in files:
