@@ -10,9 +10,11 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy.engine import make_url
 
@@ -322,29 +324,40 @@ def _restore_sqlite(checked: CheckedBackup, db_file: Path) -> Path | None:
     return before
 
 
-def restore(file: Path, passphrase: str, target: str | Path | None) -> RestoreResult:
-    """Check the backup completely, then replace the database atomically; nothing changes if a check fails."""
-    url = database_url(target)
-    parsed = make_url(url)
+@contextmanager
+def opened(file: Path, passphrase: str) -> Iterator[CheckedBackup]:
+    """A checked backup (BackupError if any check fails), its clear copy removed when the block ends."""
     tmp_dir = Path(tempfile.mkdtemp(dir=_private_tmp()))
     try:
-        checked = check_backup(Path(file), passphrase, tmp_dir / "clear")
-        if parsed.get_backend_name() == "sqlite":
-            if checked.kind != "sqlite":
-                raise BackupError("这是大厅共享数据库（PostgreSQL）的备份，不能恢复到单机 SQLite 文件。")
-            before = _restore_sqlite(checked, Path(parsed.database))
-            where = parsed.database
-        else:
-            if checked.kind != "postgresql":
-                raise BackupError("这是单机 SQLite 数据库的备份，不能恢复到大厅共享数据库。")
-            from desktop.store import pg_backup
-
-            before = pg_backup.restore(url, checked.clear, _require_key(None), tmp_dir)
-            where = parsed.render_as_string(hide_password=True)
+        yield check_backup(Path(file), passphrase, tmp_dir / "clear")
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
-    log.info("database restored from %s (revision %s)", Path(file).name, checked.revision)
+
+
+def replace_with(checked: CheckedBackup, target: str | Path | None) -> RestoreResult:
+    """Replace the database by a checked backup atomically (every connection to it must be closed first)."""
+    url = database_url(target)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if checked.kind != "sqlite":
+            raise BackupError("这是大厅共享数据库（PostgreSQL）的备份，不能恢复到单机 SQLite 文件。")
+        before = _restore_sqlite(checked, Path(parsed.database))
+        where = parsed.database
+    else:
+        if checked.kind != "postgresql":
+            raise BackupError("这是单机 SQLite 数据库的备份，不能恢复到大厅共享数据库。")
+        from desktop.store import pg_backup
+
+        before = pg_backup.restore(url, checked.clear, _require_key(None), checked.clear.parent)
+        where = parsed.render_as_string(hide_password=True)
+    log.info("database restored from a backup of %s (revision %s)", checked.header.get("created"), checked.revision)
     return RestoreResult(str(where), checked.revision, str(checked.header.get("created")), before)
+
+
+def restore(file: Path, passphrase: str, target: str | Path | None) -> RestoreResult:
+    """Check the backup completely, then replace the database atomically; nothing changes if a check fails."""
+    with opened(file, passphrase) as checked:
+        return replace_with(checked, target)
 
 
 # --- where the last backup is ------------------------------------------------------------------
