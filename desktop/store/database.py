@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from desktop import paths
-from desktop.store.errors import DatabaseTooNew, EnvironmentFailure, translate
+from desktop.store.errors import DatabaseTooNew, EnvironmentFailure, _message_for, translate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # NOTE: the newest migration, known without importing Alembic: a database already at this
@@ -203,16 +203,27 @@ def _inspect_sqlite_file(db_file: Path) -> str | None:
     if magic != SQLITE_MAGIC:
         raise NotHallDatabase(
             f"文件 {db_file} 不是 SQLite 数据库（文件已损坏，或选错了文件），HallDesk 拒绝打开，未作任何改动。")
-    con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    # NOTE: read-write, though it only reads: SQLite must be able to roll back a hot journal a kill
+    # left behind, which a read-only connection refuses.
     try:
-        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "alembic_version" not in tables:
-            raise NotHallDatabase(
-                f"文件 {db_file} 是 SQLite 数据库，但不是 HallDesk 的数据库"
-                f"（{'没有任何数据表' if not tables else '含有其他程序的数据表'}），HallDesk 拒绝打开，未作任何改动。")
-        revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
-    finally:
-        con.close()
+        con = sqlite3.connect(str(db_file), timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = (con.execute("SELECT version_num FROM alembic_version").fetchone()
+                        if "alembic_version" in tables else None)
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        known = _message_for(str(exc))
+        if known and "损坏" not in known:
+            raise EnvironmentFailure(known, str(exc)) from exc  # locked, read-only, I/O: the machine
+        raise DatabaseDamaged(
+            f"数据库 {db_file} 已损坏，无法读取（{exc}），HallDesk 不会打开它。请由管理员从最近的备份恢复。\n"
+            + _last_backup_hint(db_file), str(exc)) from exc
+    if "alembic_version" not in tables:
+        raise NotHallDatabase(
+            f"文件 {db_file} 是 SQLite 数据库，但不是 HallDesk 的数据库"
+            f"（{'没有任何数据表' if not tables else '含有其他程序的数据表'}），HallDesk 拒绝打开，未作任何改动。")
     if revision is None:
         raise NotHallDatabase(
             f"数据库 {db_file} 的结构版本记录为空（可能是旧版本程序建库时被中断），HallDesk 拒绝打开。"
@@ -226,6 +237,9 @@ def quick_check(db_file: Path) -> list[str]:
     try:
         rows = [row[0] for row in con.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as exc:
+        known = _message_for(str(exc))
+        if known and "损坏" not in known:
+            raise EnvironmentFailure(known, str(exc)) from exc  # locked or unreadable: not damage
         return [str(exc)]
     finally:
         con.close()

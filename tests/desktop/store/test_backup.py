@@ -145,6 +145,17 @@ def test_restore_round_trip_keeps_the_old_file(db, admin, key, tmp_path):
     again.close()
 
 
+def test_restore_is_refused_while_another_window_has_the_database_open(made):
+    db_file, result = made  # the fixture's engine still holds a connection to the file
+    with open_database(db_file).unit() as s:  # another window that has read something
+        s.scalar(select(Case.id))
+        before = db_file.read_bytes()
+        with pytest.raises(BackupError, match="其他 HallDesk 窗口"):
+            backup.restore(result.path, PASS, db_file)
+    assert db_file.read_bytes() == before and not db_file.with_name(db_file.name + ".before-restore").exists()
+    assert not list(db_file.parent.glob(".*restoring*"))
+
+
 def test_a_backup_of_an_unknown_revision_is_refused(db, admin, key, tmp_path):
     db_file = Path(db.url.split("///", 1)[1])
     db.close()

@@ -86,3 +86,26 @@ def test_a_damaged_database_names_the_last_backup_and_the_restore_command(tmp_pa
     message = _refused(path, DatabaseDamaged)
     assert "完整性检查未通过" in message and str(old) in message
     assert f'python -m desktop restore "{old}" --db "{path}"' in message
+
+
+def test_a_sqlite_header_over_garbage_is_a_damaged_database_not_a_traceback(tmp_path):
+    path = tmp_path / "halldesk.sqlite3"
+    path.write_bytes(b"SQLite format 3\x00" + b"\x10\x00" + bytes(range(256)) * 40)
+    message = _refused(path, DatabaseDamaged)
+    assert "已损坏" in message and "备份" in message
+
+
+@pytest.mark.postgres
+def test_another_programs_postgresql_database_is_refused(pg_url):
+    from sqlalchemy import create_engine
+
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE invoices (id serial PRIMARY KEY)"))
+    with pytest.raises(NotHallDatabase) as info:
+        open_database(pg_url)
+    assert "其他程序的数据表" in info.value.message and "invoices" in info.value.message
+    with engine.connect() as conn:
+        tables = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+    assert tables == {"invoices"}  # nothing of ours was created in it
+    engine.dispose()
