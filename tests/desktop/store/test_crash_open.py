@@ -2,7 +2,7 @@
 
 After every kill the database must open with ``open_database`` (the old one or the new one,
 complete) and pass ``quick_check``; no half backup may be left under a backup's name. The runs
-per case come from HALLDESK_CRASH_RUNS (30 in ``make test``, 120 in ``make crash``).
+per case come from HALLDESK_CRASH_RUNS (30 kills in ``make test``, 120 in ``make crash``).
 """
 
 from __future__ import annotations
@@ -76,7 +76,10 @@ def _kill_runs(tmp_path: Path, prepare, marker: bool) -> dict[str, int]:
     window = _calibrate(prepare)
     rng = random.Random(20261201)
     outcomes: dict[str, int] = {}
-    for _ in range(RUNS):
+    killed_runs = attempts = 0
+    # NOTE: runs until RUNS kills landed inside the open (a child that finished first does not count).
+    while killed_runs < RUNS and attempts < 3 * RUNS:
+        attempts += 1
         target = prepare()
         proc = _start(target)
         delay = rng.uniform(0, window)
@@ -88,6 +91,8 @@ def _kill_runs(tmp_path: Path, prepare, marker: bool) -> dict[str, int]:
         state = _check_after_kill(target, marker)
         key = f"{'killed' if killed else 'finished'}-{state}"
         outcomes[key] = outcomes.get(key, 0) + 1
+        killed_runs += killed
+    assert killed_runs >= RUNS, outcomes
     return outcomes
 
 
@@ -101,7 +106,6 @@ def test_kill_during_first_creation_leaves_no_file_or_a_complete_one(tmp_path):
 
     outcomes = _kill_runs(tmp_path, prepare, marker=False)
     print("creation kills:", outcomes)
-    assert outcomes.get("killed-absent", 0) + outcomes.get("killed-present", 0) >= RUNS // 2, outcomes
 
 
 @pytest.fixture(scope="module")
@@ -138,4 +142,3 @@ def test_kill_during_upgrade_from_0004_leaves_the_old_or_the_new_database(tmp_pa
 
     outcomes = _kill_runs(tmp_path, prepare, marker=True)
     print("upgrade kills:", outcomes)
-    assert outcomes.get("killed-present", 0) >= RUNS // 2, outcomes
