@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 SUFFIX = ".hdbk"
 KEY_FILE = "backup-key.json"
 DEFAULT_KEEP = 10
+STALE_TMP_S = 24 * 3600
 _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"^(?P<prefix>.+)-(?P<stamp>\d{8}-\d{6})(?:-\d+)?\.hdbk$")
 
@@ -110,6 +112,11 @@ def _private_tmp() -> Path:
     folder = paths.data_dir() / ".backup-tmp"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(folder, 0o700)
+    # NOTE: a clear copy a killed backup left behind goes at the next backup; a day is far longer
+    # than any backup in progress in another window takes.
+    for stale in folder.iterdir():
+        if time.time() - stale.stat().st_mtime > STALE_TMP_S:
+            shutil.rmtree(stale, ignore_errors=True)
     return folder
 
 

@@ -213,3 +213,17 @@ def test_hall_mode_backup_and_restore_with_pg_dump(pg_url, key, tmp_path):
     with again.unit() as s:
         assert set(s.scalars(select(Account.username))) == {"admin"}
     again.close()
+
+
+def test_a_clear_copy_a_killed_backup_left_is_removed_by_the_next(db, admin, key, tmp_path, data_dir):
+    private = data_dir / ".backup-tmp"
+    private.mkdir(parents=True)
+    stale, fresh = private / "tmpkilled", private / "tmpinprogress"
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / "copy").write_bytes(b"clear copy of a database")
+    old = os.stat(stale).st_mtime - backup.STALE_TMP_S - 60
+    os.utime(stale, (old, old))
+    backup.make_backup(Path(db.url.split("///", 1)[1]), tmp_path / "usb")
+    assert not stale.exists() and fresh.exists()  # another window's backup may still be using it
+    assert private.stat().st_mode & 0o077 == 0
