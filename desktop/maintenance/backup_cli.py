@@ -107,7 +107,8 @@ def admin_with_fresh_backup(db, username: str | None, to: str | None):
     password = read_secret(f"管理员 {username} 的密码：")
     try:
         account = accounts.sign_in(db, username, password, window="CLI")
-        permissions.require(account, "purge")
+        with db.unit() as s:  # the role as the database has it now, not as sign-in returned it
+            account = permissions.require(s, account, "purge")
     except ActionRefused as exc:
         return None, exc.message
     except InputError as exc:

@@ -188,6 +188,11 @@ class BackupDialog(QDialog):
         layout.addLayout(buttons)
         scheduler.sig_finished.connect(self._on_backup_finished)
 
+    def _require_admin(self) -> None:
+        """ActionRefused unless the account is, in the database now, allowed to keep the hall settings."""
+        with self.window.db.unit() as s:
+            permissions.require(s, self.window.actor, "settings")
+
     def _status_text(self) -> str:
         outcome = self.scheduler.last_outcome
         if outcome is None:
@@ -215,7 +220,7 @@ class BackupDialog(QDialog):
         if asdict(candidate) == asdict(self.window.settings):
             return True
         try:
-            permissions.require(self.window.actor, "settings")
+            self._require_admin()
             settings_store.save(candidate)
         except ActionRefused as exc:
             set_error(self.errors["backup_dir"], exc.message)
@@ -241,7 +246,7 @@ class BackupDialog(QDialog):
 
     def set_passphrase(self, passphrase: str) -> None:
         try:
-            permissions.require(self.window.actor, "settings")
+            self._require_admin()
             backup.set_passphrase(passphrase, passphrase)
         except (BackupError, ActionRefused) as exc:
             show_info(self, exc.message)
@@ -286,7 +291,7 @@ class BackupDialog(QDialog):
 
         w = self.window
         try:
-            permissions.require(w.actor, "settings")
+            self._require_admin()
             with backup.opened(path, passphrase) as checked:
                 text = self.tr("备份检查通过：{created}，结构版本 {revision}。\n"
                                "恢复将用它替换当前数据库（当前数据库另存为 .before-restore），"
