@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test races soak bench bench-1m bench-start bench-docs setup clean
+.PHONY: run test races soak crash bench bench-1m bench-start bench-docs setup clean
 
 setup: $(STAMP) $(FONT)
 
@@ -35,6 +35,11 @@ test: setup
 races: setup
 	HALLDESK_RACE_PROCS=$(or $(RACE_PROCS),30) HALLDESK_RACE_ROUNDS=$(or $(RACE_ROUNDS),10) \
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m concurrency tests/concurrency $(PYTEST_ARGS)
+
+# The kill tests at full strength: 120 SIGKILLs during creation, 120 during an upgrade from 0004,
+# 80 during accepts with papers (make test runs 30 / 30 / 20 of them).
+crash: setup
+	HALLDESK_CRASH_RUNS=120 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/desktop/store/test_crash_open.py tests/desktop/cases/test_paper_kill.py $(PYTEST_ARGS)
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench $(BENCH_ARGS)

@@ -26,6 +26,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     from desktop.maintenance import cli as maintenance_cli
 
     maintenance_cli.register(commands)
+    from desktop.maintenance import backup_cli
+
+    backup_cli.register(commands)
     return parser, commands
 
 

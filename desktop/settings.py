@@ -19,6 +19,9 @@ class Settings:
     output_dir: str = ""  # empty: <data folder>/papers
     font_path: str = ""  # empty: the prepared Noto Sans SC
     idle_lock_minutes: int = 10
+    backup_dir: str = ""  # empty: no scheduled backups (a USB stick or a network share the administrator picks)
+    backup_keep: int = 10  # how many backups of this database the folder keeps
+    backup_every_hours: int = 4  # a running session backs up this often, and at exit
 
     def papers_dir(self) -> Path:
         return Path(self.output_dir) if self.output_dir else paths.data_dir() / "papers"
@@ -38,6 +41,10 @@ def validate(settings: Settings) -> dict[str, str]:
         errors["font_path"] = "字体文件不存在"
     if not 1 <= settings.idle_lock_minutes <= 240:
         errors["idle_lock_minutes"] = "自动锁定时间应在1到240分钟之间"
+    if not 1 <= settings.backup_keep <= 365:
+        errors["backup_keep"] = "备份保留份数应在1到365之间"
+    if not 1 <= settings.backup_every_hours <= 24:
+        errors["backup_every_hours"] = "备份间隔应在1到24小时之间"
     return errors
 
 

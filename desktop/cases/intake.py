@@ -18,7 +18,7 @@ from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
 from desktop.cases.facts import facts_for
 from desktop.cases.queries import summary
-from desktop.files import replace_file
+from desktop.files import StagedFile, replace_file, stage_file
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import Account, AuditEvent, Case, Document
@@ -213,16 +213,22 @@ def fonts_ready(font_path: str | None) -> None:
 
 
 @contextmanager
-def paper_unit(db: Database) -> Iterator[tuple[Session, list[Path]]]:
-    """One transaction that writes papers; the files written inside it are removed again if it fails."""
-    written: list[Path] = []
+def paper_unit(db: Database) -> Iterator[tuple[Session, list[StagedFile]]]:
+    """One transaction that writes papers: staged inside it, moved into place only after the commit.
+
+    NOTE: a kill before the commit leaves no PDF under a paper's name (the staged file is removed by
+    the next paper written in that folder), so no file with an applicant's data outlives its row.
+    """
+    written: list[StagedFile] = []
     try:
         with db.unit() as s:
             yield s, written
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)  # the transaction failed after a file was written
+        for staged in written:
+            staged.discard()  # the transaction failed after a file was written
         raise
+    for staged in written:
+        staged.promote()
 
 
 def next_copy_no(s: Session, case_id: int, kind: str) -> int:
@@ -255,9 +261,8 @@ def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, n
     # NOTE: "paper.made": the PDF exists; a print job is recorded apart (desktop/cases/print_jobs.py).
     audit.append(s, "paper.made", actor=actor.account.username, window=actor.window, case_id=case_id,
                  detail={"kind": kind, "copy_no": copy_no, "document_id": doc.id})
-    # The file is written inside the transaction: if writing fails, nothing is stored.
-    path = write_pdf(papers_dir, snap["case_no"], kind, copy_no, pdf)
-    written.append(path)
+    # The file is written (staged) inside the transaction: if writing fails, nothing is stored.
+    path = stage_pdf(papers_dir, snap["case_no"], kind, copy_no, pdf, written)
     return PrintedPaper(doc.id, case_id, kind, doc.title, copy_no, now, str(path))
 
 
@@ -280,6 +285,13 @@ def pdf_name(case_no: str, kind: str, copy_no: int) -> str:
 
 def write_pdf(folder: Path, case_no: str, kind: str, copy_no: int, pdf: bytes) -> Path:
     return replace_file(folder / pdf_name(case_no, kind, copy_no), pdf)
+
+
+def stage_pdf(folder: Path, case_no: str, kind: str, copy_no: int, pdf: bytes, written: list[StagedFile]) -> Path:
+    """Inside a paper_unit: the paper's final path; the file appears there when the unit commits."""
+    staged = stage_file(folder / pdf_name(case_no, kind, copy_no), pdf)
+    written.append(staged)
+    return staged.target
 
 
 def accept(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from desktop.cases import permissions
 from desktop.cases.dto import Actor, Countersign, PrintedPaper
 from desktop.cases.errors import ActionRefused, InputError
-from desktop.cases.intake import fonts_ready, next_copy_no, paper_unit, write_pdf
+from desktop.cases.intake import fonts_ready, next_copy_no, paper_unit, stage_pdf
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import Case, Document
@@ -61,6 +61,5 @@ def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersi
             detail["countersign"] = signer.username
         audit.append(s, "paper.reprint", actor=actor.account.username, window=actor.window,
                      case_id=original.case_id, detail=detail)
-        path = write_pdf(papers_dir, original.snapshot["case_no"], original.kind, copy_no, pdf)
-        written.append(path)
+        path = stage_pdf(papers_dir, original.snapshot["case_no"], original.kind, copy_no, pdf, written)
         return PrintedPaper(doc.id, doc.case_id, doc.kind, doc.title, copy_no, now, str(path))

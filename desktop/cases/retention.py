@@ -183,7 +183,7 @@ def purge(db: Database, account: AccountInfo | None, *, dry_run: bool, today: da
                                  "by_service": result.by_service, "rules": rules,
                                  # NOTE: which cases, so `audit verify` tells a purge from a deletion
                                  "case_ids": audit.id_ranges(doomed),
-                                 "via": "window" if account else "command line"})
+                                 "via": "command line" if account is None or window == "CLI" else "window"})
     if not dry_run:
         with translate():
             for path in files:

@@ -110,10 +110,23 @@ def _purge(args: argparse.Namespace) -> int:
 
     from desktop import settings as settings_store
     from desktop.cases.retention import purge
+    from desktop.maintenance.backup_cli import admin_with_fresh_backup
 
     papers = Path(args.papers) if args.papers else settings_store.load().papers_dir()
-    result = _on_database(args.db, lambda db: purge(db, None, dry_run=args.dry_run, today=args.today,
-                                                    papers_dir=papers))
+
+    def work(db):
+        if args.dry_run:  # counts only: nothing to protect
+            return purge(db, None, dry_run=True, today=args.today, papers_dir=papers)
+        # NOTE: deleting citizens' cases is the administrator's act, and only after a fresh backup
+        # (a mistaken retention rule can then be undone): no login or no backup, no purge.
+        account, said = admin_with_fresh_backup(db, args.user, args.to)
+        if account is None:
+            print(said, file=sys.stderr)
+            return None
+        print(said)
+        return purge(db, account, dry_run=False, today=args.today, papers_dir=papers, window="CLI")
+
+    result = _on_database(args.db, work)
     if result is None:
         return EXIT_FAILED
     print(result.message())
@@ -146,5 +159,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     purge.add_argument("--papers", default=None,
                        help="the folder of printed PDFs whose files of purged cases are removed too "
                             "(default: the folder in the settings)")
+    purge.add_argument("--user", default=None, help="the administrator's login name (the password is asked)")
+    purge.add_argument("--to", default=None, metavar="DIR",
+                       help="where the backup made first goes (default: the folder chosen in the settings)")
     purge.add_argument("--today", type=_day, default=None, help=argparse.SUPPRESS)  # for tests and re-runs
     purge.set_defaults(handler=_purge)

@@ -124,5 +124,8 @@ def install_admin_tools(window, *, idle_interval_ms: int | None = None) -> Admin
     """The 管理 and 审计 menus, the settings audit and the idle lock, on a built MainWindow."""
     tools = AdminTools(window)
     window.admin_tools = tools
+    from desktop.ui.backup_scheduler import install_backup
+
+    install_backup(window, tools.admin_menu)  # 管理 → 备份与恢复…, and the scheduled backups
     install_idle_lock(window, interval_ms=idle_interval_ms)
     return tools

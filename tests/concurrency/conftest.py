@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from concurrency import racers
+from desktop import paths
 from desktop.cases import accounts
 from desktop.cases.dto import Actor
 from desktop.store.database import Database, open_database
@@ -19,6 +20,26 @@ from desktop.store.database import Database, open_database
 PROCS = int(os.environ.get("HALLDESK_RACE_PROCS", "8"))
 ROUNDS = int(os.environ.get("HALLDESK_RACE_ROUNDS", "3"))
 HALL = "郑州市金水区政务服务中心"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_dir(tmp_path_factory):
+    """One data folder for the whole race suite, shared with every worker process.
+
+    NOTE: the audit chain is signed with the hall key in the data folder (desktop/store/audit_key.py):
+    the halls, the test process and the spawned workers (which inherit HALLDESK_DATA_DIR) must all
+    use the same one, as every PC of a real hall does.
+    """
+    folder = tmp_path_factory.mktemp("race-data")
+    previous = os.environ.get("HALLDESK_DATA_DIR")
+    os.environ["HALLDESK_DATA_DIR"] = str(folder)
+    paths.set_data_dir(folder)
+    yield folder
+    paths.set_data_dir(None)
+    if previous is None:
+        os.environ.pop("HALLDESK_DATA_DIR", None)
+    else:
+        os.environ["HALLDESK_DATA_DIR"] = previous
 
 
 class Racers:

@@ -35,3 +35,38 @@ def test_importing_it_registers_no_service_hooks():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_papers_are_private_to_the_clerk(tmp_path):
+    target = replace_file(tmp_path / "x.pdf", b"pdf")
+    assert target.stat().st_mode & 0o077 == 0
+
+
+def test_a_staged_file_appears_under_its_name_only_when_promoted(tmp_path):
+    from desktop.files import PENDING, stage_file
+
+    target = tmp_path / "JZ1-receipt-1.pdf"
+    staged = stage_file(target, b"paper")
+    assert not target.exists() and staged.staged.parent == tmp_path / PENDING
+    assert staged.promote() and target.read_bytes() == b"paper" and not staged.staged.exists()
+    other = stage_file(tmp_path / "JZ2-receipt-1.pdf", b"rolled back")
+    other.discard()
+    assert not other.staged.exists() and not other.target.exists()
+
+
+def test_files_staged_by_a_dead_process_are_removed_and_live_ones_kept(tmp_path):
+    from desktop.files import PENDING, clean_stale, stage_file
+
+    mine = stage_file(tmp_path / "JZ3-receipt-1.pdf", b"in my open transaction")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pending = tmp_path / PENDING
+    (pending / f"{dead.stdout.strip()}.deadbeef-JZ4-receipt-1.pdf").write_bytes(b"orphan")
+    (pending / f"{os.getpid()}.00000000-JZ5-receipt-1.pdf").write_bytes(b"same pid before a reboot")
+    live = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        (pending / f"{live.pid}.cafecafe-JZ6-receipt-1.pdf").write_bytes(b"another window, still writing")
+        assert clean_stale(tmp_path) == 2
+        assert sorted(p.name for p in pending.iterdir()) == sorted([mine.staged.name,
+                                                                     f"{live.pid}.cafecafe-JZ6-receipt-1.pdf"])
+    finally:
+        live.communicate(b"")

@@ -24,13 +24,19 @@ HALL = "郑州市金水区政务服务中心"
 TODAY = date(2026, 11, 25)
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     from desktop import paths
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     # NOTE: this test's data folder: the hall key and the anchors of its database live there.
-    return subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(paths.data_dir()), *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, encoding="utf-8", timeout=60)
+    return subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(paths.data_dir()), *args], cwd=ROOT,
+                          env=env, capture_output=True, text=True, encoding="utf-8", timeout=60, input=stdin)
+
+
+def open_database_file(path: str):
+    from desktop.store.database import open_database
+
+    return open_database(path)
 
 
 @pytest.fixture
@@ -102,8 +108,33 @@ def test_purge_dry_run_then_for_real(db, admin, hall, tmp_path):
     with db.unit() as s:
         assert s.scalar(select(func.count(AuditEvent.id))) == events_before  # a dry run writes nothing
 
-    real = run_cli("purge", "--db", db_file, "--today", TODAY.isoformat(), "--papers", str(tmp_path))
+    # A real purge: an administrator's password and a fresh backup first, or nothing is deleted.
+    from desktop import paths
+    from desktop.store import backup
+
+    backup.set_passphrase("backup-pass-123", "backup-pass-123")
+    common = ("--data-dir", str(paths.data_dir()), "purge", "--db", db_file, "--today", TODAY.isoformat(),
+              "--papers", str(tmp_path))
+    usb = tmp_path / "usb"
+    refusals = [
+        (run_cli(*common), "--user"),
+        (run_cli(*common, "--user", "admin", "--to", str(usb), stdin="wrong-pass-1\n"), "不正确"),
+        (run_cli(*common, "--user", "zhang", "--to", str(usb), stdin="secret-456\n"), "无权清理到期数据"),
+        (run_cli(*common, "--user", "admin", stdin="secret-123\n"), "必须先备份"),
+    ]
+    for refused, why in refusals:
+        assert refused.returncode == 2 and why in refused.stderr, (why, refused.stderr)
+        assert "Traceback" not in refused.stderr
+        assert case_ids(db) == before and {p.name for p in tmp_path.glob("*.pdf")} == pdfs
+    assert not usb.exists() or not list(usb.iterdir())
+    real = run_cli(*common, "--user", "admin", "--to", str(usb), stdin="secret-123\n")
     assert real.returncode == 0, real.stderr
+    assert "备份已写入" in real.stdout and len(backup.backups_in(usb)) == 1
+    # The backup holds the purged cases: a mistaken rule can be undone.
+    restored = backup.restore(backup.backups_in(usb)[0], "backup-pass-123", tmp_path / "undo.sqlite3")
+    undo = open_database_file(restored.db)
+    assert {hall["old"].id, hall["window"].id} <= case_ids(undo)
+    undo.close()
     assert "已清理：到期案件 2 件，文书记录 3 份" in real.stdout and "文书PDF文件 3 个" in real.stdout
     assert case_ids(db) == before - {hall["old"].id, hall["window"].id}
     assert {p.name for p in tmp_path.glob("*.pdf")} == pdfs - doomed  # the personal data on paper goes too
@@ -112,7 +143,7 @@ def test_purge_dry_run_then_for_real(db, admin, hall, tmp_path):
         # The audit trail of the purged cases stays, and the purge itself is one more row.
         assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.case_id == hall["old"].id)) == old_events
         event = s.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
-        assert event.action == "purge" and event.actor is None
+        assert event.action == "purge" and event.actor == "admin" and event.window == "CLI"
         assert event.detail["cases"] == 2 and event.detail["documents"] == 3 and event.detail["files"] == 3
         assert event.detail["by_service"] == {"residence_permit": 2} and event.detail["via"] == "command line"
         assert audit.verify(s)[0]
