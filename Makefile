@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test bench bench-1m bench-start bench-docs setup clean
+.PHONY: run test fuzz bench bench-1m bench-start bench-docs setup clean
 
 setup: $(STAMP) $(FONT)
 
@@ -29,6 +29,11 @@ run: setup
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+# The fuzz tests with the large hypothesis profile: over 10,000 hostile inputs (case files through
+# `python -m forms assess`, answers through the case layer of every service); `make test` runs a few hundred.
+fuzz: setup
+	HALLDESK_FUZZ=fuzz QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/fuzz --hypothesis-show-statistics $(PYTEST_ARGS)
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench $(BENCH_ARGS)

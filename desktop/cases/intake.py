@@ -12,7 +12,7 @@ from typing import Any, Iterator, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.cases import drafts, hooks, numbers, papers, permissions, pledges, status
+from desktop.cases import drafts, hooks, input_guard, numbers, papers, permissions, pledges, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
@@ -25,6 +25,7 @@ from desktop.store.models import Case, Document
 from forms import registry
 from forms.model import Assessment, Decision
 from forms.service import Service, assess
+from forms.values import AnswerError, usable_answers
 
 # NOTE: imported here, where facts and hooks run (lifecycle goes through this module too), so that
 # every service's facts provider and hooks are registered before the first assessment or intake.
@@ -48,8 +49,12 @@ def assess_case(db: Database, service_id: str, answers: Mapping[str, Any], mater
     """Assess with the facts from the database and the calendar in force (no writes)."""
     service = registry.get(service_id)
     with db.unit() as s:
-        facts = facts_for(s, service, answers, case_id)
-    return assess(service, answers, materials, today or date.today(), facts, calendar_for(db), strict=False)
+        # NOTE: facts are looked up with the answers that can be stored; the others are findings.
+        facts = facts_for(s, service, usable_answers(service.fields, answers), case_id)
+    try:
+        return assess(service, answers, materials, today or date.today(), facts, calendar_for(db), strict=False)
+    except AnswerError as exc:  # unknown keys or materials: the caller's mistake, said in Chinese
+        raise ActionRefused(f"无法审查：{exc}") from None
 
 
 def refuse_while_corrections_open(assessment: Assessment, action_label: str) -> None:
@@ -96,6 +101,7 @@ def save_draft(db: Database, actor: Actor, service_id: str, answers: Mapping[str
     """Keep what the clerk typed so far; no paper, no case number yet (and drop the page's autosave copy)."""
     permissions.require(actor, "intake")
     service = registry.get(service_id)
+    input_guard.check_storable(service, answers, materials)
     now = now or datetime.now()
     with db.unit() as s:
         row = _store(s, service, actor, answers, materials, None, status.DRAFT, case_id, now)
@@ -112,6 +118,7 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
             autosave_id: int | None = None) -> IntakeResult:
     permissions.require(actor, "intake")
     service = registry.get(service_id)
+    input_guard.check_storable(service, answers, materials)
     now = now or datetime.now()
     assessment = assess_case(db, service_id, answers, materials, now.date(), case_id)
     if rongque_due is not None:
