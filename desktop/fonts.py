@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import paths
-from desktop.store.errors import EnvironmentFailure
 
 FONT_FILE_NAME = "NotoSansSC-Regular.ttf"
 FONT_FAMILY_PDF = "HallDeskCJK"
@@ -23,8 +22,8 @@ REGULAR_WEIGHT = 400
 PREPARE_COMMAND = "python -m desktop.fonts prepare"
 
 
-class FontUnavailable(EnvironmentFailure):
-    """No usable CJK TrueType font was found; the message is for the clerk (an environment failure)."""
+class FontUnavailable(RuntimeError):
+    """No usable CJK TrueType font was found; the message is for the clerk."""
 
 
 @dataclass(frozen=True)

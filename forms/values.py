@@ -318,20 +318,29 @@ def _storage_problem(field: Field, value: Any) -> str | None:
                 if problem:
                     return f"第{i + 1}行“{column.label}”{problem}"
         return None
+    # NOTE: only the JSON type each kind is entered as is stored (answers are a JSON column, and
+    # the papers print the stored answers): text for text, a listed code for a choice, true/false,
+    # a finite number or its text. A Decimal, a date object, a list or an object where one value
+    # belongs is the caller's mistake, refused by name.
+    kind = field.kind
     if isinstance(value, str):
-        limit = field.max_length or MAX_NUMBER_TEXT
+        limit = field.max_length or (40 if kind is Kind.DATE else MAX_NUMBER_TEXT)
         if len(value.strip()) > limit:
             return f"不能超过{limit}个字"
+        if kind is Kind.BOOL:
+            return "请选择“是”或“否”"
+        if kind is Kind.CHOICE and field.choices and value.strip() not in dict(field.choices):
+            return "请从列表中选择"
         return text_problem(value)
-    if isinstance(value, bool):
-        return None if field.kind is Kind.BOOL else "格式不正确"
+    if kind is Kind.BOOL:
+        return None if isinstance(value, bool) else "请选择“是”或“否”"
+    if kind not in (Kind.INTEGER, Kind.DECIMAL) or isinstance(value, bool):
+        return "格式不正确，应为文本"
     if isinstance(value, int):
         return None if value.bit_length() <= 63 else "数值过大，请核对"
     if isinstance(value, float):
         return None if math.isfinite(value) else "格式不正确，请填写有限的数字"
-    # NOTE: only JSON's own types are stored (answers are a JSON column): a Decimal, a date, a
-    # list or an object where a single value belongs is the caller's mistake, refused by name.
-    return "格式不正确"
+    return "格式不正确，应为数字"
 
 
 def storage_problems(fields: Iterable[Field], raw: Any) -> list[str]:

@@ -21,6 +21,7 @@ from desktop.cases.queries import summary
 from desktop.files import replace_file
 from desktop.store import audit
 from desktop.store.database import Database
+from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import Case, Document
 from forms import registry
 from forms.model import Assessment, Decision
@@ -135,9 +136,7 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
     # NOTE: the glyph check runs on a draft snapshot before anything is written, so a name the
     # font cannot print stops the action instead of printing a blank.
     probe = _snapshot(kind, service, answers, typed_materials, assessment, "XX0000000000000", actor, now)
-    from desktop import documents  # NOTE: reportlab loads on the first paper, not at start-up
-
-    lacking = documents.missing_glyphs(probe, font_path=font_path or None)
+    lacking = _missing_glyphs(probe, font_path)
     if lacking:
         raise ActionRefused(
             f"字体中缺少这些字：{'、'.join(lacking)}，打印会出现空白。"
@@ -171,6 +170,17 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         return IntakeResult(summary(row), assessment, printed[0], tuple(printed[1:]))
 
 
+def _missing_glyphs(snap: dict[str, Any], font_path: str | None) -> list[str]:
+    from desktop import documents  # NOTE: reportlab loads on the first paper, not at start-up
+
+    try:
+        return documents.missing_glyphs(snap, font_path=font_path or None)
+    except documents.DocumentFontError as exc:
+        # NOTE: a font file deleted or broken after it was set is the machine's problem: a message
+        # box that says what to do (EnvironmentFailure), not a crash; nothing has been written.
+        raise EnvironmentFailure(str(exc)) from exc
+
+
 @contextmanager
 def paper_unit(db: Database) -> Iterator[tuple[Session, list[Path]]]:
     """One transaction that writes papers; the files written inside it are removed again if it fails."""
@@ -198,7 +208,7 @@ def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, n
     kind = snap["kind"]
     # NOTE: every paper, including those a hook adds, is checked against the font before it is
     # rendered; a character the font lacks aborts the whole transaction instead of printing a blank.
-    lacking = documents.missing_glyphs(snap, font_path=font_path or None)
+    lacking = _missing_glyphs(snap, font_path)
     if lacking:
         raise ActionRefused(
             f"“{snap['title']}”中有字体缺少的字：{'、'.join(lacking)}，打印会出现空白。"

@@ -9,12 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from desktop import fonts
-from desktop.store.errors import EnvironmentFailure
 from desktop.documents.snapshot import variable_strings
 
 
-class DocumentFontError(EnvironmentFailure):
-    """No font could be loaded for printing: an environment failure, the message is for the clerk."""
+class DocumentFontError(Exception):
+    """No font could be loaded for printing; the message is for the clerk (the case layer turns it into
+    an EnvironmentFailure, which the UI shows in a box)."""
 
 
 def resolve_font_path(font_path: str | os.PathLike | None = None) -> Path:
@@ -23,7 +23,7 @@ def resolve_font_path(font_path: str | os.PathLike | None = None) -> Path:
         path = Path(font_path)
         # NOTE: no silent fallback for an explicit path: the font set in 设置 may be the one with the
         # rare characters a name needs, so a deleted or broken file stops the paper with a message
-        # (the UI shows EnvironmentFailure in a box), and nothing is written.
+        # that says what to do, and nothing is written.
         if not path.is_file():
             raise DocumentFontError(
                 f"“设置”中选择的打印字体文件已不存在：{path}。请在“文件 → 设置”中重新选择字体文件，"
