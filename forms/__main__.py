@@ -196,8 +196,15 @@ def _write_json(data: Any) -> None:
     binary.flush()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its complaint in one Chinese line (argparse itself speaks English)."""
+
+    def error(self, message: str):  # noqa: D401 - argparse override
+        self.exit(2, f"错误：命令参数不正确（{message}）。用法见 {self.prog} -h\n")
+
+
 def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m forms", description="HallDesk 规则模块")
+    parser = _Parser(prog="python -m forms", description="HallDesk 规则模块")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="列出服务")
     p = sub.add_parser("schema", help="打印案件的 JSON Schema")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ TODAY = date(2026, 11, 25)
 # database, so CI and every developer run the same inputs and a failure found once is found again.
 # Applied per test (not a loaded profile), so the other hypothesis tests keep their own settings.
 EXAMPLES = {"test": 40, "fuzz": 1100}
+RUNS: Counter[str] = Counter()  # inputs run per test, reported at the end of the session (conftest.py)
 FUZZ = settings(
     max_examples=EXAMPLES[os.environ.get("HALLDESK_FUZZ", "test")], derandomize=True, database=None,
     deadline=None, print_blob=True,

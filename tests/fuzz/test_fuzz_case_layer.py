@@ -21,7 +21,7 @@ from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import AuditEvent, Case, Document
 from forms import registry
 from forms.values import text_problem
-from hostile import FUZZ, TODAY, answers_for, materials_for
+from hostile import FUZZ, RUNS, TODAY, answers_for, materials_for
 
 SERVICES = list(registry.services())
 NOW = datetime.combine(TODAY, datetime.min.time()).replace(hour=10)
@@ -42,11 +42,13 @@ def assert_message(exc: Exception) -> None:
 
 @pytest.mark.parametrize("service_id", SERVICES)
 def test_assess_case_turns_hostile_values_into_findings(service_id, db):
+    run_name = f"assess_case[{service_id}]"
     service = registry.get(service_id)
 
     @FUZZ
     @given(answers=answers_for(service), materials=materials_for(service))
     def run(answers, materials):
+        RUNS[run_name] += 1
         try:
             assessment = intake.assess_case(db, service_id, answers, materials, TODAY)
         except ActionRefused as exc:  # a key the form does not know, a material state that does not exist
@@ -57,10 +59,12 @@ def test_assess_case_turns_hostile_values_into_findings(service_id, db):
         assessment.to_dict()
 
     run()
+    assert RUNS[run_name] >= FUZZ.max_examples  # every input really ran
 
 
 @pytest.mark.parametrize("service_id", SERVICES)
 def test_intake_stores_or_refuses_with_nothing_half_written(service_id, db, admin, tmp_path):
+    run_name = f"intake[{service_id}]"
     service = registry.get(service_id)
     actor = Actor(admin, "03", "郑州市金水区政务服务中心")
     papers = tmp_path / "papers"
@@ -68,6 +72,7 @@ def test_intake_stores_or_refuses_with_nothing_half_written(service_id, db, admi
     @FUZZ
     @given(answers=answers_for(service), materials=materials_for(service), action=st.sampled_from(list(ACTIONS)))
     def run(answers, materials, action):
+        RUNS[run_name] += 1
         before = written(db, papers)
         try:
             if action == "draft":
@@ -81,3 +86,4 @@ def test_intake_stores_or_refuses_with_nothing_half_written(service_id, db, admi
         assert written(db, papers) != before
 
     run()
+    assert RUNS[run_name] >= FUZZ.max_examples  # every input really ran

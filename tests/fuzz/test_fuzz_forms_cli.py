@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from forms import registry
 from forms.__main__ import main
-from hostile import ANY, FUZZ, SCALARS, TODAY, answers_for, materials_for
+from hostile import ANY, FUZZ, RUNS, SCALARS, TODAY, answers_for, materials_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = list(registry.services())
@@ -86,16 +86,19 @@ def check_outcome(code: int, out: bytes, err: str) -> None:
 
 @pytest.mark.parametrize("service_id", SERVICES)
 def test_assess_answers_every_case_file_with_a_result_or_a_chinese_message(service_id, tmp_path_factory):
+    run_name = f"cli[{service_id}]"
     folder = tmp_path_factory.mktemp("files")
 
     @FUZZ
     @given(data=case_files(service_id))
     def run(data: bytes) -> None:
+        RUNS[run_name] += 1
         path = folder / "case.json"
         path.write_bytes(data)
         check_outcome(*run_main(["assess", service_id, str(path), "--today", TODAY.isoformat()]))
 
     run()
+    assert RUNS[run_name] >= FUZZ.max_examples  # every input really ran
 
 
 def cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
