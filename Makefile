@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test races soak crash bench bench-1m bench-start bench-docs setup clean
+.PHONY: run test races soak crash fuzz bench bench-1m bench-start bench-docs setup clean
 
 setup: $(STAMP) $(FONT)
 
@@ -40,6 +40,11 @@ races: setup
 # 80 during accepts with papers (make test runs 30 / 30 / 20 of them).
 crash: setup
 	HALLDESK_CRASH_RUNS=120 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/desktop/store/test_crash_open.py tests/desktop/cases/test_paper_kill.py $(PYTEST_ARGS)
+
+# The fuzz tests with the large hypothesis profile: over 10,000 hostile inputs (case files through
+# `python -m forms assess`, answers through the case layer of every service); `make test` runs a few hundred.
+fuzz: setup
+	HALLDESK_FUZZ=fuzz QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/fuzz --hypothesis-show-statistics $(PYTEST_ARGS)
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench $(BENCH_ARGS)

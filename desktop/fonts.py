@@ -17,6 +17,11 @@ FONT_FAMILY_PDF = "HallDeskCJK"
 REGULAR_WEIGHT = 400
 
 
+# NOTE: the command that really prepares the font (this module's `prepare`); every message that
+# tells the clerk how to get a font names it, and a test runs it.
+PREPARE_COMMAND = "python -m desktop.fonts prepare"
+
+
 class FontUnavailable(RuntimeError):
     """No usable CJK TrueType font was found; the message is for the clerk."""
 
@@ -76,7 +81,7 @@ def find_font(override: str | None = None) -> FontChoice:
         tried.append(str(choice.path))
     raise FontUnavailable(
         "找不到可用的中文字体（需要 TrueType 轮廓的 .ttf 字体）。"
-        "请运行“make run”或“hall-desk prepare-font”准备字体，"
+        f"请在 HallDesk 的程序目录运行“make setup”或“{PREPARE_COMMAND}”准备字体，"
         "或在“设置”中指定字体文件（例如 Windows 的 simsun.ttc）。\n已查找：\n" + "\n".join(tried)
     )
 
@@ -116,8 +121,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.cmd == "prepare":
         out = args.out or cached_font_path()
-        print(f"preparing {out} ...", file=sys.stderr)
-        prepare(out)
+        print(f"正在准备字体 {out} …", file=sys.stderr)
+        try:
+            prepare(out)
+        except FontUnavailable as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"错误：无法写入字体文件 {out}：{exc.strerror}", file=sys.stderr)
+            return 1
         print(out)
         return 0
     try:

@@ -32,7 +32,8 @@ GENDER_LABELS = {"male": "男", "female": "女"}
 
 def normalize_id(value: str) -> str:
     """Full-width to half-width (Chinese IMEs), spaces and hyphens removed, upper case."""
-    text = unicodedata.normalize("NFKC", value or "")
+    # NOTE: a number kept as a number (an old draft, a case file) is read as its digits, not a crash.
+    text = unicodedata.normalize("NFKC", value if isinstance(value, str) else "" if value is None else str(value))
     return re.sub(r"[\s\-]", "", text).upper()
 
 

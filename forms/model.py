@@ -96,6 +96,11 @@ class When:
         return f"{self.key} = {self.equals} 时"
 
 
+# The length of a field that does not name its own: an ID number with the spaces a clerk may type
+# (cases.id_number is 24), a phone number with +86 (cases.phone is 20), a line of free text.
+DEFAULT_MAX_LENGTH = {Kind.ID_NUMBER: 24, Kind.PHONE: 20, Kind.TEXT: 200}
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
@@ -114,6 +119,12 @@ class Field:
     placeholder: str = ""
     not_future: bool = False  # dates: may not be after the assessment date
     id_type_key: str | None = None  # ID numbers: the field that names the ID type
+
+    def __post_init__(self) -> None:
+        # NOTE: every free-text field has a length, so the form, the widget, the schema and the
+        # database columns (desktop/store/models.py; tests/forms/test_field_lengths.py) agree.
+        if self.max_length is None and self.kind in DEFAULT_MAX_LENGTH:
+            object.__setattr__(self, "max_length", DEFAULT_MAX_LENGTH[self.kind])
 
     def is_visible(self, answers: Mapping[str, Any]) -> bool:
         return self.visible_when is None or self.visible_when.holds(answers)

@@ -19,6 +19,51 @@ _TYPES = {
 }
 
 
+# The facts contracts of the services (forms/services/*.py docstrings, forms/subsidy/history.py),
+# as shapes: a case file's facts are checked against them before any rule reads them.
+_TEXT = {"type": ["string", "null"], "maxLength": 200}
+_SCALAR = {"type": ["string", "number", "boolean", "null"], "maxLength": 200}
+_REGISTRATION = {
+    "type": ["object", "null"],
+    "properties": {k: _TEXT for k in ("case_no", "plate_no", "frame_no", "owner_name", "owner_id_type",
+                                      "owner_id_number", "status")},
+    "additionalProperties": _SCALAR,
+}
+FACTS: dict[str, Any] = {
+    "frame_registered": {**_REGISTRATION, "title": "同一车架号的已有登记（null：已查询，没有）"},
+    "registration": {**_REGISTRATION, "title": "按号牌或车架号查到的登记（null：已查询，没有）"},
+    "earlier_claims": {
+        "title": "以往补贴申领记录",
+        "type": ["array", "null"],
+        "maxItems": 1000,
+        "items": {
+            "type": "object",
+            "properties": {
+                "case_no": _TEXT, "claim_type": _TEXT, "training_type": _TEXT,
+                "status": {"type": "string"},
+                "amount": {"type": ["number", "string"], "maxLength": 30},
+                "months": {"type": "array", "maxItems": 600,
+                           "items": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}},
+                "year": {"type": ["integer", "null"], "minimum": 1900, "maximum": 9999},
+            },
+            "additionalProperties": _SCALAR,
+        },
+    },
+    "workers_elsewhere": {
+        "title": "已被其他案件计入的就业人员",
+        "type": ["array", "null"],
+        "maxItems": 1000,
+        "items": {
+            "type": "object",
+            "required": ["id_number"],
+            "properties": {"id_number": {"type": "string", "minLength": 1, "maxLength": 40},
+                           "business_uscc": _TEXT, "case_no": _TEXT},
+            "additionalProperties": _SCALAR,
+        },
+    },
+}
+
+
 def field_schema(field: Field) -> dict[str, Any]:
     if field.kind is Kind.TABLE:
         schema: dict[str, Any] = {
@@ -71,12 +116,20 @@ def case_schema(service: Service) -> dict[str, Any]:
                 "properties": {
                     m.key: {
                         "title": m.label,
-                        "enum": ["provided", "shared", "pledged"] if m.shareable else ["provided", "pledged"] if m.pledge_allowed else ["provided"],
-                        "description": f"依据：{m.basis}" + ("；可通过信息共享核验" if m.shareable else ""),
+                        # NOTE: true is read as "provided", false and null as not handed over.
+                        "enum": (["provided", "shared", "pledged"] if m.shareable else ["provided", "pledged"]
+                                 if m.pledge_allowed else ["provided"]) + [True, False, None],
+                        "description": f"依据：{m.basis}" + ("；可通过信息共享核验" if m.shareable else "")
+                        + "（true 即 provided；false 或 null 表示未收取）",
                     }
                     for m in service.materials
                 },
             },
-            "facts": {"type": "object", "description": "由系统提供的既有记录（如已登记的车架号、以往补贴申请）"},
+            "facts": {
+                "type": "object",
+                "description": "由系统提供的既有记录（如已登记的车架号、以往补贴申请）",
+                "additionalProperties": False,
+                "properties": FACTS,
+            },
         },
     }

@@ -24,7 +24,7 @@ from forms.model import (
     RuleContext,
 )
 from forms.params import ParamSet, load_params
-from forms.values import AnswerError, parse_answers
+from forms.values import AnswerError, parse_answers, preview
 
 if TYPE_CHECKING:
     # NOTE: the working-day calendar (and chinese-calendar) is imported by assess() when a case is
@@ -96,21 +96,24 @@ class Service:
 
 def parse_materials(service: Service, raw: Mapping[str, Any]) -> dict[str, MaterialState]:
     """Material states from JSON (``{"id_card": "provided"}``); unknown keys are an error."""
+    if not isinstance(raw, Mapping):
+        raise AnswerError(f"材料应为“材料: 状态”的对象，收到 {preview(raw)}")
     known = {m.key for m in service.materials}
     states: dict[str, MaterialState] = {}
     for key, value in raw.items():
         if key not in known:
-            raise AnswerError(f"未知材料：{key}")
-        if value in (None, False, ""):
+            raise AnswerError(f"未知材料：{preview(key)}")
+        if value is None or value is False or value == "":
             continue
         if value is True:
             value = MaterialState.PROVIDED.value
-        try:
-            states[key] = MaterialState(value)
-        except ValueError:
+        # NOTE: only the three state names: a number, a list or an object is no state (and
+        # StrEnum would raise TypeError for some of them rather than ValueError).
+        if not isinstance(value, str) or value not in MaterialState.__members__.values():
             raise AnswerError(
-                f"材料“{key}”的状态 {value!r} 无效（可选 provided / shared / pledged）"
-            ) from None
+                f"材料“{key}”的状态 {preview(value)} 无效（可选 provided / shared / pledged）"
+            )
+        states[key] = MaterialState(value)
     return states
 
 
@@ -189,6 +192,8 @@ def assess(
         from forms.workdays import default_calendar
 
         calendar = default_calendar()
+    if facts is not None and not isinstance(facts, Mapping):
+        raise AnswerError(f"既有记录（facts）应为对象，收到 {preview(facts)}")
     answers, findings = parse_answers(service.fields, raw_answers, today, strict=strict)
     materials = parse_materials(service, raw_materials)
     ctx = RuleContext(answers, materials, today, service.params().at(today), facts or {})

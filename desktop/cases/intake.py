@@ -12,7 +12,7 @@ from typing import Any, Iterator, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.cases import drafts, hooks, log_masking, numbers, papers, permissions, pledges, status
+from desktop.cases import drafts, hooks, input_guard, log_masking, numbers, papers, permissions, pledges, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
@@ -21,10 +21,12 @@ from desktop.cases.queries import summary
 from desktop.files import StagedFile, replace_file, stage_file
 from desktop.store import audit
 from desktop.store.database import Database
+from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import Account, AuditEvent, Case, Document
 from forms import registry
 from forms.model import Assessment, Decision
 from forms.service import Service, assess
+from forms.values import AnswerError, usable_answers
 
 # NOTE: imported here, where facts and hooks run (lifecycle goes through this module too), so that
 # every service's facts provider and hooks are registered before the first assessment or intake.
@@ -52,8 +54,12 @@ def assess_case(db: Database, service_id: str, answers: Mapping[str, Any], mater
     service = registry.get(service_id)
     log_masking.watch(service_id, answers, ("typed", service_id, case_id))  # what the clerk is typing now
     with db.read() as s:
-        facts = facts_for(s, service, answers, case_id)
-    return assess(service, answers, materials, today or date.today(), facts, calendar_for(db), strict=False)
+        # NOTE: facts are looked up with the answers that can be stored; the others are findings.
+        facts = facts_for(s, service, usable_answers(service.fields, answers), case_id)
+    try:
+        return assess(service, answers, materials, today or date.today(), facts, calendar_for(db), strict=False)
+    except AnswerError as exc:  # unknown keys or materials: the caller's mistake, said in Chinese
+        raise ActionRefused(f"无法审查：{exc}") from None
 
 
 def refuse_while_corrections_open(assessment: Assessment, action_label: str) -> None:
@@ -123,6 +129,7 @@ def save_draft(db: Database, actor: Actor, service_id: str, answers: Mapping[str
                autosave_id: int | None = None) -> CaseSummary:
     """Keep what the clerk typed so far; no paper, no case number yet (and drop the page's autosave copy)."""
     service = registry.get(service_id)
+    input_guard.check_storable(service, answers, materials)
     now = now or datetime.now()
     with db.unit() as s:
         permissions.require(s, actor, "intake")
@@ -141,9 +148,9 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
     with db.unit() as s:  # NOTE: refused early, before the assessment; checked again in the transaction
         permissions.require(s, actor, "intake")
     service = registry.get(service_id)
+    input_guard.check_storable(service, answers, materials)
     now = now or datetime.now()
     calendar = calendar_for(db)
-    from desktop import documents  # NOTE: reportlab loads on the first paper, not at start-up
 
     fonts_ready(font_path)
     with paper_unit(db) as (s, written):
@@ -152,8 +159,11 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         # the writing transaction: two windows resuming one draft, or accepting two claims of one
         # applicant, cannot both decide on what they read before the other committed.
         _locked_draft(s, case_id)
-        facts = facts_for(s, service, answers, case_id, for_update=True)
-        assessment = assess(service, answers, materials, now.date(), facts, calendar, strict=False)
+        facts = facts_for(s, service, usable_answers(service.fields, answers), case_id, for_update=True)
+        try:
+            assessment = assess(service, answers, materials, now.date(), facts, calendar, strict=False)
+        except AnswerError as exc:
+            raise ActionRefused(f"无法审查：{exc}") from None
         if rongque_due is not None:
             if not pledges.rongque_possible(assessment):
                 raise ActionRefused("只有在仅缺少非核心材料时才能容缺受理；请先处理其他问题。")
@@ -168,7 +178,7 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         # NOTE: the glyph check runs on a draft snapshot before anything is written, so a name the
         # font cannot print stops the action instead of printing a blank.
         probe = _snapshot(kind, service, answers, typed_materials, assessment, "XX0000000000000", actor, now)
-        lacking = documents.missing_glyphs(probe, font_path=font_path or None)
+        lacking = _missing_glyphs(probe, font_path)
         if lacking:
             raise ActionRefused(
                 f"字体中缺少这些字：{'、'.join(lacking)}，打印会出现空白。"
@@ -206,10 +216,25 @@ def fonts_ready(font_path: str | None) -> None:
 
     NOTE: a window's first paper parses the font (≈ 1.5 s); inside the unit that would hold the
     hall's write lock (SQLite) the whole time, and every other window would wait behind it."""
-    from desktop.documents.font import missing_glyphs, register_font
+    from desktop import documents
+    from desktop.documents.font import register_font
 
-    register_font(font_path or None)
-    missing_glyphs({}, font_path=font_path or None)
+    try:
+        register_font(font_path or None)
+    except documents.DocumentFontError as exc:
+        raise EnvironmentFailure(str(exc)) from exc
+    _missing_glyphs({}, font_path)
+
+
+def _missing_glyphs(snap: dict[str, Any], font_path: str | None) -> list[str]:
+    from desktop import documents  # NOTE: reportlab loads on the first paper, not at start-up
+
+    try:
+        return documents.missing_glyphs(snap, font_path=font_path or None)
+    except documents.DocumentFontError as exc:
+        # NOTE: a font file deleted or broken after it was set is the machine's problem: a message
+        # box that says what to do (EnvironmentFailure), not a crash; nothing has been written.
+        raise EnvironmentFailure(str(exc)) from exc
 
 
 @contextmanager
@@ -245,7 +270,7 @@ def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, n
     kind = snap["kind"]
     # NOTE: every paper, including those a hook adds, is checked against the font before it is
     # rendered; a character the font lacks aborts the whole transaction instead of printing a blank.
-    lacking = documents.missing_glyphs(snap, font_path=font_path or None)
+    lacking = _missing_glyphs(snap, font_path)
     if lacking:
         raise ActionRefused(
             f"“{snap['title']}”中有字体缺少的字：{'、'.join(lacking)}，打印会出现空白。"

@@ -13,24 +13,39 @@ from desktop.documents.snapshot import variable_strings
 
 
 class DocumentFontError(Exception):
-    """No font could be loaded for printing; the message is for the clerk."""
+    """No font could be loaded for printing; the message is for the clerk (the case layer turns it into
+    an EnvironmentFailure, which the UI shows in a box)."""
 
 
 def resolve_font_path(font_path: str | os.PathLike | None = None) -> Path:
     """An explicit path is used as given; otherwise the font HallDesk would use on screen."""
     if font_path is not None:
         path = Path(font_path)
-        # NOTE: no silent fallback for an explicit path: a wrong setting must be noticed.
-        if not path.is_file() or not fonts.is_truetype_outline(path):
+        # NOTE: no silent fallback for an explicit path: the font set in 设置 may be the one with the
+        # rare characters a name needs, so a deleted or broken file stops the paper with a message
+        # that says what to do, and nothing is written.
+        if not path.is_file():
             raise DocumentFontError(
-                f"无法加载打印字体：{path}。该文件不存在或不是 TrueType 轮廓的中文字体，"
-                "请在“设置”中重新选择字体文件。"
+                f"“设置”中选择的打印字体文件已不存在：{path}。请在“文件 → 设置”中重新选择字体文件，"
+                "或清空“字体文件”一栏以使用程序自带的字体，然后再办理。本次未保存任何内容。"
+            )
+        if not fonts.is_truetype_outline(path):
+            raise DocumentFontError(
+                f"无法加载打印字体：{path}。该文件不是 TrueType 轮廓的中文字体，"
+                "请在“文件 → 设置”中重新选择字体文件（.ttf 或 .ttc）。本次未保存任何内容。"
             )
         return path
     try:
         return fonts.find_font().path
     except fonts.FontUnavailable as exc:
         raise DocumentFontError(str(exc)) from exc
+
+
+def _mtime_ns(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError as exc:  # deleted between the check and now
+        raise DocumentFontError(f"无法读取打印字体：{path}（{exc.strerror}）。请在“文件 → 设置”中重新选择字体文件。") from exc
 
 
 def _is_collection(path: Path) -> bool:
@@ -100,7 +115,7 @@ def _slice_glyf_table(face) -> None:
 def register_font(font_path: str | os.PathLike | None = None) -> str:
     """The reportlab font name for the chosen font, registering it once per file version."""
     path = resolve_font_path(font_path)
-    return _register(str(path), path.stat().st_mtime_ns)
+    return _register(str(path), _mtime_ns(path))
 
 
 @lru_cache(maxsize=8)
@@ -122,7 +137,7 @@ def _printable(ch: str) -> bool:
 def missing_glyphs(snapshot: dict, font_path: str | os.PathLike | None = None) -> list[str]:
     """Characters of the snapshot's text that the font lacks, in order of first appearance."""
     path = resolve_font_path(font_path)
-    cmap = _cmap(str(path), path.stat().st_mtime_ns)
+    cmap = _cmap(str(path), _mtime_ns(path))
     missing: list[str] = []
     seen: set[str] = set()
     for text in variable_strings(snapshot):

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import time
 from contextlib import contextmanager

@@ -28,7 +28,6 @@ import json
 import os
 import struct
 import zlib
-from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO, Iterator
 

@@ -56,7 +56,7 @@ class Case(Base):
     case_no: Mapped[str | None] = mapped_column(String(24), unique=True, nullable=True)
     service_id: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(24))  # draft / accepted / refused / ...
-    applicant_name: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    applicant_name: Mapped[str | None] = mapped_column(String(50), nullable=True)  # migration 0011
     id_number: Mapped[str | None] = mapped_column(String(24), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
     plate_no: Mapped[str | None] = mapped_column(String(20), nullable=True)

@@ -97,3 +97,8 @@ def test_a_reader_that_stops_early_gets_no_traceback():
     proc.stdout.close()
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0 and b"Traceback" not in err, err.decode()
+
+
+def test_missing_arguments_are_said_in_chinese():
+    out = cli("assess")
+    assert out.returncode == 2 and out.stderr.startswith("错误：命令参数不正确") and "Traceback" not in out.stderr

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QPushButton
 from sqlalchemy import select
 
-from desktop.cases import accounts, admin as admin_ops, lifecycle, retention
+from desktop.cases import accounts, lifecycle, retention
 from desktop.cases.dto import Actor
 from desktop.settings import Settings
 from desktop.store.models import AuditEvent

@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit
 
 from desktop.cases import casefile, pledges, status
-from desktop.cases.dto import Actor
 from desktop.settings import Settings
 from desktop.store.models import Case
 from desktop.ui.case_dialogs import ActionDialog
