@@ -184,7 +184,9 @@ def soak_day(display_env: dict, work: Path, cases: int, decisions: int, source: 
     work.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     env = dict(os.environ, PYTHONPATH=str(source))
-    subprocess.run([python, "-m", "desktop", "seed-demo", "--db", str(work / "hall.sqlite3"),
+    # NOTE: the same data folder as the day's program: the hall's audit key, which signs the chain, is there.
+    subprocess.run([python, "-m", "desktop", "--data-dir", str(work / "data"), "seed-demo", "--db",
+                    str(work / "hall.sqlite3"),
                     "--out", str(work / "seed-papers"), "--per-state", "1"],
                    env=env, check=True, capture_output=True, timeout=600)
     result = SoakResult(cases=0, decisions=0, wall_s=0.0, phases={})

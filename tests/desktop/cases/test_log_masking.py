@@ -158,7 +158,8 @@ def test_a_file_left_world_readable_is_narrowed_at_start(tmp_path):
 
 
 def test_a_preview_copy_lives_in_the_users_private_folder(db, people, tmp_path):
-    paths.set_data_dir(tmp_path / "data")
+    # NOTE: the test's own data folder (the hall's audit key is there): the preview goes under it.
+    data = paths.data_dir()
     old_umask = os.umask(0o022)
     try:
         case = registry.get("residence_permit").example(NOW.date())
@@ -171,10 +172,9 @@ def test_a_preview_copy_lives_in_the_users_private_folder(db, people, tmp_path):
         preview = paper_files.pdf_for(db, receipt.id, papers)
     finally:
         os.umask(old_umask)
-        paths.set_data_dir(None)
     preview = os.path.realpath(preview)
-    assert preview.startswith(str((tmp_path / "data" / "tmp" / "preview").resolve()))
+    assert preview.startswith(str((data / "tmp" / "preview").resolve()))
     assert not preview.startswith("/tmp/halldesk-preview")
-    assert mode(os.path.dirname(preview)) == 0o700 and mode(tmp_path / "data" / "tmp") == 0o700
+    assert mode(os.path.dirname(preview)) == 0o700 and mode(data / "tmp") == 0o700
     assert mode(preview) == 0o600
     assert sys.platform != "win32"  # modes are POSIX; on Windows the user's profile folder is private

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop import paths
 from desktop.files import PENDING, clean_stale
 from desktop.store.models import Case, Document
 
@@ -38,7 +39,8 @@ def _registered(db) -> dict[str, str]:
 def test_a_kill_never_leaves_a_pdf_without_its_row(db, admin, tmp_path):
     papers = tmp_path / "papers"
     db_file = db.url.split("///", 1)[1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # NOTE: the child is another window of the same hall: it signs the audit chain with the same key.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HALLDESK_DATA_DIR": str(paths.data_dir())}
     rng = random.Random(18)
     staged_seen = 0
     for run in range(RUNS):

@@ -13,7 +13,7 @@ from alembic import command
 from sqlalchemy import select
 
 from desktop.store import audit
-from desktop.store.database import _alembic_config, current_revision, make_engine, open_database
+from desktop.store.database import HEAD_REVISION, _alembic_config, current_revision, make_engine, open_database
 from desktop.store.models import AuditChain, AuditEvent
 
 T0 = datetime(2026, 3, 2, 9, 0)
@@ -60,7 +60,7 @@ def old_database(path: Path) -> Path:
 def test_honest_old_database_upgrades_and_verifies(tmp_path, data_dir):
     path = old_database(tmp_path / "old.sqlite3")
     db = open_database(path)
-    assert current_revision(db.engine) == "0010"
+    assert current_revision(db.engine) == HEAD_REVISION
     with db.unit() as s:
         result = audit.check(s)
         assert result.intact, result.lines()
