@@ -206,7 +206,8 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
             papers.mark_rongque(snap, service, assessment, rongque_due)
         if extra.receipt_rows:
             snap["sections"].insert(0, {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
-                                        "rows": extra.receipt_rows})
+                                        "rows": list(extra.receipt_rows)})
+            papers.fold_deadline_into_table(snap, "登记信息")
         if case_status == status.ACCEPTED:
             extra.papers.extend(pledges.record(s, row, service, answers, typed_materials, assessment, actor, now,
                                                rongque_due))

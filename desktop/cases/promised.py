@@ -19,6 +19,7 @@ from forms.params import DatedValue, ParamSet
 from forms.service import Service
 
 MIN_DAYS, MAX_DAYS = 1, 60
+MAX_GUIDE = 24  # characters of the guide's name; more would push a receipt's seal onto a second page
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,11 @@ def list_promised(db: Database, today: date | None = None) -> list[PromisedRow]:
 
 
 def hall_source(days: int, guide: str) -> str:
-    """How a hall's value names its source on the receipt."""
-    return f"本大厅办事指南承诺办结时限{days}个工作日（{guide.strip()}）"
+    """How a hall's value names its source on the receipt (the days are printed beside it).
+
+    NOTE: short on purpose: it is printed on one-page receipts (the subsidy's has little room).
+    """
+    return f"本大厅办事指南（{guide.strip()}）"
 
 
 def set_promised(db: Database, admin: AccountInfo, service_id: str, days: int, guide: str, *,
@@ -92,8 +96,8 @@ def set_promised(db: Database, admin: AccountInfo, service_id: str, days: int, g
         errors["days"] = f"承诺办结时限应在{MIN_DAYS}到{MAX_DAYS}个工作日之间"
     if not guide.strip():
         errors["guide"] = "请填写依据，例如办事指南的名称或编号"
-    elif len(hall_source(days, guide)) > 200:
-        errors["guide"] = "依据过长，请简写（100字以内）"
+    elif len(guide.strip()) > MAX_GUIDE:
+        errors["guide"] = f"依据过长，请简写（{MAX_GUIDE}字以内），例如办事指南的名称"
     if errors:
         raise InputError(errors)
     source = hall_source(days, guide)

@@ -73,7 +73,7 @@ def test_every_procedure_has_its_promised_deadline_on_the_receipt(db, people, tm
     assert result.case.due_on == due
     receipt = text_of(result.paper.pdf_path)
     assert "办理时限" in receipt and due.isoformat() in receipt and f"{days}个工作日" in receipt
-    assert "以本大厅办事指南为准" in receipt  # the source says it is the shipped default
+    assert "本大厅承诺办结时限默认值" in receipt  # the source says it is the shipped default
     assert [d.case.id for d in worklists.overdue(db, date(2027, 1, 5))][-1] == result.case.id
 
 
@@ -100,7 +100,7 @@ def test_an_administrator_keeps_the_halls_promised_days_audited_and_kept_over_a_
                               *_ebike_answers(frame="119TDT240599999"), now=NOW, papers_dir=tmp_path)
         assert _deadlines(reopened, later.case.id) == [("promised", date(2026, 11, 30), "running")]
         receipt = text_of(later.paper.pdf_path)
-        assert "本大厅办事指南承诺办结时限3个工作日" in receipt and "登记上牌办事指南" in receipt
+        assert "受理次日起3个工作日" in receipt and "本大厅办事指南（本中心《电动自行车登记上牌办事指南》）" in receipt
         assert _deadlines(reopened, first.id) == [("promised", date(2026, 11, 26), "running")]  # kept its own
         assert audit_report.event_label(event.action) == "设置承诺办结时限"  # the 审计日报 speaks Chinese
     finally:
@@ -166,3 +166,14 @@ def test_the_migration_copies_the_open_cases_deadlines(tmp_path, people, db):
                                               ("issue", date(2026, 12, 10), "running")]
     finally:
         again.close()
+
+
+def test_a_subsidy_receipt_with_the_halls_longest_guide_name_stays_one_page(db, admin, people, tmp_path):
+    guide = "郑州市金水区政务服务中心返乡入乡创业补贴办事指南"[:promised.MAX_GUIDE]
+    with pytest.raises(InputError):
+        promised.set_promised(db, admin, "startup_subsidy", 15, guide + "（2026年版）", now=NOW)
+    promised.set_promised(db, admin, "startup_subsidy", 15, guide, now=NOW)
+    result = _accept(db, people["clerk"], tmp_path, "startup_subsidy")
+    assert _deadlines(db, result.case.id) == [("promised", date(2026, 12, 16), "running")]
+    assert len(PdfReader(result.paper.pdf_path).pages) == 1
+    assert guide in text_of(result.paper.pdf_path)
