@@ -65,13 +65,16 @@ def _deadline_section(assessment: Assessment) -> dict[str, Any] | None:
     if not assessment.deadlines:
         return None
     if len(assessment.deadlines) == 1:
-        # NOTE: one deadline (a procedure's 承诺办结时限) is one sentence, not a table: the receipt
-        # must stay one page with its seal (issue 14), and the count and basis still say how it was made.
+        # NOTE: one deadline (a procedure's 承诺办结时限) is one line, not a table: the subsidy receipt
+        # must stay one page with its seal (issue 14). The basis is named by its kind — 本大厅办事指南,
+        # or the shipped 默认值 — without its parenthesis (the guide's name, the article consulted):
+        # those stay in the case's deadline row, the parameter and the audit log.
         d = assessment.deadlines[0]
         unit = "个工作日" if d.unit == "working_days" else "日"
         due = cn_date(d.due) + ("（暂定）" if d.provisional else "")
+        basis = str(d.basis).split("（", 1)[0]
         return {"heading": "办理时限", "type": "text",
-                "text": f"{d.label}：{due}前（受理次日起{d.count}{unit}）；{d.basis}"}
+                "text": f"{d.label}：{due}前（受理次日起{d.count}{unit}）；依据{basis}"}
     rows = []
     for d in assessment.deadlines:
         due = d.due.isoformat() + ("（暂定）" if d.provisional else "")

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from desktop.cases import audit_report, intake, lifecycle, promised, worklists
+from desktop.cases.papers import cn_date
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.store.database import open_database
 from desktop.store.deadline_models import CaseDeadline
@@ -72,7 +73,7 @@ def test_every_procedure_has_its_promised_deadline_on_the_receipt(db, people, tm
     assert _deadlines(db, result.case.id) == [("promised", due, "running")]
     assert result.case.due_on == due
     receipt = text_of(result.paper.pdf_path)
-    assert "办理时限" in receipt and due.isoformat() in receipt and f"{days}个工作日" in receipt
+    assert "办理时限" in receipt and f"{cn_date(due)}前（受理次日起{days}个工作日）" in receipt
     assert "本大厅承诺办结时限默认值" in receipt  # the source says it is the shipped default
     assert [d.case.id for d in worklists.overdue(db, date(2027, 1, 5))][-1] == result.case.id
 
@@ -100,7 +101,10 @@ def test_an_administrator_keeps_the_halls_promised_days_audited_and_kept_over_a_
                               *_ebike_answers(frame="119TDT240599999"), now=NOW, papers_dir=tmp_path)
         assert _deadlines(reopened, later.case.id) == [("promised", date(2026, 11, 30), "running")]
         receipt = text_of(later.paper.pdf_path)
-        assert "受理次日起3个工作日" in receipt and "本大厅办事指南（本中心《电动自行车登记上牌办事指南》）" in receipt
+        assert "受理次日起3个工作日）；依据本大厅办事指南" in receipt and "默认值" not in receipt
+        with reopened.unit() as s:  # the guide's name is kept with the case's deadline
+            assert s.scalar(select(CaseDeadline.basis).where(CaseDeadline.case_id == later.case.id)) == (
+                "本大厅办事指南（本中心《电动自行车登记上牌办事指南》）")
         assert _deadlines(reopened, first.id) == [("promised", date(2026, 11, 26), "running")]  # kept its own
         assert audit_report.event_label(event.action) == "设置承诺办结时限"  # the 审计日报 speaks Chinese
     finally:
@@ -155,9 +159,9 @@ def test_the_migration_copies_the_open_cases_deadlines(tmp_path, people, db):
     lifecycle.extend(db, people["sup"], case.id, 3, "需要实地核查", now=NOW, papers_dir=tmp_path)
     path = db.engine.url.database
     db.close()
-    con = sqlite3.connect(path)  # the file as revision 0008 left it: no deadline tables
+    con = sqlite3.connect(path)  # the file as revision 0009 left it: no deadline tables
     con.executescript("DROP TABLE case_deadlines; DROP TABLE hall_parameters;"
-                      "UPDATE alembic_version SET version_num = '0008';")
+                      "UPDATE alembic_version SET version_num = '0009';")
     con.close()
     again = open_database(path)
     try:
@@ -176,4 +180,4 @@ def test_a_subsidy_receipt_with_the_halls_longest_guide_name_stays_one_page(db, 
     result = _accept(db, people["clerk"], tmp_path, "startup_subsidy")
     assert _deadlines(db, result.case.id) == [("promised", date(2026, 12, 16), "running")]
     assert len(PdfReader(result.paper.pdf_path).pages) == 1
-    assert guide in text_of(result.paper.pdf_path)
+    assert "受理次日起15个工作日）；依据本大厅办事指南" in text_of(result.paper.pdf_path)
