@@ -21,6 +21,7 @@ from desktop.demo.people import People
 from desktop.documents.kinds import DOCUMENT_KINDS
 from desktop.store import audit
 from desktop.store.database import HEAD_REVISION, open_database
+from desktop.store.deadline_models import CaseDeadline
 from desktop.store.models import (
     AuditEvent, Case, CaseNameBigram, CaseSequence, Document, EbikeOwnerHistory, EbikeRegistration, PlatePool,
     SubsidyClaim, name_bigrams,
@@ -32,7 +33,7 @@ from forms.workdays import default_calendar
 
 # NOTE: bump when the generator changes what it writes; the cached file is keyed by this and the
 # schema head, so a new migration or generator rebuilds it instead of benchmarking a stale file.
-VERSION = "g3"  # g2: papers are "paper.made" events; g3: audit rows numbered and signed (migration 0010)
+VERSION = "g4"  # g2: papers are "paper.made" events; g3: audit rows numbered and signed (0010); g4: case_deadlines rows
 CACHE = Path(os.environ.get("HALLDESK_BENCH_DIR", "/tmp/halldesk-bench"))
 HALL = "郑州市金水区政务服务中心"
 PASSWORD = "bench-pass-1"
@@ -130,6 +131,7 @@ class Generator:
         self.audit: list[dict[str, Any]] = []
         self.bigrams: list[dict[str, Any]] = []
         self.claims: list[dict[str, Any]] = []
+        self.deadlines: list[dict[str, Any]] = []
 
     def _next(self, kind: str) -> int:
         self.ids[kind] += 1
@@ -244,6 +246,8 @@ class Generator:
             case["frame_no"] = ec.normalize_code(answers.get("frame_no")) or None
             case["plate_no"] = ec.normalize_code(answers.get("plate_no")) or None
         self.cases.append(case)
+        if first == status.ACCEPTED:
+            self._deadlines(case, day, final)
         self.bigrams.extend({"bigram": b, "case_id": case_id} for b in name_bigrams(case["applicant_name"]))
         self._audit(at, clerk, f"case.{first if first != status.NOT_ACCEPTED else 'not_accepted'}", case_id,
                     {"service": sid, "case_no": case_no, "decision": decision})
@@ -257,6 +261,28 @@ class Generator:
         self._paper("receipt", case, answers, clerk, at)
         self._hooks(sid, case, answers, final, clerk, at, later)
         self._advance(case, answers, final, clerk, supervisor, later_at)
+
+    # (key, stage, calendar days to the due date — close to the working days they count)
+    _DEADLINES = {"residence_permit": (("review", "decision", 7), ("issue", "issue", 10)),
+                  "startup_subsidy": (("promised", "decision", 28),)}
+    _MEETS = {status.APPROVED: {"decision"}, status.REFUSED: {"decision", "completion"},
+              status.ISSUED: {"decision", "issue", "completion"}}
+
+    def _deadlines(self, case: dict[str, Any], day: date, final: str) -> None:
+        """The case's rows in case_deadlines, in the state its final status leaves them (deadlines.settle)."""
+        for key, stage, days in self._DEADLINES.get(case["service_id"], (("promised", "completion", 1),)):
+            if final == status.SUPPLEMENT:
+                state = "stopped"
+            elif stage in self._MEETS.get(final, set()):
+                state = "met"
+            elif final in status.CLOSED:
+                state = "ended"
+            else:
+                state = "running"
+            self.deadlines.append({"case_id": case["id"], "key": key, "label": key, "stage": stage, "count": days,
+                                   "unit": "working_days", "extended_days": 0, "basis": "bench", "explanation": "",
+                                   "due_on": day + timedelta(days=days), "provisional": False, "state": state,
+                                   "met_on": case["closed_on"] if state in ("met", "ended") else None})
 
     def _hooks(self, sid, case, answers, final, clerk, at, later) -> None:
         if sid == "ebike_registration":
@@ -318,7 +344,7 @@ class Generator:
 
     def flush(self, conn) -> None:
         for table, rows in ((Case, self.cases), (CaseNameBigram, self.bigrams), (Document, self.docs),
-                            (AuditEvent, self.audit), (SubsidyClaim, self.claims)):
+                            (AuditEvent, self.audit), (SubsidyClaim, self.claims), (CaseDeadline, self.deadlines)):
             if rows:
                 conn.execute(insert(table.__table__), rows)
         self.reset()

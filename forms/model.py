@@ -212,10 +212,14 @@ class Deadline:
     basis: Basis
     explanation: str
     skipped: tuple[SkippedDay, ...] = ()
+    # Which step meets it: "decision" (approved or refused), "issue" (the card or plate handed
+    # over; a refusal ends it unmet), "completion" (办结: issued, or refused — both close the case).
+    stage: str = "completion"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
+            "stage": self.stage,
             "label": self.label,
             "start": self.start.isoformat(),
             "due": self.due.isoformat(),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 PARAMS_DIR = Path(__file__).resolve().parent.parent / "resources" / "params"
 
@@ -100,6 +100,21 @@ class ParamSet:
 
     def at(self, day: date) -> "ParamsAt":
         return ParamsAt(self, day)
+
+    def with_values(self, extra: Iterable[tuple[str, DatedValue]]) -> "ParamSet":
+        """The same file with a hall's own dated values added; from its date on, a hall's value wins."""
+        extra = list(extra)
+        if not extra:
+            return self
+        params = dict(self.params)
+        for name, value in extra:
+            base = self.parameter(name)
+            # NOTE: a hall's value on the same day as a shipped one replaces it (it is the later word).
+            kept = tuple(v for v in base.values if v.since != value.since)
+            params[name] = Parameter(name, base.label, base.unit, tuple(sorted(kept + (value,), key=lambda v: v.since)))
+        marks = "|".join(f"{n}@{v.since.isoformat()}={v.value}" for n, v in sorted(extra, key=lambda e: (e[0], e[1].since)))
+        digest = hashlib.sha256(f"{self.digest}|{marks}".encode()).hexdigest()[:8]
+        return ParamSet(self.name, params, digest)
 
 
 class ParamsAt:

@@ -90,8 +90,8 @@ class Service:
     def params(self) -> ParamSet:
         return load_params(self.params_name)
 
-    def rules_version(self) -> str:
-        return f"{self.service_id} {self.version} / params {self.params().digest}"
+    def rules_version(self, params: ParamSet | None = None) -> str:
+        return f"{self.service_id} {self.version} / params {(params or self.params()).digest}"
 
 
 def parse_materials(service: Service, raw: Mapping[str, Any]) -> dict[str, MaterialState]:
@@ -186,8 +186,13 @@ def assess(
     facts: Mapping[str, Any] | None = None,
     calendar: WorkCalendar | None = None,
     strict: bool = True,
+    params: ParamSet | None = None,
 ) -> Assessment:
-    """Run every rule of ``service`` on one case; never stops at the first failure."""
+    """Run every rule of ``service`` on one case; never stops at the first failure.
+
+    ``params``: the service's parameters with a hall's own values (desktop/cases/promised.py);
+    the shipped file when None.
+    """
     if calendar is None:
         from forms.workdays import default_calendar
 
@@ -196,7 +201,8 @@ def assess(
         raise AnswerError(f"既有记录（facts）应为对象，收到 {preview(facts)}")
     answers, findings = parse_answers(service.fields, raw_answers, today, strict=strict)
     materials = parse_materials(service, raw_materials)
-    ctx = RuleContext(answers, materials, today, service.params().at(today), facts or {})
+    params = params or service.params()
+    ctx = RuleContext(answers, materials, today, params.at(today), facts or {})
     for r in service.rules:
         result = r.fn(ctx)
         if isinstance(result, Finding):
@@ -219,7 +225,7 @@ def assess(
         amounts=tuple(lines),
         total=total,
         assessed_on=today,
-        rules_version=service.rules_version(),
+        rules_version=service.rules_version(params),
         calendar_version=calendar.calendar_version(),
     )
 

@@ -12,7 +12,8 @@ from typing import Any, Iterator, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.cases import drafts, hooks, input_guard, log_masking, numbers, papers, permissions, pledges, status
+from desktop.cases import (deadlines, drafts, hooks, input_guard, log_masking, numbers, papers, permissions,
+                           pledges, promised, status)
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
@@ -56,8 +57,10 @@ def assess_case(db: Database, service_id: str, answers: Mapping[str, Any], mater
     with db.read() as s:
         # NOTE: facts are looked up with the answers that can be stored; the others are findings.
         facts = facts_for(s, service, usable_answers(service.fields, answers), case_id)
+        params = promised.params_for(s, service)  # the hall's own 承诺办结时限 over the shipped default
     try:
-        return assess(service, answers, materials, today or date.today(), facts, calendar_for(db), strict=False)
+        return assess(service, answers, materials, today or date.today(), facts, calendar_for(db), strict=False,
+                      params=params)
     except AnswerError as exc:  # unknown keys or materials: the caller's mistake, said in Chinese
         raise ActionRefused(f"无法审查：{exc}") from None
 
@@ -161,7 +164,8 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         _locked_draft(s, case_id)
         facts = facts_for(s, service, usable_answers(service.fields, answers), case_id, for_update=True)
         try:
-            assessment = assess(service, answers, materials, now.date(), facts, calendar, strict=False)
+            assessment = assess(service, answers, materials, now.date(), facts, calendar, strict=False,
+                                params=promised.params_for(s, service))  # the hall's 承诺办结时限, read here
         except AnswerError as exc:
             raise ActionRefused(f"无法审查：{exc}") from None
         if rongque_due is not None:
@@ -187,10 +191,11 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         row = _store(s, service, actor, answers, typed_materials, assessment, case_status, case_id, now)
         if case_status == status.ACCEPTED:
             row.accepted_on = now.date()
-            row.due_on = max((d.due for d in assessment.deadlines), default=None)
         if row.case_no is None:
             row.case_no = numbers.allocate(s, service.code, actor.window, now.date())
         s.flush()
+        if case_status == status.ACCEPTED:
+            deadlines.record(s, row, assessment)  # each deadline tracked on its own (issue 14)
         audit.append(s, f"case.{case_status}", actor=actor.account.username, window=actor.window,
                      case_id=row.id, detail={"service": service_id, "case_no": row.case_no,
                                              "decision": assessment.decision.value})
@@ -201,7 +206,8 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
             papers.mark_rongque(snap, service, assessment, rongque_due)
         if extra.receipt_rows:
             snap["sections"].insert(0, {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
-                                        "rows": extra.receipt_rows})
+                                        "rows": list(extra.receipt_rows)})
+            papers.fold_deadline_into_table(snap, "登记信息")
         if case_status == status.ACCEPTED:
             extra.papers.extend(pledges.record(s, row, service, answers, typed_materials, assessment, actor, now,
                                                rongque_due))

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import hooks, lifecycle_papers, permissions, status
+from desktop.cases import deadlines, hooks, lifecycle_papers, permissions, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import AccountInfo, Actor, CaseSummary, Countersign, PrintedPaper, ReasonRow
 from desktop.cases.errors import ActionRefused, InputError
@@ -51,6 +51,7 @@ def _move(s: Session, row: Case, to: str, actor: Actor, now: datetime, detail: d
     row.updated_at = now
     if to in status.CLOSED:
         row.closed_on = now.date()
+    deadlines.settle(s, row, to, now.date())  # the review is met by the decision, the issue by the hand-over
     event = {"from": before, "to": to, **(detail or {})}
     if countersign is not None:
         event["countersign"] = countersign.username
@@ -84,6 +85,7 @@ def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str
         permissions.require(s, actor, "supplement")
         row = _load(s, case_id)
         _move(s, row, status.SUPPLEMENT, actor, now, {"items": items})
+        deadlines.stop(s, row)
         life = _life(row)
         life.setdefault("supplements", []).append({"requested_on": now.date().isoformat(), "items": items,
                                                    "reason": reason.strip()})
@@ -101,27 +103,23 @@ def receive_supplement(db: Database, actor: Actor, case_id: int, *, now: datetim
         permissions.require(s, actor, "supplement")
         row = _load(s, case_id)
         life = _life(row)
-        calendar = calendar_for(db)
-        restarted = []
-        for d in _assessment(row).get("deadlines", []):
-            counted = (calendar.add_working_days(now.date(), d["count"]) if d["unit"] == "working_days"
-                       else calendar.add_calendar_days(now.date(), d["count"]))
-            restarted.append({"key": d["key"], "label": d["label"], "due": counted.due.isoformat(),
-                              "provisional": counted.provisional, "explanation": counted.explain()})
+        # NOTE: the deadlines restart from their own rows (desktop/cases/deadlines.py), so an
+        # extension granted before the 补正 is kept and a deadline already met stays met.
+        restarted = [{"key": d.key, "label": d.label, "due": d.due_on.isoformat(), "provisional": d.provisional,
+                      "explanation": d.explanation}
+                     for d in deadlines.restart(s, row, calendar_for(db), now.date())]
         _move(s, row, status.ACCEPTED, actor, now, {"restarted": [r["due"] for r in restarted]})
         supplements = life.get("supplements", [])
         if supplements:
             supplements[-1]["received_on"] = now.date().isoformat()
         life["deadlines"] = restarted
         row.lifecycle = life
-        if restarted:
-            row.due_on = max(date.fromisoformat(r["due"]) for r in restarted)
         return StepResult(summary(row))
 
 
 def extend(db: Database, actor: Actor, case_id: int, working_days: int, reason: str, *,
-           now: datetime | None = None) -> StepResult:
-    """A supervisor extends the handling time, with a reason, counted in working days."""
+           now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> StepResult:
+    """A supervisor extends the running deadlines, with a reason, in working days; the 延期告知书 tells the applicant."""
     errors = {}
     if not 1 <= working_days <= 30:
         errors["days"] = "延长的工作日数应在1到30之间"
@@ -130,22 +128,39 @@ def extend(db: Database, actor: Actor, case_id: int, working_days: int, reason: 
     if errors:
         raise InputError(errors)
     now = now or datetime.now()
-    with paper_unit(db) as (s, _written):
+    with paper_unit(db) as (s, written):
         permissions.require(s, actor, "extend")
         row = _load(s, case_id)
-        if row.status not in status.OPEN or row.due_on is None:
-            raise ActionRefused(f"案件当前为“{status.status_label(row.status)}”，不能延长办理期限。")
-        counted = calendar_for(db).add_working_days(row.due_on, working_days)
+        if row.status not in status.OPEN or not deadlines.has_running(s, row.id):
+            # NOTE: during a 补正 the clock is stopped; there is nothing to extend until it runs again.
+            raise ActionRefused(f"案件当前为“{status.status_label(row.status)}”，没有正在计算的办理期限，不能延长。")
+        before = row.due_on
+        changes = deadlines.extend(s, row, calendar_for(db), working_days)
         life = _life(row)
         life.setdefault("extensions", []).append({
-            "on": now.date().isoformat(), "days": working_days, "reason": reason.strip(), "from": row.due_on.isoformat(),
-            "to": counted.due.isoformat(), "provisional": counted.provisional, "by": actor.account.username})
+            "on": now.date().isoformat(), "days": working_days, "reason": reason.strip(),
+            "from": before.isoformat() if before else None, "to": row.due_on.isoformat() if row.due_on else None,
+            "provisional": any(c.provisional for c in changes), "by": actor.account.username,
+            "deadlines": [{"label": c.label, "from": c.before.isoformat(), "to": c.after.isoformat()} for c in changes]})
         row.lifecycle = life
-        row.due_on = counted.due
         row.updated_at = now
         audit.append(s, "case.extended", actor=actor.account.username, window=actor.window, case_id=row.id,
-                     detail={"days": working_days, "to": counted.due.isoformat()})
-        return StepResult(summary(row))
+                     detail={"days": working_days, "to": row.due_on.isoformat() if row.due_on else None,
+                             "deadlines": {c.label: c.after.isoformat() for c in changes}})
+        service = registry.get(row.service_id)
+        snap = lifecycle_papers.extension_notice(service, row.answers, row.case_no, changes, working_days,
+                                                 reason.strip(), _extension_basis(service, now.date()), actor, now)
+        paper = record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)
+        return StepResult(summary(row), (paper,))
+
+
+def _extension_basis(service, day: date) -> str:
+    """What the 延期告知书 cites, a dated parameter per service (licensing law only where it applies)."""
+    params = service.params().at(day)
+    try:
+        return str(params["extension_basis"])
+    except LookupError:
+        return ""
 
 
 def decision_reasons(db: Database, active_only: bool = True) -> list[ReasonRow]:

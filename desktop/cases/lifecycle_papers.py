@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from desktop.cases.dto import Actor
 from desktop.cases import remedies
-from desktop.cases.papers import header
+from desktop.cases.papers import PROVISIONAL_NOTE, cn_date, header
 from forms.service import Service
 
 PLEDGE_TEXT_RONGQUE = (
@@ -80,4 +80,28 @@ def pledge_letter(service: Service, answers: dict[str, Any], case_no: str, kind:
         {"heading": "承诺内容", "type": "text", "text": text},
     ]
     snap["signature"] = {"label": "承诺人（签字）：", "date": "　　年　　月　　日"}
+    return snap
+
+
+def extension_notice(service: Service, answers: dict[str, Any], case_no: str, changes: list, working_days: int,
+                     reason: str, basis: str, actor: Actor, now: datetime) -> dict[str, Any]:
+    """延期告知书 (issue 14): the reason and each deadline's new date, told to the applicant in writing.
+
+    ``changes``: desktop.cases.deadlines.Extended rows (label, before, after, provisional).
+    """
+    snap = header("extension_notice", "延期告知书", service, answers, case_no, actor, now)
+    cited = f"根据{basis}，" if basis else ""
+    snap["intro"] = (
+        f"你申请的{service.name}（受理编号{case_no}），因下述理由不能在原定期限内办结。"
+        f"{cited}经本机关负责人批准，办理期限延长{working_days}个工作日，现将延长理由和延长后的期限告知如下。"
+    )
+    snap["sections"] = [
+        {"heading": "延长理由", "type": "text", "text": reason},
+        {"heading": "延长后的办理期限", "type": "table", "columns": ["事项", "原定期限", "延长后期限"],
+         "rows": [[c.label, cn_date(c.before), cn_date(c.after) + ("（暂定）" if c.provisional else "")]
+                  for c in changes]},
+    ]
+    if any(c.provisional for c in changes):
+        snap["provisional_note"] = PROVISIONAL_NOTE
+    snap["footer"] = "请凭受理回执编号查询办理进度。如有疑问，请与受理窗口联系。"
     return snap

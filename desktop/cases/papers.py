@@ -64,11 +64,37 @@ def header(kind: str, title: str, service: Service, answers: dict[str, Any], cas
 def _deadline_section(assessment: Assessment) -> dict[str, Any] | None:
     if not assessment.deadlines:
         return None
+    if len(assessment.deadlines) == 1:
+        # NOTE: one deadline (a procedure's 承诺办结时限) is one line, not a table: the subsidy receipt
+        # must stay one page with its seal (issue 14). The basis is named by its kind — 本大厅办事指南,
+        # or the shipped 默认值 — without its parenthesis (the guide's name, the article consulted):
+        # those stay in the case's deadline row, the parameter and the audit log.
+        d = assessment.deadlines[0]
+        unit = "个工作日" if d.unit == "working_days" else "日"
+        due = cn_date(d.due) + ("（暂定）" if d.provisional else "")
+        basis = str(d.basis).split("（", 1)[0]
+        return {"heading": "办理时限", "type": "text",
+                "text": f"{d.label}：{due}前（受理次日起{d.count}{unit}）；依据{basis}"}
     rows = []
     for d in assessment.deadlines:
         due = d.due.isoformat() + ("（暂定）" if d.provisional else "")
         rows.append([d.label, due, d.explanation, str(d.basis)])
     return {"heading": "办理时限", "type": "table", "columns": ["事项", "期限", "计算方式", "依据"], "rows": rows}
+
+
+def fold_deadline_into_table(snap: dict[str, Any], table_heading: str) -> None:
+    """Move a one-sentence 办理时限 into the receipt's own table (e.g. 登记信息) as a row.
+
+    NOTE: a heading of its own costs the subsidy receipt its single page (the seal went over,
+    issue 14); as a row of the table above it the deadline says the same in two lines less.
+    """
+    sections = snap["sections"]
+    table = next((x for x in sections if x["heading"] == table_heading and x["type"] == "table"), None)
+    line = next((x for x in sections if x["heading"] == "办理时限" and x["type"] == "text"), None)
+    if table is None or line is None:
+        return
+    table["rows"].append(["办理时限", line["text"]])
+    sections.remove(line)
 
 
 def amount_words(total: Decimal | str) -> str:

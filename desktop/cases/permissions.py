@@ -35,6 +35,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "retention": frozenset({"admin"}),
     "plates": frozenset({"admin"}),
     "calendar": frozenset({"admin"}),
+    "promised": frozenset({"admin"}),
     # NOTE: the audit trail names every clerk's actions; supervisors check it, clerks do not browse it.
     "audit": frozenset({"supervisor", "admin"}),
     # NOTE: a list of citizens leaving the program is a transfer of personal data (PIPL): clerks
@@ -47,7 +48,7 @@ LABELS = {
     "decide": "作出审核决定", "countersign": "复核签字", "accounts": "管理账号",
     "settings": "修改大厅设置", "purge": "清理到期数据",
     "reasons": "维护不予许可理由", "retention": "设置保存期限", "plates": "设置号牌号段",
-    "calendar": "调整节假日安排", "audit": "查看审计记录", "export": "导出案件清单",
+    "calendar": "调整节假日安排", "promised": "设置承诺办结时限", "audit": "查看审计记录", "export": "导出案件清单",
 }
 # Actions that need a second person: a supervisor other than the one acting.
 NEEDS_COUNTERSIGN = frozenset({"cancel", "reprint_certificate"})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-import heapq
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -12,13 +11,14 @@ from desktop.cases import status
 from desktop.cases.dto import CaseSummary
 from desktop.cases.queries import SUMMARY_COLUMNS, summary
 from desktop.store.database import Database
+from desktop.store.deadline_models import RUNNING as RUNNING_DEADLINE, CaseDeadline
 from desktop.store.lifecycle_models import Pledge
 from desktop.store.models import Account, AuditEvent, Case
 
 ACTION_LABELS = {
     "case.draft": "保存草稿", "case.accepted": "受理", "case.not_accepted": "不予受理",
     "case.supplement_requested": "通知补正", "case.refused": "不予许可", "case.approved": "批准",
-    "case.issued": "发证/办结", "case.cancelled": "撤销", "case.extended": "延长期限",
+    "case.issued": "发证/办结", "case.cancelled": "撤销", "case.extended": "延长期限（延期告知书）",
     # NOTE: "paper.print" is what older versions wrote when the PDF was made; it never meant a print job.
     "paper.made": "生成文书", "paper.print": "生成文书", "paper.reprint": "补打文书（生成）",
     "paper.printed": "送打印机打印", "pledge.record": "签署承诺",
@@ -27,8 +27,6 @@ ACTION_LABELS = {
     "ebike.registration_voided": "注销未生效的登记", "ebike.transfer_reverted": "恢复原所有人",
     "ebike.status_reverted": "恢复原登记状态",
 }
-# Open cases whose handling clock runs (a supplement request stops it).
-RUNNING = (status.ACCEPTED, status.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -50,27 +48,48 @@ class PledgeDue:
     overdue: bool
 
 
-def _running(db: Database, condition, limit: int) -> list[CaseSummary]:
-    """Running cases meeting ``condition``, the earliest due first.
+@dataclass(frozen=True)
+class DeadlineDue:
+    """One running deadline of one case in a work list: which deadline, by when."""
 
-    NOTE: one query per state, each an ordered walk of ix_cases_status_due, merged here: with
-    ``status IN (…)`` SQLite cannot read the index in due_on order and sorts every match, which at
-    a million cases means thousands of long-forgotten approved cards never collected.
+    deadline_id: int
+    case: CaseSummary
+    key: str
+    label: str
+    due_on: date
+    provisional: bool
+    overdue: bool
+
+
+_DEADLINE_COLUMNS = (CaseDeadline.id.label("deadline_id"), CaseDeadline.key.label("deadline_key"),
+                     CaseDeadline.label.label("deadline_label"), CaseDeadline.due_on.label("deadline_due"),
+                     CaseDeadline.provisional.label("deadline_provisional"))
+
+
+def _running(db: Database, condition, today: date, limit: int) -> list[DeadlineDue]:
+    """Running deadlines meeting ``condition``, the earliest due first, each with its case.
+
+    NOTE: each deadline is its own row (the 居住证 review goes overdue before the issue date), and
+    the list is one ordered walk of ix_case_deadlines_state_due (state = running) joined to its case
+    by primary key: the first page is read, never every overdue deadline. A 补正 stops a deadline
+    (state stopped), so it drops out without a status filter on the case.
     """
     with db.read() as s:
-        per_state = [s.execute(select(*SUMMARY_COLUMNS).where(Case.status == state, condition)
-                               .order_by(Case.due_on, Case.id).limit(limit)).all() for state in RUNNING]
-    merged = heapq.merge(*per_state, key=lambda r: (r.due_on, r.id))
-    return [summary(r) for _, r in zip(range(limit), merged)]
+        rows = s.execute(select(*_DEADLINE_COLUMNS, *SUMMARY_COLUMNS).join(Case, Case.id == CaseDeadline.case_id)
+                         .where(CaseDeadline.state == RUNNING_DEADLINE, condition)
+                         .order_by(CaseDeadline.due_on, CaseDeadline.id).limit(limit)).all()
+    return [DeadlineDue(r.deadline_id, summary(r), r.deadline_key, r.deadline_label, r.deadline_due,
+                        bool(r.deadline_provisional), r.deadline_due < today) for r in rows]
 
 
-def overdue(db: Database, today: date, limit: int = 500) -> list[CaseSummary]:
-    return _running(db, Case.due_on < today, limit)
+def overdue(db: Database, today: date, limit: int = 500) -> list[DeadlineDue]:
+    """Deadlines past their last day and not yet met, the longest overdue first."""
+    return _running(db, CaseDeadline.due_on < today, today, limit)
 
 
-def due_soon(db: Database, today: date, within_days: int = 2, limit: int = 500) -> list[CaseSummary]:
-    """Due today or within the next ``within_days`` calendar days, not yet overdue."""
-    return _running(db, Case.due_on.between(today, today + timedelta(days=within_days)), limit)
+def due_soon(db: Database, today: date, within_days: int = 2, limit: int = 500) -> list[DeadlineDue]:
+    """Deadlines due today or within the next ``within_days`` calendar days, not yet overdue."""
+    return _running(db, CaseDeadline.due_on.between(today, today + timedelta(days=within_days)), today, limit)
 
 
 def review_queue(db: Database, limit: int = 500) -> list[CaseSummary]:

@@ -156,6 +156,9 @@ def _advance(hall: Hall, case_id: int, target: str, day: date, answers: dict[str
         step = lifecycle.request_supplement(hall.db, clerk, case_id, ["申请材料原件"], "复印件不清晰，请提供原件核验。", **kw)
         hall.papers += len(step.papers)
     elif target in (status.APPROVED, status.ISSUED):
+        if target == status.APPROVED:  # every service shows an extension and its 延期告知书
+            step = lifecycle.extend(hall.db, sup, case_id, 5, "需实地核查申报情况，须延长办理期限。", **kw)
+            hall.papers += len(step.papers)
         step = lifecycle.approve(hall.db, sup, case_id, **kw)
         hall.papers += len(step.papers)
         if target == status.ISSUED:

@@ -364,3 +364,4 @@ event.listen(Case, "after_update", lambda _m, connection, target: _sync_name_big
 import desktop.store.admin_models  # noqa: E402,F401
 import desktop.store.draft_models  # noqa: E402,F401
 import desktop.store.lifecycle_models  # noqa: E402,F401
+import desktop.store.deadline_models  # noqa: E402,F401

@@ -14,6 +14,7 @@ from desktop.store.database import Database
 from desktop.ui.combos import ValueCombo
 from desktop.ui.admin_tabs import ReasonsTab, RetentionTab, fill, rows_table, selected_row
 from desktop.ui.login import _FormDialog
+from desktop.ui.promised_tab import PromisedTab
 from desktop.ui.msgbox import ask_confirm, attempt, show_info
 
 COLUMNS = ("登录名", "姓名", "角色", "状态", "最近登录")
@@ -148,7 +149,7 @@ class AccountsTab(QWidget):
 
 
 class AccountsDialog(QDialog):
-    """Tabs for accounts, coded reasons and retention; every change goes through the case layer."""
+    """Tabs for accounts, coded reasons, retention and the 承诺办结时限; every change goes through the case layer."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):
         super().__init__(parent)
@@ -162,6 +163,8 @@ class AccountsDialog(QDialog):
         self.tabs.addTab(self.accounts_tab, self.tr("账号"))
         self.tabs.addTab(self.reasons_tab, self.tr("不予许可理由"))
         self.tabs.addTab(self.retention_tab, self.tr("保存期限"))
+        self.promised_tab = PromisedTab(db, actor)
+        self.tabs.addTab(self.promised_tab, self.tr("办结时限"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         buttons.rejected.connect(self.reject)

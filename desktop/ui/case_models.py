@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from desktop.cases.casefile import PledgeInfo
 from desktop.cases.dto import PrintedPaper
-from desktop.cases.worklists import PledgeDue, TimelineEvent
+from desktop.cases.worklists import DeadlineDue, PledgeDue, TimelineEvent
 from desktop.ui.row_models import NO_VALUE, RowsModel
 from forms.model import Field, Kind
 from forms.service import Service
@@ -233,3 +233,36 @@ class PledgeDueModel(RowsModel[PledgeDue]):
 
     def warn(self, row: PledgeDue, column: IntEnum) -> bool:
         return row.overdue and column in (self.Column.DUE_ON, self.Column.STATE)
+
+
+class DeadlineDueModel(RowsModel[DeadlineDue]):
+    """Deadlines due soon or overdue across the hall: which deadline of which case (issue 14), overdue in red."""
+
+    class Column(IntEnum):
+        CASE_NO = 0
+        APPLICANT = 1
+        DEADLINE = 2
+        DUE_ON = 3
+        STATUS = 4
+
+    def headers(self):
+        return {self.Column.CASE_NO: self.tr("案件编号"), self.Column.APPLICANT: self.tr("申请人"),
+                self.Column.DEADLINE: self.tr("期限"), self.Column.DUE_ON: self.tr("到期日"),
+                self.Column.STATUS: self.tr("状态")}
+
+    def cell(self, row: DeadlineDue, column: IntEnum) -> str:
+        if column is self.Column.CASE_NO:
+            return row.case.case_no or NO_VALUE
+        if column is self.Column.APPLICANT:
+            return row.case.applicant_name
+        if column is self.Column.DEADLINE:
+            return row.label
+        if column is self.Column.DUE_ON:
+            return row.due_on.isoformat() + (self.tr("（暂定）") if row.provisional else "")
+        return row.case.status_label
+
+    def tooltip(self, row: DeadlineDue, column: IntEnum) -> str | None:
+        return row.case.service_name
+
+    def warn(self, row: DeadlineDue, column: IntEnum) -> bool:
+        return row.overdue and column in (self.Column.DEADLINE, self.Column.DUE_ON)

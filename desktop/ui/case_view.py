@@ -310,7 +310,7 @@ class CaseView(QWidget):
 
     def _on_extend_clicked(self) -> None:
         self._done(case_dialogs.ExtendDialog.ask(self.file.summary.due_on, lambda days, reason: lifecycle.extend(
-            self.db, self.actor, self.case_id, days, reason), self))
+            self.db, self.actor, self.case_id, days, reason, **self._paths()), self))
 
     def _on_cancel_clicked(self) -> None:
         def submit(reason: str):

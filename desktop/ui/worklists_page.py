@@ -12,15 +12,14 @@ from desktop.cases import worklists
 from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
 from desktop.ui import msgbox
-from desktop.ui.case_models import PledgeDueModel
+from desktop.ui.case_models import DeadlineDueModel, PledgeDueModel
 from desktop.ui.case_table import CaseTableModel, Column
 from desktop.ui.tables import fit, table
 
 # NOTE: four lists share the tab, so each keeps only what a glance needs (the rest is in the case
-# view): the review queue is all 已受理待审核 but needs the service; the deadline lists need the state.
+# view): the review queue is all 已受理待审核 but needs the service; the deadline lists name the
+# deadline (a 居住证 case's review and issue are two rows) and the state, the service in a tooltip.
 HIDDEN_COLUMNS = {
-    "due_soon": (Column.SERVICE, Column.ID_MASKED, Column.RECEIVED_ON),
-    "overdue": (Column.SERVICE, Column.ID_MASKED, Column.RECEIVED_ON),
     "review": (Column.STATUS, Column.ID_MASKED, Column.RECEIVED_ON),
 }
 # NOTE: at 1280 pixels a quarter of the tab cannot show a whole service name and the deadline;
@@ -35,8 +34,8 @@ class WorklistsPage(QWidget):
         super().__init__(parent)
         self.setObjectName("worklists_page")
         self.db, self.today = db, today
-        self.due_soon_model = CaseTableModel(parent=self)
-        self.overdue_model = CaseTableModel(parent=self)
+        self.due_soon_model = DeadlineDueModel(self)
+        self.overdue_model = DeadlineDueModel(self)
         self.pledges_model = PledgeDueModel(self)
         self.review_model = CaseTableModel(parent=self)
         self.heading = QLabel(self)

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from forms import ebike_common as ec
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext
+from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
 
 B = ec.B
@@ -174,9 +175,9 @@ def scope(ctx: RuleContext) -> Finding:
     return ec.scope_finding(ctx, "dc.scope", "owner_district")
 
 
-# NOTE: no deadline: 第十四条 says the plate is issued "及时" after inspection and gives no number
-# of days; inventing one would print a promise the measures do not make. The detailed rules
-# (第十三条第三款, by 市公安局交通管理部门) are not among our sources.
+# NOTE: the deadline is the hall's 承诺办结时限, not the measures': 第十四条 says only "及时" and
+# gives no number of days, so the value is a parameter whose source says it is a default the
+# hall's 办事指南 replaces (resources/params/ebike.toml, issue 14).
 
 
 def example(today: date) -> dict:
@@ -227,6 +228,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=(frame_no, ccc, standard, inspected, window, frame_unique, scope),
     params_name="ebike",
+    deadlines=promised_deadline("registration_promised_days"),
     example=example,
     description="电动自行车所有人自购车之日起30日内申请登记上牌（郑州市非机动车管理办法 第十三条、第十四条）",
     name_key="owner_name",

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 from forms import ebike_common as ec
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext, When
+from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
 
 B = ec.B
@@ -132,7 +133,8 @@ def report(ctx: RuleContext) -> Finding:
                    facts={"kind": kind, "date": when})
 
 
-# NOTE: no deadline: 第十五条 gives no handling time, and no time limit for reporting.
+# NOTE: 第十五条 gives no handling time, and no time limit for reporting; the deadline is the hall's
+# 承诺办结时限, a parameter (resources/params/ebike.toml, issue 14).
 
 
 def example(today: date) -> dict:
@@ -165,6 +167,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=(registration, frame_no, owner, report),
     params_name="ebike",
+    deadlines=promised_deadline("theft_promised_days"),
     example=example,
     description="已登记电动自行车被盗、遗失的登记（郑州市非机动车管理办法 第十五条）",
     name_key="owner_name",

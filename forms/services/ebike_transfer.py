@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 from forms import ebike_common as ec
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext
+from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
 
 B = ec.B
@@ -122,7 +123,8 @@ def scope(ctx: RuleContext) -> Finding:
     return ec.scope_finding(ctx, "dz.scope", "new_owner_district")
 
 
-# NOTE: no deadline: the measures give no handling time for a transfer (第十五条).
+# NOTE: the measures give no handling time for a transfer (第十五条); the deadline is the hall's
+# 承诺办结时限, a parameter (resources/params/ebike.toml, issue 14).
 
 
 def example(today: date) -> dict:
@@ -155,6 +157,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=(registration, frame_no, new_owner, transfer, scope),
     params_name="ebike",
+    deadlines=promised_deadline("transfer_promised_days"),
     example=example,
     description="已登记电动自行车所有权发生变更、转移的转移登记（郑州市非机动车管理办法 第十五条）",
     name_key="new_owner_name",

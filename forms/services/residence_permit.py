@@ -191,9 +191,9 @@ def deadlines(ctx: RuleContext, calendar) -> list[Deadline]:
     issue = calendar.add_calendar_days(ctx.today, issue_days)
     return [
         Deadline("review", "审核完毕", ctx.today, review.due, review_days, "working_days",
-                 review.provisional, B("四、"), review.explain(), review.skipped),
+                 review.provisional, B("四、"), review.explain(), review.skipped, "decision"),
         Deadline("issue", "制作发放居住证", ctx.today, issue.due, issue_days, "calendar_days",
-                 issue.provisional, B("四、"), issue.explain(), issue.skipped),
+                 issue.provisional, B("四、"), issue.explain(), issue.skipped, "issue"),
     ]
 
 

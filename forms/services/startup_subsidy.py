@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from forms import periods
 from forms.model import Basis
+from forms.promised import promised_deadline
 from forms.service import Service
 from forms.subsidy.amounts import RULES, amounts
 from forms.subsidy.form import DOC, FIELDS, MATERIALS, PARAMS
@@ -72,6 +73,8 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=RULES,
     params_name=PARAMS,
+    # NOTE: met by the decision (核定 or 不予核定); the payment follows the treasury (issue 14).
+    deadlines=promised_deadline("promised_days", "审核办结", stage="decision"),
     amounts=amounts,
     example=example,
     paper_titles={"receipt": "补贴申请受理回执"},

@@ -47,7 +47,10 @@ def test_example_is_accepted():
     for today in (TODAY, date.today()):
         result = run(today=today)
         assert result.decision is Decision.ACCEPT, [f.message for f in result.failures()]
-        assert result.deadlines == ()
+        # The hall's 承诺办结时限 (a shipped default of one working day, issue 14).
+        assert [(d.key, d.count, d.unit, d.stage) for d in result.deadlines] == [
+            ("promised", 1, "working_days", "completion")]
+        assert "默认值" in str(result.deadlines[0].basis)
 
 
 def test_loss_needs_no_police_report():

@@ -41,13 +41,16 @@ def test_supplement_stops_and_restarts_the_clock(db, people, accepted, tmp_path)
     back = lifecycle.receive_supplement(db, people["clerk"], accepted.id, now=datetime(2026, 12, 10, 15))
     # Restarted from the day after 12-10: 5 working days → 12-17; 10 days → 12-20 (Sunday) → 12-21.
     assert back.case.status == status.ACCEPTED and back.case.due_on == date(2026, 12, 21)
-    assert [c.id for c in worklists.overdue(db, date(2026, 12, 22))] == [accepted.id]
+    # Each deadline goes overdue on its own: the review (12-17) first, then the issue (12-21).
+    assert [(d.case.id, d.key) for d in worklists.overdue(db, date(2026, 12, 18))] == [(accepted.id, "review")]
+    assert [(d.case.id, d.key) for d in worklists.overdue(db, date(2026, 12, 22))] == [
+        (accepted.id, "review"), (accepted.id, "issue")]
 
 
 def test_second_extension_and_supplement_are_kept(db, people, accepted, tmp_path):
     # Each step appends to a list already stored in the lifecycle JSON.
-    lifecycle.extend(db, people["sup"], accepted.id, 3, "第一次延长", now=NOW)
-    lifecycle.extend(db, people["sup"], accepted.id, 2, "第二次延长", now=NOW)
+    lifecycle.extend(db, people["sup"], accepted.id, 3, "第一次延长", now=NOW, papers_dir=tmp_path)
+    lifecycle.extend(db, people["sup"], accepted.id, 2, "第二次延长", now=NOW, papers_dir=tmp_path)
     for day, item in ((26, "社保缴费证明原件"), (28, "租赁合同原件")):
         lifecycle.request_supplement(db, people["clerk"], accepted.id, [item], "材料不清", now=datetime(2026, 11, day, 9),
                                      papers_dir=tmp_path)
@@ -141,20 +144,23 @@ def test_countersign_checks_the_password_and_the_person(db, people):
         accounts.countersign(db, clerk, "zhang", "secret-456", "03")
 
 
-def test_extension_is_for_supervisors_and_moves_the_due_date(db, people, accepted):
+def test_extension_is_for_supervisors_and_moves_the_due_date(db, people, accepted, tmp_path):
     with pytest.raises(ActionRefused):
-        lifecycle.extend(db, people["clerk"], accepted.id, 5, "需要实地核查")
+        lifecycle.extend(db, people["clerk"], accepted.id, 5, "需要实地核查", papers_dir=tmp_path)
     with pytest.raises(InputError):
-        lifecycle.extend(db, people["sup"], accepted.id, 0, "需要实地核查")
-    step = lifecycle.extend(db, people["sup"], accepted.id, 5, "需要实地核查", now=NOW)
+        lifecycle.extend(db, people["sup"], accepted.id, 0, "需要实地核查", papers_dir=tmp_path)
+    step = lifecycle.extend(db, people["sup"], accepted.id, 5, "需要实地核查", now=NOW, papers_dir=tmp_path)
     assert step.case.due_on == date(2026, 12, 14)  # 12-07 + 5 working days
 
 
 def test_worklists_due_soon_and_review_queue(db, people, accepted):
     assert [c.id for c in worklists.review_queue(db)] == [accepted.id]
-    assert [c.id for c in worklists.due_soon(db, date(2026, 12, 5))] == [accepted.id]
-    assert worklists.due_soon(db, date(2026, 12, 1)) == []
-    assert [c.id for c in worklists.overdue(db, date(2026, 12, 8))] == [accepted.id]
+    # The review is due 12-02, the issue 12-07: each deadline is its own row in the lists.
+    assert [(d.case.id, d.key) for d in worklists.due_soon(db, date(2026, 12, 5))] == [(accepted.id, "issue")]
+    assert [(d.key, d.overdue) for d in worklists.overdue(db, date(2026, 12, 5))] == [("review", True)]
+    assert [d.key for d in worklists.due_soon(db, date(2026, 11, 30))] == ["review"]
+    assert worklists.due_soon(db, date(2026, 11, 26)) == []
+    assert [d.key for d in worklists.overdue(db, date(2026, 12, 8))] == ["review", "issue"]
 
 
 def test_timeline_records_who_when_and_from_which_window(db, people, accepted, tmp_path):
@@ -262,7 +268,7 @@ def test_clerk_permission_is_enforced_at_the_case_layer(db, people, accepted, tm
     for call in (
         lambda: lifecycle.approve(db, people["clerk"], accepted.id, papers_dir=tmp_path),
         lambda: lifecycle.refuse(db, people["clerk"], accepted.id, ["RP02"], papers_dir=tmp_path),
-        lambda: lifecycle.extend(db, people["clerk"], accepted.id, 3, "x"),
+        lambda: lifecycle.extend(db, people["clerk"], accepted.id, 3, "x", papers_dir=tmp_path),
         lambda: lifecycle.cancel(db, people["clerk"], accepted.id, "x", None),
     ):
         with pytest.raises(ActionRefused):

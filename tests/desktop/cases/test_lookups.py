@@ -63,8 +63,8 @@ LOOKUPS = {
     "status list by date": (_list(status="accepted"), "ix_cases_status_received"),
     "service list by date": (_list(service_id="ebike_theft"), "ix_cases_service_received"),
     "name substring": (_list(name_contains="娜娜"), "case_name_bigrams USING PRIMARY KEY"),
-    "overdue": (lambda db: worklists.overdue(db, TODAY), "ix_cases_status_due"),
-    "due soon": (lambda db: worklists.due_soon(db, TODAY), "ix_cases_status_due"),
+    "overdue": (lambda db: worklists.overdue(db, TODAY), "ix_case_deadlines_state_due"),
+    "due soon": (lambda db: worklists.due_soon(db, TODAY), "ix_case_deadlines_state_due"),
     "review queue": (lambda db: worklists.review_queue(db), "ix_cases_status_due"),
 }
 # Lists read in index order: a sort of every match would grow with the hall.
@@ -80,6 +80,8 @@ def test_lookup_uses_its_index(db, name):
         assert "SCAN cases\n" not in plan + "\n", plan  # a table scan; "SCAN cases USING INDEX" walks an index
         if name in SORTED_BY_INDEX:
             assert "TEMP B-TREE" not in plan, plan
+        if name in ("overdue", "due soon"):  # each deadline's case is read by its primary key
+            assert "SEARCH cases USING INTEGER PRIMARY KEY" in plan, plan
 
 
 def test_count_reads_an_index_not_the_table(db):
@@ -118,17 +120,26 @@ def test_one_character_is_a_surname_prefix(db, actor):
     assert [c.applicant_name for c in queries.list_cases(db, CaseFilter(name_contains="王"))] == ["王娜"]
 
 
-def test_overdue_merges_the_running_states_by_due_date(db, actor, tmp_path):
+def test_overdue_lists_running_deadlines_by_due_date(db, actor, tmp_path):
+    from desktop.store.deadline_models import CaseDeadline
     from desktop.store.models import Case
 
     ids = [_draft(db, actor, f"申请人{i}").id for i in range(4)]
     with db.unit() as s:
-        for case_id, (state, due) in zip(ids, [("approved", date(2026, 11, 2)), ("accepted", date(2026, 11, 3)),
-                                               ("approved", date(2026, 11, 1)), ("accepted", date(2026, 12, 1))]):
-            row = s.get(Case, case_id)
-            row.status, row.due_on = state, due
-    assert [c.id for c in worklists.overdue(db, TODAY)] == [ids[2], ids[0], ids[1]]
-    assert [c.id for c in worklists.overdue(db, TODAY, limit=2)] == [ids[2], ids[0]]
+        for case_id, (case_state, state, due) in zip(ids, [
+                ("approved", "running", date(2026, 11, 2)), ("accepted", "running", date(2026, 11, 3)),
+                ("approved", "running", date(2026, 11, 1)), ("accepted", "running", date(2026, 12, 1))]):
+            s.get(Case, case_id).status = case_state
+            s.add(CaseDeadline(case_id=case_id, key="promised", label="承诺办结", stage="completion", count=1,
+                               unit="working_days", extended_days=0, basis="x", explanation="", due_on=due,
+                               provisional=False, state=state))
+        # Met, stopped or ended deadlines are not overdue, however old.
+        for state in ("met", "stopped", "ended"):
+            s.add(CaseDeadline(case_id=ids[3], key=state, label=state, stage="decision", count=1,
+                               unit="working_days", extended_days=0, basis="x", explanation="",
+                               due_on=date(2026, 10, 1), provisional=False, state=state))
+    assert [d.case.id for d in worklists.overdue(db, TODAY)] == [ids[2], ids[0], ids[1]]
+    assert [d.case.id for d in worklists.overdue(db, TODAY, limit=2)] == [ids[2], ids[0]]
 
 
 def test_bigram_rows_of_a_case_are_found_by_index(db):

@@ -81,7 +81,7 @@ def _every_action(db, actor: Actor, case_id: int, tmp_path, signs):
                                         now=NOW, **paths),
         "supplement": lambda: lifecycle.request_supplement(db, actor, case_id, ["x"], "y", now=NOW, **paths),
         "receive": lambda: lifecycle.receive_supplement(db, actor, case_id, now=NOW),
-        "extend": lambda: lifecycle.extend(db, actor, case_id, 3, "x", now=NOW),
+        "extend": lambda: lifecycle.extend(db, actor, case_id, 3, "x", now=NOW, **paths),
         "approve": lambda: lifecycle.approve(db, actor, case_id, now=NOW, **paths),
         "refuse": lambda: lifecycle.refuse(db, actor, case_id, ["RP02"], now=NOW, **paths),
         "issue": lambda: lifecycle.issue(db, actor, case_id, "欧阳娜娜", "410305199001011234", False, now=NOW),

@@ -120,6 +120,7 @@ def _lifecycle_samples() -> dict[str, dict]:
     from datetime import date, datetime
 
     from desktop.cases import lifecycle_papers
+    from desktop.cases.deadlines import Extended
     from desktop.cases.dto import AccountInfo, Actor
     from forms import registry
 
@@ -145,6 +146,10 @@ def _lifecycle_samples() -> dict[str, dict]:
         "pledge": lifecycle_papers.pledge_letter(service, answers, no, "gaozhi", items, None, False, actor, now),
         "permit_collection": voucher,
         "subsidy_decision": decision,
+        "extension_notice": lifecycle_papers.extension_notice(
+            service, answers, no, [Extended("审核完毕", date(2026, 12, 2), date(2026, 12, 9), False),
+                                   Extended("制作发放居住证", date(2026, 12, 7), date(2026, 12, 14), False)],
+            5, "需核实居住地址，须实地走访", "《中华人民共和国行政许可法》第四十二条", actor, now),
     }
 
 

@@ -128,8 +128,10 @@ def test_worklists(qtbot, qtmodeltester, db, people, tmp_path):
     qtbot.addWidget(page)
     page.show()
     ids = lambda model: [model.row_at(r).id for r in range(model.rowCount())]  # noqa: E731
-    assert sorted(ids(page.due_soon_model)) == sorted([plain.id, pledged.id])
-    assert ids(page.overdue_model) == []
+    # Deadline lists hold deadlines: on 12-05 both issue dates (12-07) are near, both reviews (12-02) late.
+    cases = lambda model: [(model.row_at(r).case.id, model.row_at(r).key) for r in range(model.rowCount())]  # noqa: E731
+    assert sorted(cases(page.due_soon_model)) == sorted([(plain.id, "issue"), (pledged.id, "issue")])
+    assert sorted(cases(page.overdue_model)) == sorted([(plain.id, "review"), (pledged.id, "review")])
     assert sorted(ids(page.review_model)) == sorted([plain.id, pledged.id])
     [due] = page.pledges_model.rows()
     assert due.case.id == pledged.id and due.overdue
@@ -145,7 +147,9 @@ def test_worklists(qtbot, qtmodeltester, db, people, tmp_path):
     assert page.review_model.data(page.review_model.index(0, 1), Qt.ItemDataRole.ToolTipRole) == "居住证申领"
     day["today"] = date(2026, 12, 8)
     page.refresh()
-    assert sorted(ids(page.overdue_model)) == sorted([plain.id, pledged.id]) and ids(page.due_soon_model) == []
+    assert sorted(cases(page.overdue_model)) == sorted([(plain.id, k) for k in ("review", "issue")]
+                                                       + [(pledged.id, k) for k in ("review", "issue")])
+    assert cases(page.due_soon_model) == []
     with qtbot.waitSignal(page.sig_case_activated) as opened:
         page.views["pledges"].activated.emit(page.pledges_model.index(0, 0))
     assert opened.args == [pledged.id]
