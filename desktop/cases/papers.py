@@ -20,7 +20,10 @@ STATE_LABELS = {
 PROVISIONAL_NOTE = (
     "标“暂定”的日期所在年度的调休安排尚未公布，已扣除法定节假日、其余按周一至周五计算工作日，届时以国务院公布的安排为准。"
 )
-LEGAL_BASIS_NOTICE = "《中华人民共和国行政许可法》第三十二条"
+
+def notice_basis(service: Service) -> str:
+    """What a 一次性告知书 cites for telling everything at once: the service's own data (Service.notice_basis)."""
+    return "、".join(str(b) for b in service.notice_basis)
 
 
 def cn_date(day: date) -> str:
@@ -145,7 +148,7 @@ def incomplete_notice(service: Service, answers: dict[str, Any], assessment: Ass
     snap = header("incomplete_notice", "一次性告知书", service, answers, case_no, actor, now)
     snap["intro"] = (
         f"你提交的{service.name}申请，申请材料不齐全或者不符合法定形式。"
-        f"根据{LEGAL_BASIS_NOTICE}，现一次性告知需要补正的全部内容："
+        f"根据{notice_basis(service)}，现一次性告知需要补正的全部内容："
     )
     sections = []
     if assessment.missing_materials:
