@@ -83,6 +83,7 @@ class ReasonRow:
     label: str
     basis: str
     active: bool
+    service_id: str = ""  # the procedure whose cases may cite it
 
 
 @dataclass(frozen=True)

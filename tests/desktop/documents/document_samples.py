@@ -134,6 +134,7 @@ def _lifecycle_samples() -> dict[str, dict]:
                "sections": [{"heading": "领取信息", "type": "table", "columns": ["项目", "内容"],
                              "rows": [["最迟发放日期", "2026-12-07"]]}]}
     decision = {**SUBSIDY_CALCULATION, "kind": "subsidy_decision", "title": "补贴核定通知书"}
+    loan = {**SUBSIDY_CALCULATION, "kind": "loan_recommendation", "title": "创业担保贷款推荐意见书"}
     return {
         "supplement_notice": lifecycle_papers.supplement_notice(service, answers, no, ["社保缴费证明原件"],
                                                                 "共享数据不完整", actor, now),
@@ -145,6 +146,7 @@ def _lifecycle_samples() -> dict[str, dict]:
         "pledge": lifecycle_papers.pledge_letter(service, answers, no, "gaozhi", items, None, False, actor, now),
         "permit_collection": voucher,
         "subsidy_decision": decision,
+        "loan_recommendation": loan,
     }
 
 
