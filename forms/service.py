@@ -78,6 +78,10 @@ class Service:
     # 一次性告知书 cites for telling every missing item at once. A licence keeps 行政许可法 第三十二条; a
     # service that is not a licence (the subsidy) names its own rules (issue 14).
     form_basis: Basis = FORM_BASIS
+    # Which applications count as "the same" for the duplicate check at intake (forms/duplicates.py):
+    # the answer keys that must also match besides the applicant's ID number (() = one open case per
+    # person for this procedure; ("frame_no",) = per bike); None = no duplicate check.
+    duplicate_scope: tuple[str, ...] | None = ()
     notice_basis: tuple[Basis, ...] = (FORM_BASIS,)
 
     def field(self, key: str) -> Field:
@@ -205,7 +209,12 @@ def assess(
         findings = [replace(f, basis=service.form_basis) if f.basis == FORM_BASIS else f for f in findings]
     materials = parse_materials(service, raw_materials)
     ctx = RuleContext(answers, materials, today, service.params().at(today), facts or {})
-    for r in service.rules:
+    rules = service.rules
+    if service.duplicate_scope is not None:
+        from forms import duplicates
+
+        rules = rules + duplicates.rules_for(service)
+    for r in rules:
         result = r.fn(ctx)
         if isinstance(result, Finding):
             findings.append(result)

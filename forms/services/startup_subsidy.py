@@ -79,6 +79,7 @@ SERVICE = Service(
     "创业培训补贴及创业担保贷款（郑政办〔2021〕13号）",
     order=30,
     amounts_on_own_paper=True,
+    duplicate_scope=("claim_type",),  # a person may claim several measures: the same application is the same claim
     # NOTE: a subsidy is not an administrative licence (行政许可法 第二条), so neither its form's checks
     # nor its 一次性告知书 cite 行政许可法 第三十二条 (issue 14). The form asks what the plan's measures
     # need to be decided; telling everything missing at once is the hall's 一次告知 duty of 郑政办〔2021〕10号
