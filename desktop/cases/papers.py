@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from desktop.cases import remedies
+from desktop.cases import remedies, supplement_terms
 from desktop.cases.dto import Actor
 from forms import checks
 from forms.model import Assessment, Effect, MaterialState, Outcome
@@ -165,6 +165,7 @@ def incomplete_notice(service: Service, answers: dict[str, Any], assessment: Ass
             "heading": "需补正的信息", "type": "findings",
             "items": [{"message": f.message, "basis": str(f.basis)} for f in other],
         })
+    sections.append(supplement_terms.section(service, now.date(), accepted=False, paper="告知书"))
     sections.append({
         "heading": "说明", "type": "text",
         "text": "补齐上述材料和信息后，请携带本告知书到窗口办理，无需重复提交已收材料。",
