@@ -39,6 +39,8 @@ class Actor:
     account: AccountInfo
     window: str
     hall: str
+    hall_address: str = ""  # printed on every paper's contact line (设置, administrator only)
+    hall_phone: str = ""
 
 
 @dataclass(frozen=True)

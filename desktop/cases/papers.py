@@ -31,6 +31,13 @@ def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def contact_line(actor: Actor) -> str:
+    """The hall's address and phone for a paper's contact line ("" while the hall has entered neither)."""
+    parts = [f"地址：{actor.hall_address}" if actor.hall_address else "",
+             f"电话：{actor.hall_phone}" if actor.hall_phone else ""]
+    return "  ".join(p for p in parts if p)
+
+
 def _id_type_label(service: Service, answers: dict[str, Any]) -> str:
     field = service.field(service.id_key)
     if field.id_type_key and answers.get(field.id_type_key):
@@ -50,6 +57,7 @@ def header(kind: str, title: str, service: Service, answers: dict[str, Any], cas
         "service_name": service.name,
         "case_no": case_no,
         "hall": actor.hall,
+        "contact": contact_line(actor),
         "window": actor.window,
         "clerk": actor.account.display_name,
         "issued_at": now.strftime("%Y-%m-%d %H:%M"),
