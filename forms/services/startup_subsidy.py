@@ -58,7 +58,9 @@ def example(today: date) -> dict:
             "cost_invoices": "provided",
             "bank_account": "provided",
         },
-        "facts": {"earlier_claims": [], "workers_elsewhere": []},
+        # No earlier claims, no other open claim of this kind, no other name under this ID number.
+        "facts": {"earlier_claims": [], "workers_elsewhere": [], "duplicates.open_cases": [],
+                  "duplicates.other_names": []},
     }
 
 
