@@ -156,10 +156,23 @@ def test_hall_settings_are_changed_by_administrators_only(staff, admin):
 
     before = asdict(Settings(window_no="03"))
     for key, value in (("window_no", "04"), ("hall_name", "别的大厅"), ("output_dir", "/tmp/x"),
-                       ("idle_lock_minutes", 240)):
+                       ("idle_lock_minutes", 240), ("hall_address", "郑州市金水区某路1号"),
+                       ("hall_phone", "0371-67188888")):
         with pytest.raises(ActionRefused, match="由管理员设置"):
             sessions.check_settings_change(staff["clerk"], before, {**before, key: value})
         with pytest.raises(ActionRefused):
             sessions.check_settings_change(staff["sup"], before, {**before, key: value})
         sessions.check_settings_change(admin, before, {**before, key: value})
     sessions.check_settings_change(staff["clerk"], before, {**before, "font_path": "/fonts/simsun.ttf"})
+
+
+def test_hall_address_and_phone_are_checked_and_printed_as_the_contact_line(admin):
+    from desktop.cases.dto import Actor
+    from desktop.cases.papers import contact_line
+    from desktop.settings import Settings, validate
+
+    assert validate(Settings(hall_phone="0371-67188888", hall_address="郑州市金水区某路1号")) == {}
+    assert set(validate(Settings(hall_phone="电话67188888", hall_address="长" * 61))) == {"hall_phone", "hall_address"}
+    actor = Actor(admin, "03", "大厅", "郑州市金水区某路1号", "0371-67188888")
+    assert contact_line(actor) == "地址：郑州市金水区某路1号  电话：0371-67188888"
+    assert contact_line(Actor(admin, "03", "大厅")) == ""
