@@ -91,7 +91,8 @@ def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> Main
     if account is None:
         db.close()
         return None
-    actor = Actor(account=account, window=settings.window_no, hall=settings.hall_name)
+    actor = Actor(account=account, window=settings.window_no, hall=settings.hall_name,
+                  hall_address=settings.hall_address, hall_phone=settings.hall_phone)
     window = MainWindow(db, actor, settings)
     install_pages(window)
     # NOTE: imported where used: the admin menus pull in the idle lock, sessions and the audit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from desktop import paths
 from desktop.store.errors import EnvironmentFailure
 
 FILE_NAME = "settings.json"
+# A landline with its area code (0371-67188888, (0371)67188888), a mobile or a 12345-style hotline.
+_PHONE = re.compile(r"[0-9()（）\-]{5,20}")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,8 @@ class Settings:
     backup_dir: str = ""  # empty: no scheduled backups (a USB stick or a network share the administrator picks)
     backup_keep: int = 10  # how many backups of this database the folder keeps
     backup_every_hours: int = 4  # a running session backs up this often, and at exit
+    hall_address: str = ""  # the hall's address and phone, on every paper (issue 14)
+    hall_phone: str = ""
 
     def papers_dir(self) -> Path:
         return Path(self.output_dir) if self.output_dir else paths.data_dir() / "papers"
@@ -37,6 +42,11 @@ def validate(settings: Settings) -> dict[str, str]:
         errors["hall_name"] = "请填写大厅名称"
     if not (settings.window_no.isdigit() and 1 <= int(settings.window_no) <= 99):
         errors["window_no"] = "窗口号应为1到99之间的数字"
+    if len(settings.hall_address.strip()) > 60:
+        errors["hall_address"] = "大厅地址不超过60个字"
+    phone = settings.hall_phone.strip()
+    if phone and not _PHONE.fullmatch(phone):
+        errors["hall_phone"] = "联系电话只能包含数字、“-”和括号，例如“0371-67188888”"
     if settings.font_path and not Path(settings.font_path).is_file():
         errors["font_path"] = "字体文件不存在"
     if not 1 <= settings.idle_lock_minutes <= 240:

@@ -49,6 +49,17 @@ FACTS: dict[str, Any] = {
             "additionalProperties": _SCALAR,
         },
     },
+    # The duplicate check (forms/duplicates.py): other open cases of this application, other names.
+    "duplicates.open_cases": {
+        "title": "同一申请人在办的同一事项案件", "type": ["array", "null"], "maxItems": 100,
+        "items": {"type": "object", "properties": {"case_no": _TEXT, "status_label": _TEXT},
+                  "additionalProperties": _SCALAR},
+    },
+    "duplicates.other_names": {
+        "title": "同一证件号码登记过的其他姓名", "type": ["array", "null"], "maxItems": 100,
+        "items": {"type": "object", "properties": {"case_no": _TEXT, "name": _TEXT},
+                  "additionalProperties": _SCALAR},
+    },
     "workers_elsewhere": {
         "title": "已被其他案件计入的就业人员",
         "type": ["array", "null"],

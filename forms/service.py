@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
@@ -24,7 +24,7 @@ from forms.model import (
     RuleContext,
 )
 from forms.params import ParamSet, load_params
-from forms.values import AnswerError, parse_answers, preview
+from forms.values import FORM_BASIS, AnswerError, parse_answers, preview
 
 if TYPE_CHECKING:
     # NOTE: the working-day calendar (and chinese-calendar) is imported by assess() when a case is
@@ -74,6 +74,15 @@ class Service:
     # True where the amounts' breakdown is printed on a paper of its own (the 补贴核定表), so the
     # receipt names only the total.
     amounts_on_own_paper: bool = False
+    # The norm that makes the form's checks (a required field, a value in the legal form) and what the
+    # 一次性告知书 cites for telling every missing item at once. A licence keeps 行政许可法 第三十二条; a
+    # service that is not a licence (the subsidy) names its own rules (issue 14).
+    form_basis: Basis = FORM_BASIS
+    # Which applications count as "the same" for the duplicate check at intake (forms/duplicates.py):
+    # the answer keys that must also match besides the applicant's ID number (() = one open case per
+    # person for this procedure; ("frame_no",) = per bike); None = no duplicate check.
+    duplicate_scope: tuple[str, ...] | None = ()
+    notice_basis: tuple[Basis, ...] = (FORM_BASIS,)
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -200,10 +209,18 @@ def assess(
     if facts is not None and not isinstance(facts, Mapping):
         raise AnswerError(f"既有记录（facts）应为对象，收到 {preview(facts)}")
     answers, findings = parse_answers(service.fields, raw_answers, today, strict=strict)
+    if service.form_basis != FORM_BASIS:
+        # The form's own checks cite the service's basis where it is not a licence (Service.form_basis).
+        findings = [replace(f, basis=service.form_basis) if f.basis == FORM_BASIS else f for f in findings]
     materials = parse_materials(service, raw_materials)
     params = params or service.params()
     ctx = RuleContext(answers, materials, today, params.at(today), facts or {})
-    for r in service.rules:
+    rules = service.rules
+    if service.duplicate_scope is not None:
+        from forms import duplicates
+
+        rules = rules + duplicates.rules_for(service)
+    for r in rules:
         result = r.fn(ctx)
         if isinstance(result, Finding):
             findings.append(result)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import math
 import re
 from datetime import date
@@ -14,6 +16,9 @@ from forms.model import Basis, Effect, Field, Finding, Kind, Outcome
 # NOTE: a form error is not a refusal: the clerk corrects it at the window. It cites the duty to
 # check that an application is complete and in the legal form (《行政许可法》第三十二条).
 FORM_BASIS = Basis("《中华人民共和国行政许可法》", "第三十二条")
+# NOTE: a resident ID number's length, birth date and check character are set by the national
+# standard, not by a procedural article (issue 14); other ID types keep the form's basis.
+ID_BASIS = {"resident_id": Basis("GB 11643-1999《公民身份号码》")}
 
 
 class AnswerError(ValueError):
@@ -249,10 +254,12 @@ def check_id_numbers(fields: list[Field], typed: dict[str, Any], today: date) ->
         if field.kind is not Kind.ID_NUMBER or typed.get(field.key) is None:
             continue
         id_type = typed.get(field.id_type_key) if field.id_type_key else None
-        error = checks.check_id(id_type or "resident_id", typed[field.key], today)
+        id_type = id_type or "resident_id"
+        error = checks.check_id(id_type, typed[field.key], today)
         if error:
             typed[field.key] = None
-            findings.append(_bad(field, error))
+            bad = _bad(field, error)
+            findings.append(dataclasses.replace(bad, basis=ID_BASIS.get(id_type, bad.basis)))
     return findings
 
 

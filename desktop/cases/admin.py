@@ -16,6 +16,7 @@ from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.lifecycle_models import DecisionReason
 from desktop.store.models import Account
+from forms import registry
 
 _CODE = re.compile(r"[A-Z]{2}\d{2,4}")
 
@@ -133,11 +134,13 @@ def list_reasons(db: Database, admin: AccountInfo) -> list[ReasonRow]:
     with db.unit() as s:
         _acting(s, admin, "reasons")
         rows = s.scalars(select(DecisionReason).order_by(DecisionReason.active.desc(), DecisionReason.code))
-        return [ReasonRow(r.code, r.label, r.basis, r.active) for r in rows]
+        return [ReasonRow(r.code, r.label, r.basis, r.active, r.service_id) for r in rows]
 
 
-def _check_reason(label: str, basis: str) -> dict[str, str]:
+def _check_reason(label: str, basis: str, service_id: str | None = None) -> dict[str, str]:
     errors = {}
+    if service_id is not None and service_id not in registry.services():
+        errors["service_id"] = "请选择理由适用的事项"
     if not label.strip():
         errors["label"] = "请填写理由内容"
     elif len(label.strip()) > 200:
@@ -149,9 +152,11 @@ def _check_reason(label: str, basis: str) -> dict[str, str]:
     return errors
 
 
-def add_reason(db: Database, admin: AccountInfo, code: str, label: str, basis: str, window: str = "") -> ReasonRow:
+def add_reason(db: Database, admin: AccountInfo, code: str, label: str, basis: str, window: str = "", *,
+               service_id: str) -> ReasonRow:
+    """A new reason for the cases of one procedure (``service_id``): only those cases may cite it."""
     code = code.strip().upper()
-    errors = _check_reason(label, basis)
+    errors = _check_reason(label, basis, service_id)
     if not _CODE.fullmatch(code):
         errors["code"] = "代码为2个大写字母加2到4位数字，例如“RP04”"
     if errors:
@@ -160,15 +165,16 @@ def add_reason(db: Database, admin: AccountInfo, code: str, label: str, basis: s
         _acting(s, admin, "reasons")
         if s.get(DecisionReason, code) is not None:
             raise InputError({"code": f"代码{code}已存在"})
-        s.add(DecisionReason(code=code, label=label.strip(), basis=basis.strip(), active=True))
+        s.add(DecisionReason(code=code, label=label.strip(), basis=basis.strip(), active=True, service_id=service_id))
         audit.append(s, "reason.add", actor=admin.username, window=window,
-                     detail={"code": code, "label": label.strip(), "basis": basis.strip()})
-        return ReasonRow(code, label.strip(), basis.strip(), True)
+                     detail={"code": code, "label": label.strip(), "basis": basis.strip(), "service_id": service_id})
+        return ReasonRow(code, label.strip(), basis.strip(), True, service_id)
 
 
-def edit_reason(db: Database, admin: AccountInfo, code: str, label: str, basis: str, window: str = "") -> ReasonRow:
-    """Change the wording or basis; decisions already printed keep the text they were printed with."""
-    errors = _check_reason(label, basis)
+def edit_reason(db: Database, admin: AccountInfo, code: str, label: str, basis: str, window: str = "", *,
+                service_id: str | None = None) -> ReasonRow:
+    """Change the wording, basis or procedure (None keeps it); printed decisions keep the text they were printed with."""
+    errors = _check_reason(label, basis, service_id)
     if errors:
         raise InputError(errors)
     with db.unit() as s:
@@ -176,11 +182,14 @@ def edit_reason(db: Database, admin: AccountInfo, code: str, label: str, basis: 
         row = s.get(DecisionReason, code)
         if row is None:
             raise ActionRefused(f"理由代码{code}不存在。")
-        before = {"label": row.label, "basis": row.basis}
+        before = {"label": row.label, "basis": row.basis, "service_id": row.service_id}
         row.label, row.basis = label.strip(), basis.strip()
+        if service_id is not None:
+            row.service_id = service_id
         audit.append(s, "reason.edit", actor=admin.username, window=window,
-                     detail={"code": code, "before": before, "label": row.label, "basis": row.basis})
-        return ReasonRow(row.code, row.label, row.basis, row.active)
+                     detail={"code": code, "before": before, "label": row.label, "basis": row.basis,
+                             "service_id": row.service_id})
+        return ReasonRow(row.code, row.label, row.basis, row.active, row.service_id)
 
 
 def set_reason_active(db: Database, admin: AccountInfo, code: str, active: bool, window: str = "") -> ReasonRow:
@@ -194,4 +203,4 @@ def set_reason_active(db: Database, admin: AccountInfo, code: str, active: bool,
             row.active = active
             audit.append(s, "reason.activate" if active else "reason.deactivate", actor=admin.username,
                          window=window, detail={"code": code})
-        return ReasonRow(row.code, row.label, row.basis, row.active)
+        return ReasonRow(row.code, row.label, row.basis, row.active, row.service_id)

@@ -30,10 +30,11 @@ EVENT_LABELS = {
     "id.reveal": "查看完整证件号码", "audit.report": "打印审计日报",
     "paper.made": "生成文书", "paper.print": "生成文书", "paper.reprint": "补打文书（生成）",
     "paper.printed": "送打印机打印", "case.extended": "延长办理期限",
-    "audit.keyed": "审计链启用大厅密钥", "pledge.record": "登记承诺", "pledge.fulfilled": "承诺已兑现",
-    "plates.series": "设置号牌号段", "ebike.registered": "电动自行车登记", "ebike.transferred": "电动自行车转移",
-    "ebike.status": "电动自行车状态变更", "ebike.registration_voided": "撤销电动自行车登记",
-    "ebike.transfer_reverted": "撤回电动自行车转移", "ebike.status_reverted": "恢复电动自行车状态",
+    "audit.keyed": "审计链启用大厅密钥",
+    "plates.series": "修改号牌号段", "pledge.record": "登记承诺（容缺受理或告知承诺）", "pledge.fulfilled": "承诺材料已补齐",
+    "ebike.registered": "电动自行车登记上牌生效", "ebike.transferred": "电动自行车转移登记生效",
+    "ebike.status": "电动自行车被盗遗失登记生效", "ebike.registration_voided": "注销未生效的电动自行车登记",
+    "ebike.transfer_reverted": "转移登记撤回，恢复原所有人", "ebike.status_reverted": "被盗遗失登记撤回，恢复原登记状态",
 }
 
 

@@ -39,6 +39,8 @@ class Actor:
     account: AccountInfo
     window: str
     hall: str
+    hall_address: str = ""  # printed on every paper's contact line (设置, administrator only)
+    hall_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class ReasonRow:
     label: str
     basis: str
     active: bool
+    service_id: str = ""  # the procedure whose cases may cite it
 
 
 @dataclass(frozen=True)

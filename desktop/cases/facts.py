@@ -16,6 +16,7 @@ FactProvider = Callable[[Session, Service, Mapping[str, Any], "int | None"], dic
 LockKeys = Callable[[Service, Mapping[str, Any]], Iterable[str]]
 _providers: dict[str, FactProvider] = {}
 _lock_keys: dict[str, LockKeys] = {}
+_for_every_service: list[FactProvider] = []  # e.g. the duplicate check (desktop/cases/duplicates.py)
 
 
 def provides(*service_ids: str) -> Callable[[FactProvider], FactProvider]:
@@ -42,9 +43,18 @@ def keyed_by(*service_ids: str) -> Callable[[LockKeys], LockKeys]:
 
 def lock(session: Session, service: Service, answers: Mapping[str, Any]) -> None:
     """Hold the locks of what this case's facts are about until the write transaction ends."""
-    keys = _lock_keys.get(service.service_id)
-    if keys is not None:
-        locks.hold(session, keys(service, answers))
+    keys = list(_lock_keys[service.service_id](service, answers)) if service.service_id in _lock_keys else []
+    person = str(answers.get(service.id_key) or "").strip().upper().replace(" ", "")
+    if service.duplicate_scope is not None and person:
+        keys.append(f"person:{person}")  # the duplicate check reads this person's open cases
+    if keys:
+        locks.hold(session, keys)
+
+
+def provides_for_every_service(fn: FactProvider) -> FactProvider:
+    """Register a provider that runs for every service, beside the service's own."""
+    _for_every_service.append(fn)
+    return fn
 
 
 def facts_for(session: Session, service: Service, answers: Mapping[str, Any], case_id: int | None,
@@ -53,4 +63,7 @@ def facts_for(session: Session, service: Service, answers: Mapping[str, Any], ca
     if for_update:
         lock(session, service, answers)
     provider = _providers.get(service.service_id)
-    return provider(session, service, answers, case_id) if provider else {}
+    found = provider(session, service, answers, case_id) if provider else {}
+    for common in _for_every_service:
+        found.update(common(session, service, answers, case_id))
+    return found

@@ -31,6 +31,7 @@ from forms.values import AnswerError, usable_answers
 
 # NOTE: imported here, where facts and hooks run (lifecycle goes through this module too), so that
 # every service's facts provider and hooks are registered before the first assessment or intake.
+import desktop.cases.duplicates  # noqa: F401  (registers the duplicate check's facts for every service)
 import desktop.cases.ebike  # noqa: F401  (registers facts and hooks)
 import desktop.cases.ebike_reversal  # noqa: F401
 import desktop.cases.residence  # noqa: F401

@@ -163,12 +163,13 @@ def _extension_basis(service, day: date) -> str:
         return ""
 
 
-def decision_reasons(db: Database, active_only: bool = True) -> list[ReasonRow]:
+def decision_reasons(db: Database, service_id: str, active_only: bool = True) -> list[ReasonRow]:
+    """The reasons a case of ``service_id`` may cite: its own procedure's, never another's (issue 14)."""
     with db.read() as s:
-        query = select(DecisionReason).order_by(DecisionReason.code)
+        query = select(DecisionReason).where(DecisionReason.service_id == service_id).order_by(DecisionReason.code)
         if active_only:
             query = query.where(DecisionReason.active.is_(True))
-        return [ReasonRow(r.code, r.label, r.basis, r.active) for r in s.scalars(query)]
+        return [ReasonRow(r.code, r.label, r.basis, r.active, r.service_id) for r in s.scalars(query)]
 
 
 def approve(db: Database, actor: Actor, case_id: int, note: str = "", *, now: datetime | None = None,
@@ -204,8 +205,13 @@ def refuse(db: Database, actor: Actor, case_id: int, reason_codes: list[str], te
         unknown = [c for c in reason_codes if c not in known]
         if unknown:
             raise InputError({"reasons": f"未知的理由代码：{'、'.join(unknown)}"})
-        reasons = [{"code": c, "label": known[c].label, "basis": known[c].basis} for c in reason_codes]
         row = _load(s, case_id)
+        # NOTE: checked here, not only by the dialog's list: a reason of another procedure (or a
+        # deactivated one) cites a law that does not govern this case.
+        foreign = [c for c in reason_codes if known[c].service_id != row.service_id or not known[c].active]
+        if foreign:
+            raise InputError({"reasons": f"理由{'、'.join(foreign)}不适用于{registry.get(row.service_id).name}，请重新选择"})
+        reasons = [{"code": c, "label": known[c].label, "basis": known[c].basis} for c in reason_codes]
         _move(s, row, status.REFUSED, actor, now, {"reasons": reason_codes})
         life = _life(row)
         life["decision"] = {"kind": "refused", "on": now.date().isoformat(), "by": actor.account.display_name,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from desktop.cases.dto import Actor
-from desktop.cases import remedies
+from desktop.cases import remedies, supplement_terms
 from desktop.cases.papers import PROVISIONAL_NOTE, cn_date, header
 from forms.service import Service
 
@@ -33,6 +33,7 @@ def supplement_notice(service: Service, answers: dict[str, Any], case_no: str, i
     snap["sections"] = [
         {"heading": "需要补正的内容", "type": "list", "items": list(items)},
         {"heading": "补正原因", "type": "text", "text": reason},
+        supplement_terms.section(service, now.date(), accepted=True, paper="通知书"),
     ]
     snap["footer"] = "请携带本通知书和补正材料到窗口办理。"
     return snap

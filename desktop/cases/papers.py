@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from desktop.cases import remedies
+from desktop.cases import remedies, supplement_terms
 from desktop.cases.dto import Actor
 from forms import checks
 from forms.model import Assessment, Effect, MaterialState, Outcome
@@ -20,12 +20,22 @@ STATE_LABELS = {
 PROVISIONAL_NOTE = (
     "标“暂定”的日期所在年度的调休安排尚未公布，已扣除法定节假日、其余按周一至周五计算工作日，届时以国务院公布的安排为准。"
 )
-LEGAL_BASIS_NOTICE = "《中华人民共和国行政许可法》第三十二条"
+
+def notice_basis(service: Service) -> str:
+    """What a 一次性告知书 cites for telling everything at once: the service's own data (Service.notice_basis)."""
+    return "、".join(str(b) for b in service.notice_basis)
 
 
 def cn_date(day: date) -> str:
     """The one way a paper writes a date in words: 2026年1月5日 (no leading zeros, as under the seal)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def contact_line(actor: Actor) -> str:
+    """The hall's address and phone for a paper's contact line ("" while the hall has entered neither)."""
+    parts = [f"地址：{actor.hall_address}" if actor.hall_address else "",
+             f"电话：{actor.hall_phone}" if actor.hall_phone else ""]
+    return "  ".join(p for p in parts if p)
 
 
 def _id_type_label(service: Service, answers: dict[str, Any]) -> str:
@@ -47,6 +57,7 @@ def header(kind: str, title: str, service: Service, answers: dict[str, Any], cas
         "service_name": service.name,
         "case_no": case_no,
         "hall": actor.hall,
+        "contact": contact_line(actor),
         "window": actor.window,
         "clerk": actor.account.display_name,
         "issued_at": now.strftime("%Y-%m-%d %H:%M"),
@@ -171,7 +182,7 @@ def incomplete_notice(service: Service, answers: dict[str, Any], assessment: Ass
     snap = header("incomplete_notice", "一次性告知书", service, answers, case_no, actor, now)
     snap["intro"] = (
         f"你提交的{service.name}申请，申请材料不齐全或者不符合法定形式。"
-        f"根据{LEGAL_BASIS_NOTICE}，现一次性告知需要补正的全部内容："
+        f"根据{notice_basis(service)}，现一次性告知需要补正的全部内容："
     )
     sections = []
     if assessment.missing_materials:
@@ -188,6 +199,7 @@ def incomplete_notice(service: Service, answers: dict[str, Any], assessment: Ass
             "heading": "需补正的信息", "type": "findings",
             "items": [{"message": f.message, "basis": str(f.basis)} for f in other],
         })
+    sections.append(supplement_terms.section(service, now.date(), accepted=False, paper="告知书"))
     sections.append({
         "heading": "说明", "type": "text",
         "text": "补齐上述材料和信息后，请携带本告知书到窗口办理，无需重复提交已收材料。",

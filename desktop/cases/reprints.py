@@ -18,7 +18,7 @@ from desktop.store.models import Case, Document
 
 # NOTE: papers that prove a right (a card to collect, a plate, a subsidy) are certificates: a copy
 # could be used twice, so reprinting one needs a supervisor's countersign (issue #7).
-CERTIFICATE_KINDS = frozenset({"permit_collection", "registration_certificate", "subsidy_decision"})
+CERTIFICATE_KINDS = frozenset({"permit_collection", "registration_certificate", "subsidy_decision", "loan_recommendation"})
 
 
 def papers_of(db: Database, case_id: int) -> list[PrintedPaper]:

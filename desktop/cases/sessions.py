@@ -15,8 +15,8 @@ ENDED = "该账号已被管理员停用，本次登录已结束。请退出程�
 # NOTE: the window number is part of every case number (two PCs with one number could issue the
 # same number offline), the PDF folder decides where personal data lands, and the idle lock is a
 # security rule: an administrator sets them. Anyone may point at another font file.
-ADMIN_SETTINGS = ("hall_name", "window_no", "output_dir", "idle_lock_minutes")
-ADMIN_SETTINGS_MESSAGE = "大厅名称、窗口号、PDF 输出文件夹和自动锁定时间由管理员设置。"
+ADMIN_SETTINGS = ("hall_name", "hall_address", "hall_phone", "window_no", "output_dir", "idle_lock_minutes")
+ADMIN_SETTINGS_MESSAGE = "大厅名称、地址、电话、窗口号、PDF 输出文件夹和自动锁定时间由管理员设置。"
 
 
 def check_settings_change(account: AccountInfo, before: dict[str, Any], after: dict[str, Any],

@@ -172,7 +172,9 @@ def on_accepted(ctx: hooks.IntakeContext) -> hooks.HookResult:
     # and intake took them before it read the facts). A claim another window committed in between
     # means the amount and the findings may be wrong: refuse rather than record it.
     facts.lock(ctx.session, ctx.service, ctx.answers)
-    if ctx.facts is None or subsidy_facts(ctx.session, ctx.service, ctx.answers, ctx.case.id) != ctx.facts:
+    # Only the claim history is compared here: the duplicate check's facts were read under the person's lock.
+    fresh = subsidy_facts(ctx.session, ctx.service, ctx.answers, ctx.case.id)
+    if ctx.facts is None or any(ctx.facts.get(k) != v for k, v in fresh.items()):
         raise ActionRefused(CHANGED)
     # The history as the rules saw it, read before this claim joins it.
     before = earlier_claims(ctx.session, _norm(typed.get("id_number")), _norm(typed.get("business_uscc")),

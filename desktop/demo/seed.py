@@ -18,6 +18,9 @@ from forms import registry
 from forms.model import Decision
 
 HALL = "郑州市金水区政务服务中心"
+# NOTE: a made-up address and number for the demo hall; a real hall enters its own in 设置.
+HALL_ADDRESS = "郑州市金水区示范路100号"
+HALL_PHONE = "0371-12345678"
 PASSWORD = "demo-pass-1"
 STAFF = [  # (login, name, role, window)
     ("admin", "王丽", "admin", "01"), ("zhang", "张伟", "clerk", "03"), ("liu", "刘洋", "clerk", "04"),
@@ -166,7 +169,9 @@ def _advance(hall: Hall, case_id: int, target: str, day: date, answers: dict[str
             lifecycle.issue(hall.db, clerk, case_id, answers.get(service.name_key) or "领取人",
                             answers.get(service.id_key), by_proxy=False, now=_at(later, 15))
     elif target == status.REFUSED:
-        code = {"residence_permit": "RP02", "startup_subsidy": "CY02"}.get(service_id, "EB02")
+        # Each procedure's own reason (migration 0012 scopes them).
+        code = {"residence_permit": "RP02", "startup_subsidy": "CY02", "ebike_transfer": "EB03",
+                "ebike_theft": "EB04"}.get(service_id, "EB02")
         step = lifecycle.refuse(hall.db, sup, case_id, [code], "经现场核查，与申报情况不符。", **kw)
         hall.papers += len(step.papers)
     elif target == status.CANCELLED:
@@ -176,7 +181,7 @@ def _advance(hall: Hall, case_id: int, target: str, day: date, answers: dict[str
 
 def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, today: date | None = None) -> Hall:
     today = today or date.today()
-    staff = {login: Actor(acc, next(w for l, _n, _r, w in STAFF if l == login), HALL)
+    staff = {login: Actor(acc, next(w for l, _n, _r, w in STAFF if l == login), HALL, HALL_ADDRESS, HALL_PHONE)
              for login, acc in _accounts(db).items()}
     hall = Hall(db, out, People(seed_value), staff, today)
     order = ["residence_permit", "ebike_registration", "startup_subsidy", "ebike_transfer", "ebike_theft"]

@@ -19,6 +19,7 @@ DOCUMENT_KINDS: dict[str, str] = {
     "permit_collection": "居住证领取凭证",
     "subsidy_decision": "补贴核定通知书",
     "extension_notice": "延期告知书",
+    "loan_recommendation": "创业担保贷款推荐意见书",
     # Hall reports (desktop/cases/audit_report.py): about the hall's day, not about an applicant.
     "audit_day_report": "审计日报",
 }

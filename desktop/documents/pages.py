@@ -21,6 +21,7 @@ class PageInfo:
     window: str
     clerk: str
     reprint: dict | None = None
+    contact: str = ""  # the hall's address and phone (设置)
 
 
 def stamp_lines(reprint: dict) -> tuple[str, str]:
@@ -41,7 +42,16 @@ def _footer(c: Canvas, info: PageInfo, page: int, total: int) -> None:
     c.drawString(MARGIN_LEFT, y_rule - 4.5 * mm, where)
     c.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y_rule - 4.5 * mm, f"编号：{info.case_no}")
     c.setFont(info.font, 9)
-    c.drawCentredString(PAGE_WIDTH / 2, y_rule - 10 * mm, f"第 {page} 页 共 {total} 页")
+    pages = f"第 {page} 页 共 {total} 页"
+    if info.contact:
+        # NOTE: the hall's contact line on every page, where a citizen holding any sheet looks for
+        # whom to ask; the page count moves to the right to leave the line its width.
+        c.setFont(info.font, 8.5)
+        c.drawString(MARGIN_LEFT, y_rule - 10 * mm, info.contact)
+        c.setFont(info.font, 9)
+        c.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y_rule - 10 * mm, pages)
+    else:
+        c.drawCentredString(PAGE_WIDTH / 2, y_rule - 10 * mm, pages)
 
 
 def _continuation(c: Canvas, info: PageInfo) -> None:

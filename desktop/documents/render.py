@@ -99,7 +99,8 @@ def render_pdf(snapshot: dict, *, reprint: dict | None = None,
     font = register_font(font_path)
     st = make_styles(font)
     info = PageInfo(font=font, title=snapshot["title"], case_no=snapshot["case_no"], hall=snapshot["hall"],
-                    window=snapshot["window"], clerk=snapshot["clerk"], reprint=reprint)
+                    window=snapshot["window"], clerk=snapshot["clerk"], reprint=reprint,
+                    contact=snapshot.get("contact", ""))
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out, pagesize=A4,

@@ -27,7 +27,8 @@ reprint is rendered from exactly the same data. Schema (keys marked * are requir
       "provisional_note": "...",       # optional footnote for dates marked （暂定）
       "remedies": "...",               # optional remedies paragraph (复议/诉讼)
       "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},   # optional
-      "footer": "..."                  # optional closing note
+      "footer": "...",                 # optional closing note
+      "contact": "地址：…  电话：…"     # optional: the hall's contact line, in every page's footer
     }
 """
 
@@ -40,7 +41,7 @@ from desktop.documents.kinds import DOCUMENT_KINDS, REPORT_KINDS
 
 REQUIRED_TEXT = ("kind", "title", "service_name", "case_no", "hall", "window", "clerk", "issued_at")
 APPLICANT_KEYS = ("name", "id_type", "id_masked", "phone_masked")
-OPTIONAL_TEXT = ("intro", "provisional_note", "remedies", "footer")
+OPTIONAL_TEXT = ("intro", "provisional_note", "remedies", "footer", "contact")
 SECTION_KEYS = {
     "list": ("items",),
     "table": ("columns", "rows"),

@@ -36,3 +36,7 @@ class DecisionReason(Base):
     label: Mapped[str] = mapped_column(Text)
     basis: Mapped[str] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The procedure whose cases may cite it (migration 0012); "" until an administrator assigns one.
+    service_id: Mapped[str] = mapped_column(String(40), default="")
+
+    __table_args__ = (Index("ix_decision_reasons_service_id", "service_id"),)

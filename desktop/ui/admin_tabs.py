@@ -13,6 +13,7 @@ from desktop.cases import admin, retention
 from desktop.cases.dto import Actor
 from desktop.cases.errors import InputError
 from desktop.store.database import Database
+from desktop.ui.combos import ValueCombo
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import attempt, show_info
 
@@ -55,17 +56,24 @@ class ReasonsTab(QWidget):
         super().__init__(parent)
         self.db, self.actor = db, actor
         self.rows: list[admin.ReasonRow] = []
-        self.table = rows_table([self.tr("代码"), self.tr("理由"), self.tr("依据"), self.tr("状态")], "reasons_table")
+        from forms import registry
+
+        self.service_names = {sid: sv.name for sid, sv in registry.services().items()}
+        self.table = rows_table([self.tr("代码"), self.tr("事项"), self.tr("理由"), self.tr("依据"), self.tr("状态")],
+                                "reasons_table")
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         # NOTE: the basis (document and clause) is what the administrator checks; never cut it short.
-        for column in (0, 2, 3):
+        for column in (0, 1, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setWordWrap(True)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         self.code, self.label, self.basis = QLineEdit(), QLineEdit(), QLineEdit()
         for key, edit in (("code", self.code), ("label", self.label), ("basis", self.basis)):
             edit.setObjectName(key)
+        # A reason is cited only by cases of its procedure (issue 14): "" is "请选择" and refused.
+        self.service = ValueCombo(choices=[("", self.tr("请选择事项")), *self.service_names.items()])
+        self.service.setObjectName("service_id")
         self.code.setPlaceholderText("RP04")
         self.code.setMaximumWidth(120)
         self.error = error_label("reason_error")
@@ -80,6 +88,7 @@ class ReasonsTab(QWidget):
         self.toggle_button.clicked.connect(self._on_toggle_clicked)
         form = QFormLayout()
         form.addRow(self.tr("代码"), self.code)
+        form.addRow(self.tr("适用事项"), self.service)
         form.addRow(self.tr("理由"), self.label)
         form.addRow(self.tr("依据"), self.basis)
         buttons = QHBoxLayout()
@@ -95,7 +104,9 @@ class ReasonsTab(QWidget):
 
     def reload(self, code: str | None = None) -> None:
         self.rows = admin.list_reasons(self.db, self.actor.account)
-        fill(self.table, self.rows, lambda r: (r.code, r.label, r.basis, "使用中" if r.active else "已停用"),
+        fill(self.table, self.rows,
+             lambda r: (r.code, self.service_names.get(r.service_id, "未指定"), r.label, r.basis,
+                        "使用中" if r.active else "已停用"),
              lambda r: r.code == code)
         self._on_selection_changed()
 
@@ -108,6 +119,7 @@ class ReasonsTab(QWidget):
         self.toggle_button.setEnabled(row is not None)
         if row is not None:
             self.code.setText(row.code)
+            self.service.set_value(row.service_id)
             self.label.setText(row.label)
             self.basis.setText(row.basis)
             self.toggle_button.setText(self.tr("停用") if row.active else self.tr("恢复使用"))
@@ -125,13 +137,14 @@ class ReasonsTab(QWidget):
     def _on_add_clicked(self) -> None:
         code = self.code.text().strip().upper()
         self._run(lambda: admin.add_reason(self.db, self.actor.account, code, self.label.text(), self.basis.text(),
-                                           self.actor.window), code)
+                                           self.actor.window, service_id=self.service.value()), code)
 
     def _on_save_clicked(self) -> None:
         row = self.selected()
         if row is not None:
             self._run(lambda: admin.edit_reason(self.db, self.actor.account, row.code, self.label.text(),
-                                                self.basis.text(), self.actor.window), row.code)
+                                                self.basis.text(), self.actor.window,
+                                                service_id=self.service.value()), row.code)
 
     def _on_toggle_clicked(self) -> None:
         row = self.selected()

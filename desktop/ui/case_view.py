@@ -295,7 +295,7 @@ class CaseView(QWidget):
 
     def _on_decline_clicked(self) -> None:
         try:
-            reasons = lifecycle.decision_reasons(self.db)
+            reasons = lifecycle.decision_reasons(self.db, self.file.summary.service_id)
         except EnvironmentFailure as exc:
             msgbox.show_environment_failure(self, exc)
             return

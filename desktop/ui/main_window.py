@@ -397,7 +397,8 @@ class MainWindow(QMainWindow):
         if changed is None:
             return
         self.settings = changed
-        self.actor = replace(self.actor, window=changed.window_no, hall=changed.hall_name)
+        self.actor = replace(self.actor, window=changed.window_no, hall=changed.hall_name,
+                             hall_address=changed.hall_address, hall_phone=changed.hall_phone)
         self._update_status()
         self._update_title()
         self.sig_settings_changed.emit(changed)

@@ -19,7 +19,7 @@ from desktop.store.errors import EnvironmentFailure
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
 
-FIELDS = ("hall_name", "window_no", "output_dir", "font_path", "idle_lock_minutes")
+FIELDS = ("hall_name", "hall_address", "hall_phone", "window_no", "output_dir", "font_path", "idle_lock_minutes")
 
 
 class SettingsDialog(QDialog):
@@ -33,6 +33,11 @@ class SettingsDialog(QDialog):
         self.setObjectName("settings_dialog")
         self.setWindowTitle(self.tr("设置"))
         self.hall_name = QLineEdit(settings.hall_name)
+        self.hall_address = QLineEdit(settings.hall_address)
+        self.hall_address.setPlaceholderText(self.tr("印在每份文书上，例如：郑州市金水区××路××号"))
+        self.hall_phone = QLineEdit(settings.hall_phone)
+        self.hall_phone.setPlaceholderText("0371-67188888")
+        self.hall_phone.setMaximumWidth(200)
         self.window_no = QLineEdit(settings.window_no)
         self.window_no.setMaxLength(2)
         self.window_no.setMaximumWidth(80)
@@ -62,6 +67,8 @@ class SettingsDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         rows = (
             ("hall_name", self.tr("大厅名称"), self.hall_name),
+            ("hall_address", self.tr("大厅地址"), self.hall_address),
+            ("hall_phone", self.tr("联系电话"), self.hall_phone),
             ("window_no", self.tr("窗口号"), self.window_no),
             ("output_dir", self.tr("PDF 输出文件夹"), _with_button(self.output_dir, browse_dir)),
             ("font_path", self.tr("字体文件"), _with_button(self.font_path, browse_font)),
@@ -97,6 +104,8 @@ class SettingsDialog(QDialog):
     def edited(self) -> Settings:
         return self.original.with_changes(
             hall_name=self.hall_name.text().strip(),
+            hall_address=self.hall_address.text().strip(),
+            hall_phone=self.hall_phone.text().strip(),
             window_no=self.window_no.text().strip(),
             output_dir=self.output_dir.text().strip(),
             font_path=self.font_path.text().strip(),

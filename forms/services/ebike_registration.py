@@ -235,6 +235,7 @@ SERVICE = Service(
     id_key="owner_id_number",
     phone_key="owner_phone",
     extra_index={"plate_no": "plate_no", "frame_no": "frame_no"},
+    duplicate_scope=("frame_no",),  # a person may register several bikes: the same application is the same bike
     paper_titles={"refusal": "不予登记通知书"},  # 第十四条: 不予登记并书面说明理由
     order=20,
     collects="号牌和登记证明",

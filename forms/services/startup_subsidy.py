@@ -59,7 +59,9 @@ def example(today: date) -> dict:
             "cost_invoices": "provided",
             "bank_account": "provided",
         },
-        "facts": {"earlier_claims": [], "workers_elsewhere": []},
+        # No earlier claims, no other open claim of this kind, no other name under this ID number.
+        "facts": {"earlier_claims": [], "workers_elsewhere": [], "duplicates.open_cases": [],
+                  "duplicates.other_names": []},
     }
 
 
@@ -82,4 +84,18 @@ SERVICE = Service(
     "创业培训补贴及创业担保贷款（郑政办〔2021〕13号）",
     order=30,
     amounts_on_own_paper=True,
+    duplicate_scope=("claim_type",),  # a person may claim several measures: the same application is the same claim
+    # NOTE: a subsidy is not an administrative licence (行政许可法 第二条), so neither its form's checks
+    # nor its 一次性告知书 cite 行政许可法 第三十二条 (issue 14). The form asks what the plan's measures
+    # need to be decided; telling everything missing at once is the hall's 一次告知 duty of 郑政办〔2021〕10号
+    # （十八）1 (verified in ../shared/regulations/), which carries out the national 优化营商环境条例 and
+    # 国发〔2022〕5号. Their article numbers could not be verified from the sources at hand (the search
+    # found 国发〔2022〕5号's text only in part, the 条例's not at all), so they are cited without one.
+    form_basis=Basis(DOC),
+    notice_basis=(
+        Basis(DOC),
+        Basis("郑政办〔2021〕10号", "（十八）1"),
+        Basis("《优化营商环境条例》（国务院令第722号）"),
+        Basis("《国务院关于加快推进政务服务标准化规范化便利化的指导意见》（国发〔2022〕5号）"),
+    ),
 )

@@ -36,7 +36,8 @@ PROTECTED = {
     "enable": lambda db, who, t: admin_ops.set_disabled(db, who, t, False),
     "reset_password": lambda db, who, t: admin_ops.reset_password(db, who, t, "new-pass-1", "new-pass-1"),
     "list_reasons": lambda db, who, t: admin_ops.list_reasons(db, who),
-    "add_reason": lambda db, who, t: admin_ops.add_reason(db, who, "RP09", "理由", "依据"),
+    "add_reason": lambda db, who, t: admin_ops.add_reason(db, who, "RP09", "理由", "依据",
+                                                              service_id="residence_permit"),
     "edit_reason": lambda db, who, t: admin_ops.edit_reason(db, who, "RP01", "理由", "依据"),
     "deactivate_reason": lambda db, who, t: admin_ops.set_reason_active(db, who, "RP01", False),
     "set_retention": lambda db, who, t: retention.set_rule(db, who, "residence_permit", 3),
@@ -129,16 +130,20 @@ def audit_rows(db) -> list[AuditEvent]:
 
 def test_coded_reasons_add_edit_deactivate(db, admin):
     with pytest.raises(InputError) as info:
-        admin_ops.add_reason(db, admin, "rp", "", "")
-    assert set(info.value.errors) == {"code", "label", "basis"}
+        admin_ops.add_reason(db, admin, "rp", "", "", service_id="")
+    assert set(info.value.errors) == {"code", "label", "basis", "service_id"}
     with pytest.raises(InputError, match="已存在"):
-        admin_ops.add_reason(db, admin, "RP01", "理由", "依据")
-    admin_ops.add_reason(db, admin, "rp04", "居住证明材料系伪造", "郑政办〔2021〕8号 三、", "01")
+        admin_ops.add_reason(db, admin, "RP01", "理由", "依据", service_id="residence_permit")
+    admin_ops.add_reason(db, admin, "rp04", "居住证明材料系伪造", "郑政办〔2021〕8号 三、", "01",
+                         service_id="residence_permit")
+    assert "RP04" in [r.code for r in lifecycle.decision_reasons(db, "residence_permit")]
+    assert "RP04" not in [r.code for r in lifecycle.decision_reasons(db, "startup_subsidy")]
     admin_ops.edit_reason(db, admin, "RP04", "居住证明材料不真实", "郑政办〔2021〕8号 三、", "01")
     admin_ops.set_reason_active(db, admin, "RP04", False, "01")
-    assert "RP04" not in [r.code for r in lifecycle.decision_reasons(db)]  # no longer offered
+    assert "RP04" not in [r.code for r in lifecycle.decision_reasons(db, "residence_permit")]  # no longer offered
     rows = {r.code: r for r in admin_ops.list_reasons(db, admin)}
     assert rows["RP04"].label == "居住证明材料不真实" and not rows["RP04"].active
+    assert rows["RP04"].service_id == "residence_permit"  # edit_reason without service_id keeps it
     assert actions(db)[-3:] == ["reason.add", "reason.edit", "reason.deactivate"]
     with db.unit() as s:
         assert audit.verify(s)[0]
@@ -151,10 +156,23 @@ def test_hall_settings_are_changed_by_administrators_only(staff, admin):
 
     before = asdict(Settings(window_no="03"))
     for key, value in (("window_no", "04"), ("hall_name", "别的大厅"), ("output_dir", "/tmp/x"),
-                       ("idle_lock_minutes", 240)):
+                       ("idle_lock_minutes", 240), ("hall_address", "郑州市金水区某路1号"),
+                       ("hall_phone", "0371-67188888")):
         with pytest.raises(ActionRefused, match="由管理员设置"):
             sessions.check_settings_change(staff["clerk"], before, {**before, key: value})
         with pytest.raises(ActionRefused):
             sessions.check_settings_change(staff["sup"], before, {**before, key: value})
         sessions.check_settings_change(admin, before, {**before, key: value})
     sessions.check_settings_change(staff["clerk"], before, {**before, "font_path": "/fonts/simsun.ttf"})
+
+
+def test_hall_address_and_phone_are_checked_and_printed_as_the_contact_line(admin):
+    from desktop.cases.dto import Actor
+    from desktop.cases.papers import contact_line
+    from desktop.settings import Settings, validate
+
+    assert validate(Settings(hall_phone="0371-67188888", hall_address="郑州市金水区某路1号")) == {}
+    assert set(validate(Settings(hall_phone="电话67188888", hall_address="长" * 61))) == {"hall_phone", "hall_address"}
+    actor = Actor(admin, "03", "大厅", "郑州市金水区某路1号", "0371-67188888")
+    assert contact_line(actor) == "地址：郑州市金水区某路1号  电话：0371-67188888"
+    assert contact_line(Actor(admin, "03", "大厅")) == ""

@@ -159,13 +159,13 @@ def test_the_migration_copies_the_open_cases_deadlines(tmp_path, people, db):
     lifecycle.extend(db, people["sup"], case.id, 3, "需要实地核查", now=NOW, papers_dir=tmp_path)
     path = db.engine.url.database
     db.close()
-    con = sqlite3.connect(path)  # the file as revision 0011 left it: no deadline tables
+    con = sqlite3.connect(path)  # the file as revision 0012 left it: no deadline tables
     con.executescript("DROP TABLE case_deadlines; DROP TABLE hall_parameters;"
-                      "UPDATE alembic_version SET version_num = '0011';")
+                      "UPDATE alembic_version SET version_num = '0012';")
     con.close()
     again = open_database(path)
     try:
-        # Before 0012 only the latest deadline moved with an extension; the review keeps its own date.
+        # Before 0013 only the latest deadline moved with an extension; the review keeps its own date.
         assert _deadlines(again, case.id) == [("review", date(2026, 12, 2), "running"),
                                               ("issue", date(2026, 12, 10), "running")]
     finally:

@@ -59,7 +59,8 @@ def test_cancelled_transfer_gives_the_bike_back_to_the_previous_owner(db, people
     _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW - timedelta(days=3))
     assert ebike.find_registration(db, FRAME).owner_name == "李娜"
-    lifecycle.refuse(db, people["sup"], transfer.id, ["EB01"], now=NOW, papers_dir=tmp_path)
+    # The transfer's own reason (reasons are per procedure since migration 0012).
+    lifecycle.refuse(db, people["sup"], transfer.id, ["EB03"], now=NOW, papers_dir=tmp_path)
     view = ebike.find_registration(db, FRAME)
     assert view.owner_name == "张伟" and view.owner_id_masked == "410105********0019"
     assert [o.name for o in view.owners] == ["张伟"]

@@ -85,7 +85,7 @@ def test_approve_prints_collection_voucher_then_issue_to_a_proxy(db, people, acc
 
 
 def test_refusal_decision_with_coded_reasons(db, people, accepted, tmp_path):
-    codes = [r.code for r in lifecycle.decision_reasons(db)]
+    codes = [r.code for r in lifecycle.decision_reasons(db, "residence_permit")]
     assert "RP02" in codes
     with pytest.raises(InputError):
         lifecycle.refuse(db, people["sup"], accepted.id, [], papers_dir=tmp_path)
@@ -234,7 +234,7 @@ def test_reasons_and_pledges_leave_the_case_layer_as_frozen_data(db, people, tmp
     [pledge] = pledges.open_pledges(db, result.case.id)
     assert isinstance(pledge, PledgeInfo) and pledge.kind_label == "告知承诺"
     assert casefile.load(db, result.case.id).pledges == (pledge,)
-    reasons = lifecycle.decision_reasons(db)
+    reasons = lifecycle.decision_reasons(db, "residence_permit")
     assert reasons and all(isinstance(r, ReasonRow) for r in reasons)
     with pytest.raises(dataclasses.FrozenInstanceError):
         reasons[0].label = "改"  # type: ignore[misc]
@@ -275,3 +275,17 @@ def test_clerk_permission_is_enforced_at_the_case_layer(db, people, accepted, tm
             call()
     with db.unit() as s:
         assert s.get(Case, accepted.id).status == status.ACCEPTED
+
+
+def test_reasons_are_scoped_to_the_cases_procedure(db, people, accepted, tmp_path):
+    offered = {sid: {r.code for r in lifecycle.decision_reasons(db, sid)}
+               for sid in ("residence_permit", "startup_subsidy", "ebike_registration", "ebike_transfer",
+                           "ebike_theft")}
+    assert offered["residence_permit"] == {"RP01", "RP02", "RP03"}
+    assert offered["startup_subsidy"] == {"CY01", "CY02"}
+    assert offered["ebike_registration"] == {"EB01", "EB02"}
+    assert offered["ebike_transfer"] == {"EB03"} and offered["ebike_theft"] == {"EB04"}
+    # The case layer refuses a reason of another procedure even if a caller sends it.
+    with pytest.raises(InputError, match="不适用于居住证申领"):
+        lifecycle.refuse(db, people["sup"], accepted.id, ["RP02", "CY01"], now=NOW, papers_dir=tmp_path)
+    assert casefile.load(db, accepted.id).summary.status == "accepted"

@@ -94,7 +94,7 @@ def _every_action(db, actor: Actor, case_id: int, tmp_path, signs):
         "fulfil": lambda: pledges.fulfil(db, actor, 1),
         "audit": lambda: audit_report.check_chain_as(db, acc),
         "accounts": lambda: admin_ops.list_accounts(db, acc),
-        "reasons": lambda: admin_ops.add_reason(db, acc, "RP99", "理由", "依据"),
+        "reasons": lambda: admin_ops.add_reason(db, acc, "RP99", "理由", "依据", service_id="residence_permit"),
         "retention": lambda: retention.set_rule(db, acc, "residence_permit", 5),
         "purge": lambda: retention.purge(db, acc, dry_run=True),
         "plates": lambda: plates.set_series(db, acc, "郑B", 5),

@@ -135,6 +135,7 @@ def _lifecycle_samples() -> dict[str, dict]:
                "sections": [{"heading": "领取信息", "type": "table", "columns": ["项目", "内容"],
                              "rows": [["最迟发放日期", "2026-12-07"]]}]}
     decision = {**SUBSIDY_CALCULATION, "kind": "subsidy_decision", "title": "补贴核定通知书"}
+    loan = {**SUBSIDY_CALCULATION, "kind": "loan_recommendation", "title": "创业担保贷款推荐意见书"}
     return {
         "supplement_notice": lifecycle_papers.supplement_notice(service, answers, no, ["社保缴费证明原件"],
                                                                 "共享数据不完整", actor, now),
@@ -150,6 +151,7 @@ def _lifecycle_samples() -> dict[str, dict]:
             service, answers, no, [Extended("审核完毕", date(2026, 12, 2), date(2026, 12, 9), False),
                                    Extended("制作发放居住证", date(2026, 12, 7), date(2026, 12, 14), False)],
             5, "需核实居住地址，须实地走访", "《中华人民共和国行政许可法》第四十二条", actor, now),
+        "loan_recommendation": loan,
     }
 
 

@@ -110,10 +110,16 @@ def test_reasons_and_retention_tabs(qtbot, db, dialog):
     tab.code.setText("rp05")
     type_text(tab.label, "申请材料存在涂改")
     type_text(tab.basis, "郑政办〔2021〕8号 三、")
+    tab.service.set_value("")
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert "请选择理由适用的事项" in tab.error.text()  # a reason belongs to one procedure
+    tab.service.set_value("residence_permit")
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
     assert tab.selected().code == "RP05"
+    assert tab.table.item(tab.table.currentRow(), 1).text() == "居住证申领"
+    assert "RP05" in [r.code for r in lifecycle.decision_reasons(db, "residence_permit")]
     qtbot.mouseClick(tab.toggle_button, Qt.MouseButton.LeftButton)
-    assert "RP05" not in [r.code for r in lifecycle.decision_reasons(db)]
+    assert "RP05" not in [r.code for r in lifecycle.decision_reasons(db, "residence_permit")]
     tab.label.clear()
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     assert "请填写理由内容" in tab.error.text()

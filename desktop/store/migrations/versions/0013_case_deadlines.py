@@ -1,7 +1,7 @@
 """Each case's deadlines tracked one by one (case_deadlines) and the hall's own parameter values.
 
-Revision ID: 0012
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 
 The open cases' deadlines are copied from their stored assessment (or the restarted ones after a
 补正), so the work lists keep them. NOTE: before this revision only the latest deadline was kept up
@@ -14,8 +14,8 @@ from datetime import date
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
