@@ -17,7 +17,8 @@ PENDING = ".pending"
 _OWNER = f"{os.getpid()}.{secrets.token_hex(4)}"
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (a no-op where folders cannot be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:  # pragma: no cover - Windows cannot open a folder; NTFS journals its renames
@@ -53,7 +54,7 @@ def replace_file(target: Path, data: bytes) -> Path:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     return target
 
 
@@ -71,7 +72,7 @@ class StagedFile:
         """
         try:
             self.staged.replace(self.target)
-            _fsync_dir(self.target.parent)
+            fsync_dir(self.target.parent)
         except OSError:
             log.warning("a committed paper stayed staged: %s", self.staged.name, exc_info=True)
             return False
@@ -125,5 +126,5 @@ def stage_file(target: Path, data: bytes) -> StagedFile:
         clean_stale(target.parent)
         staged = pending / f"{_OWNER}-{target.name}"
         _write_synced(staged, data)
-        _fsync_dir(pending)
+        fsync_dir(pending)
     return StagedFile(staged, target)

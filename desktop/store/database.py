@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from desktop import paths
+from desktop.files import fsync_dir  # noqa: F401 - also used by desktop.store.backup
 from desktop.store.errors import DatabaseTooNew, EnvironmentFailure, _message_for, translate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -135,18 +136,6 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def fsync_dir(folder: Path) -> None:
-    """Make a rename or a new file in ``folder`` durable (a no-op where folders cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - Windows cannot open a folder; its renames are journaled
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def fsync_file(path: Path) -> None:
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
@@ -215,17 +204,8 @@ class Database:
         reads cannot change before it commits; on PostgreSQL lock the rows the decision depends on
         (``with_for_update()``, ``desktop.store.locks``). Every unit that writes, audits included,
         is one of these."""
-        session = self._sessions()
-        session.info[MODE] = WRITE
-        try:
-            with translate():
-                yield session
-                session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self._scope(self._sessions(), WRITE) as session:
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -233,14 +213,21 @@ class Database:
 
         A consistent snapshot on both backends; a write inside it is a bug and raises."""
         session = self._read_sessions()
-        session.info[MODE] = READ
         event.listen(session, "before_flush", _refuse_writes)
         event.listen(session, "do_orm_execute", _refuse_write_statements)
+        # NOTE: a read unit also ends with COMMIT, not ROLLBACK: nothing was written either way, and
+        # a rollback would expire the rows the caller still reads after the block.
+        with self._scope(session, READ) as session:
+            yield session
+
+    @staticmethod
+    @contextmanager
+    def _scope(session: Session, mode: str) -> Iterator[Session]:
+        """Committed when the block ends, rolled back on any error, always closed."""
+        session.info[MODE] = mode
         try:
             with translate():
                 yield session
-                # NOTE: ended with COMMIT, not ROLLBACK: nothing was written either way, and a
-                # rollback would expire the rows the caller still reads after the block.
                 session.commit()
         except BaseException:
             session.rollback()
