@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
         # NOTE: imported when the menu is used, like the other dialogs: not needed for the first paint.
         from desktop.ui.settings_dialog import SettingsDialog
 
-        changed = SettingsDialog.ask(self.settings, self, self.actor.account)
+        changed = SettingsDialog.ask(self.settings, self, self.actor.account, self.db)
         if changed is None:
             return
         self.settings = changed

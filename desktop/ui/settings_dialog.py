@@ -15,6 +15,7 @@ from desktop.cases import permissions, sessions
 from desktop.cases.dto import AccountInfo
 from desktop.cases.errors import ActionRefused
 from desktop.settings import Settings
+from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
@@ -25,10 +26,14 @@ FIELDS = ("hall_name", "hall_address", "hall_phone", "window_no", "output_dir", 
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; saves them only when every field is valid."""
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None, account: AccountInfo | None = None):
+    def __init__(self, settings: Settings, parent: QWidget | None = None, account: AccountInfo | None = None,
+                 db: Database | None = None):
         super().__init__(parent)
         self.original = settings
         self.account = account  # None before anyone signed in (tests, first start)
+        # NOTE: with the database, a hall-setting change is checked against the account's role and state
+        # as they are now, not as they were at sign-in (issue 18: the case layer trusts nothing the UI holds).
+        self.db = db
         self.result_settings: Settings | None = None
         self.setObjectName("settings_dialog")
         self.setWindowTitle(self.tr("设置"))
@@ -122,7 +127,7 @@ class SettingsDialog(QDialog):
             return
         try:
             if self.account is not None:
-                sessions.check_settings_change(self.account, asdict(self.original), asdict(candidate))
+                sessions.check_settings_change(self.account, asdict(self.original), asdict(candidate), db=self.db)
             settings_store.save(candidate)
         except ActionRefused as exc:
             set_error(self.errors["hall_name"], exc.message)
@@ -147,8 +152,8 @@ class SettingsDialog(QDialog):
 
     @classmethod
     def ask(cls, settings: Settings, parent: QWidget | None = None,
-            account: AccountInfo | None = None) -> Settings | None:
-        dialog = cls(settings, parent, account)
+            account: AccountInfo | None = None, db: Database | None = None) -> Settings | None:
+        dialog = cls(settings, parent, account, db)
         return dialog.result_settings if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

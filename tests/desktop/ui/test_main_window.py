@@ -242,6 +242,22 @@ def test_settings_dialog_for_a_clerk_locks_the_hall_settings(qtbot, db, admin, t
     assert dialog.result_settings.font_path == str(font) and settings_store.load().window_no == "03"
 
 
+def test_settings_dialog_checks_the_role_in_the_database_not_the_sign_in_copy(qtbot, db, admin):
+    from desktop import settings as settings_store
+    from desktop.cases import accounts, admin as admin_ops
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    other = accounts.create_account(db, admin, "wang2", "王强", "admin", "secret-456", "secret-456")
+    admin_ops.set_disabled(db, other, admin.id, True)  # after admin signed in: the copy still says 管理员
+    dialog = SettingsDialog(Settings(window_no="03"), account=admin, db=db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.window_no.setText("09")
+    dialog.findChild(QWidget, "submit").click()
+    assert dialog.findChild(QLabel, "hall_name_error").text()  # refused, with its reason next to the field
+    assert dialog.result_settings is None and not settings_store.settings_path().exists()
+
+
 def test_crash_dialog_copies_the_masked_details(qtbot):
     from desktop.ui.crash import CrashDialog, format_details
 
