@@ -39,7 +39,7 @@ FIELDS = (
     Field("purchase_date", "购车日期", Kind.DATE, not_future=True, section="车辆信息"),
     Field("battery_type", "蓄电池类型", Kind.CHOICE, choices=ec.BATTERY_TYPES, section="车辆信息"),
     Field(
-        "standard_edition", "执行标准（整车合格证所标注）", Kind.CHOICE, choices=ec.STANDARD_EDITIONS,
+        "standard_edition", "合格证标注的执行标准", Kind.CHOICE, choices=ec.STANDARD_EDITIONS,
         section="合格证技术参数", help="第十三条：须符合强制性国家标准；按车辆生产所执行的GB 17761版本审查",
     ),
     Field("max_speed", "最高设计车速（km/h）", Kind.DECIMAL, minimum=1, maximum=100, section="合格证技术参数"),
