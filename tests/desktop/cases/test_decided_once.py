@@ -46,7 +46,7 @@ def test_a_decided_case_refuses_the_second_decision(db, people, tmp_path):
     lifecycle.approve(db, people["sup"], done.case.id, now=NOW, papers_dir=tmp_path)
     with pytest.raises(ActionRefused, match="已批准待发放"):
         lifecycle.approve(db, people["sup2"], done.case.id, now=NOW, papers_dir=tmp_path)
-    code = lifecycle.decision_reasons(db)[0].code
+    code = lifecycle.decision_reasons(db, "residence_permit")[0].code
     with pytest.raises(ActionRefused, match="已批准待发放"):
         lifecycle.refuse(db, people["sup2"], done.case.id, [code], now=NOW, papers_dir=tmp_path)
     with db.unit() as s:
