@@ -47,7 +47,6 @@ def _set_passphrase() -> str | None:
 def _backup(args: argparse.Namespace) -> int:
     from desktop import settings as settings_store
     from desktop.store import backup
-    from desktop.store.errors import EnvironmentFailure
 
     if args.set_passphrase:
         problem = _set_passphrase()
@@ -59,12 +58,17 @@ def _backup(args: argparse.Namespace) -> int:
         print("请用 --to 指定备份文件夹（或在“管理 → 备份与恢复”中选择）。", file=sys.stderr)
         return EXIT_FAILED
     keep = args.keep if args.keep is not None else settings_store.load().backup_keep
+    return _report(lambda: backup.make_backup(args.db, folder, keep=keep))
+
+
+def _report(call) -> int:
+    """Run a backup or restore; print its result, or its refusal in plain Chinese, and give the exit code."""
+    from desktop.store import backup
+    from desktop.store.errors import EnvironmentFailure
+
     try:
-        result = backup.make_backup(args.db, folder, keep=keep)
-    except backup.BackupError as exc:
-        print(exc.message, file=sys.stderr)
-        return EXIT_FAILED
-    except EnvironmentFailure as exc:
+        result = call()
+    except (backup.BackupError, EnvironmentFailure) as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_FAILED
     print(result.message())
@@ -74,7 +78,6 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     from desktop.store import backup
     from desktop.store.database import SQLITE_MAGIC
-    from desktop.store.errors import EnvironmentFailure
 
     file = Path(args.file)
     try:
@@ -84,16 +87,7 @@ def _restore(args: argparse.Namespace) -> int:
         print(f"无法读取备份文件 {file}：{exc.strerror}", file=sys.stderr)
         return EXIT_FAILED
     passphrase = "" if plain else read_secret("备份口令：")
-    try:
-        result = backup.restore(file, passphrase, args.db)
-    except backup.BackupError as exc:
-        print(exc.message, file=sys.stderr)
-        return EXIT_FAILED
-    except EnvironmentFailure as exc:
-        print(exc.message, file=sys.stderr)
-        return EXIT_FAILED
-    print(result.message())
-    return EXIT_OK
+    return _report(lambda: backup.restore(file, passphrase, args.db))
 
 
 def admin_with_fresh_backup(db, username: str | None, to: str | None):
