@@ -83,6 +83,10 @@ class Service:
     # person for this procedure; ("frame_no",) = per bike); None = no duplicate check.
     duplicate_scope: tuple[str, ...] | None = ()
     notice_basis: tuple[Basis, ...] = (FORM_BASIS,)
+    # True where the procedure is decided at the window in the same sitting, with no supervisor
+    # review after it (郑州市非机动车管理办法 第十四条: 查验并及时发放号牌; 第十五条 登记): accepting
+    # registers and issues at once, and a failed rule or inspection is a 不予登记通知书 (issue 13).
+    decided_at_window: bool = False
 
     def field(self, key: str) -> Field:
         for f in self.fields:
