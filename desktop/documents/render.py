@@ -47,7 +47,7 @@ def _applicant_block(snapshot: dict, st: Styles) -> Grid:
     return table
 
 
-def _signature(signature: dict, st: Styles) -> Flowable:
+def _signature(signature: dict, st: Styles) -> list[Flowable]:
     width = 70 * mm
     block = Grid([[cell(signature["label"], st.sign, width, pad=0)],
                    [Spacer(1, 14 * mm)],  # room for the seal
@@ -56,7 +56,7 @@ def _signature(signature: dict, st: Styles) -> Flowable:
     block.setStyle(TableStyle([*cell_commands(st.sign), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                                *[(pad, (0, 0), (-1, -1), 0) for pad in
                                  ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]]))
-    return KeepTogether([Spacer(1, 8 * mm), block])
+    return [Spacer(1, 8 * mm), block]
 
 
 def build_story(snapshot: dict, st: Styles) -> list[Flowable]:
@@ -76,16 +76,21 @@ def build_story(snapshot: dict, st: Styles) -> list[Flowable]:
         story += section_flowables(section, number, st)
     if snapshot.get("remedies"):
         story += [Spacer(1, 3 * mm), TextLine(snapshot["remedies"], st.indented)]
-    if snapshot.get("signature"):
-        story.append(_signature(snapshot["signature"], st))
+    tail: list[Flowable] = _signature(snapshot["signature"], st) if snapshot.get("signature") else []
     closing = []
     if snapshot.get("provisional_note"):
         closing.append(TextLine("注：" + snapshot["provisional_note"], st.note))
     if snapshot.get("footer"):
         closing.append(TextLine(snapshot["footer"], st.note))
     if closing:
-        rule = HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=8, spaceAfter=0)
-        story.append(KeepTogether([rule, *closing]))
+        tail += [HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=8, spaceAfter=0), *closing]
+    if tail:
+        # NOTE: the seal, the date and the closing note go to a page together with the body's last
+        # group (issue 14: the loan's 额度核定表 left them alone on page 2). The group is unpacked
+        # into one flat KeepTogether: a KeepTogether nested in another pushed whole sections of
+        # one-page receipts to a second page.
+        last = story.pop()
+        story.append(KeepTogether([*(last._content if isinstance(last, KeepTogether) else [last]), *tail]))
     return story
 
 

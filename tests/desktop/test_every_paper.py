@@ -98,12 +98,7 @@ def test_every_paper_says_what_it_must_and_fits_its_pages(hall):
                 body = body.replace(part, "") if part else body
             body = re.sub(r"第 \d+ 页 共 \d+ 页|经办人：\S+|编号：|\s", "", body)
             spilled = spilled or len(body) <= 30
-        # NOTE: known and not yet fixed: the loan's 创业担保贷款额度核定表 leaves its seal, date and
-        # closing note alone on page 2 (keeping the last section with the seal in the renderer moved
-        # whole sections of one-page receipts to a second page, so it was taken back). Listed here
-        # so the test fails once it is fixed and the exception must go.
-        known = kind == "subsidy_calculation" and snap["title"] == "创业担保贷款额度核定表"
-        assert spilled == known, (where, texts[-1])
+        assert not spilled, (where, texts[-1])
 
 
 def test_a_loan_prints_no_payment_notice(hall):
