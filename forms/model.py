@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dc_field
 from datetime import date
 from decimal import Decimal
@@ -68,7 +69,18 @@ class Basis:
     clause: str = ""
 
     def __str__(self) -> str:
-        return f"{self.document} {self.clause}".strip()
+        return cite(f"{self.document} {self.clause}")
+
+
+# A part of a notice cited alone: "五、" at the end, or before "及".
+_BARE_PART = re.compile(r"(?:(?<=[\s及])|^)([一二三四五六七八九十]+)、(?=及|$)")
+
+
+def cite(text: str) -> str:
+    """A citation as printed: a notice's part cited alone reads 第五部分, not a stray "五、" (issue 14).
+
+    "二、1" (item 1 of part 二) and "三、（二）5" keep the notice's own numbering."""
+    return _BARE_PART.sub(r"第\1部分", text.strip())
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from desktop.cases.dto import Actor
 from desktop.cases import remedies, supplement_terms
 from desktop.cases.papers import PROVISIONAL_NOTE, cn_date, header
 from forms.service import Service
+from forms.model import cite
 
 PLEDGE_TEXT_RONGQUE = (
     "本人承诺在{due}前补齐上述材料。逾期未补齐的，同意按撤回申请处理，由此产生的后果由本人承担。"
@@ -45,7 +46,7 @@ def refusal_decision(service: Service, answers: dict[str, Any], case_no: str, re
     snap = header("refusal_decision", title, service, answers, case_no, actor, now)
     verdict = title.removesuffix("决定书")
     snap["intro"] = f"你申请的{service.name}（受理编号{case_no}），经审查，决定{verdict}。理由如下："
-    items = [{"message": r["label"], "basis": r["basis"]} for r in reasons]
+    items = [{"message": r["label"], "basis": cite(r["basis"])} for r in reasons]
     if text.strip():
         items.append({"message": text.strip(), "basis": ""})
     snap["sections"] = [{"heading": f"{verdict}的理由", "type": "findings", "items": items}]
@@ -91,7 +92,7 @@ def extension_notice(service: Service, answers: dict[str, Any], case_no: str, ch
     ``changes``: desktop.cases.deadlines.Extended rows (label, before, after, provisional).
     """
     snap = header("extension_notice", "延期告知书", service, answers, case_no, actor, now)
-    cited = f"根据{basis}，" if basis else ""
+    cited = f"根据{cite(basis)}，" if basis else ""
     snap["intro"] = (
         f"你申请的{service.name}（受理编号{case_no}），因下述理由不能在原定期限内办结。"
         f"{cited}经本机关负责人批准，办理期限延长{working_days}个工作日，现将延长理由和延长后的期限告知如下。"

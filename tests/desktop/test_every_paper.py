@@ -85,6 +85,8 @@ def test_every_paper_says_what_it_must_and_fits_its_pages(hall):
             assert "行政许可" not in whole, where  # a subsidy is not a licence
         if kind in ("refusal", "refusal_decision", "subsidy_decision", "loan_recommendation"):
             assert "行政复议" in whole and "人民法院" in whole, where
+        # No basis ends in a stray "、" ("8号 五、"): a part cited alone reads 第五部分.
+        assert not re.search(r"号 [一二三四五六七八九十]+、(?![\d（“])", whole), where
         # Dates in words one way only.
         assert not re.search(r"\d{4}年0\d月|月0\d日", whole), where
         if kind in ONE_PAGE:

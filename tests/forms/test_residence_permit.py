@@ -61,7 +61,7 @@ def test_hukou_in_zhengzhou_is_refused():
     result = run(*case(hukou_in_zhengzhou=True))
     assert result.decision is Decision.REFUSE
     f = finding(result, "rp.hukou_outside")
-    assert f.outcome is Outcome.FAIL and "郑政办〔2021〕8号 一、" == str(f.basis)
+    assert f.outcome is Outcome.FAIL and "郑政办〔2021〕8号 第一部分" == str(f.basis)
 
 
 def test_missing_hukou_answer_is_missing_information_not_false():

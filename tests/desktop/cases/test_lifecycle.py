@@ -93,7 +93,7 @@ def test_refusal_decision_with_coded_reasons(db, people, accepted, tmp_path):
         lifecycle.refuse(db, people["sup"], accepted.id, ["XX99"], papers_dir=tmp_path)
     step = lifecycle.refuse(db, people["sup"], accepted.id, ["RP02"], "社保记录为补缴", now=NOW, papers_dir=tmp_path)
     text = text_of(step.papers[0].pdf_path)
-    assert "不予许可决定书" in text and "郑政办〔2021〕8号 二、" in text and "社保记录为补缴" in text
+    assert "不予许可决定书" in text and "郑政办〔2021〕8号 第二部分" in text and "社保记录为补缴" in text
     assert "行政复议" in text
 
 
