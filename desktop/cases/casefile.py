@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from desktop.cases import privacy
+from desktop.cases import deadlines, privacy
 from desktop.cases.dto import CaseSummary, PledgeInfo
 from desktop.cases.errors import ActionRefused
 from desktop.cases.pledges import case_pledges
@@ -28,6 +28,7 @@ class CaseFile:
     due_provisional: bool
     due_explanation: str
     pledges: tuple[PledgeInfo, ...]
+    deadlines: tuple[deadlines.DeadlineInfo, ...] = ()  # each tracked on its own (issue 14)
 
 
 def _due_basis(row: Case, life: dict[str, Any]) -> tuple[bool, str]:
@@ -57,4 +58,5 @@ def load(db: Database, case_id: int) -> CaseFile:
         # unless the clerk asks for it (privacy.reveal, audited).
         answers = privacy.masked_answers(row.service_id, row.answers or {})
         return CaseFile(summary(row), answers, dict(row.materials), copy.deepcopy(row.assessment), life,
-                        row.accepted_on, row.closed_on, provisional, explanation, pledges)
+                        row.accepted_on, row.closed_on, provisional, explanation, pledges,
+                        deadlines.of_case(s, case_id))

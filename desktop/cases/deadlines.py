@@ -39,6 +39,18 @@ class DeadlineInfo:
             return "已完成（超期）"
         return STATE_LABELS.get(self.state, self.state)
 
+    def overdue_on(self, today: date) -> bool:
+        """Still running past its due date: the case view paints it red (issue 14)."""
+        return self.state == RUNNING and self.due_on < today
+
+    def label_on(self, today: date) -> str:
+        """The state as the case view shows it on ``today``."""
+        if self.overdue_on(today):
+            return f"已超期{(today - self.due_on).days}日（计时中）"
+        if self.met_on and self.state in (MET, ENDED):
+            return f"{self.state_label}（{self.met_on.isoformat()}）"
+        return self.state_label
+
 
 @dataclass(frozen=True)
 class Extended:

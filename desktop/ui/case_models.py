@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import IntEnum
 from typing import Any, Mapping
 
 from desktop.cases.casefile import PledgeInfo
+from desktop.cases.deadlines import DeadlineInfo
 from desktop.cases.dto import PrintedPaper
 from desktop.cases.worklists import DeadlineDue, PledgeDue, TimelineEvent
 from desktop.ui.row_models import NO_VALUE, RowsModel
@@ -203,6 +205,36 @@ class PledgesModel(RowsModel[PledgeInfo]):
         if row.fulfilled_on:
             return self.tr("已于%1补齐").replace("%1", row.fulfilled_on.isoformat())
         return self.tr("待补齐") if row.due_on else self.tr("已承诺")
+
+
+class CaseDeadlinesModel(RowsModel[DeadlineInfo]):
+    """The deadlines of one case, each with its own state (issue 14): running past due in red."""
+
+    class Column(IntEnum):
+        LABEL = 0
+        DUE_ON = 1
+        STATE = 2
+        EXPLANATION = 3
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.today = date.today()  # the case view sets its own day before each load
+
+    def headers(self):
+        return {self.Column.LABEL: self.tr("期限"), self.Column.DUE_ON: self.tr("到期日"),
+                self.Column.STATE: self.tr("状态"), self.Column.EXPLANATION: self.tr("计算方式及依据")}
+
+    def cell(self, row: DeadlineInfo, column: IntEnum) -> str:
+        if column is self.Column.LABEL:
+            return row.label
+        if column is self.Column.DUE_ON:
+            return row.due_on.isoformat() + (self.tr("（暂定）") if row.provisional else "")
+        if column is self.Column.STATE:
+            return row.label_on(self.today)
+        return "；".join(part for part in (row.explanation, row.basis) if part)
+
+    def warn(self, row: DeadlineInfo, column: IntEnum) -> bool:
+        return row.overdue_on(self.today) and column in (self.Column.DUE_ON, self.Column.STATE)
 
 
 class PledgeDueModel(RowsModel[PledgeDue]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -20,8 +21,8 @@ from desktop.store.errors import EnvironmentFailure
 from desktop.ui import case_dialogs, msgbox
 from desktop.ui.case_dialogs import KEEP_OPEN
 from desktop.ui.case_models import (
-    AnswersModel, FindingsModel, PapersModel, PledgesModel, TimelineModel, TimelineRow, answer_rows, describe_event,
-    outcome_text,
+    AnswersModel, CaseDeadlinesModel, FindingsModel, PapersModel, PledgesModel, TimelineModel, TimelineRow,
+    answer_rows, describe_event, outcome_text,
 )
 from desktop.ui.countersign import CountersignDialog
 from desktop.ui.tables import fit, table
@@ -37,8 +38,10 @@ STATUS_COLOURS = {status.ACCEPTED: "#1d5fa8", status.SUPPLEMENT: "#b26a00", stat
 class CaseView(QWidget):
     sig_case_changed = Signal(object)  # CaseSummary after an action
 
-    def __init__(self, db: Database, actor: Actor, settings: Settings, case_id: int, parent: QWidget | None = None):
+    def __init__(self, db: Database, actor: Actor, settings: Settings, case_id: int, parent: QWidget | None = None,
+                 today: Callable[[], date] = date.today):
         super().__init__(parent)
+        self._today = today  # injectable: the deadlines' states depend on the day
         self.setObjectName("case_view")
         self.db, self.actor, self.settings, self.case_id = db, actor, settings, case_id
         self.file: casefile.CaseFile | None = None
@@ -115,8 +118,13 @@ class CaseView(QWidget):
         self.pledges_view = table(self.pledges_model)
         self.pledges_view.setObjectName("pledges_table")
         self.tabs.addTab(self.pledges_view, self.tr("承诺事项"))
+        self.deadlines_model = CaseDeadlinesModel(self)
+        self.deadlines_view = table(self.deadlines_model)
+        self.deadlines_view.setObjectName("deadlines_table")
+        self.tabs.addTab(self.deadlines_view, self.tr("办理期限"))
 
-        for view in (self.answers_view, self.findings_view, self.timeline_view, self.pledges_view):
+        for view in (self.answers_view, self.findings_view, self.timeline_view, self.pledges_view,
+                     self.deadlines_view):
             # NOTE: these tables are short; rows follow their wrapped text whatever the width.
             view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         split = QSplitter(self)
@@ -202,8 +210,11 @@ class CaseView(QWidget):
         titles = {p.id: p.title for p in papers}
         self.timeline_model.set_rows([TimelineRow(e, describe_event(e, titles)) for e in events])
         self.pledges_model.set_rows(f.pledges)
+        self.deadlines_model.today = self._today()
+        self.deadlines_model.set_rows(f.deadlines)
         self.tabs.setTabVisible(3, bool(f.pledges))
-        for view in (self.papers_view, self.timeline_view, self.pledges_view):
+        self.tabs.setTabVisible(4, bool(f.deadlines))
+        for view in (self.papers_view, self.timeline_view, self.pledges_view, self.deadlines_view):
             fit(view)
         fit(self.answers_view, max_width=200)  # NOTE: long labels wrap; the answer gets the room
         fit(self.findings_view, max_width=170)

@@ -316,3 +316,33 @@ def test_extension_by_a_supervisor(qtbot, db, people, papers, accepted):
 def test_papers_of_the_case_match_the_register(qtbot, db, people, papers, accepted):
     view = open_view(qtbot, db, people["clerk"], papers, accepted.id)
     assert [p.id for p in view.papers_model.rows()] == [p.id for p in reprints.papers_of(db, accepted.id)]
+
+
+def test_the_case_view_lists_each_deadline_with_its_own_state(qtbot, db, people, papers):
+    """Issue 14: the 居住证 review and issue each go overdue on their own, and the case view says which."""
+    from datetime import datetime
+
+    from desktop.cases import lifecycle
+
+    now = datetime(2026, 11, 25, 10, 0)  # a Wednesday: review due 12-02, issue 12-07
+    case = accept_example(db, people["clerk"], papers, now=now).case
+    day = {"today": date(2026, 12, 4)}
+    view = CaseView(db, people["sup"], Settings(window_no="01", output_dir=str(papers)), case.id,
+                    today=lambda: day["today"])
+    qtbot.addWidget(view)
+    view.show()
+
+    def rows():
+        m = view.deadlines_model
+        return [tuple(m.data(m.index(r, c)) for c in range(3)) for r in range(m.rowCount())]
+
+    assert rows() == [("审核完毕", "2026-12-02", "已超期2日（计时中）"), ("制作发放居住证", "2026-12-07", "计时中")]
+    m = view.deadlines_model
+    assert m.data(m.index(0, 2), Qt.ItemDataRole.ForegroundRole) is not None  # the late one is red
+    assert m.data(m.index(1, 2), Qt.ItemDataRole.ForegroundRole) is None
+    assert view.tabs.isTabVisible(view.tabs.indexOf(view.deadlines_view))
+    lifecycle.approve(db, people["sup"], case.id, now=datetime(2026, 12, 4, 9), papers_dir=papers)
+    day["today"] = date(2026, 12, 8)
+    view.reload()
+    assert rows() == [("审核完毕", "2026-12-02", "已完成（超期）（2026-12-04）"),
+                      ("制作发放居住证", "2026-12-07", "已超期1日（计时中）")]
