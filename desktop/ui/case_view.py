@@ -6,6 +6,7 @@ import logging
 from datetime import date
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
@@ -260,7 +261,8 @@ class CaseView(QWidget):
             self.reload()  # the timeline shows the print job
 
         dialog = PreviewDialog(path, title, self, record_print=record)
-        self.previews.append(dialog)
+        # Closed previews delete themselves (desktop/ui/preview.py); their wrappers are let go here, after.
+        self.previews = [d for d in self.previews if shiboken6.isValid(d)] + [dialog]
         dialog.open()  # NOTE: not blocking: the clerk keeps working while the paper prints
 
     def _paths(self) -> dict[str, Any]:

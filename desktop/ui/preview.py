@@ -1,4 +1,4 @@
-"""Preview a printed paper with QPdfView and print it through QPrinter (or say where the PDF is)."""
+"""Preview a printed paper (its pages rendered by QPdfDocument) and print it through QPrinter (or say where the PDF is)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Callable
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPageLayout, QPageSize
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop.ui import msgbox
+from desktop.ui.page_view import PageView
 from desktop.ui.screen_fit import fit_to_screen
 
 log = logging.getLogger(__name__)
@@ -68,11 +68,8 @@ class PreviewDialog(QDialog):
         fit_to_screen(self, PREFERRED_SIZE)
         self.document = QPdfDocument(self)
         self.document.load(str(self.pdf_path))
-        self.view = QPdfView(self)
+        self.view = PageView(self.document, self)
         self.view.setObjectName("pdf_view")
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         where = QLabel(self.tr("已保存：") + str(self.pdf_path), self)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         where.setStyleSheet("color:#555;")
@@ -88,6 +85,11 @@ class PreviewDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(where)
         layout.addWidget(buttons)
+        # NOTE: a closed preview is deleted with its document: kept as a hidden child of its page or
+        # case view, it lived until that tab closed. Owners must keep their Python reference until
+        # the C++ object is gone (shiboken6.isValid): dropping the wrapper of a Python subclass while
+        # its C++ object still waited for deletion crashed the process in ~QObject.
+        self.finished.connect(self.deleteLater)
 
     def _on_print_clicked(self) -> None:
         if not QPrinterInfo.availablePrinters():
