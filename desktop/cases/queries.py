@@ -13,6 +13,7 @@ from desktop.store.database import Database
 from desktop.store.models import Case, CaseNameBigram, name_bigrams
 from forms import checks, registry
 from forms.ebike_common import normalize_code
+from forms.service import current_answers
 
 
 @dataclass(frozen=True)
@@ -134,4 +135,6 @@ def get_case(db: Database, case_id: int) -> CaseDetail:
         row = s.get(Case, case_id)
         if row is None:
             raise KeyError(case_id)
-        return CaseDetail(summary(row), dict(row.answers), dict(row.materials), row.assessment)
+        # NOTE: in today's form (Service.upgrade_answers): a draft saved under an older form resumes with its meaning.
+        answers = current_answers(registry.get(row.service_id), dict(row.answers))
+        return CaseDetail(summary(row), answers, dict(row.materials), row.assessment)

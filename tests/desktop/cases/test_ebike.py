@@ -59,7 +59,7 @@ def test_first_registration_assigns_a_plate_printed_on_receipt_and_certificate(d
     [certificate] = result.extra_papers
     assert certificate.kind == "registration_certificate"
     text = _text(certificate.pdf_path)
-    assert "电动自行车登记证明（号牌领取凭证）" in text
+    assert "电动自行车登记证明" in text
     for value in ("郑A00001", FRAME, "雅迪 TDT1234Z", "白色", "张伟", "410105********0019", "2026年11月25日",
                   result.case.case_no):
         assert value in text

@@ -77,7 +77,7 @@ EBIKE_ROWS = [["号牌号码", "郑A00001"], ["车架号（整车编码）", "11
               ["车身颜色", "白色"]]
 
 REGISTRATION_CERTIFICATE = {
-    **EBIKE_HEAD, "kind": "registration_certificate", "title": "电动自行车登记证明（号牌领取凭证）",
+    **EBIKE_HEAD, "kind": "registration_certificate", "title": "电动自行车登记证明",
     "intro": "经查验，下列电动自行车符合登记条件，准予登记，核发号牌郑A00001。请凭本凭证领取号牌。",
     "sections": [
         {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
