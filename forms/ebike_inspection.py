@@ -30,7 +30,8 @@ FIELDS = (
     # NOTE: required=False on the form: the rule reports an unanswered item itself, once, citing 第十四条.
     *(Field(key, label, Kind.CHOICE, required=False, choices=RESULTS, section=SECTION,
             help="第十四条：现场交验车辆，对车辆进行查验") for key, label, _short in ITEMS),
-    Field(NOTE_KEY, "不一致情况", required=False, max_length=200, section=SECTION,
+    # NOTE: the label names 号码: the note may quote the numbers seen on the bike, so the log masks it.
+    Field(NOTE_KEY, "不一致情况（所见号码、参数）", required=False, max_length=200, section=SECTION,
           help="任一项不一致时写明：哪一项、车上所见与合格证所载各是什么"),
 )
 KEYS = tuple(key for key, _label, _short in ITEMS) + (NOTE_KEY,)
@@ -64,7 +65,7 @@ def findings(ctx: RuleContext, rid: str = "dc.inspected") -> list[Finding]:
     if failed and not note:
         # NOTE: FAIL + CORRECT (not MISSING): the written refusal must say what did not match, so
         # the case layer refuses to print it until the clerk has written it down (Assessment.corrections).
-        out.append(Finding(f"{rid}.note", Outcome.FAIL, "查验有不一致项，请在“不一致情况”中写明不一致之处",
+        out.append(Finding(f"{rid}.note", Outcome.FAIL, "查验有不一致项，请在“不一致情况”栏写明不一致之处",
                            BASIS, Effect.CORRECT, NOTE_KEY))
     return out
 

@@ -55,7 +55,7 @@ def _count(db, column) -> int:
 def test_first_registration_assigns_a_plate_printed_on_receipt_and_certificate(db, actor, tmp_path):
     result = _register(db, actor, tmp_path)
     receipt = _text(result.paper.pdf_path)
-    assert "受理回执" in receipt and "郑A00001" in receipt and FRAME in receipt and "雅迪 TDT1234Z" in receipt
+    assert "受理及办结回执" in receipt and "郑A00001" in receipt and FRAME in receipt and "雅迪 TDT1234Z" in receipt
     [certificate] = result.extra_papers
     assert certificate.kind == "registration_certificate"
     text = _text(certificate.pdf_path)
