@@ -80,12 +80,14 @@ def record(answers: Mapping[str, Any]) -> dict[str, Any] | None:
     return {"items": items, "passed": passed, "note": str(answers.get(NOTE_KEY) or "")}
 
 
-def rows(inspection: Mapping[str, Any]) -> list[list[str]]:
-    """The inspection as [项目, 结果] rows of a paper's table."""
-    out = [[f"查验：{i['label']}", i["result_label"]] for i in inspection.get("items", [])]
-    if inspection.get("note"):
-        out.append(["查验说明", inspection["note"]])
-    return out
+def summary(inspection: Mapping[str, Any]) -> str:
+    """One line for a paper: 车架号、电机号、合格证与车辆均一致 — or each item with its result."""
+    items = inspection.get("items", [])
+    if items and all(i["result"] == MATCH for i in items):
+        text = "、".join(i["label"] for i in items) + "均一致"
+    else:
+        text = "；".join(f"{i['label']}{i['result_label']}" for i in items)
+    return text + (f"；{inspection['note']}" if inspection.get("note") else "")
 
 
 def upgrade(answers: Mapping[str, Any]) -> dict[str, Any]:

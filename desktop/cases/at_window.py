@@ -13,6 +13,7 @@ import copy
 from datetime import date, datetime
 from typing import Any, Mapping
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.cases import deadlines, hooks, remedies, status
@@ -21,7 +22,7 @@ from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.cases.papers import cn_date, header
 from desktop.store import audit
-from desktop.store.models import Case
+from desktop.store.models import Case, EbikeRegistration
 from forms import ebike_inspection, registry
 from forms.service import Service
 
@@ -151,8 +152,13 @@ def revocation_basis(service: Service, day: date) -> str:
         return ""
 
 
-def revocation_paper(service: Service, row: Case, concluded_on: date | None, reason: str, signer_name: str,
-                     actor: Actor, now: datetime) -> dict[str, Any]:
+def issued_plate(s: Session, row: Case) -> str | None:
+    """The plate this case issued (a first registration), read before its cancel hook voids it."""
+    return s.scalar(select(EbikeRegistration.plate_no).where(EbikeRegistration.registered_case_id == row.id))
+
+
+def revocation_paper(service: Service, row: Case, concluded_on: date | None, plate_voided: str | None, reason: str,
+                     signer_name: str, actor: Actor, now: datetime) -> dict[str, Any]:
     """撤销登记决定书: the owner is told in writing that the registration is taken back, why, and the remedies."""
     answers: Mapping[str, Any] = row.answers or {}
     snap = header("revocation_decision", REVOCATION_TITLE, service, dict(answers), row.case_no, actor, now)
@@ -165,8 +171,9 @@ def revocation_paper(service: Service, row: Case, concluded_on: date | None, rea
         {"heading": "撤销的理由", "type": "text", "text": reason},
         {"heading": "所涉车辆", "type": "table", "columns": ["项目", "内容"], "rows": bike},
         {"heading": "撤销的后果", "type": "text", "text": (
-            "本次登记自始不发生效力，电动自行车登记信息恢复为本次登记前的状态；本次核发的号牌号码作废，不再核发。"
-            "请将本次办理时领取的号牌、登记证明交回登记窗口。")},
+            "本次登记自始不发生效力，电动自行车登记信息恢复为本次登记前的状态。"
+            + (f"本次核发的号牌号码{plate_voided}作废，不再核发；请将号牌和登记证明交回登记窗口。" if plate_voided
+               else "请将本次办理时领取的证明交回登记窗口。"))},
     ]
     snap["footer"] = f"复核人：{signer_name}。"
     snap["remedies"] = remedies.section(service.service_id, REVOCATION_TITLE, now.date())

@@ -161,17 +161,15 @@ def register_bike(ctx: IntakeContext) -> HookResult:
 def _certificate(ctx: IntakeContext, reg: EbikeRegistration, typed: Mapping[str, Any]) -> dict[str, Any]:
     snap = header("registration_certificate", CERTIFICATE_TITLE, ctx.service, dict(ctx.answers),
                   ctx.case.case_no, ctx.actor, ctx.now)
-    snap["intro"] = (f"经现场查验，下列电动自行车与整车合格证一致，符合登记条件，准予登记，"
-                     f"当场核发号牌{reg.plate_no}。")
+    snap["intro"] = f"经现场查验，下列电动自行车符合登记条件，准予登记，当场核发号牌{reg.plate_no}。"
     rows = _bike_rows(reg) + [["电机号", typed.get("motor_no") or ""], ["登记日期", cn_date(reg.registered_on)]]
-    sections = [{"heading": "登记信息", "type": "table", "columns": ["项目", "内容"], "rows": rows}]
     inspected = inspection.record(ctx.answers)
     if inspected is not None:
-        # NOTE (issue 13): what the clerk compared at the window is on the certificate the owner keeps.
-        sections.append({"heading": f"现场查验（{cn_date(ctx.now)}，查验人{ctx.actor.account.display_name}）",
-                         "type": "table", "columns": ["查验项目", "结果"], "rows": inspection.rows(inspected)})
+        # NOTE (issue 13): what the clerk compared at the window is on the certificate the owner keeps,
+        # as one row so the certificate stays one page.
+        rows.append(["现场查验", f"{inspection.summary(inspected)}（查验人{ctx.actor.account.display_name}）"])
     snap["sections"] = [
-        *sections,
+        {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"], "rows": rows},
         {"heading": "注意事项", "type": "text", "text": (
             "一、驾驶电动自行车上道路行驶，应当依规悬挂号牌，并保持号牌完整、清晰，不得污损、遮挡（第二十一条）。\n"
             "二、禁止盗用、冒用或者使用伪造、变造的电动自行车号牌（第二十一条）。\n"

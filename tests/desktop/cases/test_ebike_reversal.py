@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from desktop.cases import ebike, intake, lifecycle, queries, worklists
@@ -68,6 +69,8 @@ def test_revoked_transfer_gives_the_bike_back_to_the_previous_owner(db, people, 
     step = lifecycle.cancel(db, people["sup"], transfer.id, "转移证明系伪造", signs["sup2"], now=NOW,
                             papers_dir=tmp_path)
     assert [p.title for p in step.papers] == ["撤销登记决定书"]
+    decision = "".join(page.extract_text() for page in PdfReader(step.papers[0].pdf_path).pages).replace("\n", "")
+    assert "转移证明系伪造" in decision and "作废" not in decision  # a transfer voids no plate
     view = ebike.find_registration(db, FRAME)
     assert view.owner_name == "张伟" and view.owner_id_masked == "410105********0019"
     assert [o.name for o in view.owners] == ["张伟"]
