@@ -46,7 +46,8 @@ def findings(ctx: RuleContext, rid: str = "dc.inspected") -> list[Finding]:
         value = ctx.get(key)
         item_id = f"{rid}.{key.removeprefix('inspect_')}"
         if value is None:
-            out.append(missing_info(item_id, f"请完成现场查验：{label}？", BASIS, key))
+            # NOTE: on a 一次性告知书 this tells the applicant to present the bike (现场交验车辆).
+            out.append(missing_info(item_id, f"未完成现场查验（{label}）：请将车辆送至登记窗口现场交验", BASIS, key))
         elif value == MATCH:
             out.append(Finding(item_id, Outcome.PASS, f"现场查验：{short}一致", BASIS, field=key))
         else:
