@@ -83,7 +83,7 @@ def run(ctx: IntakeContext) -> HookResult:
             raise ActionRefused("现场查验有未通过或未完成的项目，不能登记。请核对查验结果。")
         life["inspection"] = {**inspection, "on": now.date().isoformat(), "by": actor.account.display_name}
         _audit(s, "case.inspected", actor, row.id,
-               {"passed": True, "items": {i["item"]: i["result"] for i in inspection["items"]}})
+               {"passed": True, "results": {i["item"]: i["result"] for i in inspection["items"]}})
     row.lifecycle = life
     extra = hooks.run(status.ACCEPTED, ctx)
     _close(s, row, actor, now, copy.deepcopy(row.lifecycle or {}), {})
