@@ -87,7 +87,14 @@ def run(ctx: IntakeContext) -> HookResult:
     row.lifecycle = life
     extra = hooks.run(status.ACCEPTED, ctx)
     _close(s, row, actor, now, copy.deepcopy(row.lifecycle or {}), {})
-    extra.finish_receipt = lambda snap: _receipt(snap, ctx.service, now)
+    own = extra.finish_receipt  # a service hook's own touch to the receipt comes first
+
+    def finish(snap: dict[str, Any]) -> None:
+        if own is not None:
+            own(snap)
+        _receipt(snap, ctx.service, now)
+
+    extra.finish_receipt = finish
     return extra
 
 
@@ -120,7 +127,7 @@ def refuse_review_step(row: Case, what: str) -> None:
     done = (f"该案件已于{row.closed_on.isoformat()}当场办结" if row.status == status.ISSUED and row.closed_on
             else "该案件不经审核")
     raise ActionRefused(
-        f"“{service.name}”在窗口现场查验后当场办结（《郑州市非机动车管理办法》第十四条：查验并及时发放号牌），"
+        f"“{service.name}”在窗口当场办结（《郑州市非机动车管理办法》第十四条、第十五条），"
         f"没有审核环节，不能{what}。{done}；登记有误的，请撤销登记（需审核人员复核）。"
     )
 
