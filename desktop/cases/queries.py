@@ -47,7 +47,7 @@ def summary(row: Case) -> CaseSummary:
         service_id=row.service_id,
         service_name=service_name(row.service_id),
         status=row.status,
-        status_label=status_label(row.status),
+        status_label=status_label(row.status, row.service_id),
         applicant_name=row.applicant_name or "",
         id_masked=checks.mask_id(row.id_number) if row.id_number else "",
         received_on=row.received_on,
