@@ -280,11 +280,11 @@ def cancel(db: Database, actor: Actor, case_id: int, reason: str, countersign: C
         revoking, concluded_on = at_window.may_revoke(row), row.closed_on
         if revoking and papers_dir is None:
             raise ActionRefused("撤销已办结的登记须打印撤销登记决定书，请在案件页面办理。")
-        _move(s, row, status.CANCELLED, actor, now, {"reason": reason.strip(), **({"revoked": True} if revoking else {})},
-              signer)
+        revoked = {"revoked": True} if revoking else {}
+        _move(s, row, status.CANCELLED, actor, now, {"reason": reason.strip(), **revoked}, signer)
         life = _life(row)
         life["cancel"] = {"on": now.date().isoformat(), "reason": reason.strip(), "by": actor.account.display_name,
-                          "countersign": signer.display_name, **({"revoked": True} if revoking else {})}
+                          "countersign": signer.display_name, **revoked}
         row.lifecycle = life
         service = registry.get(row.service_id)
         plate_voided = at_window.issued_plate(s, row) if revoking else None

@@ -147,7 +147,8 @@ def outcome_text(life: Mapping[str, Any]) -> str:
         parts.append(f"{decision['on']} {decision['by']} {'批准' if decision['kind'] == 'approved' else '不予许可'}")
     inspection = life.get("inspection")
     if inspection:
-        parts.append(f"{inspection['on']} {inspection['by']} 现场查验" + ("通过" if inspection.get("passed") else "未通过"))
+        passed = "通过" if inspection.get("passed") else "未通过"
+        parts.append(f"{inspection['on']} {inspection['by']} 现场查验{passed}")
     issue = life.get("issue")
     if issue and issue.get("at_window"):
         # NOTE (issue 13): decided at the window, the plate and certificate were handed over there.

@@ -127,7 +127,8 @@ def test_a_failed_inspection_prints_the_refusal_naming_the_mismatch(db, people, 
     assert result.case.status == "not_accepted" and result.paper.title == "不予登记通知书"
     assert result.case.status_label == "不予登记"  # the procedure's own word in every list
     text = _text(result.paper.pdf_path).replace("\n", "")
-    for part in ("不予登记通知书", "决定不予登记", "电机号与整车合格证所载不一致", "电机钢印为M24B009999，合格证载M24A001234",
+    for part in ("不予登记通知书", "决定不予登记", "电机号与整车合格证所载不一致",
+                 "电机钢印为M24B009999，合格证载M24A001234",
                  "第十四条", "行政复议", "行政诉讼", "重新申请"):
         assert part in text, part
     assert ebike.find_registration(db, FRAME) is None
