@@ -87,6 +87,12 @@ class Service:
     # review after it (郑州市非机动车管理办法 第十四条: 查验并及时发放号牌; 第十五条 登记): accepting
     # registers and issues at once, and a failed rule or inspection is a 不予登记通知书 (issue 13).
     decided_at_window: bool = False
+    # What the clerk's accept button says the window does at once where decided_at_window holds, e.g.
+    # "登记并发牌" (the page adds "当场办结").
+    window_action: str = ""
+    # Answers saved under an older form (drafts, cases, case files) brought to today's fields, e.g. the
+    # e-bike's single "vehicle_inspected" tick → the recorded inspection (forms/ebike_inspection.py).
+    upgrade_answers: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -105,6 +111,13 @@ class Service:
 
     def rules_version(self, params: ParamSet | None = None) -> str:
         return f"{self.service_id} {self.version} / params {(params or self.params()).digest}"
+
+
+def current_answers(service: Service, answers: Any) -> Any:
+    """``answers`` in today's form of ``service`` (Service.upgrade_answers); anything not a mapping as it is."""
+    if service.upgrade_answers is None or not isinstance(answers, Mapping):
+        return answers
+    return service.upgrade_answers(answers)
 
 
 def parse_materials(service: Service, raw: Mapping[str, Any]) -> dict[str, MaterialState]:
@@ -212,7 +225,7 @@ def assess(
         calendar = default_calendar()
     if facts is not None and not isinstance(facts, Mapping):
         raise AnswerError(f"既有记录（facts）应为对象，收到 {preview(facts)}")
-    answers, findings = parse_answers(service.fields, raw_answers, today, strict=strict)
+    answers, findings = parse_answers(service.fields, current_answers(service, raw_answers), today, strict=strict)
     if service.form_basis != FORM_BASIS:
         # The form's own checks cite the service's basis where it is not a licence (Service.form_basis).
         findings = [replace(f, basis=service.form_basis) if f.basis == FORM_BASIS else f for f in findings]

@@ -35,6 +35,7 @@ EVENT_LABELS = {
     "ebike.registered": "电动自行车登记上牌生效", "ebike.transferred": "电动自行车转移登记生效",
     "ebike.status": "电动自行车被盗遗失登记生效", "ebike.registration_voided": "注销未生效的电动自行车登记",
     "ebike.transfer_reverted": "转移登记撤回，恢复原所有人", "ebike.status_reverted": "被盗遗失登记撤回，恢复原登记状态",
+    "case.inspected": "电动自行车现场查验",
 }
 
 

@@ -14,7 +14,8 @@ from desktop.cases.pledges import case_pledges
 from desktop.cases.queries import summary
 from desktop.store.database import Database
 from desktop.store.models import Case
-from forms import checks
+from forms import checks, registry
+from forms.service import current_answers
 
 @dataclass(frozen=True)
 class CaseFile:
@@ -56,7 +57,8 @@ def load(db: Database, case_id: int) -> CaseFile:
         pledges = case_pledges(s, case_id)
         # NOTE: masked here, on the data path: the case view never holds a full ID or phone number
         # unless the clerk asks for it (privacy.reveal, audited).
-        answers = privacy.masked_answers(row.service_id, row.answers or {})
+        answers = privacy.masked_answers(row.service_id,
+                                         current_answers(registry.get(row.service_id), row.answers or {}))
         return CaseFile(summary(row), answers, dict(row.materials), copy.deepcopy(row.assessment), life,
                         row.accepted_on, row.closed_on, provisional, explanation, pledges,
                         deadlines.of_case(s, case_id))

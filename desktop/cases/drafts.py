@@ -16,6 +16,7 @@ from desktop.store.database import Database
 from desktop.store.draft_models import DraftAutosave
 from desktop.store.models import Case
 from forms import registry
+from forms.service import current_answers
 
 # NOTE: why a table of scratch copies and not save_draft() on every autosave:
 # - the audit chain records what the clerk did; an audit row every few seconds of typing would bury
@@ -94,4 +95,5 @@ def pending(db: Database, actor: Actor) -> list[Autosave]:
         for r in rows:  # a crash while recovering one must not put its values in the log
             log_masking.watch(r.service_id, r.answers, ("autosave", r.id))
         return [Autosave(r.id, r.service_id, service_name(r.service_id), r.case_id, r.applicant_name,
-                         dict(r.answers), dict(r.materials), r.saved_at) for r in rows]
+                         current_answers(registry.get(r.service_id), dict(r.answers)), dict(r.materials), r.saved_at)
+                for r in rows]

@@ -19,12 +19,13 @@ from desktop.store.database import Database
 from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
 from forms import checks
 from forms import ebike_common as ec
+from forms import ebike_inspection as inspection
 from forms.service import Service
 from forms.values import parse_answers
 
 REGISTERED = "registered"
 OWNER_KIND_LABELS = {"first": "初次登记", "transfer": "转移登记"}
-CERTIFICATE_TITLE = "电动自行车登记证明（号牌领取凭证）"
+CERTIFICATE_TITLE = "电动自行车登记证明"  # NOTE: the plate is handed over with it (第十四条 及时发放)
 TRANSFER_TITLE = "电动自行车转移登记证明"
 _CHANGED = "该车的登记刚被其他窗口修改，本次未保存。请重新查询、审查后再办理。"
 
@@ -160,9 +161,13 @@ def register_bike(ctx: IntakeContext) -> HookResult:
 def _certificate(ctx: IntakeContext, reg: EbikeRegistration, typed: Mapping[str, Any]) -> dict[str, Any]:
     snap = header("registration_certificate", CERTIFICATE_TITLE, ctx.service, dict(ctx.answers),
                   ctx.case.case_no, ctx.actor, ctx.now)
-    snap["intro"] = (f"经查验，下列电动自行车符合登记条件，准予登记，核发号牌{reg.plate_no}。"
-                     "请凭本凭证领取号牌。")
+    snap["intro"] = f"经现场查验，下列电动自行车符合登记条件，准予登记，当场核发号牌{reg.plate_no}。"
     rows = _bike_rows(reg) + [["电机号", typed.get("motor_no") or ""], ["登记日期", cn_date(reg.registered_on)]]
+    inspected = inspection.record(ctx.answers)
+    if inspected is not None:
+        # NOTE (issue 13): what the clerk compared at the window is on the certificate the owner keeps,
+        # as one row so the certificate stays one page.
+        rows.append(["现场查验", f"{inspection.summary(inspected)}（查验人{ctx.actor.account.display_name}）"])
     snap["sections"] = [
         {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"], "rows": rows},
         {"heading": "注意事项", "type": "text", "text": (

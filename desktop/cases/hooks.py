@@ -32,6 +32,9 @@ class IntakeContext:
 class HookResult:
     receipt_rows: list[list[str]] = field(default_factory=list)  # [label, value] added to the main paper
     papers: list[dict[str, Any]] = field(default_factory=list)  # further snapshots to print and register
+    # A last change to the main paper's snapshot once it is built (a case concluded at the window
+    # says so on it: desktop/cases/at_window.py).
+    finish_receipt: Callable[[dict[str, Any]], None] | None = None
 
 
 Hook = Callable[[IntakeContext], HookResult]

@@ -12,8 +12,8 @@ from typing import Any, Iterator, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.cases import (deadlines, drafts, hooks, input_guard, log_masking, numbers, papers, permissions,
-                           pledges, promised, status)
+from desktop.cases import (at_window, deadlines, drafts, hooks, input_guard, log_masking, numbers, papers,
+                           permissions, pledges, promised, status)
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
@@ -26,7 +26,7 @@ from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import Account, AuditEvent, Case, Document
 from forms import registry
 from forms.model import Assessment, Decision
-from forms.service import Service, assess
+from forms.service import Service, assess, current_answers
 from forms.values import AnswerError, usable_answers
 
 # NOTE: imported here, where facts and hooks run (lifecycle goes through this module too), so that
@@ -133,6 +133,7 @@ def save_draft(db: Database, actor: Actor, service_id: str, answers: Mapping[str
                autosave_id: int | None = None) -> CaseSummary:
     """Keep what the clerk typed so far; no paper, no case number yet (and drop the page's autosave copy)."""
     service = registry.get(service_id)
+    answers = current_answers(service, answers)  # a draft saved under an older form (Service.upgrade_answers)
     input_guard.check_storable(service, answers, materials)
     now = now or datetime.now()
     with db.unit() as s:
@@ -152,6 +153,7 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
     with db.unit() as s:  # NOTE: refused early, before the assessment; checked again in the transaction
         permissions.require(s, actor, "intake")
     service = registry.get(service_id)
+    answers = current_answers(service, answers)
     input_guard.check_storable(service, answers, materials)
     now = now or datetime.now()
     calendar = calendar_for(db)
@@ -170,6 +172,8 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         except AnswerError as exc:
             raise ActionRefused(f"无法审查：{exc}") from None
         if rongque_due is not None:
+            if service.decided_at_window:  # NOTE: concluded in this sitting, nothing can be brought later
+                raise ActionRefused("该事项当场办结，不适用容缺受理；请收齐材料后办理。")
             if not pledges.rongque_possible(assessment):
                 raise ActionRefused("只有在仅缺少非核心材料时才能容缺受理；请先处理其他问题。")
             pledges.check_due(assessment, rongque_due, now.date())
@@ -201,7 +205,11 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
                      case_id=row.id, detail={"service": service_id, "case_no": row.case_no,
                                              "decision": assessment.decision.value})
         drafts.forget(s, autosave_id)  # NOTE: same transaction: a stored case never leaves a copy to "recover"
-        extra = hooks.run(case_status, hooks.IntakeContext(s, row, service, answers, assessment, actor, now, facts))
+        ctx = hooks.IntakeContext(s, row, service, answers, assessment, actor, now, facts)
+        # NOTE (issue 13): a procedure decided at the window is inspected, registered and concluded
+        # here, in this transaction (desktop/cases/at_window.py); the others only run their hook.
+        at_once = case_status == status.ACCEPTED and service.decided_at_window
+        extra = at_window.run(ctx) if at_once else hooks.run(case_status, ctx)
         snap = _snapshot(kind, service, answers, typed_materials, assessment, row.case_no, actor, now)
         if rongque_due is not None:
             papers.mark_rongque(snap, service, assessment, rongque_due)
@@ -209,6 +217,8 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
             snap["sections"].insert(0, {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
                                         "rows": list(extra.receipt_rows)})
             papers.fold_deadline_into_table(snap, "登记信息")
+        if extra.finish_receipt is not None:
+            extra.finish_receipt(snap)
         if case_status == status.ACCEPTED:
             extra.papers.extend(pledges.record(s, row, service, answers, typed_materials, assessment, actor, now,
                                                rongque_due))

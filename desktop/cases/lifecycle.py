@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import deadlines, hooks, lifecycle_papers, permissions, status
+from desktop.cases import at_window, deadlines, hooks, lifecycle_papers, permissions, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import AccountInfo, Actor, CaseSummary, Countersign, PrintedPaper, ReasonRow
 from desktop.cases.errors import ActionRefused, InputError
@@ -42,7 +42,9 @@ def _load(s: Session, case_id: int) -> Case:
 
 def _move(s: Session, row: Case, to: str, actor: Actor, now: datetime, detail: dict[str, Any] | None = None,
           countersign: AccountInfo | None = None) -> None:
-    if to not in status.TRANSITIONS.get(row.status, frozenset()):
+    # NOTE: a case concluded at the window may still be revoked (撤销登记, desktop/cases/at_window.py).
+    revoking = to == status.CANCELLED and at_window.may_revoke(row)
+    if to not in status.TRANSITIONS.get(row.status, frozenset()) and not revoking:
         raise ActionRefused(
             f"案件{row.case_no or ''}当前为“{status.status_label(row.status)}”，不能改为“{status.status_label(to)}”。"
         )
@@ -84,6 +86,7 @@ def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str
     with paper_unit(db) as (s, written):
         permissions.require(s, actor, "supplement")
         row = _load(s, case_id)
+        at_window.refuse_review_step(row, "通知补正")
         _move(s, row, status.SUPPLEMENT, actor, now, {"items": items})
         deadlines.stop(s, row)
         life = _life(row)
@@ -131,6 +134,7 @@ def extend(db: Database, actor: Actor, case_id: int, working_days: int, reason: 
     with paper_unit(db) as (s, written):
         permissions.require(s, actor, "extend")
         row = _load(s, case_id)
+        at_window.refuse_review_step(row, "延长办理期限")
         if row.status not in status.OPEN or not deadlines.has_running(s, row.id):
             # NOTE: during a 补正 the clock is stopped; there is nothing to extend until it runs again.
             raise ActionRefused(f"案件当前为“{status.status_label(row.status)}”，没有正在计算的办理期限，不能延长。")
@@ -180,6 +184,7 @@ def approve(db: Database, actor: Actor, case_id: int, note: str = "", *, now: da
     with paper_unit(db) as (s, written):
         permissions.require(s, actor, "decide")
         row = _load(s, case_id)
+        at_window.refuse_review_step(row, "批准")
         _move(s, row, status.APPROVED, actor, now, {"note": note.strip()})
         life = _life(row)
         life["decision"] = {"kind": "approved", "on": now.date().isoformat(), "by": actor.account.display_name,
@@ -206,6 +211,7 @@ def refuse(db: Database, actor: Actor, case_id: int, reason_codes: list[str], te
         if unknown:
             raise InputError({"reasons": f"未知的理由代码：{'、'.join(unknown)}"})
         row = _load(s, case_id)
+        at_window.refuse_review_step(row, "作出不予许可决定")
         # NOTE: checked here, not only by the dialog's list: a reason of another procedure (or a
         # deactivated one) cites a law that does not govern this case.
         foreign = [c for c in reason_codes if known[c].service_id != row.service_id or not known[c].active]
@@ -254,22 +260,50 @@ def issue(db: Database, actor: Actor, case_id: int, receiver_name: str, receiver
 
 
 def cancel(db: Database, actor: Actor, case_id: int, reason: str, countersign: Countersign | None, *,
-           now: datetime | None = None) -> StepResult:
-    """Cancel with a reason; a supervisor other than the actor countersigns with their password."""
+           now: datetime | None = None, papers_dir: Path | None = None, font_path: str | None = None) -> StepResult:
+    """Cancel with a reason; a supervisor other than the actor countersigns with their password.
+
+    A case concluded at the window (desktop/cases/at_window.py) is revoked the same way (撤销登记):
+    its registry change is undone by the service's cancel hook and a 撤销登记决定书 is printed, so
+    ``papers_dir`` is needed for it."""
     if countersign is None:
         raise ActionRefused("撤销案件需要另一位审核人员复核签字。")
     if not reason.strip():
         raise InputError({"reason": "请填写撤销原因"})
     now = now or datetime.now()
-    with paper_unit(db) as (s, _written):
+    if papers_dir is not None:
+        fonts_ready(font_path)
+    with paper_unit(db) as (s, written):
         permissions.require(s, actor, "cancel")
         signer = permissions.require_countersign(s, actor, countersign, "撤销案件")
         row = _load(s, case_id)
-        _move(s, row, status.CANCELLED, actor, now, {"reason": reason.strip()}, signer)
+        revoking, concluded_on = at_window.may_revoke(row), row.closed_on
+        if revoking and papers_dir is None:
+            raise ActionRefused("撤销已办结的登记须打印撤销登记决定书，请在案件页面办理。")
+        revoked = {"revoked": True} if revoking else {}
+        _move(s, row, status.CANCELLED, actor, now, {"reason": reason.strip(), **revoked}, signer)
         life = _life(row)
         life["cancel"] = {"on": now.date().isoformat(), "reason": reason.strip(), "by": actor.account.display_name,
-                          "countersign": signer.display_name}
+                          "countersign": signer.display_name, **revoked}
         row.lifecycle = life
-        hooks.run(status.CANCELLED, hooks.IntakeContext(s, row, registry.get(row.service_id), row.answers, None,
-                                                        actor, now))
+        service = registry.get(row.service_id)
+        plate_voided = at_window.issued_plate(s, row) if revoking else None
+        # NOTE: the reversal hooks refuse when a later case built on this one (a transfer after the
+        # registration): then nothing is written, the case stays 已办结.
+        hooks.run(status.CANCELLED, hooks.IntakeContext(s, row, service, row.answers, None, actor, now))
+        if not revoking:
+            return StepResult(summary(row))
+        snap = at_window.revocation_paper(service, row, concluded_on, plate_voided, reason.strip(),
+                                          signer.display_name, actor, now)
+        paper = record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)
+        return StepResult(summary(row), (paper,))
+
+
+def conclude_at_window(db: Database, actor: Actor, case_id: int, *, now: datetime | None = None) -> StepResult:
+    """办结 a case of a procedure decided at the window that was accepted before it was (its plate already issued)."""
+    now = now or datetime.now()
+    with db.unit() as s:
+        permissions.require(s, actor, "issue")
+        row = _load(s, case_id)
+        at_window.conclude(s, row, actor, now)
         return StepResult(summary(row))

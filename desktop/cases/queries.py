@@ -13,6 +13,7 @@ from desktop.store.database import Database
 from desktop.store.models import Case, CaseNameBigram, name_bigrams
 from forms import checks, registry
 from forms.ebike_common import normalize_code
+from forms.service import current_answers
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def summary(row: Case) -> CaseSummary:
         service_id=row.service_id,
         service_name=service_name(row.service_id),
         status=row.status,
-        status_label=status_label(row.status),
+        status_label=status_label(row.status, row.service_id),
         applicant_name=row.applicant_name or "",
         id_masked=checks.mask_id(row.id_number) if row.id_number else "",
         received_on=row.received_on,
@@ -134,4 +135,6 @@ def get_case(db: Database, case_id: int) -> CaseDetail:
         row = s.get(Case, case_id)
         if row is None:
             raise KeyError(case_id)
-        return CaseDetail(summary(row), dict(row.answers), dict(row.materials), row.assessment)
+        # NOTE: in today's form (Service.upgrade_answers): a draft saved under an older form resumes with its meaning.
+        answers = current_answers(registry.get(row.service_id), dict(row.answers))
+        return CaseDetail(summary(row), answers, dict(row.materials), row.assessment)

@@ -37,5 +37,15 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def status_label(status: str) -> str:
+def status_label(status: str, service_id: str | None = None) -> str:
+    """The state's label; a refusal at the window in the procedure's own word (不予登记, 第十四条) where it has one."""
+    if status == NOT_ACCEPTED and service_id:
+        from forms import registry  # NOTE: only here; the labels themselves need no service
+
+        try:
+            title = registry.get(service_id).paper_titles.get("refusal", "")
+        except KeyError:
+            title = ""
+        if title.endswith("通知书"):
+            return title.removesuffix("通知书")
     return LABELS.get(status, status)

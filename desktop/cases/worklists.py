@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from desktop.cases import status
+from desktop.cases import at_window, status
 from desktop.cases.dto import CaseSummary
 from desktop.cases.queries import SUMMARY_COLUMNS, summary
 from desktop.store.database import Database
@@ -25,8 +25,10 @@ ACTION_LABELS = {
     "pledge.fulfilled": "承诺已履行", "id.reveal": "查看完整证件号码",
     "ebike.registered": "登记上牌", "ebike.transferred": "转移登记", "ebike.status": "被盗/遗失登记",
     "ebike.registration_voided": "注销未生效的登记", "ebike.transfer_reverted": "恢复原所有人",
-    "ebike.status_reverted": "恢复原登记状态",
+    "ebike.status_reverted": "恢复原登记状态", "case.inspected": "现场查验",
 }
+# The same events where the case was decided at the window (issue 13) or revoked after that.
+AT_WINDOW_LABELS = {"case.issued": "当场办结", "case.cancelled": "撤销登记"}
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,14 @@ def due_soon(db: Database, today: date, within_days: int = 2, limit: int = 500) 
 
 
 def review_queue(db: Database, limit: int = 500) -> list[CaseSummary]:
-    """Accepted cases waiting for a supervisor's decision, the most urgent first."""
+    """Accepted cases waiting for a supervisor's decision, the most urgent first.
+
+    NOTE (issue 13): never a case of a procedure decided at the window, which has no review (one
+    accepted before that was so waits for its 办结 in the deadline lists, not here).
+    """
     with db.read() as s:
-        rows = s.execute(select(*SUMMARY_COLUMNS).where(Case.status == status.ACCEPTED)
+        rows = s.execute(select(*SUMMARY_COLUMNS).where(Case.status == status.ACCEPTED,
+                                                        Case.service_id.not_in(at_window.service_ids()))
                          .order_by(Case.due_on, Case.id).limit(limit))
         return [summary(r) for r in rows]
 
@@ -118,4 +125,10 @@ def timeline(db: Database, case_id: int) -> list[TimelineEvent]:
                          .outerjoin(Account, Account.username == AuditEvent.actor)
                          .where(AuditEvent.case_id == case_id).order_by(AuditEvent.id))
         return [TimelineEvent(r.at, f"{name}（{r.actor}）" if name else (r.actor or ""), r.window or "", r.action,
-                              ACTION_LABELS.get(r.action, r.action), dict(r.detail)) for r, name in rows]
+                              _label(r.action, r.detail or {}), dict(r.detail)) for r, name in rows]
+
+
+def _label(action: str, detail: dict) -> str:
+    if detail.get("at_window") or detail.get("revoked"):
+        return AT_WINDOW_LABELS.get(action, ACTION_LABELS.get(action, action))
+    return ACTION_LABELS.get(action, action)

@@ -29,13 +29,21 @@ STAFF = [  # (login, name, role, window)
 # Mutations that make an otherwise accepted case a refusal at the window, per service.
 REFUSE = {
     "residence_permit": {"hukou_in_zhengzhou": True},
-    "ebike_registration": {"ccc_in_catalog": False},
+    # NOTE (issue 13): the demo's refused registration is one whose motor number did not match at the inspection.
+    "ebike_registration": {"inspect_motor": "mismatch", "inspect_note": "电机钢印为M24B009999，合格证载M24A001234"},
     "ebike_transfer": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
     "ebike_theft": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
     "startup_subsidy": {"applicant_category": "none"},
 }
 LATER_STATES = (status.ACCEPTED, status.SUPPLEMENT, status.APPROVED, status.REFUSED, status.ISSUED,
                 status.CANCELLED)
+# NOTE (issue 13): a procedure decided at the window is 已办结 at acceptance; afterwards it can only be
+# revoked (撤销登记, countersigned), so it has no 待审核, 补正, 批准 or 不予许可 cases.
+AT_WINDOW_STATES = (status.ISSUED, status.CANCELLED)
+
+
+def later_states(service_id: str) -> tuple[str, ...]:
+    return AT_WINDOW_STATES if registry.get(service_id).decided_at_window else LATER_STATES
 
 
 @dataclass
@@ -140,7 +148,7 @@ def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
         return
     result = intake.accept(hall.db, clerk, service_id, answers, materials, **kw)
     hall.papers += 1 + len(result.extra_papers)
-    if service_id == "ebike_registration":
+    if service_id == "ebike_registration" and target != status.CANCELLED:  # a revoked one has no bike left
         from desktop.cases.queries import get_case
 
         stored = get_case(hall.db, result.case.id).answers
@@ -155,6 +163,12 @@ def _advance(hall: Hall, case_id: int, target: str, day: date, answers: dict[str
     sup, clerk = hall.staff["li"], hall.staff["zhang"]
     later = min(day + timedelta(days=2), hall.today)
     kw = dict(now=_at(later, 10), papers_dir=hall.out)
+    if registry.get(service_id).decided_at_window:
+        if target == status.CANCELLED:  # 撤销登记: a registration made in error, with its 撤销登记决定书
+            step = lifecycle.cancel(hall.db, clerk, case_id, "经核查，登记时录入的所有人身份信息有误，登记系错误作出",
+                                    Countersign(sup.account.username, PASSWORD), **kw)
+            hall.papers += len(step.papers)
+        return  # 已办结 at acceptance
     if target == status.SUPPLEMENT:
         step = lifecycle.request_supplement(hall.db, clerk, case_id, ["申请材料原件"], "复印件不清晰，请提供原件核验。", **kw)
         hall.papers += len(step.papers)
@@ -185,12 +199,11 @@ def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, to
              for login, acc in _accounts(db).items()}
     hall = Hall(db, out, People(seed_value), staff, today)
     order = ["residence_permit", "ebike_registration", "startup_subsidy", "ebike_transfer", "ebike_theft"]
-    targets = [status.DRAFT, "incomplete", status.NOT_ACCEPTED, *LATER_STATES]
     for service_id in order:
         if service_id not in registry.services():
             continue
-        for target in targets:
-            if service_id == "ebike_registration" and target == status.ACCEPTED:
+        for target in (status.DRAFT, "incomplete", status.NOT_ACCEPTED, *later_states(service_id)):
+            if service_id == "ebike_registration" and target == status.ISSUED:
                 extra = per_state * 16  # bikes for the transfer and theft cases that follow
             else:
                 extra = 0

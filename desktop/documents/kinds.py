@@ -8,7 +8,7 @@ DOCUMENT_KINDS: dict[str, str] = {
     "receipt": "受理回执",
     "incomplete_notice": "一次性告知书",
     "refusal": "不予受理通知书",
-    "registration_certificate": "电动自行车登记证明（号牌领取凭证）",
+    "registration_certificate": "电动自行车登记证明",
     "transfer_certificate": "电动自行车转移登记证明",
     "subsidy_calculation": "补贴核定表",
     # After intake (desktop/cases/lifecycle*.py):
@@ -20,6 +20,7 @@ DOCUMENT_KINDS: dict[str, str] = {
     "subsidy_decision": "补贴核定通知书",
     "extension_notice": "延期告知书",
     "loan_recommendation": "创业担保贷款推荐意见书",
+    "revocation_decision": "撤销登记决定书",  # a registration concluded at the window, taken back (at_window.py)
     # Hall reports (desktop/cases/audit_report.py): about the hall's day, not about an applicant.
     "audit_day_report": "审计日报",
 }

@@ -145,13 +145,21 @@ def outcome_text(life: Mapping[str, Any]) -> str:
     decision = life.get("decision")
     if decision:
         parts.append(f"{decision['on']} {decision['by']} {'批准' if decision['kind'] == 'approved' else '不予许可'}")
+    inspection = life.get("inspection")
+    if inspection:
+        passed = "通过" if inspection.get("passed") else "未通过"
+        parts.append(f"{inspection['on']} {inspection['by']} 现场查验{passed}")
     issue = life.get("issue")
-    if issue:
+    if issue and issue.get("at_window"):
+        # NOTE (issue 13): decided at the window, the plate and certificate were handed over there.
+        parts.append(f"{issue['on']} {issue['by']} " + ("补记办结" if issue.get("legacy") else "当场办结"))
+    elif issue:
         proxy = "（代领）" if issue.get("by_proxy") else ""
         parts.append(f"{issue['on']} 由 {issue['receiver_name']}{proxy} 领取，证件号码 {issue['receiver_id_number']}")
     cancel = life.get("cancel")
     if cancel:
-        parts.append(f"{cancel['on']} 撤销：{cancel['reason']}（复核：{cancel['countersign']}）")
+        what = "撤销登记" if cancel.get("revoked") else "撤销"
+        parts.append(f"{cancel['on']} {what}：{cancel['reason']}（复核：{cancel['countersign']}）")
     for ext in life.get("extensions", []):
         parts.append(f"{ext['on']} 延长至 {ext['to']}：{ext['reason']}")
     return "；".join(parts) or NO_VALUE

@@ -143,6 +143,7 @@ class CaseView(QWidget):
             ("approve_button", "批准", self._on_approve_clicked),
             ("decline_button", "不予许可", self._on_decline_clicked),
             ("issue_button", "发证/领取", self._on_issue_clicked),
+            ("conclude_button", "补记办结", self._on_conclude_clicked),
             ("extend_button", "延长期限", self._on_extend_clicked),
             ("cancel_button", "撤销", self._on_cancel_clicked))
         layout = QVBoxLayout(self)
@@ -185,7 +186,8 @@ class CaseView(QWidget):
         v = self.values
         v["case_no"].setText(s.case_no or "—")
         v["service"].setText(s.service_name)
-        v["status"].setText(s.status_label)
+        at_once = s.status == status.ISSUED and (f.lifecycle.get("issue") or {}).get("at_window")
+        v["status"].setText(s.status_label + (self.tr("（当场办结）") if at_once else ""))
         v["status"].setStyleSheet(f"font-weight:bold; color:{STATUS_COLOURS.get(s.status, '#333')};")
         v["applicant"].setText(s.applicant_name or "—")
         v["id_number"].setText(s.id_masked or "—")
@@ -321,6 +323,13 @@ class CaseView(QWidget):
                                                 lifecycle.issue(self.db, self.actor, self.case_id, name, number,
                                                                 proxy), self))
 
+    def _on_conclude_clicked(self) -> None:
+        # NOTE (issue 13): an e-bike case accepted before it was decided at the window: its plate was
+        # issued then, only the closing is recorded.
+        if not msgbox.ask_confirm(self, self.tr("该案件受理时已登记生效并打印登记证明。确认补记为已办结？")):
+            return
+        self._done(self._call(lambda: lifecycle.conclude_at_window(self.db, self.actor, self.case_id)))
+
     def _on_extend_clicked(self) -> None:
         self._done(case_dialogs.ExtendDialog.ask(self.file.summary.due_on, lambda days, reason: lifecycle.extend(
             self.db, self.actor, self.case_id, days, reason, **self._paths()), self))
@@ -332,10 +341,15 @@ class CaseView(QWidget):
             signer = CountersignDialog.ask(self.db, self.actor, self.tr("撤销案件"), self)
             if signer is None:
                 return KEEP_OPEN
-            return lifecycle.cancel(self.db, self.actor, self.case_id, reason, signer)
+            return lifecycle.cancel(self.db, self.actor, self.case_id, reason, signer, **self._paths())
 
-        self._done(case_dialogs.ReasonDialog.ask(self.tr("撤销案件"), self.tr("撤销后案件即办结，不能恢复。需要审核人员复核。"),
-                                                 self.tr("撤销"), submit, self))
+        if self.file.summary.status == status.ISSUED:  # decided at the window: the registration is taken back
+            title, intro = self.tr("撤销登记"), self.tr(
+                "该登记已当场办结。撤销后登记自始无效，登记信息恢复为办理前的状态，并打印撤销登记决定书。"
+                "仅在登记有误时撤销，需要审核人员复核。")
+        else:
+            title, intro = self.tr("撤销案件"), self.tr("撤销后案件即办结，不能恢复。需要审核人员复核。")
+        self._done(case_dialogs.ReasonDialog.ask(title, intro, self.tr("撤销"), submit, self))
 
     def _on_preview_clicked(self) -> None:
         paper = self._selected_paper()

@@ -32,6 +32,21 @@ def _order(finding) -> int:
         finding.outcome]
 
 
+def verdict(assessment: Assessment) -> str:
+    """The banner's verdict in the procedure's own words: 不予登记 / 可以当场办结 where it is decided at the window."""
+    from forms import registry
+
+    try:
+        service = registry.get(assessment.service_id)
+    except KeyError:
+        return assessment.decision.label
+    if assessment.decision is Decision.REFUSE and "refusal" in service.paper_titles:
+        return service.paper_titles["refusal"].removesuffix("通知书")  # 第十四条: 不予登记
+    if assessment.decision is Decision.ACCEPT and service.decided_at_window:
+        return "可以当场办结"
+    return assessment.decision.label
+
+
 class FindingsPanel(QWidget):
     sig_field_activated = Signal(str)
 
@@ -54,7 +69,7 @@ class FindingsPanel(QWidget):
     def show_assessment(self, assessment: Assessment) -> None:
         bg, fg = DECISION_STYLE[assessment.decision]
         problems = len(assessment.failures())
-        text = f"审查结论：{assessment.decision.label}"
+        text = f"审查结论：{verdict(assessment)}"
         if problems:
             text += f"（{problems}项需处理）"
         self.banner.setText(text)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.cases import intake
+from desktop.cases import at_window, intake
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
 from desktop.settings import Settings
@@ -169,7 +169,13 @@ class IntakePage(UnsavedInput, QWidget):
         # material name must not squeeze the form); the clerk can drag the handle.
         split.setSizes([550, 450])
 
-        self.accept_button = self._button("受理并打印回执", "accept_button", "Ctrl+Return", self._on_accept_clicked)
+        # NOTE (issue 13): a procedure decided at the window is registered and concluded at once; the
+        # button says so (登记并发牌（当场办结）) instead of promising a review.
+        at_once = self.service.decided_at_window
+        accept_text = at_window.accept_label(self.service) if at_once else "受理并打印回执"
+        self.accept_button = self._button(accept_text, "accept_button", "Ctrl+Return", self._on_accept_clicked)
+        if at_once:
+            self.accept_button.setToolTip(self.tr("现场查验一致后当场登记办结，打印回执和登记证明；无需审核"))
         self.notice_button = self._button("出具一次性告知书", "notice_button", "Ctrl+I", self._on_notice_clicked)
         refusal_title = self.service.paper_titles.get("refusal", "不予受理通知书")
         self.refuse_button = self._button(f"出具{refusal_title}", "refuse_button", "Ctrl+R", self._on_refuse_clicked)
@@ -381,7 +387,8 @@ class IntakePage(UnsavedInput, QWidget):
         from desktop.cases import pledges
 
         # NOTE: a read-only page (case accepted) has its materials panel disabled; never offer it there.
-        self.rongque_button.setVisible(self.materials.isEnabled() and pledges.rongque_possible(assessment))
+        self.rongque_button.setVisible(self.materials.isEnabled() and not self.service.decided_at_window
+                                       and pledges.rongque_possible(assessment))
 
     def _on_rongque_clicked(self) -> None:
         from desktop.cases import pledges

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from forms import ebike_common as ec
+from forms import ebike_inspection as inspection
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
@@ -47,10 +48,7 @@ FIELDS = (
     Field("motor_power", "电动机额定连续输出功率（W）", Kind.INTEGER, minimum=1, maximum=10000, section="合格证技术参数"),
     Field("battery_voltage", "蓄电池标称电压（V）", Kind.DECIMAL, minimum=1, maximum=200, section="合格证技术参数"),
     Field("pedalling", "具有脚踏骑行能力", Kind.BOOL, section="合格证技术参数"),
-    Field(
-        "vehicle_inspected", "车辆已现场交验，车架号与合格证一致", Kind.BOOL, section="车辆信息",
-        help="第十四条：现场交验车辆",
-    ),
+    *inspection.FIELDS,
     *ec.owner_fields("owner", "所有人", "所有人"),
     Field(
         "plate_no", "号牌号码", required=False, max_length=20, section="号牌",
@@ -100,16 +98,11 @@ def standard(ctx: RuleContext) -> list[Finding]:
     return ec.standard_findings(ctx, "dc.standard")
 
 
-@rule("dc.inspected", "现场交验车辆", B("第十四条"))
-def inspected(ctx: RuleContext) -> Finding:
-    rid, basis = "dc.inspected", B("第十四条")
-    value = ctx.get("vehicle_inspected")
-    if value is None:
-        return missing_info(rid, "请确认车辆已现场交验", basis, "vehicle_inspected")
-    if value:
-        return Finding(rid, Outcome.PASS, "车辆已现场交验", basis, field="vehicle_inspected")
-    return Finding(rid, Outcome.FAIL, "车辆须现场交验，请申请人将车辆送至登记点查验", basis, Effect.CORRECT,
-                   "vehicle_inspected")
+@rule("dc.inspected", "现场查验车辆", B("第十四条"))
+def inspected(ctx: RuleContext) -> list[Finding]:
+    # NOTE (issue 13): the clerk records each comparison of the bike with its 合格证 (frame number,
+    # motor number, the certificate's description); unanswered is missing, a mismatch is 不予登记.
+    return inspection.findings(ctx, "dc.inspected")
 
 
 @rule("dc.window", "购车之日起30日内申请", B("第十四条"))
@@ -200,7 +193,9 @@ def example(today: date) -> dict:
             "motor_power": 350,
             "battery_voltage": 48,
             "pedalling": True,
-            "vehicle_inspected": True,
+            "inspect_frame": "match",
+            "inspect_motor": "match",
+            "inspect_certificate": "match",
             "owner_id_type": "resident_id",
             "owner_id_number": "410105197501010019",
             "owner_name": "张伟",
@@ -239,4 +234,9 @@ SERVICE = Service(
     paper_titles={"refusal": "不予登记通知书"},  # 第十四条: 不予登记并书面说明理由
     order=20,
     collects="号牌和登记证明",
+    # NOTE (issue 13): 第十四条 — 对符合条件的，应当对车辆进行查验并及时发放号牌；对不符合条件的，不予登记
+    # 并书面说明理由: inspected, registered and the plate issued in the same sitting, no review after it.
+    decided_at_window=True,
+    window_action="登记并发牌",
+    upgrade_answers=inspection.upgrade,
 )

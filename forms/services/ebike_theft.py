@@ -177,4 +177,8 @@ SERVICE = Service(
     duplicate_scope=("frame_no",),  # a person may register several bikes: the same application is the same bike
     paper_titles={"refusal": "不予登记通知书"},  # 第十四条: 不予登记并书面说明理由
     order=22,
+    # NOTE (issue 13): 第十五条 (可以向公安机关交通管理部门登记) is recorded at the window on the
+    # owner's report; nothing in the measures asks for a review after it.
+    decided_at_window=True,
+    window_action="办理被盗/遗失登记",
 )

@@ -168,4 +168,8 @@ SERVICE = Service(
     paper_titles={"refusal": "不予登记通知书"},  # 第十四条: 不予登记并书面说明理由
     order=21,
     collects="转移登记证明",
+    # NOTE (issue 13): 第十五条 (到公安机关交通管理部门办理变更转移登记) is registered at the window like
+    # the first registration; nothing in the measures asks for a review after it, nor an inspection.
+    decided_at_window=True,
+    window_action="办理转移登记",
 )

@@ -17,6 +17,8 @@ from forms import registry
 
 # What each procedure prints: the intake papers for all, then each one's own.
 COMMON = {"receipt", "incomplete_notice", "refusal", "supplement_notice", "refusal_decision"}
+# Decided at the window (issue 13): no 补正 or decision after intake, a revocation instead.
+AT_WINDOW = {"receipt", "incomplete_notice", "refusal", "revocation_decision"}
 OWN = {
     "residence_permit": {"permit_collection"},
     "ebike_registration": {"registration_certificate"},
@@ -24,7 +26,8 @@ OWN = {
     "ebike_theft": set(),
     "startup_subsidy": {"subsidy_calculation", "subsidy_decision", "loan_recommendation"},
 }
-ONE_PAGE = {"receipt", "permit_collection", "registration_certificate", "transfer_certificate", "pledge"}
+ONE_PAGE = {"receipt", "permit_collection", "registration_certificate", "transfer_certificate", "pledge",
+            "revocation_decision"}
 CONTACT = f"地址：{HALL_ADDRESS}  电话：{HALL_PHONE}"
 
 
@@ -66,7 +69,7 @@ def test_every_kind_of_every_procedure_is_printed(hall):
     service_of = {sv.name: sid for sid, sv in registry.services().items()}
     seen = {(service_of[snap["service_name"]], kind) for kind, snap, _ in docs}
     for service_id, own in OWN.items():
-        for kind in COMMON | own:
+        for kind in (AT_WINDOW if registry.get(service_id).decided_at_window else COMMON) | own:
             assert (service_id, kind) in seen, (service_id, kind)
 
 
@@ -83,7 +86,7 @@ def test_every_paper_says_what_it_must_and_fits_its_pages(hall):
         assert all(CONTACT in t for t in texts), where
         if snap["service_name"] == registry.get("startup_subsidy").name:
             assert "行政许可" not in whole, where  # a subsidy is not a licence
-        if kind in ("refusal", "refusal_decision", "subsidy_decision", "loan_recommendation"):
+        if kind in ("refusal", "refusal_decision", "subsidy_decision", "loan_recommendation", "revocation_decision"):
             assert "行政复议" in whole and "人民法院" in whole, where
         # No basis ends in a stray "、" ("8号 五、"): a part cited alone reads 第五部分.
         assert not re.search(r"号 [一二三四五六七八九十]+、(?![\d（“])", whole), where

@@ -304,10 +304,66 @@ def test_all_missing_materials_at_once():
     }
 
 
-def test_vehicle_must_be_presented():
-    result = run(answers={"vehicle_inspected": False})
-    assert one(result, "dc.inspected").effect is Effect.CORRECT
+INSPECTION = ("inspect_frame", "inspect_motor", "inspect_certificate")
+
+
+@pytest.mark.parametrize("key", INSPECTION)
+def test_an_unanswered_inspection_item_is_missing_never_false(key):
+    result = run(drop=(key,))
+    found = [f for f in result.findings if f.field == key]
+    assert [(f.outcome, f.effect) for f in found] == [(Outcome.MISSING, Effect.CORRECT)]
+    assert found[0].basis == ec.B("第十四条")
     assert result.decision is Decision.INCOMPLETE
+    assert not result.corrections()  # a one-time notice can tell it
+
+
+@pytest.mark.parametrize("key", INSPECTION)
+def test_a_mismatch_refuses_citing_article_14_and_needs_its_note(key):
+    result = run(answers={key: "mismatch"})
+    refusal = next(f for f in result.findings if f.field == key)
+    assert (refusal.outcome, refusal.effect) == (Outcome.FAIL, Effect.REFUSE)
+    assert refusal.basis == ec.B("第十四条") and "不予登记" in refusal.message
+    assert result.decision is Decision.REFUSE
+    # the written refusal must say what did not match: refused until the note is written
+    assert [f.field for f in result.corrections()] == ["inspect_note"]
+    noted = run(answers={key: "mismatch", "inspect_note": "车架钢印为119TDT240599999"})
+    assert not noted.corrections()
+    assert "车架钢印为119TDT240599999" in next(f for f in noted.findings if f.field == key).message
+    others = [f for f in noted.findings if f.field in INSPECTION and f.field != key]
+    assert [f.outcome for f in others] == [Outcome.PASS, Outcome.PASS]
+
+
+def test_every_item_matching_passes_and_the_note_is_not_asked():
+    result = run()
+    assert [f.outcome for f in result.findings if f.rule_id.startswith("dc.inspected")] == [Outcome.PASS] * 3
+    assert result.decision is Decision.ACCEPT
+
+
+def test_an_old_case_with_the_single_tick_still_assesses():
+    """Saved before the inspection was data: "vehicle_inspected" means the frame number matched, no more."""
+    ticked = run(answers={"vehicle_inspected": True}, drop=INSPECTION)
+    by_field = {f.field: f for f in ticked.findings if f.rule_id.startswith("dc.inspected")}
+    assert by_field["inspect_frame"].outcome is Outcome.PASS
+    assert by_field["inspect_motor"].outcome is Outcome.MISSING
+    assert by_field["inspect_certificate"].outcome is Outcome.MISSING
+    assert ticked.decision is Decision.INCOMPLETE
+    unticked = run(answers={"vehicle_inspected": False}, drop=INSPECTION)
+    assert {f.field for f in unticked.findings if f.outcome is Outcome.MISSING} >= set(INSPECTION)
+    assert SERVICE.upgrade_answers({"vehicle_inspected": True, "inspect_frame": "mismatch"}) == {
+        "inspect_frame": "mismatch"}  # what the new form says wins
+
+
+def test_cli_assesses_an_old_case_file(tmp_path):
+    case = SERVICE.example(date.today())
+    for key in INSPECTION:
+        case["answers"].pop(key)
+    case["answers"]["vehicle_inspected"] = True
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "forms", "assess", "ebike_registration", str(path)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert "未知字段" not in done.stdout + done.stderr
+    assert "电机号" in done.stdout
 
 
 def test_cli_assesses_the_example(tmp_path):

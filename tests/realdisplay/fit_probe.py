@@ -17,7 +17,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QDialog, QLabel, QWidget
+from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QApplication, QDialog, QGroupBox, QLabel,
+                               QWidget)
 
 FRAME_TIMEOUT_S = 10.0
 
@@ -134,6 +135,23 @@ def main() -> int:
         window._on_service_clicked(service_id)
         pages[service_id] = window.tabs.currentWidget()
         measure(f"intake-{service_id}", window, ("status_db",))
+    # Issue 13: the e-bike registration with its 现场查验 section in view and a mismatch recorded.
+    bike = pages["ebike_registration"]
+    window.tabs.setCurrentWidget(bike)
+    example = registry.get("ebike_registration").example(date.today())
+    bike.load(dict(example["answers"], inspect_motor="mismatch"), example["materials"])
+    QApplication.processEvents()  # NOTE: laid out first, so the scroll reaches the section's last row
+    bike.focus_field("inspect_note")
+    QApplication.processEvents()
+    box = next(b for b in bike.findChildren(QGroupBox) if b.title() == "现场查验")
+    box.setObjectName("section_inspection")
+    note = bike.findChild(QLabel, "error_inspect_note")
+    measure("intake-ebike-inspection", window, ("status_db",))
+    results[-1]["inspection"] = {
+        "visible": box.isVisible(), "accept_text": bike.accept_button.text(),
+        "box_in_window": inside(window.geometry(), QRect(box.mapToGlobal(QPoint(0, 0)), box.size())),
+        "note_error": note.text() if note is not None and note.isVisible() else "",
+        "refuse_enabled": bike.refuse_button.isEnabled(), "accept_enabled": bike.accept_button.isEnabled()}
     window.tabs.setCurrentWidget(pages["residence_permit"])
     measure("intake", window)
 

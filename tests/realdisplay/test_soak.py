@@ -28,6 +28,10 @@ def test_short_day_passes_every_soak_check(x_display, tmp_path):
     assert {o for o, _s in outcomes} == {"accept", "notice", "refuse", "draft", "resume"}
     assert clerk["stats"]["case_views"] == 2
     assert [d["decision"] for d in result.phases["supervisor"]["decisions"]] == ["approve"] * DECISIONS
+    # Issue 13: an accepted e-bike case is 已办结 at the window, and no supervisor decision touches one.
+    bikes = [c for c in clerk["cases"] if c["outcome"] == "accept" and c["service"].startswith("ebike_")]
+    assert bikes and {c["status"] for c in bikes} == {"issued"}
+    assert not {d["service"] for d in result.phases["supervisor"]["decisions"]} & {c["service"] for c in bikes}
     assert clerk["keys"] > 1000 and clerk["commits"] > 50  # typed, not set
 
 

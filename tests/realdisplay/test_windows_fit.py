@@ -48,9 +48,16 @@ def test_every_window_fits_its_screen(size, tmp_path, request):
     for service in ("residence_permit", "ebike_registration", "ebike_transfer", "ebike_theft", "startup_subsidy"):
         names = {c["name"] for c in results[f"intake-{service}"]["controls"]}
         assert {"accept_button", "notice_button", "refuse_button", "draft_button", "status_db"} <= names
+    # Issue 13: the e-bike page's 现场查验 section in view; a mismatch without its note blocks both papers.
+    inspection = results["intake-ebike-inspection"]["inspection"]
+    assert inspection["visible"] and inspection["box_in_window"], inspection
+    assert inspection["accept_text"].startswith("登记并发牌（当场办结）"), inspection
+    assert "写明不一致之处" in inspection["note_error"], inspection
+    assert not inspection["accept_enabled"] and not inspection["refuse_enabled"], inspection
     # The oversized dialog asked for 2400×1400: it was shrunk to the screen, buttons and all.
     oversized = results["dialog-oversized"]
     assert oversized["geometry"][2] < 2400 and oversized["geometry"][3] < 1400
     if display.width == 1366:
-        for shot in ("main-window", "intake", "preview", "dialog-switch-user", "dialog-rongque", "lock-screen"):
+        for shot in ("main-window", "intake", "intake-ebike-inspection", "preview", "dialog-switch-user",
+                     "dialog-rongque", "lock-screen"):
             assert (out / f"{shot}.png").stat().st_size > 10_000

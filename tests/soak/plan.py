@@ -21,6 +21,7 @@ REFUSE = {
 SERVICES = ("residence_permit", "ebike_registration", "ebike_transfer", "ebike_theft", "startup_subsidy")
 # NOTE: one cycle of ten cases: every service accepted, registrations before the transfers and
 # theft reports that need a registered bike, then a notice, a refusal, and a draft that is resumed.
+# An accepted e-bike case is concluded at the window (已办结, issue 13); the others wait for a decision.
 CYCLE = (("accept", "residence_permit"), ("accept", "ebike_registration"), ("accept", "startup_subsidy"),
          ("accept", "ebike_transfer"), ("accept", "ebike_registration"), ("accept", "ebike_theft"),
          ("notice", None), ("refuse", None), ("draft", None), ("resume", None))
@@ -107,14 +108,20 @@ def day_plan(cases: int, today: date, seed: int = 12) -> list[Case]:
     return plan
 
 
+def reviewed(service_id: str) -> bool:
+    """Whether a supervisor decides this procedure's cases (issue 13: e-bikes are decided at the window)."""
+    return not registry.get(service_id).decided_at_window
+
+
 def decisions(cases: list[dict], count: int) -> list[dict]:
-    """The supervisor decides the first ``count`` accepted cases; every fifth decidable one is declined."""
-    accepted = [c for c in cases if c["status"] == "accepted" and c["case_no"]]
+    """The supervisor decides the first ``count`` accepted cases; every fifth one is declined.
+
+    Only procedures with a review: an e-bike case is 已办结 at the window (its accept concluded it),
+    and the case layer refuses a decision on it."""
+    accepted = [c for c in cases if c["status"] == "accepted" and c["case_no"] and reviewed(c["service"])]
     todo = []
     for n, c in enumerate(accepted[:count]):
-        # NOTE: a refused registration is taken back, which a later transfer of the same bike forbids;
-        # the declines go to services whose refusal undoes nothing.
-        decline = n % 5 == 4 and c["service"] in ("residence_permit", "startup_subsidy")
+        decline = n % 5 == 4
         todo.append({"case_no": c["case_no"], "case_id": c["case_id"], "service": c["service"],
                      "decision": "decline" if decline else "approve"})
     return todo

@@ -62,13 +62,8 @@ def test_a_refusal_meets_the_review_and_ends_the_issue_deadline(db, people, tmp_
     assert [state for _, _, state in _deadlines(db, case.id)] == ["met", "ended"]
 
 
-@pytest.mark.parametrize("service_id, days, due", [
-    ("ebike_registration", 1, date(2026, 11, 26)), ("ebike_transfer", 1, date(2026, 11, 26)),
-    ("ebike_theft", 1, date(2026, 11, 26)), ("startup_subsidy", 20, date(2026, 12, 23)),
-])
+@pytest.mark.parametrize("service_id, days, due", [("startup_subsidy", 20, date(2026, 12, 23))])
 def test_every_procedure_has_its_promised_deadline_on_the_receipt(db, people, tmp_path, service_id, days, due):
-    if service_id in ("ebike_transfer", "ebike_theft"):  # a registered bike to transfer or report
-        _accept(db, people["clerk"], tmp_path, "ebike_registration")
     result = _accept(db, people["clerk"], tmp_path, service_id)
     assert _deadlines(db, result.case.id) == [("promised", due, "running")]
     assert result.case.due_on == due
@@ -76,6 +71,19 @@ def test_every_procedure_has_its_promised_deadline_on_the_receipt(db, people, tm
     assert "办理时限" in receipt and f"{cn_date(due)}前（受理次日起{days}个工作日）" in receipt
     assert "本大厅承诺办结时限默认值" in receipt  # the source says it is the shipped default
     assert [d.case.id for d in worklists.overdue(db, date(2027, 1, 5))][-1] == result.case.id
+
+
+@pytest.mark.parametrize("service_id", ["ebike_registration", "ebike_transfer", "ebike_theft"])
+def test_a_procedure_decided_at_the_window_meets_its_promised_deadline_at_acceptance(db, people, tmp_path, service_id):
+    """Issue 13: the promise is recorded and met the same minute; the receipt says 当场办结, no date to wait for."""
+    if service_id != "ebike_registration":  # a registered bike to transfer or report
+        _accept(db, people["clerk"], tmp_path, "ebike_registration")
+    result = _accept(db, people["clerk"], tmp_path, service_id)
+    assert _deadlines(db, result.case.id) == [("promised", date(2026, 11, 26), "met")]
+    assert result.case.status == "issued"
+    receipt = text_of(result.paper.pdf_path)
+    assert "当场办结" in receipt and "受理次日起" not in receipt and "办理时限" not in receipt
+    assert worklists.overdue(db, date(2027, 1, 5)) == [] and worklists.due_soon(db, NOW.date()) == []
 
 
 def test_an_administrator_keeps_the_halls_promised_days_audited_and_kept_over_a_restart(db, admin, people, tmp_path):
@@ -99,13 +107,12 @@ def test_an_administrator_keeps_the_halls_promised_days_audited_and_kept_over_a_
         assert rows["ebike_registration"].days == 3 and rows["ebike_transfer"].days == 1
         later = intake.accept(reopened, people["clerk"], "ebike_registration",
                               *_ebike_answers(frame="119TDT240599999"), now=NOW, papers_dir=tmp_path)
-        assert _deadlines(reopened, later.case.id) == [("promised", date(2026, 11, 30), "running")]
-        receipt = text_of(later.paper.pdf_path)
-        assert "受理次日起3个工作日）；依据本大厅办事指南" in receipt and "默认值" not in receipt
+        # NOTE: decided at the window (issue 13), the promise is met at once; its row keeps the hall's count.
+        assert _deadlines(reopened, later.case.id) == [("promised", date(2026, 11, 30), "met")]
         with reopened.unit() as s:  # the guide's name is kept with the case's deadline
             assert s.scalar(select(CaseDeadline.basis).where(CaseDeadline.case_id == later.case.id)) == (
                 "本大厅办事指南（本中心《电动自行车登记上牌办事指南》）")
-        assert _deadlines(reopened, first.id) == [("promised", date(2026, 11, 26), "running")]  # kept its own
+        assert _deadlines(reopened, first.id) == [("promised", date(2026, 11, 26), "met")]  # kept its own
         assert audit_report.event_label(event.action) == "设置承诺办结时限"  # the 审计日报 speaks Chinese
     finally:
         reopened.close()

@@ -55,11 +55,11 @@ def _count(db, column) -> int:
 def test_first_registration_assigns_a_plate_printed_on_receipt_and_certificate(db, actor, tmp_path):
     result = _register(db, actor, tmp_path)
     receipt = _text(result.paper.pdf_path)
-    assert "受理回执" in receipt and "郑A00001" in receipt and FRAME in receipt and "雅迪 TDT1234Z" in receipt
+    assert "受理及办结回执" in receipt and "郑A00001" in receipt and FRAME in receipt and "雅迪 TDT1234Z" in receipt
     [certificate] = result.extra_papers
     assert certificate.kind == "registration_certificate"
     text = _text(certificate.pdf_path)
-    assert "电动自行车登记证明（号牌领取凭证）" in text
+    assert "电动自行车登记证明" in text
     for value in ("郑A00001", FRAME, "雅迪 TDT1234Z", "白色", "张伟", "410105********0019", "2026年11月25日",
                   result.case.case_no):
         assert value in text

@@ -1,10 +1,14 @@
-"""Refusing or cancelling an accepted e-bike case takes its registry change back, over a real SQLite file."""
+"""Revoking (撤销) an e-bike case concluded at the window takes its registry change back, over a real SQLite file.
+
+Since issue 13 an e-bike case is decided at the window: there is no later refusal, only a revocation
+with a supervisor's countersign, which prints a 撤销登记决定书 (desktop/cases/at_window.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from desktop.cases import ebike, intake, lifecycle, queries, worklists
@@ -31,7 +35,8 @@ def _actions(db) -> list[str]:
 
 def test_cancelled_registration_frees_the_frame_number_but_not_the_plate(db, people, tmp_path, signs):
     first = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=2))
-    lifecycle.cancel(db, people["sup"], first.id, "车架号录入错误", signs["sup2"], now=NOW - timedelta(days=1))
+    lifecycle.cancel(db, people["sup"], first.id, "车架号录入错误", signs["sup2"], now=NOW - timedelta(days=1),
+                     papers_dir=tmp_path)
     assert ebike.find_registration(db, FRAME) is None and ebike.find_registration(db, "郑A00001") is None
     assert "ebike.registration_voided" in _actions(db)
     again = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW)
@@ -39,34 +44,40 @@ def test_cancelled_registration_frees_the_frame_number_but_not_the_plate(db, peo
     assert view.registered_case_no == again.case_no and view.plate_no == "郑A00002"  # 00001 is never reissued
 
 
-def test_refused_registration_is_voided(db, people, tmp_path):
+def test_a_registration_concluded_at_the_window_has_no_refusal_after_it(db, people, tmp_path):
     case = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=2))
-    lifecycle.refuse(db, people["sup"], case.id, ["EB01"], "合格证与实车不符", now=NOW, papers_dir=tmp_path)
-    assert ebike.find_registration(db, FRAME) is None
+    with pytest.raises(ActionRefused, match="没有审核环节"):
+        lifecycle.refuse(db, people["sup"], case.id, ["EB01"], "合格证与实车不符", now=NOW, papers_dir=tmp_path)
+    assert ebike.find_registration(db, FRAME).registered_case_no == case.case_no  # untouched
+    assert queries.get_case(db, case.id).summary.status == "issued"
 
 
 def test_registration_with_a_later_transfer_cannot_be_voided(db, people, tmp_path, signs):
     first = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW)
     with pytest.raises(ActionRefused, match=transfer.case_no):
-        lifecycle.cancel(db, people["sup"], first.id, "误录", signs["sup2"], now=NOW)
+        lifecycle.cancel(db, people["sup"], first.id, "误录", signs["sup2"], now=NOW, papers_dir=tmp_path)
     view = ebike.find_registration(db, FRAME)
     assert view.owner_name == "李娜" and len(view.owners) == 2
-    assert queries.get_case(db, first.id).summary.status == "accepted"  # nothing half-done
+    assert queries.get_case(db, first.id).summary.status == "issued"  # nothing half-done
 
 
-def test_cancelled_transfer_gives_the_bike_back_to_the_previous_owner(db, people, tmp_path):
+def test_revoked_transfer_gives_the_bike_back_to_the_previous_owner(db, people, tmp_path, signs):
     _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW - timedelta(days=3))
     assert ebike.find_registration(db, FRAME).owner_name == "李娜"
-    # The transfer's own reason (reasons are per procedure since migration 0012).
-    lifecycle.refuse(db, people["sup"], transfer.id, ["EB03"], now=NOW, papers_dir=tmp_path)
+    step = lifecycle.cancel(db, people["sup"], transfer.id, "转移证明系伪造", signs["sup2"], now=NOW,
+                            papers_dir=tmp_path)
+    assert [p.title for p in step.papers] == ["撤销登记决定书"]
+    decision = "".join(page.extract_text() for page in PdfReader(step.papers[0].pdf_path).pages).replace("\n", "")
+    assert "转移证明系伪造" in decision and "作废" not in decision  # a transfer voids no plate
     view = ebike.find_registration(db, FRAME)
     assert view.owner_name == "张伟" and view.owner_id_masked == "410105********0019"
     assert [o.name for o in view.owners] == ["张伟"]
     assert "ebike.transfer_reverted" in _actions(db)
     labels = [(e.label, e.actor) for e in worklists.timeline(db, transfer.id)]
     assert ("转移登记", "张伟（zhang）") in labels and ("恢复原所有人", "李娜（li）") in labels
+    assert ("当场办结", "张伟（zhang）") in labels and ("撤销登记", "李娜（li）") in labels
 
 
 def test_transfer_with_a_later_theft_report_cannot_be_reverted(db, people, tmp_path, signs):
@@ -76,15 +87,16 @@ def test_transfer_with_a_later_theft_report_cannot_be_reverted(db, people, tmp_p
     theft = _accept(db, people["clerk"], tmp_path, "ebike_theft", NOW, owner_name=new_owner["new_owner_name"],
                     owner_id_type=new_owner["new_owner_id_type"], owner_id_number=new_owner["new_owner_id_number"])
     with pytest.raises(ActionRefused, match=theft.case_no):
-        lifecycle.cancel(db, people["sup"], transfer.id, "误录", signs["sup2"], now=NOW)
+        lifecycle.cancel(db, people["sup"], transfer.id, "误录", signs["sup2"], now=NOW, papers_dir=tmp_path)
     assert ebike.find_registration(db, FRAME).status == "stolen"
 
 
-def test_cancelled_theft_report_restores_the_status(db, people, tmp_path, signs):
+def test_revoked_theft_report_restores_the_status(db, people, tmp_path, signs):
     _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     theft = _accept(db, people["clerk"], tmp_path, "ebike_theft", NOW - timedelta(days=1))
     assert ebike.find_registration(db, FRAME).status == "stolen"
-    lifecycle.cancel(db, people["sup"], theft.id, "车辆已找回，申请人撤回", signs["sup2"], now=NOW)
+    lifecycle.cancel(db, people["sup"], theft.id, "误将他人车辆登记为被盗", signs["sup2"], now=NOW,
+                     papers_dir=tmp_path)
     view = ebike.find_registration(db, FRAME)
     assert view.status == "registered" and [h.status for h in view.statuses] == ["registered"]
     with db.unit() as s:

@@ -77,7 +77,7 @@ EBIKE_ROWS = [["号牌号码", "郑A00001"], ["车架号（整车编码）", "11
               ["车身颜色", "白色"]]
 
 REGISTRATION_CERTIFICATE = {
-    **EBIKE_HEAD, "kind": "registration_certificate", "title": "电动自行车登记证明（号牌领取凭证）",
+    **EBIKE_HEAD, "kind": "registration_certificate", "title": "电动自行车登记证明",
     "intro": "经查验，下列电动自行车符合登记条件，准予登记，核发号牌郑A00001。请凭本凭证领取号牌。",
     "sections": [
         {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
@@ -136,7 +136,18 @@ def _lifecycle_samples() -> dict[str, dict]:
                              "rows": [["最迟发放日期", "2026-12-07"]]}]}
     decision = {**SUBSIDY_CALCULATION, "kind": "subsidy_decision", "title": "补贴核定通知书"}
     loan = {**SUBSIDY_CALCULATION, "kind": "loan_recommendation", "title": "创业担保贷款推荐意见书"}
+    from desktop.cases import at_window
+    from desktop.store.models import Case
+
+    bike = Case(service_id="ebike_registration", case_no="DC032611250001K", plate_no="郑A00001",
+                frame_no="119TDT240512345", answers={"owner_name": "张伟", "owner_id_type": "resident_id",
+                                                     "owner_id_number": "410105197501010019",
+                                                     "owner_phone": "13800138000"})
     return {
+        # issue 13: a registration concluded at the window, taken back (desktop/cases/at_window.py)
+        "revocation_decision": at_window.revocation_paper(registry.get("ebike_registration"), bike,
+                                                          date(2026, 11, 25), "郑A00001", "车架号录入错误", "李娜",
+                                                          actor, now),
         "supplement_notice": lifecycle_papers.supplement_notice(service, answers, no, ["社保缴费证明原件"],
                                                                 "共享数据不完整", actor, now),
         "refusal_decision": lifecycle_papers.refusal_decision(

@@ -346,3 +346,43 @@ def test_the_case_view_lists_each_deadline_with_its_own_state(qtbot, db, people,
     view.reload()
     assert rows() == [("审核完毕", "2026-12-02", "已完成（超期）（2026-12-04）"),
                       ("制作发放居住证", "2026-12-07", "已超期1日（计时中）")]
+
+
+def test_an_ebike_case_concluded_at_the_window_offers_only_its_revocation(qtbot, db, people, papers):
+    """Issue 13: 已办结（当场办结）; no review buttons; 撤销登记 countersigned prints its decision."""
+    from desktop.cases import ebike, intake
+
+    example = registry.get("ebike_registration").example(date.today())
+    case = intake.accept(db, people["clerk"], "ebike_registration", example["answers"], example["materials"],
+                         papers_dir=papers).case
+    view = open_view(qtbot, db, people["sup"], papers, case.id)
+    assert view.values["status"].text() == "已办结（当场办结）"
+    assert "现场查验通过" in view.values["outcome"].text() and "当场办结" in view.values["outcome"].text()
+    whats = [view.timeline_model.row_at(r).what for r in range(view.timeline_model.rowCount())]
+    assert "现场查验" in whats and "当场办结" in whats
+    assert [name for name in view.buttons if name.endswith("_button") and shown(view, name)
+            and name not in ("preview_button", "reprint_button")] == ["cancel_button"]
+    answers = {view.answers_model.row_at(r).label: view.answers_model.row_at(r).value
+               for r in range(view.answers_model.rowCount())}
+    assert answers["电机上的电机号与整车合格证一致"] == "一致"
+
+    def countersign(dialog):
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "username"), "zhao")
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "password"), "secret-000")
+        press(dialog)
+
+    def reason(dialog):
+        assert dialog.windowTitle() == "撤销登记"
+        type_text(dialog.findChild(QLineEdit, "reason"), "所有人身份信息录入错误")
+        drive(CountersignDialog, countersign)
+        press(dialog)
+
+    drive(ActionDialog, reason)
+    view.buttons["cancel_button"].click()
+    assert view.values["status"].text() == "已撤销"
+    assert "撤销登记：所有人身份信息录入错误" in view.values["outcome"].text()
+    assert [p.title for p in view.papers_model.rows()][-1] == "撤销登记决定书"
+    decision = pdf_text(view.previews[-1].pdf_path).replace("\n", "")  # the paper opened in its preview
+    assert "撤销登记决定书" in decision and "所有人身份信息录入错误" in decision and "郑A00001" in decision
+    assert ebike.find_registration(db, example["answers"]["frame_no"]) is None
+    close_previews(view)

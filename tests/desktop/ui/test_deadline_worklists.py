@@ -42,22 +42,23 @@ def test_two_weeks_of_days_each_deadline_on_its_own(qtbot, db, people, tmp_path)
             lifecycle.approve(db, people["sup"], permit.id, now=datetime(2026, 12, 3, 9), papers_dir=tmp_path)
         page.refresh()
         seen[day["today"]] = (_shown(page.due_soon_model), _shown(page.overdue_model))
-    # Day 0: the e-bike's promised day (11-26) is near; nothing is late.
-    assert seen[date(2026, 11, 25)] == ([("王芳", "承诺办结", "2026-11-26")], [])
-    # 11-27: the e-bike's plate is one day late; the 居住证 review (12-02) is not near yet.
-    assert seen[date(2026, 11, 27)] == ([], [("王芳", "承诺办结", "2026-11-26")])
+    # Issue 13: the e-bike was registered and its plate issued at the window: its promise is met,
+    # it never goes due or late. Day 0 and 11-27: nothing near, nothing late (the review is 12-02).
+    assert all("王芳" not in {row[0] for rows in lists for row in rows} for lists in seen.values())
+    assert bike.status == "issued"
+    assert seen[date(2026, 11, 25)] == ([], []) and seen[date(2026, 11, 27)] == ([], [])
     # 11-30: the review is due within two days, the issue (12-07) not yet.
     assert ("欧阳娜娜", "审核完毕", "2026-12-02") in seen[date(2026, 11, 30)][0]
     # 12-03 before the decision would be late; after it the review is met and gone, the issue still runs.
     assert all(row[1] != "审核完毕" for row in seen[date(2026, 12, 3)][1])
     assert ("欧阳娜娜", "制作发放居住证", "2026-12-07") in seen[date(2026, 12, 5)][0]
-    assert seen[date(2026, 12, 8)][1] == [("王芳", "承诺办结", "2026-11-26"), ("欧阳娜娜", "制作发放居住证", "2026-12-07")]
+    assert seen[date(2026, 12, 8)][1] == [("欧阳娜娜", "制作发放居住证", "2026-12-07")]
     # Overdue cells are red, the box title red and counted.
     assert page.overdue_model.data(page.overdue_model.index(0, 2), Qt.ItemDataRole.ForegroundRole) is not None
-    assert page.boxes["overdue"].title().startswith("已超期　2")
-    assert page.overdue_model.data(page.overdue_model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "电动自行车登记上牌"
+    assert page.boxes["overdue"].title().startswith("已超期　1")
+    assert page.overdue_model.data(page.overdue_model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "居住证申领"
     with qtbot.waitSignal(page.sig_case_activated) as opened:
-        page.views["overdue"].activated.emit(page.overdue_model.index(1, 0))
+        page.views["overdue"].activated.emit(page.overdue_model.index(0, 0))
     assert opened.args == [permit.id]
 
 

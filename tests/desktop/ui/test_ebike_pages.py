@@ -86,9 +86,13 @@ def click(page, qtbot, name: str) -> str:
 def test_first_registration_page_assigns_a_plate(open_page, qtbot, db):
     page = open_page("ebike_registration")
     assert page.assessment.decision.value == "incomplete"
+    # NOTE (issue 13): registered and the plate issued at once: the button says so, the case is 已办结.
+    assert button(page, "accept_button").text().startswith("登记并发牌（当场办结）")
+    assert page.findChild(QPushButton, "rongque_button").isHidden()
     fill(page, qtbot, "ebike_registration", "owner_name", "欧阳娜娜")
     receipt = text_of(click(page, qtbot, "accept_button"))
-    assert "受理回执" in receipt and "郑A00001" in receipt and "119TDT240512345" in receipt
+    assert "受理及办结回执" in receipt and "郑A00001" in receipt and "119TDT240512345" in receipt
+    assert "当场办结" in receipt
     view = ebike.find_registration(db, "119TDT240512345")
     assert view.plate_no == "郑A00001" and view.owner_name == "欧阳娜娜" and view.status_label == "正常"
     papers = queries.get_case(db, page.case_id)
@@ -96,6 +100,24 @@ def test_first_registration_page_assigns_a_plate(open_page, qtbot, db):
     assert not button(page, "accept_button").isEnabled()
     certificate = Path(page.settings.papers_dir()).glob("*-registration_certificate-1.pdf")
     assert "郑A00001" in text_of(str(next(certificate)))
+
+
+def test_a_mismatch_found_at_the_inspection_gives_the_written_refusal(open_page, qtbot, db):
+    page = open_page("ebike_registration")
+    assert [f.key for f in page.service.fields if f.section == "现场查验"] == [
+        "inspect_frame", "inspect_motor", "inspect_certificate", "inspect_note"]
+    fill(page, qtbot, "ebike_registration", "owner_name", "欧阳娜娜", decision="refuse",
+         inspect_certificate="mismatch")
+    # the paper must say what did not match: refused until the clerk writes it next to the field
+    assert not button(page, "refuse_button").isEnabled() and not button(page, "accept_button").isEnabled()
+    assert "写明不一致之处" in error(page, "inspect_note").text()
+    type_text(line(page, "inspect_note"), "合格证载颜色为白色，车身为红色")
+    qtbot.waitUntil(lambda: button(page, "refuse_button").isEnabled(), timeout=2000)
+    assert button(page, "refuse_button").text().startswith("出具不予登记通知书")
+    refusal = text_of(click(page, qtbot, "refuse_button")).replace("\n", "")
+    assert "不予登记通知书" in refusal and "整车合格证所载品牌、型号、颜色或技术参数与车辆不一致" in refusal
+    assert "合格证载颜色为白色，车身为红色" in refusal and "第十四条" in refusal
+    assert ebike.find_registration(db, "119TDT240512345") is None
 
 
 def test_registration_page_shows_the_existing_case_for_a_known_frame(open_page, qtbot, registered):
