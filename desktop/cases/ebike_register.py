@@ -248,12 +248,6 @@ def _refuse_if_later(s: Session, reg_id: int, case_id: int, since) -> None:
             raise ActionRefused(_LATER.format(what=what, case_no=ebike._case_no(s, later)))
 
 
-def _revert_audit(ctx: IntakeContext, action: str, reg: EbikeRegistration) -> None:
-    audit.append(ctx.session, action, actor=ctx.actor.account.username, window=ctx.actor.window,
-                 case_id=ctx.case.id, detail={"plate_no": reg.plate_no, "frame_no": reg.frame_no,
-                                              "status": reg.status})
-
-
 @hooks.on(status.REFUSED, "ebike_destroyed", "ebike_recovered")
 @hooks.on(status.CANCELLED, "ebike_destroyed", "ebike_recovered")
 def revert_status_change(ctx: IntakeContext) -> HookResult:
@@ -271,8 +265,8 @@ def revert_status_change(ctx: IntakeContext) -> HookResult:
     for row in s.scalars(select(EbikeVoidedPlate).where(EbikeVoidedPlate.case_id == ctx.case.id)):
         s.delete(row)  # NOTE: a 灭失's plate is on the registration still, so no number is lost or reissued
     s.delete(mine)
-    action = "ebike.destroyed_reverted" if ctx.service.service_id == "ebike_destroyed" else "ebike.recovered_reverted"
-    _revert_audit(ctx, action, reg)
+    _audit(ctx, "ebike.destroyed_reverted" if ctx.service.service_id == "ebike_destroyed"
+           else "ebike.recovered_reverted", reg, status=reg.status)
     s.flush()
     return HookResult()
 
@@ -298,7 +292,7 @@ def revert_plate(ctx: IntakeContext) -> HookResult:
     if new:
         s.add(EbikeVoidedPlate(plate_no=new, registration_id=reg.id, reason="revoked", replaced_by=mine.plate_no,
                                voided_on=ctx.now.date(), case_id=ctx.case.id, recorded_at=ctx.now))
-    _revert_audit(ctx, "ebike.plate_reverted", reg)
+    _audit(ctx, "ebike.plate_reverted", reg, status=reg.status)
     s.flush()
     return HookResult()
 
