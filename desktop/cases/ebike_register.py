@@ -237,11 +237,12 @@ def replace_plate(ctx: IntakeContext) -> HookResult:
 _LATER = "该车在本案之后已办理{what}（案件{case_no}），请先处理该案件，再撤销或不予许可本案。本次未保存。"
 
 
-def _refuse_if_later(s: Session, reg_id: int, case_id: int, since) -> None:
-    """Refuse when another case changed this registration at or after ``since``."""
+def _refuse_if_later(s: Session, reg: EbikeRegistration, case_id: int, since) -> None:
+    """Refuse when another case changed this registration at or after ``since`` (its first registration aside)."""
     for model, what in ((EbikeOwnerHistory, "转移登记"), (EbikeStatusHistory, "登记状态变更"),
                         (EbikeVoidedPlate, "号牌作废")):
-        later = s.scalar(select(model.case_id).where(model.registration_id == reg_id, model.case_id != case_id,
+        later = s.scalar(select(model.case_id).where(model.registration_id == reg.id,
+                                                     model.case_id.not_in((case_id, reg.registered_case_id)),
                                                      model.recorded_at >= since)
                          .order_by(model.id.desc()).limit(1))
         if later is not None:
@@ -257,7 +258,7 @@ def revert_status_change(ctx: IntakeContext) -> HookResult:
     if mine is None:
         return HookResult()  # a draft, or a case refused before it changed anything
     reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
-    _refuse_if_later(s, reg.id, ctx.case.id, mine.recorded_at)
+    _refuse_if_later(s, reg, ctx.case.id, mine.recorded_at)
     previous = s.scalar(select(EbikeStatusHistory).where(EbikeStatusHistory.registration_id == reg.id,
                                                          EbikeStatusHistory.id < mine.id)
                         .order_by(EbikeStatusHistory.id.desc()).limit(1))
@@ -284,7 +285,7 @@ def revert_plate(ctx: IntakeContext) -> HookResult:
     if mine is None:
         return HookResult()
     reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
-    _refuse_if_later(s, reg.id, ctx.case.id, mine.recorded_at)
+    _refuse_if_later(s, reg, ctx.case.id, mine.recorded_at)
     new = reg.plate_no
     s.delete(mine)
     s.flush()  # the old number must leave ebike_voided_plates before it is the bike's again
