@@ -313,6 +313,12 @@ class VoidedPlateView:
     status_label: str
 
 
+def _view(s: Session, row: EbikeVoidedPlate, reg: EbikeRegistration) -> VoidedPlateView:
+    return VoidedPlateView(row.plate_no, ec.VOID_REASONS.get(row.reason, row.reason), row.voided_on,
+                           ebike._case_no(s, row.case_id), row.replaced_by, reg.frame_no, reg.plate_no,
+                           ec.STATUS_NAMES.get(reg.status, reg.status))
+
+
 def find_voided_plate(db: Database, plate: str) -> VoidedPlateView | None:
     """A voided plate number with the bike it belonged to (the 查询 and the status dialog name it as voided)."""
     code = ec.normalize_code(plate)
@@ -320,10 +326,16 @@ def find_voided_plate(db: Database, plate: str) -> VoidedPlateView | None:
         return None
     with db.read() as s:
         row = _voided(s, code)
-        if row is None:
-            return None
-        reg = s.get(EbikeRegistration, row.registration_id)
-        return VoidedPlateView(row.plate_no, ec.VOID_REASONS.get(row.reason, row.reason), row.voided_on,
-                               ebike._case_no(s, row.case_id), row.replaced_by, reg.frame_no, reg.plate_no,
-                               ec.STATUS_NAMES.get(reg.status, reg.status))
+        return None if row is None else _view(s, row, s.get(EbikeRegistration, row.registration_id))
+
+
+def voided_plates_of(db: Database, frame_no: str) -> list[VoidedPlateView]:
+    """Every plate number the bike with this frame number had voided, oldest first (its plate history)."""
+    with db.read() as s:
+        reg = s.scalar(select(EbikeRegistration).where(EbikeRegistration.frame_no == ec.normalize_code(frame_no)))
+        if reg is None:
+            return []
+        rows = s.scalars(select(EbikeVoidedPlate).where(EbikeVoidedPlate.registration_id == reg.id)
+                         .order_by(EbikeVoidedPlate.id))
+        return [_view(s, row, reg) for row in rows]
 
