@@ -47,7 +47,6 @@ damaged = When("plate_event", equals="damaged")
 FIELDS = (
     *ec.lookup_fields("车辆"),
     Field("plate_event", "申请事由", Kind.CHOICE, choices=PLATE_EVENTS, section="补领换领"),
-    Field("plate_event_note", "遗失或损坏情况说明", required=False, max_length=100, section="补领换领"),
     ec.inspected_field("补领换领", "新号牌当场安装；核对车架号与登记一致（第二十一条第二款：禁止盗用、冒用号牌）"),
     *ec.owner_fields("owner", "所有人", "所有人", address=False),
 )
@@ -125,7 +124,6 @@ def example(today: date) -> dict:
             "plate_no": "郑A12345",
             "frame_no": "119TDT240512345",
             "plate_event": "lost",
-            "plate_event_note": "号牌固定螺丝松脱，行驶中遗失",
             "vehicle_inspected": True,
             "owner_id_type": "resident_id",
             "owner_id_number": "410105197501010019",
