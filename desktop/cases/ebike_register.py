@@ -213,7 +213,7 @@ def replace_plate(ctx: IntakeContext) -> HookResult:
     reg.plate_no, reg.updated_at = new, ctx.now
     ctx.session.flush()  # the unique plate constraint speaks now, inside the unit, not at commit
     _index(ctx, reg)
-    ctx.case.answers = {**ctx.case.answers, "new_plate_no": new}
+    # NOTE: the answers keep the old plate the clerk typed; the case's plate column and the register hold the new one.
     _audit(ctx, "ebike.plate_replaced", reg, old_plate_no=old, reason=reason)
     verb = "补领" if reason == "lost" else "换领"
     rows = [["新号牌号码", new], ["原号牌号码", f"{old}（已作废）"], *_bike_rows(reg),

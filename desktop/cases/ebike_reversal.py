@@ -53,7 +53,7 @@ def void_registration(ctx: IntakeContext) -> HookResult:
         return HookResult()  # a draft, or a case refused before it registered anything
     # Every other row of a registration came after it.
     _refuse_if_later(s, _newest_other(s, EbikeOwnerHistory, reg.id, ctx.case.id), "转移登记")
-    _refuse_if_later(s, _newest_other(s, EbikeStatusHistory, reg.id, ctx.case.id), "被盗/遗失登记")
+    _refuse_if_later(s, _newest_other(s, EbikeStatusHistory, reg.id, ctx.case.id), "被盗/遗失、找回或灭失登记")
     _refuse_if_later(s, _newest_other(s, EbikeVoidedPlate, reg.id, ctx.case.id), "号牌补领/换领或灭失登记")
     _audit(ctx, "ebike.registration_voided", reg, status=ctx.case.status)
     s.execute(delete(EbikeOwnerHistory).where(EbikeOwnerHistory.registration_id == reg.id))
@@ -103,7 +103,7 @@ def _restore_status(reg: EbikeRegistration, previous: EbikeStatusHistory | None)
 @hooks.on(status.CANCELLED, "ebike_transfer")
 def revert_transfer(ctx: IntakeContext) -> HookResult:
     """The transfer never stood: the previous owner is the current one again."""
-    return _revert(ctx, EbikeOwnerHistory, EbikeStatusHistory, "转移登记", "被盗/遗失登记", _restore_owner,
+    return _revert(ctx, EbikeOwnerHistory, EbikeStatusHistory, "转移登记", "被盗/遗失、找回或灭失登记", _restore_owner,
                    "ebike.transfer_reverted")
 
 
@@ -111,5 +111,5 @@ def revert_transfer(ctx: IntakeContext) -> HookResult:
 @hooks.on(status.CANCELLED, "ebike_theft")
 def revert_status(ctx: IntakeContext) -> HookResult:
     """The theft or loss report never stood: the registration's previous status is back."""
-    return _revert(ctx, EbikeStatusHistory, EbikeOwnerHistory, "被盗/遗失登记", "转移登记", _restore_status,
+    return _revert(ctx, EbikeStatusHistory, EbikeOwnerHistory, "被盗/遗失、找回或灭失登记", "转移登记", _restore_status,
                    "ebike.status_reverted")

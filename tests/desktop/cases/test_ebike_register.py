@@ -274,3 +274,31 @@ def test_cancelled_replacement_gives_the_old_plate_back_and_voids_the_new_number
     _accept(db, clerk, tmp_path, "ebike_registration", frame_no="119TDT240512346")
     assert ebike.find_registration(db, "119TDT240512346").plate_no == "郑A00003"
     assert "ebike.plate_reverted" in _actions(db)
+
+
+@pytest.mark.postgres
+def test_the_three_procedures_on_a_hall_database(pg_url, tmp_path):
+    """Hall mode: the same steps on PostgreSQL (row locks, the voided plate's unique key, the revert's order)."""
+    from desktop.cases import accounts
+    from desktop.cases.dto import Actor, Countersign
+    from desktop.store.database import open_database
+
+    db = open_database(pg_url)
+    try:
+        admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123", window="03")
+        sup = accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789")
+        accounts.create_account(db, admin, "zhao", "赵敏", "supervisor", "secret-000", "secret-000")
+        clerk, boss = Actor(admin, "03", "大厅"), Actor(sup, "05", "大厅")
+        _stolen(db, clerk, tmp_path)
+        _accept(db, clerk, tmp_path, "ebike_recovered", NOW - timedelta(days=3))
+        replaced = _accept(db, clerk, tmp_path, "ebike_plate", NOW - timedelta(days=2))
+        assert ebike.find_registration(db, FRAME).plate_no == "郑A00002"
+        assert _assess(db, "ebike_transfer").decision is Decision.REFUSE  # the old plate is voided
+        lifecycle.cancel(db, boss, replaced.case.id, "误录", Countersign("zhao", "secret-000"), now=NOW - timedelta(days=1))
+        assert ebike.find_registration(db, FRAME).plate_no == "郑A00001"
+        assert ebike_register.find_voided_plate(db, "郑A00002").reason_label == "补领/换领登记撤销"
+        _accept(db, clerk, tmp_path, "ebike_destroyed")
+        assert ebike.find_registration(db, FRAME).status == "destroyed"
+        assert _failure(_assess(db, "ebike_registration"), "dc.frame_unique")
+    finally:
+        db.close()
