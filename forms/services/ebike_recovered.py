@@ -80,7 +80,7 @@ def registration(ctx: RuleContext) -> list[Finding]:
                            f"该车于{since}登记为{label}（案件{reg.get('status_case_no')}），本次登记找回后恢复正常",
                            BASIS, field="plate_no", facts=facts))
     elif status == "destroyed":
-        out.append(Finding("dh.status", Outcome.FAIL, f"该车已登记为灭失，登记已经终止，不能办理找回登记",
+        out.append(Finding("dh.status", Outcome.FAIL, "该车已登记为灭失，登记已经终止，不能办理找回登记",
                            BASIS, Effect.REFUSE, "plate_no", facts))
     else:
         out.append(Finding("dh.status", Outcome.FAIL, "该车未登记为被盗或遗失，无需办理找回登记",
