@@ -281,6 +281,9 @@ def find_registration(ctx: RuleContext, rid: str, basis: Basis) -> tuple[list[Fi
     plate, frame = normalize_code(ctx.get("plate_no")), normalize_code(ctx.get("frame_no"))
     if not plate and not frame:
         return [missing_info(rid, "请填写号牌号码或车架号（至少一项）以查找登记", basis, "plate_no")], None
+    voided = voided_plate_finding(ctx, rid)
+    if voided is not None:
+        return [voided], None
     key = "plate_no" if plate else "frame_no"
     wanted = "、".join(x for x in (f"号牌{plate}" if plate else "", f"车架号{frame}" if frame else "") if x)
     if "registration" not in ctx.facts:
@@ -301,6 +304,37 @@ def find_registration(ctx: RuleContext, rid: str, basis: Basis) -> tuple[list[Fi
         return out, None
     return [Finding(rid, Outcome.PASS, f"已找到登记：案件{reg.get('case_no')}，号牌{reg.get('plate_no')}，"
                     f"所有人{reg.get('owner_name')}", basis, field=key, facts=facts)], reg
+
+
+# --- voided plates (补领/换领, 灭失: desktop/cases/ebike_register.py) ---------------------------------
+
+VOID_REASONS = {"lost": "号牌遗失补领", "damaged": "号牌损坏换领", "destroyed": "车辆灭失登记",
+                "revoked": "补领/换领登记撤销"}
+
+
+def voided_plate_finding(ctx: RuleContext, rid: str) -> Finding | None:
+    """A refusal when the plate typed was voided (``ctx.facts["voided_plate"]``), else None.
+
+    Every e-bike procedure that names a plate gets this fact from the case layer: a mapping with
+    plate_no, reason (a VOID_REASONS key), voided_on, case_no (the case that voided it) and replaced_by
+    (the plate issued instead, or None), or None / absent when the plate was never voided.
+    """
+    voided = ctx.facts.get("voided_plate")
+    if not voided:
+        return None
+    # NOTE (第二十一条第二款: 禁止盗用、冒用…号牌): a voided plate may still be on the road; naming it is
+    # refused, not corrected, and the message does not name the plate issued instead (the person at
+    # the window may not be the owner); the clerk finds the bike by its frame number.
+    when = voided.get("voided_on")
+    when = when.isoformat() if isinstance(when, date) else str(when or "")
+    reason = VOID_REASONS.get(voided.get("reason"), str(voided.get("reason")))
+    return Finding(
+        rid, Outcome.FAIL,
+        f"号牌{voided.get('plate_no')}已于{when}作废（{reason}，案件{voided.get('case_no')}），"
+        "作废的号牌不能再用于办理任何登记；请核对车辆现用号牌或按车架号查询",
+        B("第二十一条"), Effect.REFUSE, "plate_no",
+        {"plate_no": voided.get("plate_no"), "reason": voided.get("reason"), "case_no": voided.get("case_no")},
+    )
 
 
 def same_person(reg: Mapping, id_type: str | None, id_number: str | None, name: str | None) -> bool | None:
@@ -332,3 +366,67 @@ def example_registration(today: date) -> dict:
         "owner_id_number": "410105197501010019",
         "status": "registered",
     }
+
+
+def owner_findings(ctx: RuleContext, rid: str, basis: Basis, procedure: str) -> list[Finding]:
+    """The applicant must be the registered owner: their ID checked against the register's (第十五条).
+
+    NOTE: a refusal names neither the owner nor their ID: the person at the window is not the owner,
+    and the paper handed to them must not tell them who is (issue 13, point 5).
+    """
+    reg = ctx.facts.get("registration")
+    if not reg:  # nothing to compare with: the look-up rule reports why
+        return []
+    key = "owner_id_number"
+    same = same_person(reg, ctx.get("owner_id_type"), ctx.get("owner_id_number"), ctx.get("owner_name"))
+    if same is True:
+        return [Finding(rid, Outcome.PASS, "申请人证件与登记所有人一致", basis, field=key)]
+    if same is False:
+        return [Finding(rid, Outcome.FAIL, f"申请人证件与该车登记所有人不一致；{procedure}须由登记所有人本人申请",
+                        basis, Effect.REFUSE, key)]
+    if ctx.get("owner_id_number") is None:
+        return [missing_info(rid, "请填写所有人证件号码，以核对登记所有人", basis, key)]
+    # NOTE: the facts carry no registered ID number (an old record): the clerk compares the papers;
+    # the case layer's accept hook compares the ID under the write lock in any case.
+    return [Finding(rid, Outcome.MANUAL, "登记记录中无所有人证件号码，请核对申请人证件确认为登记所有人本人",
+                    basis, Effect.WARN, key)]
+
+
+def inspected_finding(ctx: RuleContext, rid: str, basis: Basis, why: str) -> Finding:
+    """The bike was brought to the window and its frame number matched the register (现场交验)."""
+    key = "vehicle_inspected"
+    value = ctx.get(key)
+    if value is None:
+        return missing_info(rid, "请确认车辆已现场交验", basis, key)
+    if value:
+        return Finding(rid, Outcome.PASS, "车辆已现场交验，车架号与登记一致", basis, field=key)
+    return Finding(rid, Outcome.FAIL, f"车辆须现场交验：{why}", basis, Effect.CORRECT, key)
+
+
+def inspected_field(section: str, help: str) -> Field:
+    return Field("vehicle_inspected", "车辆已现场交验，车架号与登记一致", Kind.BOOL, section=section, help=help)
+
+
+def iso(value: Any) -> str:
+    """A date from the facts (a date, or its ISO text after a JSON round trip) as ISO text."""
+    return value.isoformat() if isinstance(value, date) else str(value or "")
+
+
+def as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def example_plate_registration(today: date, status: str = "registered") -> dict:
+    """The registration the 灭失/找回/号牌 examples refer to, with the dates their rules compare."""
+    reg = {**example_registration(today), "status": status,
+           "registered_on": (today - timedelta(days=200)).isoformat()}
+    if status in ("stolen", "lost"):
+        reg.update(status_since=(today - timedelta(days=20)).isoformat(),
+                   status_case_no=example_case_no("DD", today - timedelta(days=19)),
+                   police_report_no="J4101050000002025001234" if status == "stolen" else None)
+    return reg

@@ -32,6 +32,12 @@ _REGISTRATION = {
 FACTS: dict[str, Any] = {
     "frame_registered": {**_REGISTRATION, "title": "同一车架号的已有登记（null：已查询，没有）"},
     "registration": {**_REGISTRATION, "title": "按号牌或车架号查到的登记（null：已查询，没有）"},
+    "voided_plate": {
+        "title": "所填号牌已作废的记录（null：已查询，未作废）",
+        "type": ["object", "null"],
+        "properties": {k: _TEXT for k in ("plate_no", "reason", "voided_on", "case_no", "replaced_by")},
+        "additionalProperties": _SCALAR,
+    },
     "earlier_claims": {
         "title": "以往补贴申领记录",
         "type": ["array", "null"],

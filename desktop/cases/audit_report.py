@@ -36,6 +36,10 @@ EVENT_LABELS = {
     "ebike.status": "电动自行车被盗遗失登记生效", "ebike.registration_voided": "注销未生效的电动自行车登记",
     "ebike.transfer_reverted": "转移登记撤回，恢复原所有人", "ebike.status_reverted": "被盗遗失登记撤回，恢复原登记状态",
     "case.inspected": "电动自行车现场查验",
+    "ebike.destroyed": "电动自行车灭失登记生效（号牌作废）", "ebike.recovered": "电动自行车找回登记生效",
+    "ebike.plate_replaced": "电动自行车号牌补领/换领生效（原号牌作废）",
+    "ebike.destroyed_reverted": "灭失登记撤回，恢复原登记状态", "ebike.recovered_reverted": "找回登记撤回，恢复被盗/遗失状态",
+    "ebike.plate_reverted": "号牌补领/换领撤回，恢复原号牌、新号牌作废",
 }
 
 

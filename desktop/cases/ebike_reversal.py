@@ -12,7 +12,7 @@ from desktop.cases.ebike import REGISTERED
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.store import audit
-from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
+from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate
 
 # NOTE: an e-bike case changes the registry when it is accepted (the plate is assigned, the owner
 # or status changes at the window, 第十四条/第十五条). A later refusal or cancellation must take
@@ -53,7 +53,8 @@ def void_registration(ctx: IntakeContext) -> HookResult:
         return HookResult()  # a draft, or a case refused before it registered anything
     # Every other row of a registration came after it.
     _refuse_if_later(s, _newest_other(s, EbikeOwnerHistory, reg.id, ctx.case.id), "转移登记")
-    _refuse_if_later(s, _newest_other(s, EbikeStatusHistory, reg.id, ctx.case.id), "被盗/遗失登记")
+    _refuse_if_later(s, _newest_other(s, EbikeStatusHistory, reg.id, ctx.case.id), "被盗/遗失、找回或灭失登记")
+    _refuse_if_later(s, _newest_other(s, EbikeVoidedPlate, reg.id, ctx.case.id), "号牌补领/换领或灭失登记")
     _audit(ctx, "ebike.registration_voided", reg, status=ctx.case.status)
     s.execute(delete(EbikeOwnerHistory).where(EbikeOwnerHistory.registration_id == reg.id))
     s.execute(delete(EbikeStatusHistory).where(EbikeStatusHistory.registration_id == reg.id))
@@ -76,6 +77,9 @@ def _revert(ctx: IntakeContext, mine_model: type, other_model: type, what: str, 
     _refuse_if_later(s, _newest_other(s, other_model, reg.id, ctx.case.id,
                                       other_model.case_id != reg.registered_case_id,
                                       other_model.recorded_at >= mine.recorded_at), other_what)
+    # A plate replaced or voided since (desktop/cases/ebike_register.py) was done for the owner and status of then.
+    _refuse_if_later(s, _newest_other(s, EbikeVoidedPlate, reg.id, ctx.case.id,
+                                      EbikeVoidedPlate.recorded_at >= mine.recorded_at), "号牌补领/换领或灭失登记")
     previous = s.scalar(select(mine_model).where(mine_model.registration_id == reg.id, mine_model.id < mine.id)
                         .order_by(mine_model.id.desc()).limit(1))
     restore(reg, previous)
@@ -99,7 +103,7 @@ def _restore_status(reg: EbikeRegistration, previous: EbikeStatusHistory | None)
 @hooks.on(status.CANCELLED, "ebike_transfer")
 def revert_transfer(ctx: IntakeContext) -> HookResult:
     """The transfer never stood: the previous owner is the current one again."""
-    return _revert(ctx, EbikeOwnerHistory, EbikeStatusHistory, "转移登记", "被盗/遗失登记", _restore_owner,
+    return _revert(ctx, EbikeOwnerHistory, EbikeStatusHistory, "转移登记", "被盗/遗失、找回或灭失登记", _restore_owner,
                    "ebike.transfer_reverted")
 
 
@@ -107,5 +111,5 @@ def revert_transfer(ctx: IntakeContext) -> HookResult:
 @hooks.on(status.CANCELLED, "ebike_theft")
 def revert_status(ctx: IntakeContext) -> HookResult:
     """The theft or loss report never stood: the registration's previous status is back."""
-    return _revert(ctx, EbikeStatusHistory, EbikeOwnerHistory, "被盗/遗失登记", "转移登记", _restore_status,
+    return _revert(ctx, EbikeStatusHistory, EbikeOwnerHistory, "被盗/遗失、找回或灭失登记", "转移登记", _restore_status,
                    "ebike.status_reverted")

@@ -28,6 +28,8 @@ HOOK_COLUMNS: dict[str, tuple[tuple[Any, str, str | None], ...]] = {
         (EbikeOwnerHistory.owner_name, "new_owner_name", None),
         (EbikeOwnerHistory.owner_id_number, "new_owner_id_number", None),
     ),
+    # 灭失, 找回, 补领/换领 (desktop/cases/ebike_register.py) copy no answer into a registry column: their
+    # hooks only compare the owner's ID with the register's, and the new plate comes from the pool.
     "startup_subsidy": (
         (SubsidyClaim.business_uscc, "business_uscc", None), (SubsidyClaim.id_number, "id_number", None),
         (SubsidyClaimWorker.id_number, "employees", "id_number"),

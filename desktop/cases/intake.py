@@ -34,6 +34,7 @@ from forms.values import AnswerError, usable_answers
 import desktop.cases.duplicates  # noqa: F401  (registers the duplicate check's facts for every service)
 import desktop.cases.ebike  # noqa: F401  (registers facts and hooks)
 import desktop.cases.ebike_reversal  # noqa: F401
+import desktop.cases.ebike_register  # noqa: F401  (灭失, 找回, 补领/换领号牌)
 import desktop.cases.residence  # noqa: F401
 import desktop.cases.subsidy  # noqa: F401
 import desktop.cases.subsidy_decisions  # noqa: F401

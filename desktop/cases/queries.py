@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from desktop.cases.dto import CaseDetail, CaseSummary
 from desktop.cases.status import status_label
 from desktop.store.database import Database
-from desktop.store.models import Case, CaseNameBigram, name_bigrams
+from desktop.store.models import Case, CaseNameBigram, EbikeVoidedPlate, name_bigrams
 from forms import checks, registry
 from forms.ebike_common import normalize_code
 from forms.service import current_answers
@@ -81,7 +81,12 @@ def _apply_contact_and_vehicle(query: Select, f: CaseFilter) -> Select:
     if f.phone:
         query = query.where(Case.phone == checks.normalize_id(f.phone))
     if f.plate_no:
-        query = query.where(Case.plate_no == normalize_code(f.plate_no))
+        plate = normalize_code(f.plate_no)
+        # NOTE: a voided plate (补领/换领, 灭失) also finds the case that voided it, and a replacement plate
+        # the case that issued it (ebike_voided_plates, migration 0014).
+        voided = select(EbikeVoidedPlate.case_id).where(
+            or_(EbikeVoidedPlate.plate_no == plate, EbikeVoidedPlate.replaced_by == plate))
+        query = query.where(or_(Case.plate_no == plate, Case.id.in_(voided)))
     if f.frame_no:
         query = query.where(Case.frame_no == normalize_code(f.frame_no))
     return _apply_name_contains(query, f)

@@ -18,7 +18,9 @@ from desktop.store.models import Case, Document
 
 # NOTE: papers that prove a right (a card to collect, a plate, a subsidy) are certificates: a copy
 # could be used twice, so reprinting one needs a supervisor's countersign (issue #7).
-CERTIFICATE_KINDS = frozenset({"permit_collection", "registration_certificate", "subsidy_decision", "loan_recommendation"})
+# The replacement plate's 登记证明 is, like the first registration's, what the new plate is collected with.
+CERTIFICATE_KINDS = frozenset({"permit_collection", "registration_certificate", "subsidy_decision", "loan_recommendation",
+                               "plate_certificate"})
 
 
 def papers_of(db: Database, case_id: int) -> list[PrintedPaper]:

@@ -26,6 +26,9 @@ ACTION_LABELS = {
     "ebike.registered": "登记上牌", "ebike.transferred": "转移登记", "ebike.status": "被盗/遗失登记",
     "ebike.registration_voided": "注销未生效的登记", "ebike.transfer_reverted": "恢复原所有人",
     "ebike.status_reverted": "恢复原登记状态", "case.inspected": "现场查验",
+    "ebike.destroyed": "灭失登记（号牌作废）", "ebike.recovered": "找回登记（恢复正常）",
+    "ebike.plate_replaced": "补领/换领号牌（原号牌作废）", "ebike.destroyed_reverted": "撤回灭失登记",
+    "ebike.recovered_reverted": "撤回找回登记", "ebike.plate_reverted": "撤回补领/换领，恢复原号牌",
 }
 # The same events where the case was decided at the window (issue 13) or revoked after that.
 AT_WINDOW_LABELS = {"case.issued": "当场办结", "case.cancelled": "撤销登记"}

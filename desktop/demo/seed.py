@@ -33,6 +33,9 @@ REFUSE = {
     "ebike_registration": {"inspect_motor": "mismatch", "inspect_note": "电机钢印为M24B009999，合格证载M24A001234"},
     "ebike_transfer": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
     "ebike_theft": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
+    "ebike_destroyed": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
+    "ebike_recovered": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
+    "ebike_plate": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
     "startup_subsidy": {"applicant_category": "none"},
 }
 LATER_STATES = (status.ACCEPTED, status.SUPPLEMENT, status.APPROVED, status.REFUSED, status.ISSUED,
@@ -55,6 +58,7 @@ class Hall:
     today: date
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     bikes: list[dict[str, Any]] = field(default_factory=list)  # registered: plate, frame, owner fields
+    stolen: list[dict[str, Any]] = field(default_factory=list)  # reported stolen, for the 找回 cases
     papers: int = 0
 
     def count(self, service_id: str, state: str) -> None:
@@ -96,13 +100,24 @@ def _person(hall: Hall, service_id: str, answers: dict[str, Any], day: date) -> 
     return answers
 
 
-def _bike_case(hall: Hall, service_id: str, answers: dict[str, Any]) -> dict[str, Any] | None:
-    """Transfers and theft reports need a bike registered in this hall."""
-    if not hall.bikes:
+# The procedures on a bike already in the register (灭失, 找回 and 补领/换领: desktop/cases/ebike_register.py).
+ON_A_BIKE = ("ebike_transfer", "ebike_theft", "ebike_destroyed", "ebike_recovered", "ebike_plate")
+# How many days after the bike's last case each one may be dated (its dates may not precede the register's).
+_AFTER = {"ebike_recovered": 1}
+
+
+def _pick_bike(hall: Hall, service_id: str, target: str) -> dict[str, Any] | None:
+    pool = hall.stolen if service_id == "ebike_recovered" else hall.bikes
+    if not pool:
         return None
-    bike = hall.bikes.pop(0)
+    # A draft or a one-time notice changes nothing in the register: the bike serves a later case too.
+    return pool[0] if target in (status.DRAFT, "incomplete") else pool.pop(0)
+
+
+def _bike_case(hall: Hall, service_id: str, answers: dict[str, Any], bike: dict[str, Any]) -> dict[str, Any]:
+    """Transfers, theft reports and the register's other procedures work on a bike registered in this hall."""
     answers.update(plate_no=bike["plate_no"], frame_no=bike["frame_no"])
-    if service_id == "ebike_theft":
+    if service_id != "ebike_transfer":
         answers.update(owner_name=bike["owner_name"], owner_id_number=bike["owner_id_number"],
                        owner_id_type="resident_id", owner_phone=bike["owner_phone"])
     return answers
@@ -118,12 +133,19 @@ def hall_minute(hour: int) -> int:
 
 def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
     service = registry.get(service_id)
+    bike = None
+    if service_id in ON_A_BIKE and target != status.NOT_ACCEPTED:
+        bike = _pick_bike(hall, service_id, target)
+        if bike is None:
+            return
+        day = min(max(day, bike["day"] + timedelta(days=_AFTER.get(service_id, 0))), hall.today)
     example = service.example(day)
     answers = _person(hall, service_id, example["answers"], day)
     materials = dict(example["materials"])
-    if service_id in ("ebike_transfer", "ebike_theft") and target != status.NOT_ACCEPTED:
-        if _bike_case(hall, service_id, answers) is None:
-            return
+    if bike is not None:
+        _bike_case(hall, service_id, answers, bike)
+        if service_id == "ebike_destroyed":  # not before the registration (dm.destroyed)
+            answers["destroyed_date"] = max(date.fromisoformat(answers["destroyed_date"]), bike["day"]).isoformat()
     clerk = hall.staff["zhang"] if hall.people.rng.random() < 0.5 else hall.staff["liu"]
     now = _at(day, 9 + hall.people.rng.randint(0, 7))
     kw = dict(now=now, papers_dir=hall.out)
@@ -154,8 +176,10 @@ def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
         stored = get_case(hall.db, result.case.id).answers
         hall.bikes.append({"plate_no": stored.get("plate_no"), "frame_no": stored["frame_no"],
                            "owner_name": stored["owner_name"], "owner_id_number": stored["owner_id_number"],
-                           "owner_phone": stored["owner_phone"]})
+                           "owner_phone": stored["owner_phone"], "day": day})
     _advance(hall, result.case.id, target, day, answers, service_id)
+    if service_id == "ebike_theft" and target not in (status.REFUSED, status.CANCELLED) and bike is not None:
+        hall.stolen.append({**bike, "day": min(day + timedelta(days=2), hall.today)})  # still stolen: 找回 may follow
     hall.count(service_id, target)
 
 
@@ -185,7 +209,8 @@ def _advance(hall: Hall, case_id: int, target: str, day: date, answers: dict[str
     elif target == status.REFUSED:
         # Each procedure's own reason (migration 0012 scopes them).
         code = {"residence_permit": "RP02", "startup_subsidy": "CY02", "ebike_transfer": "EB03",
-                "ebike_theft": "EB04"}.get(service_id, "EB02")
+                "ebike_theft": "EB04", "ebike_destroyed": "EB05", "ebike_recovered": "EB06",
+                "ebike_plate": "EB07"}.get(service_id, "EB02")
         step = lifecycle.refuse(hall.db, sup, case_id, [code], "经现场核查，与申报情况不符。", **kw)
         hall.papers += len(step.papers)
     elif target == status.CANCELLED:
@@ -198,13 +223,16 @@ def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, to
     staff = {login: Actor(acc, next(w for l, _n, _r, w in STAFF if l == login), HALL, HALL_ADDRESS, HALL_PHONE)
              for login, acc in _accounts(db).items()}
     hall = Hall(db, out, People(seed_value), staff, today)
-    order = ["residence_permit", "ebike_registration", "startup_subsidy", "ebike_transfer", "ebike_theft"]
+    order = ["residence_permit", "ebike_registration", "startup_subsidy", "ebike_transfer", "ebike_theft",
+             "ebike_recovered", "ebike_plate", "ebike_destroyed"]
     for service_id in order:
         if service_id not in registry.services():
             continue
         for target in (status.DRAFT, "incomplete", status.NOT_ACCEPTED, *later_states(service_id)):
             if service_id == "ebike_registration" and target == status.ISSUED:
-                extra = per_state * 16  # bikes for the transfer and theft cases that follow
+                extra = per_state * 40  # bikes for the transfer, theft, 补领/换领 and 灭失 cases that follow
+            elif service_id == "ebike_theft" and target == status.ISSUED:
+                extra = per_state * 6  # stolen bikes for the 找回 cases
             else:
                 extra = 0
             for i in range(per_state + extra):

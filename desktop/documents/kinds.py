@@ -10,6 +10,9 @@ DOCUMENT_KINDS: dict[str, str] = {
     "refusal": "不予受理通知书",
     "registration_certificate": "电动自行车登记证明",
     "transfer_certificate": "电动自行车转移登记证明",
+    "destroyed_certificate": "电动自行车灭失登记证明",
+    "recovered_certificate": "电动自行车找回登记证明",
+    "plate_certificate": "电动自行车号牌补领/换领登记证明",
     "subsidy_calculation": "补贴核定表",
     # After intake (desktop/cases/lifecycle*.py):
     "supplement_notice": "补正通知书",

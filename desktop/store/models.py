@@ -255,6 +255,26 @@ class EbikeStatusHistory(Base):
     __table_args__ = (Index("ix_ebike_status_history_registration_id", "registration_id"),)
 
 
+class EbikeVoidedPlate(Base):
+    """A plate number voided for good (补领/换领, 灭失; migration 0014): found by search, refused when named again."""
+
+    __tablename__ = "ebike_voided_plates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # NOTE: unique: a number is voided once, and the pool never issues it again (it only counts forward).
+    plate_no: Mapped[str] = mapped_column(String(20), unique=True)  # forms.ebike_common.normalize_code form
+    registration_id: Mapped[int] = mapped_column(ForeignKey("ebike_registrations.id"))
+    reason: Mapped[str] = mapped_column(String(16))  # forms.ebike_common.VOID_REASONS: lost / damaged / destroyed / revoked
+    replaced_by: Mapped[str | None] = mapped_column(String(20), nullable=True)  # the plate issued instead
+    voided_on: Mapped[date] = mapped_column(Date)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))  # the case that voided it
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_ebike_voided_plates_registration_id", "registration_id"),
+                      Index("ix_ebike_voided_plates_case_id", "case_id"),
+                      Index("ix_ebike_voided_plates_replaced_by", "replaced_by"))  # the 查询 by a new plate
+
+
 class SubsidyClaim(Base):
     """One accepted 返乡入乡创业补贴 claim: who, which business, what kind, which year, how much (history for caps)."""
 

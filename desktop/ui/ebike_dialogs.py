@@ -7,12 +7,13 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, QHeaderView,
 )
 
-from desktop.cases import plates
+from desktop.cases import ebike_register, plates
 from desktop.cases.dto import Actor
 from desktop.cases.ebike import RegistrationView, find_registration
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
+from forms import ebike_common as ec
 from desktop.ui.msgbox import show_environment_failure
 
 STATUS_COLOURS = {"registered": "#2e7d32", "stolen": "#b3261e", "lost": "#a15c00", "destroyed": "#666666"}
@@ -61,6 +62,11 @@ class BikeStatusDialog(QDialog):
             return None
         try:
             view = find_registration(self.db, text)
+            # A voided plate (补领/换领, 灭失) leads to its bike, said in red (desktop/cases/ebike_register.py).
+            voided = ebike_register.find_voided_plate(self.db, text)
+            if view is None and voided is not None:
+                view = find_registration(self.db, voided.frame_no)
+            plates_voided = ebike_register.voided_plates_of(self.db, view.frame_no) if view else []
         except EnvironmentFailure as exc:
             show_environment_failure(self, exc)
             return None
@@ -69,14 +75,19 @@ class BikeStatusDialog(QDialog):
             self.result.setText(self.tr("未找到该号牌或车架号的登记。"))
             return None
         colour = STATUS_COLOURS.get(view.status, "#000")
+        warning = (f"<span style='color:#b3261e; font-weight:bold'>号牌{voided.plate_no}已于{voided.voided_on.isoformat()}"
+                   f"作废（{voided.reason_label}，案件{voided.case_no}），不得使用</span><br>") if voided else ""
         self.result.setText(
-            f"<b>号牌：</b>{view.plate_no or '—'}　<b>车架号：</b>{view.frame_no}　"
+            warning + f"<b>号牌：</b>{view.plate_no or '—'}　<b>车架号：</b>{view.frame_no}　"
             f"<b>状态：</b><span style='color:{colour}; font-weight:bold'>{view.status_label}</span><br>"
             f"<b>车辆：</b>{view.brand} {view.model} {view.colour}　<b>登记日期：</b>{view.registered_on.isoformat()}<br>"
             f"<b>所有人：</b>{view.owner_name}（{view.owner_id_type_label} {view.owner_id_masked}）"
         )
         entries = [(o.from_date, o.kind_label, f"{o.name}（{o.id_masked}）", o.case_no or "") for o in view.owners]
         entries += [(st.since, "状态", st.status_label, st.case_no or "") for st in view.statuses]
+        entries += [(v.voided_on, "号牌作废", f"{v.plate_no}（{v.reason_label}）"
+                     + (f"，改发{v.replaced_by}" if v.replaced_by and v.reason_label != ec.VOID_REASONS["revoked"] else ""),
+                     v.case_no or "") for v in plates_voided]
         for day, what, content, case_no in sorted(entries, key=lambda e: e[0]):
             r = self.history.rowCount()
             self.history.insertRow(r)

@@ -159,8 +159,16 @@ def frame_unique(ctx: RuleContext) -> Finding:
     )
     if status in ("stolen", "lost"):
         message += f"；该车已登记为{ec.STATUS_LABELS[status]}，请报告公安机关核查"
+    elif status == "destroyed":
+        message += "；该车已办理灭失登记，登记已终止，其车架号永久不得再次登记"
     return Finding(rid, Outcome.FAIL, message, basis, Effect.REFUSE, "frame_no",
                    {"frame_no": frame, "existing": dict(existing)})
+
+
+@rule("dc.plate_voided", "作废号牌不得使用", B("第二十一条"))
+def plate_voided(ctx: RuleContext) -> Finding | None:
+    # A plate typed here that was voided (补领/换领, 灭失) is refused by name (forms.ebike_common).
+    return ec.voided_plate_finding(ctx, "dc.plate_voided")
 
 
 @rule("dc.scope", "本办法适用的区域", B("第三条"))
@@ -221,7 +229,7 @@ SERVICE = Service(
     version="2025.1",
     fields=FIELDS,
     materials=MATERIALS,
-    rules=(frame_no, ccc, standard, inspected, window, frame_unique, scope),
+    rules=(frame_no, ccc, standard, inspected, window, frame_unique, scope, plate_voided),
     params_name="ebike",
     deadlines=promised_deadline("registration_promised_days"),
     example=example,

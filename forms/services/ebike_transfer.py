@@ -64,7 +64,7 @@ def registration(ctx: RuleContext) -> list[Finding]:
         out.append(Finding(
             "dz.status", Outcome.FAIL,
             f"该车已登记为{label}（案件{reg.get('case_no')}），不能办理转移登记"
-            + ("；车辆找回的，请先撤销被盗/遗失登记" if status != "destroyed" else ""),
+            + ("；车辆找回的，请先办理找回登记" if status != "destroyed" else ""),
             BASIS, Effect.REFUSE, "plate_no", {"status": status, "case_no": reg.get("case_no")},
         ))
     else:

@@ -24,10 +24,13 @@ OWN = {
     "ebike_registration": {"registration_certificate"},
     "ebike_transfer": {"transfer_certificate"},
     "ebike_theft": set(),
+    "ebike_destroyed": {"destroyed_certificate"},
+    "ebike_recovered": {"recovered_certificate"},
+    "ebike_plate": {"plate_certificate"},
     "startup_subsidy": {"subsidy_calculation", "subsidy_decision", "loan_recommendation"},
 }
 ONE_PAGE = {"receipt", "permit_collection", "registration_certificate", "transfer_certificate", "pledge",
-            "revocation_decision"}
+            "revocation_decision", "destroyed_certificate", "recovered_certificate", "plate_certificate"}
 CONTACT = f"地址：{HALL_ADDRESS}  电话：{HALL_PHONE}"
 
 

@@ -96,6 +96,33 @@ TRANSFER_CERTIFICATE = {
     "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
 }
 
+DESTROYED_CERTIFICATE = {
+    **EBIKE_HEAD, "kind": "destroyed_certificate", "title": "电动自行车灭失登记证明",
+    "service_name": "电动自行车灭失登记", "case_no": "DM032611250001N",
+    "intro": "车架号119TDT240512345的电动自行车已办理灭失登记，该车登记终止。号牌郑A00001自即日起作废，不再核发。",
+    "sections": [{"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
+                  "rows": EBIKE_ROWS + [["灭失原因", "火灾烧毁"], ["灭失日期", "2026年11月22日"]]}],
+    "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
+}
+
+RECOVERED_CERTIFICATE = {
+    **EBIKE_HEAD, "kind": "recovered_certificate", "title": "电动自行车找回登记证明",
+    "service_name": "电动自行车找回登记", "case_no": "DH032611250001V",
+    "intro": "号牌郑A00001的电动自行车已找回，经现场交验与登记一致，被盗登记终止，登记状态恢复正常。",
+    "sections": [{"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
+                  "rows": EBIKE_ROWS + [["找回方式", "公安机关追回发还"], ["找回日期", "2026年11月24日"]]}],
+    "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
+}
+
+PLATE_CERTIFICATE = {
+    **EBIKE_HEAD, "kind": "plate_certificate", "title": "电动自行车号牌补领/换领登记证明",
+    "service_name": "电动自行车号牌补领、换领", "case_no": "DP0326112500016",
+    "intro": "车架号119TDT240512345的电动自行车准予补领号牌，核发新号牌郑A00002。原号牌郑A00001自即日起作废。",
+    "sections": [{"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
+                  "rows": [["新号牌号码", "郑A00002"], ["原号牌号码", "郑A00001（已作废）"]] + EBIKE_ROWS[1:]}],
+    "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
+}
+
 SUBSIDY_CALCULATION = {
     **HEAD, "kind": "subsidy_calculation", "title": "补贴核定表", "service_name": "返乡入乡创业补贴申领",
     "case_no": "CY032611250001M",
@@ -183,6 +210,8 @@ def _audit_day_report() -> dict:
 
 SAMPLES = {"receipt": RECEIPT, "incomplete_notice": INCOMPLETE, "refusal": REFUSAL,
            "registration_certificate": REGISTRATION_CERTIFICATE, "transfer_certificate": TRANSFER_CERTIFICATE,
+           "destroyed_certificate": DESTROYED_CERTIFICATE, "recovered_certificate": RECOVERED_CERTIFICATE,
+           "plate_certificate": PLATE_CERTIFICATE,
            "subsidy_calculation": SUBSIDY_CALCULATION, **_lifecycle_samples(),
            "audit_day_report": _audit_day_report()}
 
