@@ -237,13 +237,17 @@ def replace_plate(ctx: IntakeContext) -> HookResult:
 _LATER = "该车在本案之后已办理{what}（案件{case_no}），请先处理该案件，再撤销或不予许可本案。本次未保存。"
 
 
-def _refuse_if_later(s: Session, reg: EbikeRegistration, case_id: int, since) -> None:
-    """Refuse when another case changed this registration at or after ``since`` (its first registration aside)."""
+def _refuse_if_later(s: Session, reg: EbikeRegistration, case_id: int, since, own=None) -> None:
+    """Refuse when another case changed this registration at or after ``since`` (its first registration aside).
+
+    ``own`` = (model, row id) of this case's own row: in its own table "later" is a higher id, because
+    two cases accepted in the same second (the demo hall's, a busy window's) have equal timestamps."""
     for model, what in ((EbikeOwnerHistory, "转移登记"), (EbikeStatusHistory, "登记状态变更"),
                         (EbikeVoidedPlate, "号牌作废")):
+        after = model.id > own[1] if own and own[0] is model else model.recorded_at >= since
         later = s.scalar(select(model.case_id).where(model.registration_id == reg.id,
                                                      model.case_id.not_in((case_id, reg.registered_case_id)),
-                                                     model.recorded_at >= since)
+                                                     after)
                          .order_by(model.id.desc()).limit(1))
         if later is not None:
             raise ActionRefused(_LATER.format(what=what, case_no=ebike._case_no(s, later)))
@@ -258,7 +262,7 @@ def revert_status_change(ctx: IntakeContext) -> HookResult:
     if mine is None:
         return HookResult()  # a draft, or a case refused before it changed anything
     reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
-    _refuse_if_later(s, reg, ctx.case.id, mine.recorded_at)
+    _refuse_if_later(s, reg, ctx.case.id, mine.recorded_at, (EbikeStatusHistory, mine.id))
     previous = s.scalar(select(EbikeStatusHistory).where(EbikeStatusHistory.registration_id == reg.id,
                                                          EbikeStatusHistory.id < mine.id)
                         .order_by(EbikeStatusHistory.id.desc()).limit(1))
@@ -285,7 +289,7 @@ def revert_plate(ctx: IntakeContext) -> HookResult:
     if mine is None:
         return HookResult()
     reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
-    _refuse_if_later(s, reg, ctx.case.id, mine.recorded_at)
+    _refuse_if_later(s, reg, ctx.case.id, mine.recorded_at, (EbikeVoidedPlate, mine.id))
     new = reg.plate_no
     s.delete(mine)
     s.flush()  # the old number must leave ebike_voided_plates before it is the bike's again

@@ -182,4 +182,5 @@ SERVICE = Service(
     order=31,
     collects="灭失登记证明",
     decided_at_window=True,
+    window_action="办理灭失登记",
 )

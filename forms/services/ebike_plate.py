@@ -157,4 +157,5 @@ SERVICE = Service(
     order=33,  # after the subsidy: Ctrl+1…Ctrl+5 keep their services
     collects="新号牌和号牌登记证明",
     decided_at_window=True,
+    window_action="补领/换领号牌",
 )

@@ -186,4 +186,5 @@ SERVICE = Service(
     order=32,  # after the subsidy: Ctrl+1…Ctrl+5 keep their services
     collects="找回登记证明",
     decided_at_window=True,
+    window_action="办理找回登记",
 )
