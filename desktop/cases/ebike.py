@@ -127,7 +127,7 @@ def register_bike(ctx: IntakeContext) -> HookResult:
         # NOTE: a plate typed by hand could collide with a number the pool issues later.
         raise ActionRefused("号牌号码由号牌库在受理时统一分配，请清空“号牌号码”一栏后再受理。")
     frame = ec.normalize_code(typed["frame_no"])
-    plate = plates.allocate(s)
+    plate = plates.allocate(s, ctx.actor.window)
     reg = EbikeRegistration(
         frame_no=frame, plate_no=plate, status=REGISTERED, brand=typed["brand"], model=typed["model"],
         colour=typed["colour"], owner_name=typed["owner_name"], owner_id_type=typed["owner_id_type"],
