@@ -60,6 +60,15 @@ class Racers:
             self._warm.add(url)
         return self.pool.map(racers.run, [(call, url, kw) for kw in kwargs], chunksize=1)
 
+    def race_each(self, call: str, tasks: list[tuple[str, dict]]) -> list[tuple[str, object]]:
+        """Like ``race``, each process with its own database (url, kwargs): standalone PCs side by side."""
+        assert len(tasks) == self.procs, "one call per process, or the Barrier never opens"
+        for url in dict.fromkeys(url for url, _ in tasks):
+            if url not in self._warm:  # every worker opens every database before the race
+                self.pool.map(racers.run_warm, [url] * self.procs, chunksize=1)
+                self._warm.add(url)
+        return self.pool.map(racers.run, [(call, url, kw) for url, kw in tasks], chunksize=1)
+
     def close(self) -> None:
         self.pool.close()
         self.pool.join()
