@@ -1,4 +1,4 @@
-"""E-bike tools: look up a bike's registration status by plate or frame, and set the plate series."""
+"""E-bike tools: look up a bike's registration status by plate or frame (the plate series: plate_dialog.py)."""
 
 from __future__ import annotations
 
@@ -87,61 +87,3 @@ class BikeStatusDialog(QDialog):
     @classmethod
     def ask(cls, db: Database, parent: QWidget | None = None) -> None:
         cls(db, parent).exec()
-
-
-class PlateSeriesDialog(QDialog):
-    """The administrator sets the series new plates come from (the local format is not in the measures)."""
-
-    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.db, self.actor = db, actor
-        self.setObjectName("plate_series_dialog")
-        self.setWindowTitle(self.tr("号牌号段"))
-        try:
-            current = plates.current_series(db)
-            now_text = f"当前号段：{current.prefix} + {current.width}位数字，下一个号牌 {current.next_plate}，剩余 {current.remaining} 个"
-        except ActionRefused as exc:
-            current, now_text = None, exc.message
-        self.current = QLabel(now_text, self)
-        self.current.setObjectName("current")
-        self.prefix = QLineEdit(current.prefix if current else "郑A", self)
-        self.prefix.setObjectName("prefix")
-        self.width_box = QSpinBox(self)
-        self.width_box.setObjectName("width")
-        self.width_box.setRange(1, 9)
-        self.width_box.setValue(current.width if current else 5)
-        self.error = QLabel("", self)
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("color:#b3261e;")
-        self.error.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(self.tr("号牌前缀"), self.prefix)
-        form.addRow(self.tr("号码位数"), self.width_box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self._on_save_clicked)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.current)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-
-    def _on_save_clicked(self) -> None:
-        try:
-            plates.set_series(self.db, self.actor.account, self.prefix.text(), self.width_box.value(), self.actor.window)
-        except InputError as exc:
-            self.error.setText("；".join(exc.errors.values()))
-            return
-        except ActionRefused as exc:
-            self.error.setText(exc.message)
-            return
-        except EnvironmentFailure as exc:
-            show_environment_failure(self, exc)
-            return
-        self.accept()
-
-    @classmethod
-    def ask(cls, db: Database, actor: Actor, parent: QWidget | None = None) -> bool:
-        return cls(db, actor, parent).exec() == QDialog.DialogCode.Accepted

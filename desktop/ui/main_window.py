@@ -421,7 +421,7 @@ class MainWindow(QMainWindow):
         BikeStatusDialog.ask(self.db, self)
 
     def _on_plate_series_triggered(self) -> None:
-        from desktop.ui.ebike_dialogs import PlateSeriesDialog
+        from desktop.ui.plate_dialog import PlateSeriesDialog
 
         PlateSeriesDialog.ask(self.db, self.actor, self)
 

@@ -155,7 +155,8 @@ def main() -> int:
     from desktop.ui.calendar_dialog import CalendarDialog
     from desktop.ui.countersign import CountersignDialog
     from desktop.ui.crash import CrashDialog
-    from desktop.ui.ebike_dialogs import BikeStatusDialog, PlateSeriesDialog
+    from desktop.ui.ebike_dialogs import BikeStatusDialog
+    from desktop.ui.plate_dialog import PlateSeriesDialog
     from desktop.ui.login import FirstAdminDialog, LoginDialog
     from desktop.ui.settings_dialog import SettingsDialog
 

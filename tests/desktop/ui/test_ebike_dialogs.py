@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QLineEdit
 
 from desktop.cases import accounts, intake, plates
 from desktop.cases.dto import Actor
-from desktop.ui.ebike_dialogs import BikeStatusDialog, PlateSeriesDialog
+from desktop.ui.ebike_dialogs import BikeStatusDialog
+from desktop.ui.plate_dialog import PlateSeriesDialog
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 0)
@@ -70,3 +71,39 @@ def test_qt_standard_buttons_speak_chinese(qtbot, qapp):
     qtbot.addWidget(box)
     assert box.button(QDialogButtonBox.StandardButton.Close).text() == "关闭"
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+
+
+def test_window_blocks_are_assigned_and_closed_in_the_dialog(qtbot, tmp_path):
+    from desktop.store.database import open_database
+    from qt_helpers import answer_next_box, type_text
+
+    db = open_database(tmp_path / "pc.sqlite3")  # a standalone PC's own file
+    admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123", window="03")
+    dialog = PlateSeriesDialog(db, Actor(admin, "03", "大厅"))
+    qtbot.addWidget(dialog)
+    assert "单机模式" in dialog.mode.text() and "尚未分配号段" in dialog.source.text()
+    assert "单机模式下不使用" in dialog.current.text()
+    dialog.first_no.setText("19999")
+    dialog.last_no.setText("10000")
+    dialog._on_assign_clicked()
+    assert "不能小于" in dialog.field_errors["last_no"].text() and dialog.table.rowCount() == 0
+    dialog.first_no.setText("10000")
+    dialog.last_no.setText("19999")
+    dialog._on_assign_clicked()
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "郑A10000–郑A19999"
+    assert "郑A10000" in dialog.source.text() and not dialog.field_errors["last_no"].isVisible()
+    dialog.block_window.clear()
+    type_text(dialog.block_window, "4")
+    dialog.first_no.setText("15000")
+    dialog.last_no.setText("15999")
+    dialog._on_assign_clicked()
+    assert "重叠" in dialog.field_errors["first_no"].text() and dialog.table.rowCount() == 1
+    dialog.table.selectRow(0)
+    seen: list[str] = []
+    answer_next_box(seen, 0)
+    dialog._on_close_block_clicked()
+    assert "停用03号窗口" in seen[0] and dialog.table.item(0, 4).text() == "已停用"
+    answer_next_box(seen, 0)
+    dialog._on_mode_clicked()
+    assert "大厅模式" in seen[1] and not plates.is_standalone(db) and "大厅模式" in dialog.mode.text()
+    db.close()
