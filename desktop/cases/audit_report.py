@@ -33,6 +33,7 @@ EVENT_LABELS = {
     "audit.keyed": "审计链启用大厅密钥",
     "plates.series": "修改号牌号段", "plates.block": "分配窗口号牌号段", "plates.block_closed": "停用窗口号牌号段",
     "plates.mode": "设置号牌登记库模式（大厅共用或单机）",
+    "ebike.query_refused": "登记信息查询单：证件与所有人不一致，未出具",
     "pledge.record": "登记承诺（容缺受理或告知承诺）", "pledge.fulfilled": "承诺材料已补齐",
     "ebike.registered": "电动自行车登记上牌生效", "ebike.transferred": "电动自行车转移登记生效",
     "ebike.status": "电动自行车被盗遗失登记生效", "ebike.registration_voided": "注销未生效的电动自行车登记",
