@@ -22,7 +22,7 @@ from forms import ebike_common as ec
 
 KIND = "registration_query"
 TITLE = "电动自行车登记信息查询单"
-SERVICE_NAME = "电动自行车登记信息查询"
+SERVICE_NAME = "依据《郑州市非机动车管理办法》第十七条提供登记信息查询"
 _NOT_OWNER = "证件号码与该车登记的所有人不一致。登记信息查询单只向所有人本人出具，请核对所有人的证件。"
 
 # NOTE (issue 13, 第十七条 "提供有关信息查询服务"): the register's information about a bike is given to
@@ -59,30 +59,28 @@ def _snapshot(s: Session, reg: EbikeRegistration, owner_case_no: str, actor: Act
     own = (reg.owner_id_type, checks.normalize_id(reg.owner_id_number))
     statuses = _status_rows(s, reg)
     since = statuses[-1][0] if statuses else cn_date(reg.registered_on)
-    scope = ("本机为单机模式，本查询单只含本窗口电脑登记库的记录。" if plates.standalone(s)
-             else "本查询单反映出具时本大厅登记库的记录。")
+    scope = ("本机为单机模式，本单只含本窗口电脑登记库的记录" if plates.standalone(s)
+             else "本单为出具时本大厅登记库的记录")  # NOTE: a standalone PC cannot see the others' registers
     return {
         "kind": KIND, "title": TITLE, "service_name": SERVICE_NAME, "case_no": owner_case_no,
         "hall": actor.hall, "contact": contact_line(actor), "window": actor.window,
         "clerk": actor.account.display_name, "issued_at": now.strftime("%Y-%m-%d %H:%M"),
         "applicant": {"name": reg.owner_name, "id_type": _label(reg.owner_id_type),
                       "id_masked": checks.mask_id(reg.owner_id_number), "phone_masked": ""},
-        "intro": (f"应所有人{reg.owner_name}本人申请（已核对其{_label(reg.owner_id_type)}），"
-                  f"现将号牌{reg.plate_no or '（未发牌）'}电动自行车的登记信息告知如下。"),
+        "intro": (f"应所有人本人申请（已核对其{_label(reg.owner_id_type)}），现将该车的登记信息告知如下。{scope}；"
+                  "此前所有人的姓名和证件号码已遮蔽。对登记信息有异议的，可向公安机关交通管理部门提出。"),
         "sections": [
-            {"heading": "车辆信息", "type": "table", "columns": ["项目", "内容"], "rows": [
-                ["号牌号码", reg.plate_no or "（未发牌）"], ["车架号（整车编码）", reg.frame_no],
-                ["品牌型号", f"{reg.brand} {reg.model}"], ["车身颜色", reg.colour],
-                ["登记日期", cn_date(reg.registered_on)],
-                ["当前状态", f"{ec.STATUS_NAMES.get(reg.status, reg.status)}（自{since}起）"]]},
+            # NOTE: two pairs a row, so the sheet and its seal stay on one page.
+            {"heading": "车辆信息", "type": "table", "columns": ["项目", "内容", "项目", "内容"], "rows": [
+                ["号牌号码", reg.plate_no or "（未发牌）", "车架号（整车编码）", reg.frame_no],
+                ["品牌型号", f"{reg.brand} {reg.model}", "车身颜色", reg.colour],
+                ["登记日期", cn_date(reg.registered_on), "当前状态",
+                 f"{ec.STATUS_NAMES.get(reg.status, reg.status)}（自{since}起）"]]},
             {"heading": "所有人记录", "type": "table", "columns": ["日期", "事项", "所有人", "证件", "案件编号"],
              "rows": _owner_rows(s, reg, own)},
             {"heading": "登记状态记录", "type": "table", "columns": ["日期", "状态", "案件编号"], "rows": statuses},
-            {"heading": "说明", "type": "text", "text": (
-                f"{scope}\n此前所有人的姓名和全部证件号码已按规定遮蔽。如对登记信息有异议，可向公安机关交通管理部门提出。")},
         ],
         "signature": {"label": f"{actor.hall}（印章）", "date": cn_date(now)},
-        "footer": "依据《郑州市非机动车管理办法》第十七条（提供有关信息查询服务）。",
     }
 
 
