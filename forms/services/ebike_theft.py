@@ -18,7 +18,7 @@ Facts contract (passed by the case layer; forms never reads the database):
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from forms import ebike_common as ec
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext, When
@@ -151,7 +151,9 @@ def example(today: date) -> dict:
             "plate_no": "郑A12345",
             "frame_no": "119TDT240512345",
             "report_kind": "stolen",
-            "loss_date": (today - timedelta(days=1)).isoformat(),
+            # NOTE: today, so the example stays acceptable for a bike registered the same day (a date
+            # before the registration is a field error, issue 13).
+            "loss_date": today.isoformat(),
             "loss_place": "郑州市金水区花园路10号小区门口",
             "police_report_no": "J4101050000002025001234",
             "owner_id_type": "resident_id",

@@ -18,7 +18,7 @@ Facts contract (passed by the case layer; forms never reads the database):
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from forms import ebike_common as ec
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext
@@ -148,7 +148,9 @@ def example(today: date) -> dict:
             "new_owner_district": "410102",
             "new_owner_address": "郑州市中原区建设路1号",
             "transfer_reason": "sale",
-            "transfer_date": (today - timedelta(days=2)).isoformat(),
+            # NOTE: today, so the example stays acceptable for a bike registered the same day (a date
+            # before the registration is a field error, issue 13).
+            "transfer_date": today.isoformat(),
         },
         "materials": {"application_form": "provided", "new_owner_id": "provided", "transfer_proof": "provided"},
         "facts": {"registration": ec.example_registration(today)},

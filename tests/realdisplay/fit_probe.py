@@ -170,7 +170,7 @@ def main() -> int:
         "new-account": lambda: NewAccountDialog(db, actor, window).exec(),
         "calendar": lambda: CalendarDialog(db, actor, window).exec(),
         "plate-series": lambda: PlateSeriesDialog(db, actor, window).exec(),
-        "bike-status": lambda: BikeStatusDialog(db, window).exec(),
+        "bike-status": lambda: BikeStatusDialog(db, actor, None, window).exec(),
         "countersign": lambda: CountersignDialog(db, actor, "补打受理回执", window).exec(),
         "report-day": lambda: ReportDayDialog(window).exec(),
         "crash": lambda: CrashDialog("Traceback (most recent call last):\n" + "  frame\n" * 80, "/tmp/x.log",

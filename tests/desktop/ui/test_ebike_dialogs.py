@@ -107,3 +107,40 @@ def test_window_blocks_are_assigned_and_closed_in_the_dialog(qtbot, tmp_path):
     dialog._on_mode_clicked()
     assert "大厅模式" in seen[1] and not plates.is_standalone(db) and "大厅模式" in dialog.mode.text()
     db.close()
+
+
+def test_the_owner_query_sheet_is_printed_from_the_status_dialog_after_the_id_check(qtbot, db, admin, tmp_path):
+    import re
+
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from desktop.settings import Settings
+    from desktop.store.models import AuditEvent
+    from qt_helpers import type_text
+
+    actor = Actor(admin, "03", "大厅")
+    _register(db, actor, tmp_path)
+    dialog = BikeStatusDialog(db, actor, Settings(output_dir=str(tmp_path / "papers")))
+    qtbot.addWidget(dialog)
+    assert not dialog.print_button.isEnabled()  # nothing found yet, nothing to print
+    dialog.query.setText("郑A00001")
+    dialog.search()
+    assert dialog.print_button.isEnabled() and dialog.id_type.value() == "resident_id"
+    type_text(dialog.id_number, "41018219850612002X")  # someone else's card
+    assert dialog.print_query() is None
+    assert "不一致" in dialog.id_error.text() and not dialog.previews
+    dialog.id_number.clear()
+    type_text(dialog.id_number, "410105197501010019")
+    paper = dialog.print_query()
+    assert paper is not None and dialog.previews and dialog.id_number.text() == ""
+    assert not dialog.id_error.isVisible()
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(paper.pdf_path).pages))
+    assert "电动自行车登记信息查询单" in text and "郑A00001" in text and "张伟" in text
+    assert "410105197501010019" not in text
+    dialog.previews[0].record_print(1, "HP LaserJet")  # what the preview calls once the printer took it
+    with db.read() as s:
+        actions = [e.action for e in s.scalars(select(AuditEvent).where(AuditEvent.document_id == paper.id))]
+    assert actions == ["paper.made", "paper.printed"]
+    for preview in dialog.previews:
+        preview.close()
