@@ -111,6 +111,12 @@ class PlateSeriesDialog(QDialog):
         self.last_no.setPlaceholderText(self.tr("例如 19999"))
         self.field_errors = {k: error_label(f"{k}_error")
                              for k in ("block_window", "block_prefix", "width", "first_no", "last_no")}
+        for widget in (self.block_window, self.block_prefix, self.block_width, self.first_no, self.last_no):
+            widget.setMaximumWidth(220)
+        hint = QLabel(self.tr("单机模式下各电脑看不到彼此的号段：请按大厅的号段分配表分配，每个窗口号只在一台电脑上使用。"
+                              "本机能看到的重叠号段会被拒绝。"), box)
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color:#555;")
         form = QFormLayout()
         for key, label, widget in (("block_window", self.tr("窗口号"), self.block_window),
                                    ("block_prefix", self.tr("号牌前缀"), self.block_prefix),
@@ -132,7 +138,8 @@ class PlateSeriesDialog(QDialog):
         actions.addWidget(close)
         actions.addStretch(1)
         lower = QHBoxLayout()
-        lower.addLayout(form, 1)
+        lower.addLayout(form)
+        lower.addWidget(hint, 1)
         lower.addLayout(actions)
         column = QVBoxLayout(box)
         column.addWidget(self.source)
