@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop.cases import accounts, intake, lifecycle, status
+from desktop.cases import accounts, intake, lifecycle, plates, status
 from desktop.cases.dto import AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
 from desktop.demo.people import People
@@ -68,6 +68,17 @@ def _accounts(db: Database) -> dict[str, AccountInfo]:
     return made
 
 
+def _plate_blocks(db: Database, admin: AccountInfo) -> None:
+    """Each window of the demo hall its own block of plates (郑A + window × 10000), unless it has one."""
+    # NOTE: the demo hall is one SQLite file, a standalone PC by default: plates come only from the
+    # windows' blocks (desktop/cases/plates.py), as the administrator would assign them.
+    have = {b.window for b in plates.list_blocks(db)}
+    for _login, _name, _role, window in STAFF:
+        if window not in have:
+            first = int(window) * 10000
+            plates.assign_block(db, admin, window, "郑A", 5, first, first + 9999, window="01")
+
+
 def _person(hall: Hall, service_id: str, answers: dict[str, Any], day: date) -> dict[str, Any]:
     service = registry.get(service_id)
     answers = copy.deepcopy(answers)
@@ -88,11 +99,13 @@ def _person(hall: Hall, service_id: str, answers: dict[str, Any], day: date) -> 
     return answers
 
 
-def _bike_case(hall: Hall, service_id: str, answers: dict[str, Any]) -> dict[str, Any] | None:
-    """Transfers and theft reports need a bike registered in this hall."""
-    if not hall.bikes:
+def _bike_case(hall: Hall, service_id: str, answers: dict[str, Any], day: date) -> dict[str, Any] | None:
+    """Transfers and theft reports need a bike registered in this hall, on or before their day."""
+    # NOTE: a transfer or loss dated before the bike's registration is a field error (issue 13).
+    bike = next((b for b in hall.bikes if b["registered_on"] <= day), None)
+    if bike is None:
         return None
-    bike = hall.bikes.pop(0)
+    hall.bikes.remove(bike)
     answers.update(plate_no=bike["plate_no"], frame_no=bike["frame_no"])
     if service_id == "ebike_theft":
         answers.update(owner_name=bike["owner_name"], owner_id_number=bike["owner_id_number"],
@@ -114,7 +127,7 @@ def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
     answers = _person(hall, service_id, example["answers"], day)
     materials = dict(example["materials"])
     if service_id in ("ebike_transfer", "ebike_theft") and target != status.NOT_ACCEPTED:
-        if _bike_case(hall, service_id, answers) is None:
+        if _bike_case(hall, service_id, answers, day) is None:
             return
     clerk = hall.staff["zhang"] if hall.people.rng.random() < 0.5 else hall.staff["liu"]
     now = _at(day, 9 + hall.people.rng.randint(0, 7))
@@ -146,7 +159,7 @@ def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
         stored = get_case(hall.db, result.case.id).answers
         hall.bikes.append({"plate_no": stored.get("plate_no"), "frame_no": stored["frame_no"],
                            "owner_name": stored["owner_name"], "owner_id_number": stored["owner_id_number"],
-                           "owner_phone": stored["owner_phone"]})
+                           "owner_phone": stored["owner_phone"], "registered_on": day})
     _advance(hall, result.case.id, target, day, answers, service_id)
     hall.count(service_id, target)
 
@@ -184,6 +197,7 @@ def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, to
     staff = {login: Actor(acc, next(w for l, _n, _r, w in STAFF if l == login), HALL, HALL_ADDRESS, HALL_PHONE)
              for login, acc in _accounts(db).items()}
     hall = Hall(db, out, People(seed_value), staff, today)
+    _plate_blocks(db, staff["admin"].account)
     order = ["residence_permit", "ebike_registration", "startup_subsidy", "ebike_transfer", "ebike_theft"]
     targets = [status.DRAFT, "incomplete", status.NOT_ACCEPTED, *LATER_STATES]
     for service_id in order:
