@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,51 +39,64 @@ def _label(id_type: str) -> str:
     return entry.label if entry else id_type
 
 
-def _owner_rows(s: Session, reg: EbikeRegistration, own: tuple[str, str]) -> list[list[str]]:
-    rows = []
-    for o in s.scalars(select(EbikeOwnerHistory).where(EbikeOwnerHistory.registration_id == reg.id)
-                       .order_by(EbikeOwnerHistory.id)):
-        mine = (o.owner_id_type, checks.normalize_id(o.owner_id_number)) == own
-        rows.append([cn_date(o.from_date), OWNER_KIND_LABELS.get(o.kind, o.kind),
-                     o.owner_name if mine else checks.mask_name(o.owner_name),
-                     f"{_label(o.owner_id_type)} {checks.mask_id(o.owner_id_number)}",
-                     (_case_no(s, o.case_id) or "") if mine else "—"])
-    return rows
+@dataclass(frozen=True)
+class OwnerLine:
+    """One entry of the owner history as the sheet prints it (``own``: the requesting owner's own entry)."""
+
+    from_date: date
+    kind: str
+    name: str
+    id_type: str
+    id_number: str
+    case_no: str
+    own: bool
 
 
-def _status_rows(s: Session, reg: EbikeRegistration) -> list[list[str]]:
-    return [[cn_date(h.since), ec.STATUS_NAMES.get(h.status, h.status), _case_no(s, h.case_id) or ""]
-            for h in s.scalars(select(EbikeStatusHistory).where(EbikeStatusHistory.registration_id == reg.id)
-                               .order_by(EbikeStatusHistory.id))]
-
-
-def _snapshot(s: Session, reg: EbikeRegistration, owner_case_no: str, actor: Actor, now: datetime) -> dict:
-    own = (reg.owner_id_type, checks.normalize_id(reg.owner_id_number))
-    statuses = _status_rows(s, reg)
-    since = statuses[-1][0] if statuses else cn_date(reg.registered_on)
-    scope = ("本机为单机模式，本单只含本窗口电脑登记库的记录" if plates.standalone(s)
+def sheet(bike: Mapping[str, Any], owners: list[OwnerLine], statuses: list[tuple[date, str, str]],
+          standalone: bool, case_no: str, actor: Actor, now: datetime) -> dict[str, Any]:
+    """The 查询单 snapshot from plain data: ``bike`` has the registration's columns, the current owner's included."""
+    since = cn_date(statuses[-1][0]) if statuses else cn_date(bike["registered_on"])
+    scope = ("本机为单机模式，本单只含本窗口电脑登记库的记录" if standalone
              else "本单为出具时本大厅登记库的记录")  # NOTE: a standalone PC cannot see the others' registers
+    status_name = ec.STATUS_NAMES.get(bike["status"], bike["status"])
     return {
-        "kind": KIND, "title": TITLE, "service_name": SERVICE_NAME, "case_no": owner_case_no,
+        "kind": KIND, "title": TITLE, "service_name": SERVICE_NAME, "case_no": case_no,
         "hall": actor.hall, "contact": contact_line(actor), "window": actor.window,
         "clerk": actor.account.display_name, "issued_at": now.strftime("%Y-%m-%d %H:%M"),
-        "applicant": {"name": reg.owner_name, "id_type": _label(reg.owner_id_type),
-                      "id_masked": checks.mask_id(reg.owner_id_number), "phone_masked": ""},
-        "intro": (f"应所有人本人申请（已核对其{_label(reg.owner_id_type)}），现将该车的登记信息告知如下。{scope}；"
+        "applicant": {"name": bike["owner_name"], "id_type": _label(bike["owner_id_type"]),
+                      "id_masked": checks.mask_id(bike["owner_id_number"]), "phone_masked": ""},
+        "intro": (f"应所有人本人申请（已核对其{_label(bike['owner_id_type'])}），现将该车的登记信息告知如下。{scope}；"
                   "此前所有人的姓名和证件号码已遮蔽。对登记信息有异议的，可向公安机关交通管理部门提出。"),
         "sections": [
             # NOTE: two pairs a row, so the sheet and its seal stay on one page.
             {"heading": "车辆信息", "type": "table", "columns": ["项目", "内容", "项目", "内容"], "rows": [
-                ["号牌号码", reg.plate_no or "（未发牌）", "车架号（整车编码）", reg.frame_no],
-                ["品牌型号", f"{reg.brand} {reg.model}", "车身颜色", reg.colour],
-                ["登记日期", cn_date(reg.registered_on), "当前状态",
-                 f"{ec.STATUS_NAMES.get(reg.status, reg.status)}（自{since}起）"]]},
+                ["号牌号码", bike["plate_no"] or "（未发牌）", "车架号（整车编码）", bike["frame_no"]],
+                ["品牌型号", f"{bike['brand']} {bike['model']}", "车身颜色", bike["colour"]],
+                ["登记日期", cn_date(bike["registered_on"]), "当前状态", f"{status_name}（自{since}起）"]]},
             {"heading": "所有人记录", "type": "table", "columns": ["日期", "事项", "所有人", "证件", "案件编号"],
-             "rows": _owner_rows(s, reg, own)},
-            {"heading": "登记状态记录", "type": "table", "columns": ["日期", "状态", "案件编号"], "rows": statuses},
+             "rows": [[cn_date(o.from_date), OWNER_KIND_LABELS.get(o.kind, o.kind),
+                       o.name if o.own else checks.mask_name(o.name),
+                       f"{_label(o.id_type)} {checks.mask_id(o.id_number)}", o.case_no if o.own else "—"]
+                      for o in owners]},
+            {"heading": "登记状态记录", "type": "table", "columns": ["日期", "状态", "案件编号"],
+             "rows": [[cn_date(day), ec.STATUS_NAMES.get(st, st), no] for day, st, no in statuses]},
         ],
         "signature": {"label": f"{actor.hall}（印章）", "date": cn_date(now)},
     }
+
+
+def _snapshot(s: Session, reg: EbikeRegistration, owner_case_no: str, actor: Actor, now: datetime) -> dict:
+    own = (reg.owner_id_type, checks.normalize_id(reg.owner_id_number))
+    owners = [OwnerLine(o.from_date, o.kind, o.owner_name, o.owner_id_type, o.owner_id_number,
+                        _case_no(s, o.case_id) or "", (o.owner_id_type, checks.normalize_id(o.owner_id_number)) == own)
+              for o in s.scalars(select(EbikeOwnerHistory).where(EbikeOwnerHistory.registration_id == reg.id)
+                                 .order_by(EbikeOwnerHistory.id))]
+    statuses = [(h.since, h.status, _case_no(s, h.case_id) or "")
+                for h in s.scalars(select(EbikeStatusHistory).where(EbikeStatusHistory.registration_id == reg.id)
+                                   .order_by(EbikeStatusHistory.id))]
+    bike = {c: getattr(reg, c) for c in ("plate_no", "frame_no", "brand", "model", "colour", "status", "registered_on",
+                                         "owner_name", "owner_id_type", "owner_id_number")}
+    return sheet(bike, owners, statuses, plates.standalone(s), owner_case_no, actor, now)
 
 
 def print_owner_query(db: Database, actor: Actor, plate_or_frame: str, id_type: str, id_number: str, *,
