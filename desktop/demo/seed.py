@@ -123,6 +123,12 @@ def hall_minute(hour: int) -> int:
 
 def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
     service = registry.get(service_id)
+    if service_id in ("ebike_transfer", "ebike_theft") and target != status.NOT_ACCEPTED:
+        if not hall.bikes:
+            return
+        # NOTE: a transfer or loss dated before the bike's registration is a field error (issue 13):
+        # the case moves to the day the earliest waiting bike was registered, when that is later.
+        day = max(day, min(b["registered_on"] for b in hall.bikes))
     example = service.example(day)
     answers = _person(hall, service_id, example["answers"], day)
     materials = dict(example["materials"])
@@ -153,7 +159,8 @@ def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
         return
     result = intake.accept(hall.db, clerk, service_id, answers, materials, **kw)
     hall.papers += 1 + len(result.extra_papers)
-    if service_id == "ebike_registration":
+    if service_id == "ebike_registration" and target not in (status.REFUSED, status.CANCELLED):
+        # NOTE: a refused or cancelled registration is voided (ebike_reversal): no bike to use later.
         from desktop.cases.queries import get_case
 
         stored = get_case(hall.db, result.case.id).answers
