@@ -55,7 +55,7 @@ def _masked(kind: str, value: str) -> str:
     if kind in (ID, NUMBER):
         return checks.mask_id(value)
     if kind == NAME:
-        return value[0] + "*" * (len(value) - 1)
+        return checks.mask_name(value)
     return "[地址]"
 
 

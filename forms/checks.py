@@ -261,6 +261,12 @@ def mask_id(value: str) -> str:
     return "*" * n
 
 
+def mask_name(value: str) -> str:
+    """THE masking rule for a person's name: the first character kept (张**), the rest masked."""
+    text = value or ""
+    return text[:1] + "*" * (len(text) - 1)
+
+
 def mask_phone(value: str) -> str:
     """THE masking rule for phone numbers in this project: first 3 and last 4 visible (138****5678).
 

@@ -276,7 +276,13 @@ def find_registration(ctx: RuleContext, rid: str, basis: Basis) -> tuple[list[Fi
     """Findings about the look-up and the registration found (None when there is none to use).
 
     Reads ``ctx.facts["registration"]``: a mapping with case_no, plate_no, frame_no, owner_name,
-    status (optionally owner_id_type, owner_id_number), or None when the case layer found nothing.
+    status, registered_on (ISO date of the first registration) and last_transfer_on (ISO date the
+    current owner acquired the bike by transfer, None when never transferred), optionally
+    owner_id_type and owner_id_number; or None when the case layer found nothing.
+
+    NOTE: a message that can reach a paper (a FAIL) names no owner and shows the register's own
+    plate and frame numbers only masked (forms.checks.mask_id): the person at the window may not be
+    the owner (issue 13).
     """
     plate, frame = normalize_code(ctx.get("plate_no")), normalize_code(ctx.get("frame_no"))
     if not plate and not frame:
@@ -296,10 +302,10 @@ def find_registration(ctx: RuleContext, rid: str, basis: Basis) -> tuple[list[Fi
     out = []
     if plate and normalize_code(reg.get("plate_no")) != plate:
         out.append(Finding(rid, Outcome.FAIL, f"号牌{plate}与登记（案件{reg.get('case_no')}）的号牌"
-                           f"{reg.get('plate_no')}不一致，请核对", basis, Effect.CORRECT, "plate_no", facts))
+                           f"{mask_code(reg.get('plate_no'))}不一致，请核对", basis, Effect.CORRECT, "plate_no", facts))
     if frame and normalize_code(reg.get("frame_no")) != frame:
         out.append(Finding(rid, Outcome.FAIL, f"车架号{frame}与登记（案件{reg.get('case_no')}）的车架号"
-                           f"{reg.get('frame_no')}不一致，请核对", basis, Effect.CORRECT, "frame_no", facts))
+                           f"{mask_code(reg.get('frame_no'))}不一致，请核对", basis, Effect.CORRECT, "frame_no", facts))
     if out:
         return out, None
     return [Finding(rid, Outcome.PASS, f"已找到登记：案件{reg.get('case_no')}，号牌{reg.get('plate_no')}，"
@@ -337,6 +343,39 @@ def voided_plate_finding(ctx: RuleContext, rid: str) -> Finding | None:
     )
 
 
+def mask_code(value: str | None) -> str:
+    """A plate or frame number as a paper for anyone may show it: THE masking rule (forms.checks.mask_id)."""
+    return checks.mask_id(normalize_code(value)) if value else "（未发牌）"
+
+
+def fact_date(reg: Mapping, key: str) -> date | None:
+    """A date of the registration facts (an ISO string, or a date), None when absent or unreadable."""
+    value = reg.get(key)
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def date_after_registration(rid: str, key: str, label: str, when: date, reg: Mapping, basis: Basis
+                            ) -> Finding | None:
+    """A field error when ``when`` lies before the bike's registration or its current owner's transfer."""
+    registered, transferred = fact_date(reg, "registered_on"), fact_date(reg, "last_transfer_on")
+    facts = {"date": when, "registered_on": registered, "last_transfer_on": transferred}
+    # NOTE: nothing can be transferred, stolen or lost as a registered bike before it was registered
+    # (第十五条 concerns 已登记的 bikes), nor by its current owner before they acquired it; such a date
+    # is a typing error to correct, not a ground for refusal. The same day is possible.
+    if registered is not None and when < registered:
+        return Finding(rid, Outcome.FAIL, f"{label}{when.isoformat()}早于该车的登记日期{registered.isoformat()}，请核对",
+                       basis, Effect.CORRECT, key, facts)
+    if transferred is not None and when < transferred:
+        return Finding(rid, Outcome.FAIL, f"{label}{when.isoformat()}早于该车上一次转移登记的转移日期"
+                       f"{transferred.isoformat()}，请核对", basis, Effect.CORRECT, key, facts)
+    return None
+
+
 def same_person(reg: Mapping, id_type: str | None, id_number: str | None, name: str | None) -> bool | None:
     """True/False when the registration carries the owner's ID number; None when only names are known."""
     if reg.get("owner_id_number") and id_number:
@@ -365,6 +404,8 @@ def example_registration(today: date) -> dict:
         "owner_id_type": "resident_id",
         "owner_id_number": "410105197501010019",
         "status": "registered",
+        "registered_on": (today - timedelta(days=200)).isoformat(),
+        "last_transfer_on": None,
     }
 
 

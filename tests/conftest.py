@@ -23,9 +23,19 @@ def data_dir(tmp_path, monkeypatch):
 
 @pytest.fixture
 def db(tmp_path):
+    """A hall's one database that every window of the test uses (windows 03, 05, … all work on it)."""
+    from datetime import datetime
+
     from desktop.store.database import open_database
+    from desktop.store.plate_models import PlateRegisterMode
 
     database = open_database(tmp_path / "hall.sqlite3")
+    # NOTE: the tests' windows share this file, so it is the hall's register: plates come from the
+    # hall pool as in hall mode. The row is the one desktop.cases.plates.set_register_mode writes
+    # (written here without an audit event, which would change the tests' event counts); a
+    # standalone PC's file has no such row (tests/desktop/cases/test_plate_blocks.py).
+    with database.unit() as s:
+        s.add(PlateRegisterMode(id=1, shared=True, changed_at=datetime(2026, 1, 5, 9, 0), changed_by="setup"))
     yield database
     database.close()
 

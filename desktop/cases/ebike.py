@@ -48,7 +48,15 @@ def _case_no(s: Session, case_id: int) -> str | None:
     return s.scalar(select(Case.case_no).where(Case.id == case_id))
 
 
+def _last_transfer_on(s: Session, reg: EbikeRegistration) -> date | None:
+    return s.scalar(select(EbikeOwnerHistory.from_date).where(
+        EbikeOwnerHistory.registration_id == reg.id, EbikeOwnerHistory.kind == "transfer")
+        .order_by(EbikeOwnerHistory.id.desc()).limit(1))
+
+
 def _registration_facts(s: Session, reg: EbikeRegistration) -> dict[str, Any]:
+    """The facts contract of forms.ebike_common.find_registration (dates as ISO strings, as stored)."""
+    transferred = _last_transfer_on(s, reg)
     return {
         "case_no": _case_no(s, reg.registered_case_id),
         "plate_no": reg.plate_no,
@@ -57,6 +65,8 @@ def _registration_facts(s: Session, reg: EbikeRegistration) -> dict[str, Any]:
         "owner_id_type": reg.owner_id_type,
         "owner_id_number": reg.owner_id_number,
         "status": reg.status,
+        "registered_on": reg.registered_on.isoformat(),
+        "last_transfer_on": transferred.isoformat() if transferred else None,
     }
 
 
@@ -77,7 +87,8 @@ def frame_facts(s: Session, service: Service, answers: Mapping[str, Any], case_i
         return {}  # nothing to look up: the rule asks for the frame number
     reg = s.scalar(select(EbikeRegistration).where(EbikeRegistration.frame_no == frame))
     if reg is None or (case_id is not None and reg.registered_case_id == case_id):
-        return {"frame_registered": None}
+        # NOTE: a standalone PC's register is only its own (plates.standalone): the rule says so.
+        return {"frame_registered": None, **({"frame_register_scope": "standalone"} if plates.standalone(s) else {})}
     return {"frame_registered": {"case_no": _case_no(s, reg.registered_case_id), "plate_no": reg.plate_no,
                                  "status": reg.status}}
 
@@ -128,7 +139,7 @@ def register_bike(ctx: IntakeContext) -> HookResult:
         # NOTE: a plate typed by hand could collide with a number the pool issues later.
         raise ActionRefused("号牌号码由号牌库在受理时统一分配，请清空“号牌号码”一栏后再受理。")
     frame = ec.normalize_code(typed["frame_no"])
-    plate = plates.allocate(s)
+    plate = plates.allocate(s, ctx.actor.window)
     reg = EbikeRegistration(
         frame_no=frame, plate_no=plate, status=REGISTERED, brand=typed["brand"], model=typed["model"],
         colour=typed["colour"], owner_name=typed["owner_name"], owner_id_type=typed["owner_id_type"],

@@ -207,7 +207,7 @@ def replace_plate(ctx: IntakeContext) -> HookResult:
         raise ActionRefused(_CHANGED)
     # NOTE: a new number, never the old one (forms/services/ebike_plate.py explains why); the pool only
     # counts forward, so neither number is ever issued again.
-    new = plates.allocate(ctx.session)
+    new = plates.allocate(ctx.session, ctx.actor.window)
     reason = typed["plate_event"]
     _void(ctx, reg, old, reason, new)
     reg.plate_no, reg.updated_at = new, ctx.now

@@ -31,6 +31,7 @@ class IntakeContext:
 @dataclass
 class HookResult:
     receipt_rows: list[list[str]] = field(default_factory=list)  # [label, value] added to the main paper
+    rows_heading: str = "登记信息"  # the heading of the table those rows make
     papers: list[dict[str, Any]] = field(default_factory=list)  # further snapshots to print and register
     # A last change to the main paper's snapshot once it is built (a case concluded at the window
     # says so on it: desktop/cases/at_window.py).

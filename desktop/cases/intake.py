@@ -35,6 +35,7 @@ import desktop.cases.duplicates  # noqa: F401  (registers the duplicate check's 
 import desktop.cases.ebike  # noqa: F401  (registers facts and hooks)
 import desktop.cases.ebike_reversal  # noqa: F401
 import desktop.cases.ebike_register  # noqa: F401  (灭失, 找回, 补领/换领号牌)
+import desktop.cases.ebike_notices  # noqa: F401
 import desktop.cases.residence  # noqa: F401
 import desktop.cases.subsidy  # noqa: F401
 import desktop.cases.subsidy_decisions  # noqa: F401
@@ -215,7 +216,7 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         if rongque_due is not None:
             papers.mark_rongque(snap, service, assessment, rongque_due)
         if extra.receipt_rows:
-            snap["sections"].insert(0, {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
+            snap["sections"].insert(0, {"heading": extra.rows_heading, "type": "table", "columns": ["项目", "内容"],
                                         "rows": list(extra.receipt_rows)})
             papers.fold_deadline_into_table(snap, "登记信息")
         if extra.finish_receipt is not None:

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop.cases import accounts, intake, lifecycle, status
+from desktop.cases import accounts, intake, lifecycle, plates, status
 from desktop.cases.dto import AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
 from desktop.demo.people import People
@@ -78,6 +78,17 @@ def _accounts(db: Database) -> dict[str, AccountInfo]:
         except Exception:
             made[login] = accounts.sign_in(db, login, PASSWORD)
     return made
+
+
+def _plate_blocks(db: Database, admin: AccountInfo) -> None:
+    """Each window of the demo hall its own block of plates (郑A + window × 10000), unless it has one."""
+    # NOTE: the demo hall is one SQLite file, a standalone PC by default: plates come only from the
+    # windows' blocks (desktop/cases/plates.py), as the administrator would assign them.
+    have = {b.window for b in plates.list_blocks(db)}
+    for _login, _name, _role, window in STAFF:
+        if window not in have:
+            first = int(window) * 10000
+            plates.assign_block(db, admin, window, "郑A", 5, first, first + 9999, window="01")
 
 
 def _person(hall: Hall, service_id: str, answers: dict[str, Any], day: date) -> dict[str, Any]:
@@ -223,6 +234,7 @@ def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, to
     staff = {login: Actor(acc, next(w for l, _n, _r, w in STAFF if l == login), HALL, HALL_ADDRESS, HALL_PHONE)
              for login, acc in _accounts(db).items()}
     hall = Hall(db, out, People(seed_value), staff, today)
+    _plate_blocks(db, staff["admin"].account)
     order = ["residence_permit", "ebike_registration", "startup_subsidy", "ebike_transfer", "ebike_theft",
              "ebike_recovered", "ebike_plate", "ebike_destroyed"]
     for service_id in order:

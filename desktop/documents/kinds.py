@@ -24,6 +24,8 @@ DOCUMENT_KINDS: dict[str, str] = {
     "extension_notice": "延期告知书",
     "loan_recommendation": "创业担保贷款推荐意见书",
     "revocation_decision": "撤销登记决定书",  # a registration concluded at the window, taken back (at_window.py)
+    # 第十七条: the owner's query of the register (desktop/cases/ebike_query.py)
+    "registration_query": "电动自行车登记信息查询单",
     # Hall reports (desktop/cases/audit_report.py): about the hall's day, not about an applicant.
     "audit_day_report": "审计日报",
 }

@@ -21,7 +21,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # NOTE: the newest migration, known without importing Alembic: a database already at this
 # revision opens without loading Alembic at all (about 90 ms of a cold start). A test checks
 # that it matches the head of desktop/store/migrations/versions — bump it with each migration.
-HEAD_REVISION = "0014"
+HEAD_REVISION = "0015"
 # NOTE: a write unit waits at BEGIN IMMEDIATE (SQLite) or at a row lock (PostgreSQL) for the
 # windows ahead of it. An accept holds the lock for tens of milliseconds (its papers are rendered
 # inside it), so 20 s covers dozens of windows writing at the same moment (the race suite runs 30),

@@ -385,3 +385,4 @@ import desktop.store.admin_models  # noqa: E402,F401
 import desktop.store.draft_models  # noqa: E402,F401
 import desktop.store.lifecycle_models  # noqa: E402,F401
 import desktop.store.deadline_models  # noqa: E402,F401
+import desktop.store.plate_models  # noqa: E402,F401

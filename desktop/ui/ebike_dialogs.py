@@ -1,20 +1,28 @@
-"""E-bike tools: look up a bike's registration status by plate or frame, and set the plate series."""
+"""E-bike tools: look up a bike's registration status by plate or frame, and print the owner's 查询单 (第十七条).
+
+The plate series is set in plate_dialog.py."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, QHeaderView,
+    QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget, QHeaderView,
 )
 
-from desktop.cases import ebike_register, plates
+from desktop.cases import ebike_register
 from desktop.cases.dto import Actor
 from desktop.cases.ebike import RegistrationView, find_registration
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.settings import Settings
 from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
-from forms import ebike_common as ec
+from desktop.ui.combos import ValueCombo
+from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
+from desktop.ui.screen_fit import fit_to_screen
+from forms import checks
+from forms import ebike_common as ec
 
 STATUS_COLOURS = {"registered": "#2e7d32", "stolen": "#b3261e", "lost": "#a15c00", "destroyed": "#666666"}
 
@@ -22,12 +30,14 @@ STATUS_COLOURS = {"registered": "#2e7d32", "stolen": "#b3261e", "lost": "#a15c00
 class BikeStatusDialog(QDialog):
     """第十五条: searching a plate or frame number shows the registration, its status and owners."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, db: Database, actor: Actor | None = None, settings: Settings | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
-        self.db = db
+        self.db, self.actor, self.settings = db, actor, settings or Settings()
+        self.view: RegistrationView | None = None
+        self.previews: list[QDialog] = []
         self.setObjectName("bike_status_dialog")
         self.setWindowTitle(self.tr("电动自行车登记状态查询"))
-        self.resize(760, 520)
         self.query = QLineEdit(self)
         self.query.setObjectName("query")
         self.query.setPlaceholderText(self.tr("号牌号码或车架号（整车编码）"))
@@ -53,7 +63,35 @@ class BikeStatusDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.result)
         layout.addWidget(self.history, 1)
+        layout.addWidget(self._owner_box())
         layout.addWidget(buttons)
+        fit_to_screen(self, QSize(780, 600))
+
+    def _owner_box(self) -> QGroupBox:
+        """第十七条: the owner's own printed 查询单, once the clerk typed the ID from the owner's card."""
+        box = QGroupBox(self.tr("为所有人本人打印登记信息查询单（第十七条）"), self)
+        box.setObjectName("owner_query")
+        self.id_type = ValueCombo(box, checks.ID_TYPE_CHOICES)
+        self.id_type.setObjectName("owner_id_type")
+        self.id_number = QLineEdit(box)
+        self.id_number.setObjectName("owner_id_number")
+        self.id_number.setPlaceholderText(self.tr("按所有人出示的证件输入证件号码"))
+        self.id_number.returnPressed.connect(self.print_query)
+        self.print_button = QPushButton(self.tr("核对证件并打印查询单"), box)
+        self.print_button.setObjectName("print_query")
+        self.print_button.clicked.connect(self.print_query)
+        self.print_button.setEnabled(False)
+        self.id_error = error_label("owner_id_number_error")
+        row = QHBoxLayout()
+        row.addWidget(self.id_type)
+        row.addWidget(self.id_number, 1)
+        row.addWidget(self.print_button)
+        column = QVBoxLayout(box)
+        column.addWidget(QLabel(self.tr("证件号码须与登记的现所有人一致；查询单上此前所有人的姓名和证件号码均遮蔽。"), box))
+        column.addLayout(row)
+        column.addWidget(self.id_error)
+        box.setVisible(self.actor is not None)
+        return box
 
     def search(self) -> RegistrationView | None:
         text = self.query.text().strip()
@@ -71,6 +109,9 @@ class BikeStatusDialog(QDialog):
             show_environment_failure(self, exc)
             return None
         self.history.setRowCount(0)
+        self.view = view
+        self.print_button.setEnabled(view is not None)
+        set_error(self.id_error, "")
         if view is None:
             self.result.setText(self.tr("未找到该号牌或车架号的登记。"))
             return None
@@ -95,64 +136,39 @@ class BikeStatusDialog(QDialog):
                 self.history.setItem(r, c, QTableWidgetItem(text))
         return view
 
-    @classmethod
-    def ask(cls, db: Database, parent: QWidget | None = None) -> None:
-        cls(db, parent).exec()
+    def print_query(self):
+        """Check the typed ID against the register and print the 查询单; the error shows under the ID field."""
+        from desktop.cases import print_jobs
+        from desktop.cases.ebike_query import print_owner_query
+        from desktop.ui.preview import PreviewDialog
 
-
-class PlateSeriesDialog(QDialog):
-    """The administrator sets the series new plates come from (the local format is not in the measures)."""
-
-    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.db, self.actor = db, actor
-        self.setObjectName("plate_series_dialog")
-        self.setWindowTitle(self.tr("号牌号段"))
+        if self.view is None or self.actor is None:
+            return None
+        set_error(self.id_error, "")
         try:
-            current = plates.current_series(db)
-            now_text = f"当前号段：{current.prefix} + {current.width}位数字，下一个号牌 {current.next_plate}，剩余 {current.remaining} 个"
-        except ActionRefused as exc:
-            current, now_text = None, exc.message
-        self.current = QLabel(now_text, self)
-        self.current.setObjectName("current")
-        self.prefix = QLineEdit(current.prefix if current else "郑A", self)
-        self.prefix.setObjectName("prefix")
-        self.width_box = QSpinBox(self)
-        self.width_box.setObjectName("width")
-        self.width_box.setRange(1, 9)
-        self.width_box.setValue(current.width if current else 5)
-        self.error = QLabel("", self)
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("color:#b3261e;")
-        self.error.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(self.tr("号牌前缀"), self.prefix)
-        form.addRow(self.tr("号码位数"), self.width_box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self._on_save_clicked)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.current)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-
-    def _on_save_clicked(self) -> None:
-        try:
-            plates.set_series(self.db, self.actor.account, self.prefix.text(), self.width_box.value(), self.actor.window)
+            paper = print_owner_query(self.db, self.actor, self.view.frame_no, self.id_type.value(),
+                                      self.id_number.text(), papers_dir=self.settings.papers_dir(),
+                                      font_path=self.settings.font_path or None)
         except InputError as exc:
-            self.error.setText("；".join(exc.errors.values()))
-            return
+            set_error(self.id_error, "；".join(exc.errors.values()))
+            return None
         except ActionRefused as exc:
-            self.error.setText(exc.message)
-            return
+            set_error(self.id_error, exc.message)
+            return None
         except EnvironmentFailure as exc:
             show_environment_failure(self, exc)
-            return
-        self.accept()
+            return None
+        self.id_number.clear()  # NOTE: the full number is not left on screen for the next person
+
+        def record(pages: int, printer: str) -> None:
+            print_jobs.record_print_job(self.db, self.actor, paper.id, pages, printer)
+
+        dialog = PreviewDialog(paper.pdf_path, paper.title, self, record_print=record)
+        self.previews.append(dialog)
+        dialog.open()
+        return paper
 
     @classmethod
-    def ask(cls, db: Database, actor: Actor, parent: QWidget | None = None) -> bool:
-        return cls(db, actor, parent).exec() == QDialog.DialogCode.Accepted
+    def ask(cls, db: Database, actor: Actor | None = None, settings: Settings | None = None,
+            parent: QWidget | None = None) -> None:
+        cls(db, actor, settings, parent).exec()

@@ -418,10 +418,10 @@ class MainWindow(QMainWindow):
     def _on_bike_status_triggered(self) -> None:
         from desktop.ui.ebike_dialogs import BikeStatusDialog
 
-        BikeStatusDialog.ask(self.db, self)
+        BikeStatusDialog.ask(self.db, self.actor, self.settings, self)
 
     def _on_plate_series_triggered(self) -> None:
-        from desktop.ui.ebike_dialogs import PlateSeriesDialog
+        from desktop.ui.plate_dialog import PlateSeriesDialog
 
         PlateSeriesDialog.ask(self.db, self.actor, self)
 

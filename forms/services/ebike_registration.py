@@ -6,7 +6,8 @@ Facts contract (passed by the case layer in ``assess(..., facts=...)``; forms ne
         an existing registration of the same frame number (looked up by
         ``forms.ebike_common.normalize_code(answers["frame_no"])``): the case is refused, naming it;
     facts["frame_registered"] = None
-        looked up, none found;
+        looked up, none found; with facts["frame_register_scope"] = "standalone" the look-up covered
+        only this PC's own register (a standalone PC, issue 13): a warning says so;
     key absent
         not looked up: a "needs manual check" finding 未查询车架号是否已登记 (never a silent pass).
 """
@@ -150,11 +151,17 @@ def frame_unique(ctx: RuleContext) -> Finding:
         return Finding(rid, Outcome.MANUAL, "未查询车架号是否已登记，请查询后再受理", basis, Effect.WARN, "frame_no",
                        {"frame_no": frame})
     existing = ctx.facts["frame_registered"]
+    if existing is None and ctx.facts.get("frame_register_scope") == "standalone":
+        # NOTE: a standalone PC sees only its own register; the clerk is told so at every registration.
+        return Finding(rid, Outcome.MANUAL, f"本机登记库中车架号{frame}未曾登记。本机为单机模式，其他窗口电脑上的登记"
+                       "无法查询，请通过公安机关交通管理部门的系统核实该车架号未在别处登记", basis, Effect.WARN,
+                       "frame_no", {"frame_no": frame, "scope": "standalone"})
     if existing is None:
         return Finding(rid, Outcome.PASS, f"车架号{frame}未曾登记", basis, field="frame_no", facts={"frame_no": frame})
     status = existing.get("status")
+    # NOTE: the person at the window may not be the owner of the registered bike: its plate masked.
     message = (
-        f"车架号{frame}已登记：案件{existing.get('case_no')}，号牌{existing.get('plate_no') or '（未发牌）'}，"
+        f"车架号{frame}已登记：案件{existing.get('case_no')}，号牌{ec.mask_code(existing.get('plate_no'))}，"
         f"状态{ec.STATUS_NAMES.get(status, status)}。同一车架号不能重复登记，不予登记"
     )
     if status in ("stolen", "lost"):

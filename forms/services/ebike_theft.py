@@ -2,11 +2,14 @@
 
 Facts contract (passed by the case layer; forms never reads the database):
 
-    facts["registration"] = {"case_no", "plate_no", "frame_no", "owner_name", "status"}
+    facts["registration"] = {"case_no", "plate_no", "frame_no", "owner_name", "status",
+                             "registered_on", "last_transfer_on"}
         the registration found by plate and/or frame number (``forms.ebike_common.normalize_code``
         form), optionally with "owner_id_type" / "owner_id_number" to check that the applicant is
         the owner. status "stolen" or "lost" with the same kind → refused as already reported;
-        the other kind → manual check; "destroyed" → refused;
+        the other kind → manual check; "destroyed" → refused. A theft/loss date before
+        registered_on, or before last_transfer_on (the current owner's acquisition; None when never
+        transferred), is a field error on loss_date; absent → not checked;
     facts["registration"] = None
         looked up, none found → refused 未找到该号牌/车架号的登记;
     key absent
@@ -15,7 +18,7 @@ Facts contract (passed by the case layer; forms never reads the database):
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from forms import ebike_common as ec
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext, When
@@ -100,8 +103,8 @@ def owner(ctx: RuleContext) -> list[Finding]:
     if same is True:
         return [Finding(rid, Outcome.PASS, "申请人为登记所有人", BASIS, field="owner_id_number")]
     if same is False:
-        return [Finding(rid, Outcome.FAIL,
-                        f"申请人不是登记所有人（{reg.get('owner_name')}）；被盗、遗失登记由所有人申请",
+        # NOTE: the refusal is handed to someone who is not the owner: it names no owner (issue 13).
+        return [Finding(rid, Outcome.FAIL, "申请人不是该车的登记所有人；被盗、遗失登记由所有人申请",
                         BASIS, Effect.REFUSE, "owner_id_number")]
     name = ctx.get("owner_name")
     if name is None:
@@ -123,6 +126,10 @@ def report(ctx: RuleContext) -> Finding:
         return missing_info(rid, "请选择登记类型（被盗或遗失）", BASIS, "report_kind")
     if when is None:
         return missing_info(rid, "请填写被盗/遗失日期", BASIS, "loss_date")
+    reg = ctx.facts.get("registration")
+    wrong = ec.date_after_registration(rid, "loss_date", "被盗/遗失日期", when, reg, BASIS) if reg else None
+    if wrong is not None:
+        return wrong
     if kind == "stolen":
         number = ctx.get("police_report_no")
         if number is None:
@@ -144,7 +151,9 @@ def example(today: date) -> dict:
             "plate_no": "郑A12345",
             "frame_no": "119TDT240512345",
             "report_kind": "stolen",
-            "loss_date": (today - timedelta(days=1)).isoformat(),
+            # NOTE: today, so the example stays acceptable for a bike registered the same day (a date
+            # before the registration is a field error, issue 13).
+            "loss_date": today.isoformat(),
             "loss_place": "郑州市金水区花园路10号小区门口",
             "police_report_no": "J4101050000002025001234",
             "owner_id_type": "resident_id",

@@ -2,11 +2,14 @@
 
 Facts contract (passed by the case layer; forms never reads the database):
 
-    facts["registration"] = {"case_no", "plate_no", "frame_no", "owner_name", "status"}
+    facts["registration"] = {"case_no", "plate_no", "frame_no", "owner_name", "status",
+                             "registered_on", "last_transfer_on"}
         the registration found by plate and/or frame number (compared in
         ``forms.ebike_common.normalize_code`` form); optional keys "owner_id_type" and
         "owner_id_number" let the rules tell whether the new owner is the current one.
         status "stolen" / "lost" / "destroyed" → refused (a bike reported stolen cannot be transferred);
+        registered_on / last_transfer_on (ISO dates; the latter None when never transferred): a
+        transfer date before either is a field error on transfer_date; absent → not checked;
     facts["registration"] = None
         looked up, none found → refused 未找到该号牌/车架号的登记;
     key absent
@@ -15,7 +18,7 @@ Facts contract (passed by the case layer; forms never reads the database):
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from forms import ebike_common as ec
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext
@@ -112,7 +115,12 @@ def transfer(ctx: RuleContext) -> Finding:
     if when is None:
         return missing_info(rid, "请填写所有权转移日期", BASIS, "transfer_date")
     # NOTE: 第十五条 sets no time limit for a transfer (unlike 第十四条's 30 days), so the date is
-    # recorded for the archive (第十七条) and only checked not to lie in the future (form check).
+    # recorded for the archive (第十七条) and only checked not to lie in the future (form check) nor
+    # before the bike's registration or its last transfer (issue 13).
+    reg = ctx.facts.get("registration")
+    wrong = ec.date_after_registration(rid, "transfer_date", "所有权转移日期", when, reg, BASIS) if reg else None
+    if wrong is not None:
+        return wrong
     label = dict(TRANSFER_REASONS)[reason]
     return Finding(rid, Outcome.PASS, f"因{label}于{when.isoformat()}转移所有权", BASIS, field="transfer_date",
                    facts={"reason": reason, "date": when})
@@ -140,7 +148,9 @@ def example(today: date) -> dict:
             "new_owner_district": "410102",
             "new_owner_address": "郑州市中原区建设路1号",
             "transfer_reason": "sale",
-            "transfer_date": (today - timedelta(days=2)).isoformat(),
+            # NOTE: today, so the example stays acceptable for a bike registered the same day (a date
+            # before the registration is a field error, issue 13).
+            "transfer_date": today.isoformat(),
         },
         "materials": {"application_form": "provided", "new_owner_id": "provided", "transfer_proof": "provided"},
         "facts": {"registration": ec.example_registration(today)},

@@ -234,8 +234,18 @@ def test_duplicate_frame_number_is_refused_naming_the_case():
     result = run(facts={"frame_registered": existing})
     finding = one(result, "dc.frame_unique")
     assert (finding.outcome, finding.effect) == (Outcome.FAIL, Effect.REFUSE)
-    assert "DC012501020001X" in finding.message and "郑A00001" in finding.message
+    # The refusal may be handed to someone who is not the registered bike's owner: its plate masked.
+    assert "DC012501020001X" in finding.message and "号牌***0001" in finding.message
+    assert "郑A00001" not in finding.message
     assert result.decision is Decision.REFUSE
+
+
+def test_a_standalone_pc_tells_the_clerk_its_frame_check_covers_only_this_pc():
+    result = run(facts={"frame_registered": None, "frame_register_scope": "standalone"})
+    finding = one(result, "dc.frame_unique")
+    assert (finding.outcome, finding.effect) == (Outcome.MANUAL, Effect.WARN)
+    assert "单机模式" in finding.message and "其他窗口电脑上的登记无法查询" in finding.message
+    assert result.decision is Decision.ACCEPT  # a warning: the clerk checks, the case goes on
 
 
 def test_duplicate_frame_of_a_stolen_bike_says_so():

@@ -135,3 +135,23 @@ def test_cli_assesses_the_example(tmp_path):
         cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True,
     )
     assert json.loads(done.stdout)["decision"] == "accept"
+
+
+def test_a_refusal_for_a_non_owner_names_no_owner():
+    result = run(answers={"owner_id_number": "41018219850612002X", "owner_name": "李娜"})
+    finding = one(result, "dd.owner")
+    assert "张伟" not in finding.message and "不是该车的登记所有人" in finding.message
+
+
+def test_loss_date_before_the_registration_or_the_owners_transfer_is_a_field_error():
+    registered = (TODAY - timedelta(days=200)).isoformat()
+    result = run(answers={"loss_date": (TODAY - timedelta(days=300)).isoformat()})
+    finding = one(result, "dd.report")
+    assert (finding.outcome, finding.effect, finding.field) == (Outcome.FAIL, Effect.CORRECT, "loss_date")
+    assert registered in finding.message and result.decision is Decision.INCOMPLETE
+    bought = (TODAY - timedelta(days=5)).isoformat()
+    result = run(answers={"loss_date": (TODAY - timedelta(days=6)).isoformat()},
+                 registration={"last_transfer_on": bought})
+    assert one(result, "dd.report").effect is Effect.CORRECT and bought in one(result, "dd.report").message
+    # Without the dates in the facts nothing is checked (an old caller), never a crash.
+    assert one(run(registration={"registered_on": None, "last_transfer_on": None}), "dd.report").outcome is Outcome.PASS

@@ -148,3 +148,31 @@ def test_cli_assesses_the_example(tmp_path):
         cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True,
     )
     assert json.loads(done.stdout)["decision"] == "accept"
+
+
+def test_transfer_date_before_the_registration_is_a_field_error():
+    registered = (TODAY - timedelta(days=200)).isoformat()  # the example's registration date
+    result = run(answers={"transfer_date": (TODAY - timedelta(days=201)).isoformat()})
+    finding = one(result, "dz.transfer")
+    assert (finding.outcome, finding.effect, finding.field) == (Outcome.FAIL, Effect.CORRECT, "transfer_date")
+    assert f"早于该车的登记日期{registered}" in finding.message and "第十五条" in str(finding.basis)
+    assert result.decision is Decision.INCOMPLETE
+    # The day of the registration itself is possible.
+    assert one(run(answers={"transfer_date": registered}), "dz.transfer").outcome is Outcome.PASS
+
+
+def test_transfer_date_before_the_last_transfer_is_a_field_error():
+    last = (TODAY - timedelta(days=10)).isoformat()
+    result = run(answers={"transfer_date": (TODAY - timedelta(days=11)).isoformat()},
+                 registration={"last_transfer_on": last})
+    finding = one(result, "dz.transfer")
+    assert (finding.effect, finding.field) == (Effect.CORRECT, "transfer_date") and last in finding.message
+    assert one(run(answers={"transfer_date": last}, registration={"last_transfer_on": last}),
+               "dz.transfer").outcome is Outcome.PASS
+
+
+def test_a_mismatch_names_the_registers_numbers_masked():
+    finding = one(run(answers={"plate_no": "郑A99999"}), "dz.registration")
+    assert "郑A99999" in finding.message and "***2345" in finding.message and "郑A12345" not in finding.message
+    finding = one(run(answers={"frame_no": "119TDT240599999", "plate_no": None}), "dz.registration")
+    assert "119TDT*****2345" in finding.message and "119TDT240512345" not in finding.message

@@ -176,7 +176,8 @@ def main() -> int:
     from desktop.ui.calendar_dialog import CalendarDialog
     from desktop.ui.countersign import CountersignDialog
     from desktop.ui.crash import CrashDialog
-    from desktop.ui.ebike_dialogs import BikeStatusDialog, PlateSeriesDialog
+    from desktop.ui.ebike_dialogs import BikeStatusDialog
+    from desktop.ui.plate_dialog import PlateSeriesDialog
     from desktop.ui.login import FirstAdminDialog, LoginDialog
     from desktop.ui.settings_dialog import SettingsDialog
 
@@ -190,7 +191,7 @@ def main() -> int:
         "new-account": lambda: NewAccountDialog(db, actor, window).exec(),
         "calendar": lambda: CalendarDialog(db, actor, window).exec(),
         "plate-series": lambda: PlateSeriesDialog(db, actor, window).exec(),
-        "bike-status": lambda: BikeStatusDialog(db, window).exec(),
+        "bike-status": lambda: BikeStatusDialog(db, actor, None, window).exec(),
         "countersign": lambda: CountersignDialog(db, actor, "补打受理回执", window).exec(),
         "report-day": lambda: ReportDayDialog(window).exec(),
         "crash": lambda: CrashDialog("Traceback (most recent call last):\n" + "  frame\n" * 80, "/tmp/x.log",

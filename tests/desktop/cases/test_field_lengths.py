@@ -11,7 +11,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from desktop.cases import accounts, input_guard, intake
+from desktop.cases import accounts, input_guard, intake, plates
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
 from desktop.store.database import open_database
@@ -75,6 +75,7 @@ def hall(request, tmp_path):
     else:
         db = open_database(request.getfixturevalue("pg_url"))
     admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123")
+    plates.assign_block(db, admin, "03", "郑A", 5, 10000, 19999)  # a standalone file issues from its block
     yield db, Actor(admin, "03", "郑州市金水区政务服务中心")
     db.close()
 

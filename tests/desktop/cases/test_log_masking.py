@@ -91,18 +91,20 @@ def test_a_crash_inside_a_case_leaves_no_personal_value_in_the_log(db, people, t
         raise RuntimeError(f"cannot handle {dict(ctx.answers)!r} ({shown})")
 
     # NOTE: with no materials the case gets a one-time notice (hooks of "draft") or, for a bike
-    # not on the register, a refusal (hooks of "not_accepted"): no service registers either, so
-    # the test's hook replaces nothing.
+    # not on the register, a refusal (hooks of "not_accepted"); the e-bike procedures' own hook
+    # there (the bike named on the paper, desktop/cases/ebike_notices.py) is put back afterwards.
     decision = intake.assess_case(db, service_id, answers, {}, NOW.date()).decision
     call, outcome = {Decision.INCOMPLETE: (intake.give_notice, status.DRAFT),
                      Decision.REFUSE: (intake.refuse, status.NOT_ACCEPTED)}[decision]
-    assert (service_id, outcome) not in hooks._hooks
+    own = hooks._hooks.get((service_id, outcome))
     hooks.on(outcome, service_id)(buggy)
     try:
         with pytest.raises(RuntimeError) as info:
             call(db, people["clerk"], service_id, answers, {}, now=NOW, papers_dir=tmp_path)
     finally:
         hooks._hooks.pop((service_id, outcome), None)
+        if own is not None:
+            hooks.on(outcome, service_id)(own)
     CrashHandler(log_file)(info.type, info.value, info.tb)  # what sys.excepthook does in the program
     for handler in logging.getLogger().handlers:
         handler.flush()

@@ -208,12 +208,30 @@ def _audit_day_report() -> dict:
     return day_report_snapshot(report, HEAD["hall"], HEAD["window"], HEAD["clerk"])
 
 
+def _registration_query() -> dict:
+    """The owner's 登记信息查询单 (第十七条), made by the real builder from plain data."""
+    from datetime import date, datetime
+
+    from desktop.cases.dto import AccountInfo, Actor
+    from desktop.cases.ebike_query import OwnerLine, sheet
+
+    bike = {"plate_no": "郑A10000", "frame_no": "119TDT240512345", "brand": "雅迪", "model": "TDT1234Z",
+            "colour": "白色", "status": "registered", "registered_on": date(2026, 9, 26), "owner_name": "欧阳娜娜",
+            "owner_id_type": "resident_id", "owner_id_number": FULL_ID}
+    owners = [OwnerLine(date(2026, 9, 26), "first", "张伟", "resident_id", "410105197501010019", "DC0326092600012", False),
+              OwnerLine(date(2026, 11, 4), "transfer", "欧阳娜娜", "resident_id", FULL_ID, "DZ032611100001F", True)]
+    actor = Actor(AccountInfo(1, "wang", HEAD["clerk"], "clerk"), HEAD["window"], HEAD["hall"])
+    snap = sheet(bike, owners, [(date(2026, 9, 26), "registered", "DC0326092600012")], False, HEAD["case_no"],
+                 actor, datetime(2026, 11, 25, 10, 30))
+    return snap
+
+
 SAMPLES = {"receipt": RECEIPT, "incomplete_notice": INCOMPLETE, "refusal": REFUSAL,
            "registration_certificate": REGISTRATION_CERTIFICATE, "transfer_certificate": TRANSFER_CERTIFICATE,
            "destroyed_certificate": DESTROYED_CERTIFICATE, "recovered_certificate": RECOVERED_CERTIFICATE,
            "plate_certificate": PLATE_CERTIFICATE,
            "subsidy_calculation": SUBSIDY_CALCULATION, **_lifecycle_samples(),
-           "audit_day_report": _audit_day_report()}
+           "audit_day_report": _audit_day_report(), "registration_query": _registration_query()}
 
 
 def sample(kind: str) -> dict:

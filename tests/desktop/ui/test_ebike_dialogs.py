@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QLineEdit
 
 from desktop.cases import accounts, intake, plates
 from desktop.cases.dto import Actor
-from desktop.ui.ebike_dialogs import BikeStatusDialog, PlateSeriesDialog
+from desktop.ui.ebike_dialogs import BikeStatusDialog
+from desktop.ui.plate_dialog import PlateSeriesDialog
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 0)
@@ -70,3 +71,76 @@ def test_qt_standard_buttons_speak_chinese(qtbot, qapp):
     qtbot.addWidget(box)
     assert box.button(QDialogButtonBox.StandardButton.Close).text() == "关闭"
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+
+
+def test_window_blocks_are_assigned_and_closed_in_the_dialog(qtbot, tmp_path):
+    from desktop.store.database import open_database
+    from qt_helpers import answer_next_box, type_text
+
+    db = open_database(tmp_path / "pc.sqlite3")  # a standalone PC's own file
+    admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123", window="03")
+    dialog = PlateSeriesDialog(db, Actor(admin, "03", "大厅"))
+    qtbot.addWidget(dialog)
+    assert "单机模式" in dialog.mode.text() and "尚未分配号段" in dialog.source.text()
+    assert "单机模式下不使用" in dialog.current.text()
+    dialog.first_no.setText("19999")
+    dialog.last_no.setText("10000")
+    dialog._on_assign_clicked()
+    assert "不能小于" in dialog.field_errors["last_no"].text() and dialog.table.rowCount() == 0
+    dialog.first_no.setText("10000")
+    dialog.last_no.setText("19999")
+    dialog._on_assign_clicked()
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "郑A10000–郑A19999"
+    assert "郑A10000" in dialog.source.text() and not dialog.field_errors["last_no"].isVisible()
+    dialog.block_window.clear()
+    type_text(dialog.block_window, "4")
+    dialog.first_no.setText("15000")
+    dialog.last_no.setText("15999")
+    dialog._on_assign_clicked()
+    assert "重叠" in dialog.field_errors["first_no"].text() and dialog.table.rowCount() == 1
+    dialog.table.selectRow(0)
+    seen: list[str] = []
+    answer_next_box(seen, 0)
+    dialog._on_close_block_clicked()
+    assert "停用03号窗口" in seen[0] and dialog.table.item(0, 4).text() == "已停用"
+    answer_next_box(seen, 0)
+    dialog._on_mode_clicked()
+    assert "大厅模式" in seen[1] and not plates.is_standalone(db) and "大厅模式" in dialog.mode.text()
+    db.close()
+
+
+def test_the_owner_query_sheet_is_printed_from_the_status_dialog_after_the_id_check(qtbot, db, admin, tmp_path):
+    import re
+
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from desktop.settings import Settings
+    from desktop.store.models import AuditEvent
+    from qt_helpers import type_text
+
+    actor = Actor(admin, "03", "大厅")
+    _register(db, actor, tmp_path)
+    dialog = BikeStatusDialog(db, actor, Settings(output_dir=str(tmp_path / "papers")))
+    qtbot.addWidget(dialog)
+    assert not dialog.print_button.isEnabled()  # nothing found yet, nothing to print
+    dialog.query.setText("郑A00001")
+    dialog.search()
+    assert dialog.print_button.isEnabled() and dialog.id_type.value() == "resident_id"
+    type_text(dialog.id_number, "41018219850612002X")  # someone else's card
+    assert dialog.print_query() is None
+    assert "不一致" in dialog.id_error.text() and not dialog.previews
+    dialog.id_number.clear()
+    type_text(dialog.id_number, "410105197501010019")
+    paper = dialog.print_query()
+    assert paper is not None and dialog.previews and dialog.id_number.text() == ""
+    assert not dialog.id_error.isVisible()
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(paper.pdf_path).pages))
+    assert "电动自行车登记信息查询单" in text and "郑A00001" in text and "张伟" in text
+    assert "410105197501010019" not in text
+    dialog.previews[0].record_print(1, "HP LaserJet")  # what the preview calls once the printer took it
+    with db.read() as s:
+        actions = [e.action for e in s.scalars(select(AuditEvent).where(AuditEvent.document_id == paper.id))]
+    assert actions == ["paper.made", "paper.printed"]
+    for preview in dialog.previews:
+        preview.close()
