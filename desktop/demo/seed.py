@@ -157,6 +157,8 @@ def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
         _bike_case(hall, service_id, answers, bike)
         if service_id == "ebike_destroyed":  # not before the registration (dm.destroyed)
             answers["destroyed_date"] = max(date.fromisoformat(answers["destroyed_date"]), bike["day"]).isoformat()
+        if service_id == "ebike_recovered":  # not before the loss (dh.found); the loss is dated its case's day
+            answers["found_date"] = max(date.fromisoformat(answers["found_date"]), bike["day"]).isoformat()
     clerk = hall.staff["zhang"] if hall.people.rng.random() < 0.5 else hall.staff["liu"]
     now = _at(day, 9 + hall.people.rng.randint(0, 7))
     kw = dict(now=now, papers_dir=hall.out)

@@ -220,7 +220,7 @@ def main() -> int:
         return dialog.exec()
 
     modal["oversized"] = oversized
-    modal["no-printer"] = lambda: show_info(preview, "没有找到可用的打印机。PDF 已保存在：\n" + str(result.paper.pdf_path))
+    modal["no-printer"] = lambda: show_info(window, "没有找到可用的打印机。PDF 已保存在：\n" + str(result.paper.pdf_path))
     for name, run in modal.items():
         measure_modal(f"dialog-{name}", run)
     window.lock_now()

@@ -78,8 +78,10 @@ def close_previews(stats: dict, at_least: int = 1):
         def escape(target=target) -> None:
             k.Counter.key()
             QTest.keyClick(target, K.Key_Escape)
+        title = active.windowTitle()
         yield escape
-        yield Wait(lambda: not active.isVisible(), f"preview {active.windowTitle()} closed")
+        # A closed preview deletes itself (desktop/ui/preview.py): gone counts as closed.
+        yield Wait(lambda: not shiboken6.isValid(active) or not active.isVisible(), f"preview {title} closed")
         stats["previews_closed"] = stats.get("previews_closed", 0) + 1
 
 
