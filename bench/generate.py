@@ -370,9 +370,11 @@ def generate(path: Path, n: int, today: date | None = None, log=print) -> None:
         with db.engine.connect() as conn:
             # NOTE: generation only: no fsync per batch and a big cache while a million index entries
             # go in; the benchmarks reopen the file with HallDesk's own settings (WAL, synchronous=FULL).
-            conn.exec_driver_sql("PRAGMA synchronous = OFF")
-            conn.exec_driver_sql("PRAGMA cache_size = -400000")
-            conn.commit()
+            # Set on the driver's connection, outside SQLAlchemy's BEGIN (SQLite refuses to change
+            # the safety level inside a transaction).
+            raw = conn.connection.driver_connection
+            raw.execute("PRAGMA synchronous = OFF")
+            raw.execute("PRAGMA cache_size = -400000")
             done, started = 0, clock.perf_counter()
             # The accounts made above are audited too; the chain continues from them.
             gen.ids["audit"] = conn.scalar(select(func.max(AuditEvent.id))) or 0
@@ -400,8 +402,7 @@ def generate(path: Path, n: int, today: date | None = None, log=print) -> None:
             conn.commit()
             # NOTE: no ANALYZE: a clerk's database has no planner statistics either, so the query
             # shapes must pick their index without them (tests/desktop/cases/test_query_plans.py).
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.commit()
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # outside a transaction, like the pragmas
     finally:
         db.close()
 
