@@ -32,20 +32,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     return parser, commands
 
 
-def preload_data_layer() -> None:
-    """Import the Qt-free layers the first windows need (SQLAlchemy, the models, accounts, case lists).
-
-    NOTE: called before Qt is imported: once PySide6 is loaded, its import hook reads the source of
-    every module imported after it (looking for "PySide6"), which made start-up ≈ 60 ms slower.
-    The start-up benchmark calls this too, so it measures the order the program really uses.
-    """
-    import desktop.cases.accounts  # noqa: F401
-    import desktop.cases.queries  # noqa: F401
-
-
 def run_gui(args: argparse.Namespace) -> int:
     # NOTE: Qt is imported only here, so --version and the subcommands start fast and headless.
-    preload_data_layer()
+    # The data layer (SQLAlchemy, the models) is not imported first any more: it loads on a worker
+    # thread once the sign-in dialog has painted (desktop/preload.py, issue 15).
     from desktop.app import run_gui as run
 
     return run(args)
