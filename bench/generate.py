@@ -35,6 +35,9 @@ from forms.workdays import default_calendar
 # schema head, so a new migration or generator rebuilds it instead of benchmarking a stale file.
 VERSION = "g4"  # g2: papers are "paper.made" events; g3: audit rows numbered and signed (0010); g4: case_deadlines rows
 CACHE = Path(os.environ.get("HALLDESK_BENCH_DIR", "/tmp/halldesk-bench"))
+# NOTE: the generated hall's data folder (its audit key, anchors, logs): every benchmark that
+# writes to the cached file, and the start-up runs (--data-dir), use this one.
+DATA_DIR = CACHE / "data"
 HALL = "郑州市金水区政务服务中心"
 PASSWORD = "bench-pass-1"
 WINDOWS = ["01", "02", "03", "04", "05", "06", "07", "08"]
@@ -59,7 +62,15 @@ def _key(n: int) -> str:
 
 
 def ensure(n: int = 1_000_000, log=print) -> Path:
-    """The cached database of ``n`` cases, generated once (a few minutes for a million)."""
+    """The cached database of ``n`` cases, generated once (a few minutes for a million).
+
+    The process's data folder becomes DATA_DIR (unless HALLDESK_DATA_DIR says otherwise), where the
+    generator left the hall's audit key.
+    """
+    if not os.environ.get("HALLDESK_DATA_DIR"):
+        from desktop import paths
+
+        paths.set_data_dir(DATA_DIR)
     path = cache_path(n)
     if path.exists() and _stamp(path).exists() and _stamp(path).read_text() == _key(n):
         return path

@@ -35,7 +35,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
 def run_gui(args: argparse.Namespace) -> int:
     # NOTE: Qt is imported only here, so --version and the subcommands start fast and headless.
     # The data layer (SQLAlchemy, the models) is not imported first any more: it loads on a worker
-    # thread once the sign-in dialog has painted (desktop/preload.py, issue 15).
+    # thread once the sign-in dialog has painted (desktop/preload.py, issue 15). The few Qt-free
+    # modules the way to that dialog needs are imported before Qt: once PySide6 is loaded, its
+    # import hook reads the source of every module imported after it (looking for "PySide6").
+    import desktop.fonts  # noqa: F401
+    import desktop.lastrun  # noqa: F401
+    import desktop.logs  # noqa: F401
+    import desktop.preload  # noqa: F401
+    import desktop.settings  # noqa: F401
     from desktop.app import run_gui as run
 
     return run(args)
