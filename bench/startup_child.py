@@ -154,8 +154,32 @@ def run_app(db: str, data_dir: str, username: str, password: str) -> dict:
             return
         painter.wait(window, lambda t: idle(lambda t2: main_usable(window, t, t2)))
 
+    def look(window, page, name: str) -> None:
+        """With HALLDESK_BENCH_SHOTS: a screenshot of the screen, and every visible table's columns
+        that are narrower than their header text (a column nobody can read)."""
+        folder = os.environ.get("HALLDESK_BENCH_SHOTS")
+        if not folder:
+            return
+        from PySide6.QtWidgets import QTableView
+
+        app.primaryScreen().grabWindow(0).save(os.path.join(folder, f"tab-{window.tabs.indexOf(page)}.png"))
+        cramped = []
+        for view in page.findChildren(QTableView):
+            if not view.isVisible():
+                continue
+            header = view.horizontalHeader()
+            metrics = header.fontMetrics()
+            for column in range(header.count()):
+                if header.isSectionHidden(column):
+                    continue
+                label = str(view.model().headerData(column, header.orientation()) or "")
+                if header.sectionSize(column) < metrics.horizontalAdvance(label):
+                    cramped.append(f"{view.objectName()}:{label}")
+        out.setdefault("cramped", {})[name] = cramped
+
     def main_usable(window, painted: float, usable: float) -> None:
         out["main_painted"], out["main_usable"] = painted, usable
+        look(window, window.tabs.widget(0), window.tabs.tabText(0))
         out["rss_mb"] = rss_kb() / 1024
         out["tab_names"] = [window.tabs.tabText(i) for i in range(window.tabs.count())]
         show_tab(window, 1)
@@ -169,6 +193,7 @@ def run_app(db: str, data_dir: str, username: str, password: str) -> dict:
 
         def shown(t: float) -> None:
             out["tabs"][window.tabs.tabText(index)] = t - started
+            look(window, page, window.tabs.tabText(index))
             show_tab(window, index + 1)
 
         painter.wait(page, lambda t: idle(shown))

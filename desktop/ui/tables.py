@@ -10,7 +10,7 @@ MAX_COLUMN = 320
 # resizeContentsPrecision), never among all of them: fitting the 待办 lists at a million cases
 # called the models' data() ≈ 444,000 times. The first rows are the ones on screen.
 SAMPLE_ROWS = 40
-ROW_PADDING = 10
+ROW_PADDING = 6  # NOTE: as tall as resizeRowsToContents made a one-line row
 
 
 def one_line_rows(view: QTableView) -> None:

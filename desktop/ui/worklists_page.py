@@ -43,6 +43,7 @@ class WorklistsPage(QWidget):
         self.review_model = CaseTableModel(parent=self)
         self.heading = QLabel(self)
         self.heading.setStyleSheet("font-size:13pt; font-weight:bold;")
+        self._set_heading(today())  # NOTE: laid out with its text, not grown after the first show
         refresh = QPushButton(self.tr("刷新"), self)
         refresh.setObjectName("refresh_button")
         refresh.clicked.connect(self.refresh)
@@ -97,7 +98,7 @@ class WorklistsPage(QWidget):
         more = {key: len(rows) > LIST_LIMIT for key, rows in lists.items()}
         lists = {key: rows[:LIST_LIMIT] for key, rows in lists.items()}
         self.loaded = True
-        self.heading.setText(self.tr("待办事项（%1）").replace("%1", today.isoformat()))
+        self._set_heading(today)
         titles = {"due_soon": self.tr("即将到期（两日内）"), "overdue": self.tr("已超期"),
                   "pledges": self.tr("容缺承诺到期"), "review": self.tr("待审核")}
         self.due_soon_model.set_rows(lists["due_soon"])
@@ -113,6 +114,9 @@ class WorklistsPage(QWidget):
         style = "QGroupBox::title { color:#b3261e; font-weight:bold; }"
         self.boxes["overdue"].setStyleSheet(style if lists["overdue"] else "")
         self.boxes["pledges"].setStyleSheet(style if any(p.overdue for p in lists["pledges"]) else "")
+
+    def _set_heading(self, today: date) -> None:
+        self.heading.setText(self.tr("待办事项（%1）").replace("%1", today.isoformat()))
 
     def _on_activated(self, model, index: QModelIndex) -> None:
         row = model.row_at(index.row())
