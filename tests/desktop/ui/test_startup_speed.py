@@ -195,3 +195,12 @@ def test_the_work_lists_never_measure_all_rows(qtbot, tmp_path, monkeypatch, ove
     total = sum(calls[id(m)] for m in models)
     assert 0 < total <= bound, (total, bound, shown)
     db.close()
+
+
+def test_only_a_plain_start_skips_the_subcommand_parsers():
+    from desktop.__main__ import wants_window
+
+    assert wants_window([]) and wants_window(["--db", "hall.sqlite3", "--data-dir", "d"])
+    assert wants_window(["--db=postgresql+psycopg://u@h/db"])
+    for argv in (["audit", "verify"], ["--db", "x", "backup"], ["--help"], ["--version"], ["-h"]):
+        assert not wants_window(argv), argv
