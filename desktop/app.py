@@ -167,6 +167,8 @@ def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> Main
     data = DataLayer(getattr(args, "db", None))
     account = sign_in_flow(data, settings)
     if account is None:
+        # NOTE: a loader still running (quick_check, an upgrade) dies with the process: opening is
+        # all or nothing and survives a SIGKILL at any step (make crash), so nobody waits for it.
         if data.done.is_set() and data.db is not None:
             data.db.close()
         return None
