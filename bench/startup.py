@@ -46,7 +46,7 @@ def _env(work: Path) -> dict[str, str]:
 def _child(env: dict[str, str], *args: str) -> dict:
     started = time.time()
     out = subprocess.run([sys.executable, "-m", "bench.startup_child", *args], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=300)
+                         capture_output=True, text=True, timeout=1200)  # NOTE: quick_check of a 6 GB file under load
     if out.returncode != 0:
         raise RuntimeError(f"start-up child {args[0]} failed: {out.stderr[-2000:]}")
     result = json.loads(out.stdout.strip().splitlines()[-1])
