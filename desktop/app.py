@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QDialog
-
-from typing import TYPE_CHECKING
 
 from desktop import __version__, lastrun, logs, paths
 from desktop import settings as settings_store
@@ -70,15 +70,6 @@ def setup_font(app: QApplication, settings: Settings) -> str:
     return family
 
 
-def open_store(target: str | None) -> Database:
-    from desktop.store.database import open_database
-
-    try:
-        return open_database(target)
-    except EnvironmentFailure as exc:
-        raise StartupFailure(exc.message, EXIT_DATABASE, exc) from exc
-
-
 def _joined(data: DataLayer) -> Database:
     """The database the loader opened; its failure as the StartupFailure it is."""
     try:
@@ -92,8 +83,6 @@ def _is_new_hall(target: str | None) -> bool:
     if target and "://" in target and not target.startswith("sqlite:"):
         return False  # NOTE: hall mode: the server says whether it has accounts, after loading
     path = target.removeprefix("sqlite:///") if target else str(paths.default_db_path())
-    from pathlib import Path
-
     return not Path(path).exists()
 
 
