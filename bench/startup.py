@@ -62,6 +62,7 @@ def prepare_empty(folder: Path) -> tuple[str, str]:
     from desktop.store.database import open_database
 
     data = folder / "data"
+    previous = paths.data_dir()
     paths.set_data_dir(data)
     try:
         db = open_database(folder / "hall.sqlite3")
@@ -69,7 +70,7 @@ def prepare_empty(folder: Path) -> tuple[str, str]:
         accounts.create_account(db, admin, "clerk1", "张伟", "clerk", PASSWORD, PASSWORD)
         db.close()
     finally:
-        paths.set_data_dir(None)
+        paths.set_data_dir(previous)
     return str(folder / "hall.sqlite3"), str(data)
 
 
