@@ -53,6 +53,15 @@ bench: setup
 bench-1m: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --cases 1000000 $(BENCH_ARGS)
 
+# Issue 15: start-up as the clerk sees it (real sign-in, every tab and menu, clerk and admin) at an
+# empty hall and at a million cases, each against a bare PySide6 floor run alternately.
+bench-start: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench --only startup --cases 1000000 $(BENCH_ARGS)
+
+# Issue 15: the papers, each page alternating with a bare reportlab page of the same text.
+bench-docs: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench --only documents $(BENCH_ARGS)
+
 # Issue 12: a clerk's day, 300 cases and 30 supervisor decisions typed into the real program on
 # Xvfb + openbox (xcb), ≈ 10 min; prints its numbers, exits 1 when a check fails. SOAK_ARGS="--cases 600".
 soak: setup

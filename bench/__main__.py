@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
@@ -30,13 +31,16 @@ def machine() -> str:
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", choices=["startup", "assess", "documents", "lookups", "accept", "paging"],
+    parser.add_argument("--only", choices=["startup", "assess", "documents", "lookups", "accept", "paging", "storage"],
                         action="append")
     parser.add_argument("--cases", type=int, default=0,
                         help="also measure at this many generated cases (1000000 for the issue's targets); "
                              "the database is generated once into /tmp/halldesk-bench")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating rounds of each start-up measurement (medians; at least 3)")
+    parser.add_argument("--json", metavar="FILE", help="also write every row with its figures as JSON")
     args = parser.parse_args()
-    big = ["lookups", "accept", "paging"] if args.cases else []
+    big = ["lookups", "accept", "paging", "storage"] if args.cases else []
     chosen = set(args.only or ["startup", "assess", "documents", *big])
     rows = []
     db_path = None
@@ -64,17 +68,21 @@ def main() -> int:
         from bench import documents
 
         rows += documents.run(all_kinds=bool(args.cases))
+    if "storage" in chosen:
+        from bench import storage
+
+        rows += storage.run(db_path)
     if "startup" in chosen:
         from bench import startup
 
-        rows.append(startup.run())
-        if db_path:
-            rows.append(startup.run(db_path=str(db_path), label=f"{args.cases:,} 件"))
-    print(f"machine: {machine()}")
+        rows += startup.run(str(db_path) if db_path else None, f"{args.cases:,} 件", rounds=max(3, args.rounds))
+    print(f"machine: {machine()}; load average now {os.getloadavg()[0]:.1f}")
     print("| benchmark | result | target met |")
     print("|---|---|---|")
     for row in rows:
         print(f"| {row['name']} | {row['line']} | {'—' if row.get('ref') else 'yes' if row['ok'] else 'NO'} |")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
     return 0 if all(r["ok"] for r in rows) else 1
 
 

@@ -35,6 +35,9 @@ from forms.workdays import default_calendar
 # schema head, so a new migration or generator rebuilds it instead of benchmarking a stale file.
 VERSION = "g4"  # g2: papers are "paper.made" events; g3: audit rows numbered and signed (0010); g4: case_deadlines rows
 CACHE = Path(os.environ.get("HALLDESK_BENCH_DIR", "/tmp/halldesk-bench"))
+# NOTE: the generated hall's data folder (its audit key, anchors, logs): every benchmark that
+# writes to the cached file, and the start-up runs (--data-dir), use this one.
+DATA_DIR = CACHE / "data"
 HALL = "郑州市金水区政务服务中心"
 PASSWORD = "bench-pass-1"
 WINDOWS = ["01", "02", "03", "04", "05", "06", "07", "08"]
@@ -59,7 +62,15 @@ def _key(n: int) -> str:
 
 
 def ensure(n: int = 1_000_000, log=print) -> Path:
-    """The cached database of ``n`` cases, generated once (a few minutes for a million)."""
+    """The cached database of ``n`` cases, generated once (a few minutes for a million).
+
+    The process's data folder becomes DATA_DIR (unless HALLDESK_DATA_DIR says otherwise), where the
+    generator left the hall's audit key.
+    """
+    if not os.environ.get("HALLDESK_DATA_DIR"):
+        from desktop import paths
+
+        paths.set_data_dir(DATA_DIR)
     path = cache_path(n)
     if path.exists() and _stamp(path).exists() and _stamp(path).read_text() == _key(n):
         return path
@@ -370,9 +381,11 @@ def generate(path: Path, n: int, today: date | None = None, log=print) -> None:
         with db.engine.connect() as conn:
             # NOTE: generation only: no fsync per batch and a big cache while a million index entries
             # go in; the benchmarks reopen the file with HallDesk's own settings (WAL, synchronous=FULL).
-            conn.exec_driver_sql("PRAGMA synchronous = OFF")
-            conn.exec_driver_sql("PRAGMA cache_size = -400000")
-            conn.commit()
+            # Set on the driver's connection, outside SQLAlchemy's BEGIN (SQLite refuses to change
+            # the safety level inside a transaction).
+            raw = conn.connection.driver_connection
+            raw.execute("PRAGMA synchronous = OFF")
+            raw.execute("PRAGMA cache_size = -400000")
             done, started = 0, clock.perf_counter()
             # The accounts made above are audited too; the chain continues from them.
             gen.ids["audit"] = conn.scalar(select(func.max(AuditEvent.id))) or 0
@@ -400,8 +413,7 @@ def generate(path: Path, n: int, today: date | None = None, log=print) -> None:
             conn.commit()
             # NOTE: no ANALYZE: a clerk's database has no planner statistics either, so the query
             # shapes must pick their index without them (tests/desktop/cases/test_query_plans.py).
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.commit()
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # outside a transaction, like the pragmas
     finally:
         db.close()
 

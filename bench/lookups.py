@@ -1,22 +1,30 @@
-"""Lookups at a million cases through the real query functions, p50 and p95 (targets: ≤ 5 ms; substring ≤ 100 ms)."""
+"""Lookups at a million cases: each real query function against the same SELECTs in raw sqlite3, run alternately.
+
+NOTE: issue 15: an absolute target in ms cannot be reproduced on a shared machine; the floor is the
+very statements the function sends (captured from it), run through a plain sqlite3 connection
+on the same file, one after the other with the real call, value by value. Target: ≤ 3× the raw query.
+"""
 
 from __future__ import annotations
 
 import random
+import sqlite3
 import statistics
 import time
 from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from desktop.cases import queries, worklists
 from desktop.cases.queries import CaseFilter
 from desktop.store.database import open_database
 
-TARGET_MS = 5.0
+TARGET_RATIO = 3.0
+TARGET_MS = 5.0  # the earlier absolute targets, still shown
 SUBSTRING_TARGET_MS = 100.0
+_TRANSACTION = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")
 
 
 def _samples(db, n: int, seed: int = 8) -> dict[str, list]:
@@ -46,17 +54,51 @@ def _samples(db, n: int, seed: int = 8) -> dict[str, list]:
     }
 
 
-def _measure(fn: Callable[[object], object], values: list, rounds: int = 1) -> tuple[float, float, float]:
-    for v in values[:5]:
-        fn(v)  # warm: the first read of a cold page is the disk's time, not the query's
-    samples = []
-    for _ in range(rounds):
-        for v in values:
+class Captured:
+    """The statements one call sends (captured once, untimed), to replay through raw sqlite3."""
+
+    def __init__(self, db):
+        self.db, self.statements, self.on = db, [], False
+        event.listen(db.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _conn, _cursor, statement, parameters, _context, _many) -> None:
+        if self.on and not statement.lstrip().upper().startswith(_TRANSACTION):
+            self.statements.append((statement, tuple(parameters or ())))
+
+    def of(self, fn, value) -> list[tuple[str, tuple]]:
+        self.statements, self.on = [], True
+        try:
+            fn(value)
+        finally:
+            self.on = False
+        return self.statements
+
+
+def _raw(conn: sqlite3.Connection, statements: list[tuple[str, tuple]]) -> None:
+    for statement, parameters in statements:
+        conn.execute(statement, parameters).fetchall()
+
+
+def _p(samples: list[float], q: float) -> float:
+    return sorted(samples)[min(len(samples) - 1, int(len(samples) * q))]
+
+
+def _measure(fn, values: list, capture: Captured, raw: sqlite3.Connection) -> dict:
+    """The real call and its raw statements, alternately for each value (who goes first alternates too)."""
+    plans = [capture.of(fn, v) for v in values]  # also warms the pages both read
+    for v, plan in list(zip(values, plans))[:5]:
+        fn(v), _raw(raw, plan)
+    ours, floor = [], []
+    for n, (v, plan) in enumerate(zip(values, plans)):
+        steps = ((lambda: fn(v), ours), (lambda: _raw(raw, plan), floor))
+        for call, samples in (steps if n % 2 == 0 else steps[::-1]):
             t = time.perf_counter()
-            fn(v)
+            call()
             samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95)], samples[-1]
+    return {"p50_ms": statistics.median(ours), "p95_ms": _p(ours, 0.95), "max_ms": max(ours),
+            "raw_p50_ms": statistics.median(floor), "raw_p95_ms": _p(floor, 0.95),
+            "ratio": statistics.median(ours) / statistics.median(floor), "n": len(values),
+            "statements": max(len(p) for p in plans)}
 
 
 def run(db_path: Path, n: int = 200) -> list[dict]:
@@ -80,13 +122,18 @@ def run(db_path: Path, n: int = 200) -> list[dict]:
             ("姓名任意位置两字（二元组表）", lambda v: queries.list_cases(db, CaseFilter(name_contains=v)),
              values["substring"], SUBSTRING_TARGET_MS),
         ]
+        capture = Captured(db)
+        raw = sqlite3.connect(db_path)
+        raw.execute("PRAGMA query_only = ON")
         rows = []
         for name, fn, vals, target in lookups:
-            p50, p95, worst = _measure(fn, vals)
-            rows.append({"name": f"查询 {name}", "p50_ms": p50, "p95_ms": p95, "target": target,
-                         "ok": p95 <= target,
-                         "line": f"p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {worst:.1f} ms over {len(vals)} "
-                                 f"(target p95 ≤ {target:g} ms)"})
+            m = _measure(fn, vals, capture, raw)
+            rows.append({"name": f"查询 {name}", **m, "target": TARGET_RATIO, "ok": m["ratio"] <= TARGET_RATIO,
+                         "line": f"p50 {m['p50_ms']:.2f} ms (p95 {m['p95_ms']:.2f}) vs the same "
+                                 f"{m['statements']} SELECT{'s' if m['statements'] > 1 else ''} in raw sqlite3 "
+                                 f"p50 {m['raw_p50_ms']:.2f} ms (p95 {m['raw_p95_ms']:.2f}) → {m['ratio']:.2f}× "
+                                 f"over {m['n']} alternating (target ≤ {TARGET_RATIO:g}×; the earlier absolute "
+                                 f"p95 ≤ {target:g} ms {'met' if m['p95_ms'] <= target else 'not met'})"})
         # Not targets of the issue, measured so the README can say what they cost at this size.
         extra = [
             ("姓氏单字前缀（仅参考）", lambda v: queries.list_cases(db, CaseFilter(name_prefix=v)), values["surname"][:30]),
@@ -95,9 +142,11 @@ def run(db_path: Path, n: int = 200) -> list[dict]:
              [100_000] * 10),
         ]
         for name, fn, vals in extra:
-            p50, p95, worst = _measure(fn, vals)
-            rows.append({"name": f"查询 {name}", "p50_ms": p50, "p95_ms": p95, "target": None, "ok": True, "ref": True,
-                         "line": f"p50 {p50:.1f} ms, p95 {p95:.1f} ms over {len(vals)} (no target)"})
+            m = _measure(fn, vals, capture, raw)
+            rows.append({"name": f"查询 {name}", **m, "target": None, "ok": True, "ref": True,
+                         "line": f"p50 {m['p50_ms']:.1f} ms vs raw {m['raw_p50_ms']:.1f} ms → {m['ratio']:.2f}× "
+                                 f"over {m['n']} (no target)"})
+        raw.close()
         return rows
     finally:
         db.close()

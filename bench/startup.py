@@ -1,7 +1,16 @@
-"""Cold start to the first painted main window, as a ratio to a bare PySide6 window in the same run."""
+"""Start-up as the clerk sees it, each step a ratio to a bare PySide6 floor run alternately (issue 15).
+
+Every round starts two fresh processes, one after the other: the real ``python -m desktop`` driven
+through sign-in (bench/startup_child.py) and a bare PySide6 process that paints a dialog of the
+sign-in dialog's size and then a maximised QMainWindow. Medians over the rounds; the screen is an
+offscreen 1366×768 one (a clerk's laptop), the load average is read around the runs.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -10,55 +19,132 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_RATIO = 1.3
-TARGET_RSS_MB = 250
+DIALOG_TARGET = 1.5  # the sign-in dialog painted, against the bare dialog
+USABLE_TARGET_MS = 300.0  # 登录 pressed → main window painted and idle, on an empty hall
+BIG_TARGET = 1.2  # the same at a million cases, against the empty hall
+SCREEN = {"screens": [{"name": "bench", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96,
+                       "logicalBaseDpi": 96, "dpr": 1}]}
 
 
-def _one(mode: str, db_path: str) -> tuple[float, float, float]:
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def _env(work: Path) -> dict[str, str]:
+    config = work / "screen.json"
+    config.write_text(json.dumps(SCREEN))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}", "PYTHONPATH": str(ROOT)}
+    # NOTE: an installed HallDesk has its .pyc files (pip compiles them); this environment sets
+    # PYTHONDONTWRITEBYTECODE, which would compile every module from source at every start. The
+    # bytecode goes to a cache beside the benchmark data, not into the source tree; the warm-up
+    # round writes it, for both processes alike.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
+
+
+def _child(env: dict[str, str], *args: str) -> dict:
     started = time.time()
-    out = subprocess.run([sys.executable, "-m", "bench.startup_child", mode, db_path], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120, check=True)
-    painted, db_open, rss_kb = (float(x) for x in out.stdout.split())
-    return painted - started, db_open, rss_kb / 1024
+    out = subprocess.run([sys.executable, "-m", "bench.startup_child", *args], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=1200)  # NOTE: quick_check of a 6 GB file under load
+    if out.returncode != 0:
+        raise RuntimeError(f"start-up child {args[0]} failed: {out.stderr[-2000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["spawned"] = started
+    return result
 
 
-def prepare_db(folder: Path) -> str:
+def prepare_empty(folder: Path) -> tuple[str, str]:
+    """An empty hall: an administrator and a clerk, made by the real account code (argon2 hashes)."""
+    from bench.generate import PASSWORD
+    from desktop import paths
     from desktop.cases import accounts
     from desktop.store.database import open_database
 
-    path = folder / "bench.sqlite3"
-    db = open_database(path)
-    if not accounts.has_accounts(db):
-        accounts.create_first_admin(db, "bench", "测试", "bench-pass-1", "bench-pass-1")
-    db.close()
-    return str(path)
+    data = folder / "data"
+    previous = paths.data_dir()
+    paths.set_data_dir(data)
+    try:
+        db = open_database(folder / "hall.sqlite3")
+        admin = accounts.create_first_admin(db, "admin", "王丽", PASSWORD, PASSWORD, "01")
+        accounts.create_account(db, admin, "clerk1", "张伟", "clerk", PASSWORD, PASSWORD)
+        db.close()
+    finally:
+        paths.set_data_dir(previous)
+    return str(folder / "hall.sqlite3"), str(data)
 
 
-def run(rounds: int = 7, db_path: str | None = None, label: str = "") -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        db_path = db_path or prepare_db(Path(tmp))
-        _one("bare", db_path), _one("app", db_path)  # warm the file cache once, as a clerk's PC would be
-        bare, app, opens, rss = [], [], [], []
-        for _ in range(rounds):  # interleaved, so noise on the shared machine hits both alike
-            bare.append(_one("bare", db_path)[0])
-            t, o, r = _one("app", db_path)
-            app.append(t)
-            opens.append(o)
-            rss.append(r)
-    b, a, o, m = statistics.median(bare), statistics.median(app), statistics.median(opens), max(rss)
-    ratio = a / (b + o)
-    if label:  # the run against a big database also has a memory target
-        return {
-            "name": f"冷启动到主窗口首次绘制（{label}）", "bare_s": b, "app_s": a, "db_open_s": o, "ratio": ratio,
-            "rss_mb": m, "target": TARGET_RATIO, "ok": ratio <= TARGET_RATIO and m <= TARGET_RSS_MB,
-            "line": f"bare {b*1000:.0f} ms, HallDesk {a*1000:.0f} ms, db open {o*1000:.1f} ms → {ratio:.2f}× "
-                    f"(target ≤ {TARGET_RATIO}× bare + db open); RSS at first paint {m:.0f} MB "
-                    f"(target ≤ {TARGET_RSS_MB} MB)",
-        }
+def measure(env: dict[str, str], db: str, data: str, user: str, rounds: int) -> dict:
+    """Alternating bare / HallDesk runs (one warm-up pair first); medians and per-step figures."""
+    from bench.generate import PASSWORD
+
+    first = _child(env, "app", db, data, user, PASSWORD)
+    width, height = first["dialog_size"]
+    _child(env, "bare", str(width), str(height))
+    apps, bares, loads = [], [], [load_average()]
+    for _ in range(rounds):
+        bares.append(_child(env, "bare", str(width), str(height)))
+        apps.append(_child(env, "app", db, data, user, PASSWORD))
+        loads.append(load_average())
+    med = statistics.median
+    dialog_app = med(r["dialog_painted"] - r["spawned"] for r in apps)
+    dialog_bare = med(r["dialog_painted"] - r["spawned"] for r in bares)
+    usable = med(r["main_usable"] - r["pressed"] for r in apps)
+    usable_bare = med(r["main_usable"] - r["pressed"] for r in bares)
+    tabs = {name: med(r["tabs"][name] for r in apps) for name in apps[0]["tabs"]}
     return {
-        "name": "冷启动到主窗口首次绘制",
-        "bare_s": b, "app_s": a, "db_open_s": o, "ratio": ratio, "target": TARGET_RATIO,
-        "ok": ratio <= TARGET_RATIO,
-        "line": f"bare {b*1000:.0f} ms, HallDesk {a*1000:.0f} ms, db open {o*1000:.1f} ms → "
-                f"{ratio:.2f}× (target ≤ {TARGET_RATIO}× bare + db open)",
+        "user": user, "rounds": rounds, "dialog_size": [width, height],
+        "dialog_app_s": dialog_app, "dialog_bare_s": dialog_bare, "dialog_ratio": dialog_app / dialog_bare,
+        "data_ready_after_dialog_s": med(r["data_ready"] - r["dialog_painted"] for r in apps),
+        "data_load_s": med(r["data_load_s"] for r in apps),
+        "usable_s": usable, "usable_bare_s": usable_bare, "usable_ratio": usable / usable_bare,
+        "usable_runs_s": sorted(r["main_usable"] - r["pressed"] for r in apps),
+        "argon2_s": med(r["argon2_s"] for r in apps), "sign_in_s": med(r["sign_in_s"] for r in apps),
+        "tabs_s": tabs, "menus_s": med(r["menus"] for r in apps), "menu_count": apps[0]["menu_count"],
+        "tab_names": apps[0]["tab_names"], "rss_mb": max(r["rss_mb"] for r in apps),
+        "load_min": min(loads), "load_max": max(loads),
     }
+
+
+def _line(m: dict) -> str:
+    tabs = ", ".join(f"{k} {v * 1000:.0f}" for k, v in m["tabs_s"].items())
+    return (f"dialog {m['dialog_app_s'] * 1000:.0f} ms vs bare {m['dialog_bare_s'] * 1000:.0f} ms → "
+            f"{m['dialog_ratio']:.2f}× (target ≤ {DIALOG_TARGET}×; data layer ready "
+            f"{m['data_ready_after_dialog_s'] * 1000:.0f} ms after the paint); 登录→usable "
+            f"{m['usable_s'] * 1000:.0f} ms (of it sign-in {m['sign_in_s'] * 1000:.0f}, argon2 "
+            f"{m['argon2_s'] * 1000:.0f}; bare window {m['usable_bare_s'] * 1000:.0f} ms); first show of tabs "
+            f"{tabs} ms; {m['menu_count']} menus opened {m['menus_s'] * 1000:.0f} ms; RSS {m['rss_mb']:.0f} MB; "
+            f"load {m['load_min']:.1f}–{m['load_max']:.1f}; median of {m['rounds']}")
+
+
+def run(big_db: str | None = None, big_label: str = "", rounds: int = 3) -> list[dict]:
+    """Rows for the table: each role at the empty hall, and at the big hall when given."""
+    rows = []
+    work = Path(tempfile.mkdtemp(prefix="halldesk-start-"))
+    try:
+        env = _env(work)
+        empty = prepare_empty(work / "empty")
+        halls = [("空大厅", *empty)]
+        if big_db:
+            from bench.generate import DATA_DIR
+
+            halls.append((big_label, big_db, str(DATA_DIR)))
+        measured: dict[tuple[str, str], dict] = {}
+        for label, db, data in halls:
+            for user, role in (("clerk1", "窗口人员"), ("admin", "管理员")):
+                m = measure(env, db, data, user, rounds)
+                measured[(label, user)] = m
+                ok = m["dialog_ratio"] <= DIALOG_TARGET
+                if label == "空大厅":
+                    ok = ok and m["usable_s"] * 1000 <= USABLE_TARGET_MS
+                else:
+                    base = measured[("空大厅", user)]["usable_s"]
+                    m["vs_empty"] = m["usable_s"] / base
+                    ok = ok and m["vs_empty"] <= BIG_TARGET
+                line = _line(m) + (f"; {m['vs_empty']:.2f}× the empty hall (target ≤ {BIG_TARGET}×)"
+                                   if "vs_empty" in m else f" (target ≤ {USABLE_TARGET_MS:.0f} ms)")
+                rows.append({"name": f"启动：登录对话框与登录后主窗口（{label}，{role}）", "ok": ok, "line": line,
+                             **m})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return rows

@@ -1,7 +1,16 @@
-"""One cold start in a fresh process: a bare QMainWindow or HallDesk's main window, to first paint."""
+"""One cold start in a fresh process: the real HallDesk start-up driven through sign-in, or its bare floor.
+
+``app DB DATADIR USER PASSWORD``: ``python -m desktop`` as a clerk starts it (the real
+``desktop.__main__.main``), with a driver that waits for the sign-in dialog's first paint, types the
+name and password once the data layer is ready, presses 登录 (the real argon2 check), waits for the
+main window's first paint and an idle event loop, then shows every tab and opens every menu.
+``bare W H``: a bare PySide6 process painting a QDialog of W×H, then a bare QMainWindow maximised.
+Prints one JSON line of epoch seconds and durations.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -18,51 +27,210 @@ def rss_kb() -> int:
     return 0
 
 
-def main() -> None:
-    mode, db_path = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
-    if mode != "bare":
-        # NOTE: the same order as `hall-desk` (desktop.__main__.run_gui): the data layer, then Qt.
-        from desktop.__main__ import preload_data_layer
+class PaintWaiter:
+    """Calls ``then`` once after the first Paint that reaches ``target`` or one of its children."""
 
-        preload_data_layer()
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    def __init__(self, app):
+        from PySide6.QtCore import QEvent, QObject
 
-    db_open = 0.0
-    if mode == "bare":
-        app = QApplication([])
+        waiter = self
+        self.target = None
+        self.then = None
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+                if waiter.target is not None and event.type() == QEvent.Type.Paint:
+                    target = waiter.target
+                    if obj is target or (hasattr(target, "isAncestorOf") and hasattr(obj, "isWidgetType")
+                                         and obj.isWidgetType() and target.isAncestorOf(obj)):
+                        then, waiter.target, waiter.then = waiter.then, None, None
+                        then(time.time())
+                return False
+
+        self.filter = Filter()
+        app.installEventFilter(self.filter)
+
+    def wait(self, target, then) -> None:
+        self.target, self.then = target, then
+
+
+def idle(then) -> None:
+    """``then(t)`` once the events queued so far have run (a usable window, not one still building)."""
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, lambda: then(time.time()))
+
+
+def run_bare(width: int, height: int) -> dict:
+    from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
+
+    app = QApplication([sys.argv[0]])
+    out: dict = {}
+    painter = PaintWaiter(app)
+    dialog = QDialog()
+    dialog.resize(width, height)
+
+    def dialog_painted(t: float) -> None:
+        out["dialog_painted"] = t
+        out["pressed"] = time.time()
         window = QMainWindow()
-        window.resize(1280, 800)
-    else:
-        from desktop.app import create_application, setup_font
-        from desktop.cases.dto import Actor
-        from desktop.settings import Settings
-        from desktop.store.database import open_database
-        from desktop.ui.main_window import MainWindow
+        out["_keep"] = window
+        painter.wait(window, lambda t2: idle(lambda t3: finish(t3)))
+        dialog.hide()
+        window.showMaximized()
 
-        app = create_application()
-        settings = Settings()
-        setup_font(app, settings)
-        started = time.perf_counter()
-        db = open_database(db_path)
-        db_open = time.perf_counter() - started
-        from desktop.cases.dto import AccountInfo
+    def finish(t: float) -> None:
+        out["main_usable"] = t
+        app.quit()
 
-        actor = Actor(AccountInfo(1, "bench", "测试", "clerk"), "01", settings.hall_name)
-        window = MainWindow(db, actor, settings)
-
-    class FirstPaint(QObject):
-        def eventFilter(self, obj, event):  # noqa: N802
-            if event.type() == QEvent.Type.Paint:
-                print(f"{time.time():.6f} {db_open:.6f} {rss_kb()}", flush=True)
-                QTimer.singleShot(0, app.quit)
-                self.deleteLater()
-            return False
-
-    watcher = FirstPaint()
-    window.installEventFilter(watcher)
-    window.show()
+    painter.wait(dialog, dialog_painted)
+    dialog.show()
     app.exec()
+    out.pop("_keep")
+    return out
+
+
+def run_app(db: str, data_dir: str, username: str, password: str) -> dict:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMenu, QPushButton, QWidget
+
+    # NOTE: created first, as pytest-qt does; desktop.app.create_application reuses it and sets it up.
+    app = QApplication([sys.argv[0]])
+    out: dict = {"tabs": {}, "menus": 0.0}
+    painter = PaintWaiter(app)
+
+    def find(name: str):
+        return next((w for w in app.topLevelWidgets() if w.objectName() == name and w.isVisible()), None)
+
+    def look_for_dialog() -> None:
+        dialog = find("login_dialog")
+        if dialog is None:
+            QTimer.singleShot(1, look_for_dialog)
+            return
+        painter.wait(dialog, lambda t: dialog_painted(dialog, t))
+
+    def dialog_painted(dialog, t: float) -> None:
+        out["dialog_painted"] = t
+        out["dialog_size"] = [dialog.width(), dialog.height()]
+        wait_ready(dialog)
+
+    def wait_ready(dialog) -> None:
+        data = dialog.db
+        if hasattr(data, "done") and not data.done.is_set():
+            QTimer.singleShot(2, lambda: wait_ready(dialog))
+            return
+        out["data_ready"] = time.time()
+        out["data_load_s"] = getattr(data, "seconds", 0.0)
+        QTimer.singleShot(0, lambda: sign_in(dialog))  # NOTE: the warm-up queued at ready runs first
+
+    def timed(module, name: str, key: str) -> None:
+        """Time one function of the case layer (by wrapping it: the real function runs)."""
+        original = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                out[key] = out.get(key, 0.0) + time.perf_counter() - started
+
+        setattr(module, name, wrapper)
+
+    def sign_in(dialog) -> None:
+        from desktop.cases import accounts, passwords  # loaded by now: the data layer is ready
+
+        timed(passwords, "matches", "argon2_s")
+        timed(accounts, "sign_in", "sign_in_s")
+        dialog.edits["username"].setText(username)
+        dialog.edits["password"].setText(password)
+        look_for_main()
+        out["pressed"] = time.time()
+        dialog.findChild(QPushButton, "submit").click()
+
+    def look_for_main() -> None:
+        window = find("main_window")
+        if window is None:
+            QTimer.singleShot(0, look_for_main)
+            return
+        painter.wait(window, lambda t: idle(lambda t2: main_usable(window, t, t2)))
+
+    def look(window, page, name: str) -> None:
+        """With HALLDESK_BENCH_SHOTS: a screenshot of the screen, and every visible table's columns
+        that are narrower than their header text (a column nobody can read)."""
+        folder = os.environ.get("HALLDESK_BENCH_SHOTS")
+        if not folder:
+            return
+        from PySide6.QtWidgets import QTableView
+
+        app.primaryScreen().grabWindow(0).save(os.path.join(folder, f"tab-{window.tabs.indexOf(page)}.png"))
+        cramped = []
+        for view in page.findChildren(QTableView):
+            if not view.isVisible():
+                continue
+            header = view.horizontalHeader()
+            metrics = header.fontMetrics()
+            for column in range(header.count()):
+                if header.isSectionHidden(column):
+                    continue
+                label = str(view.model().headerData(column, header.orientation()) or "")
+                if header.sectionSize(column) < metrics.horizontalAdvance(label):
+                    cramped.append(f"{view.objectName()}:{label}")
+        out.setdefault("cramped", {})[name] = cramped
+
+    def main_usable(window, painted: float, usable: float) -> None:
+        out["main_painted"], out["main_usable"] = painted, usable
+        look(window, window.tabs.widget(0), window.tabs.tabText(0))
+        out["rss_mb"] = rss_kb() / 1024
+        out["tab_names"] = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        show_tab(window, 1)
+
+    def show_tab(window, index: int) -> None:
+        if index >= window.tabs.count():
+            QTimer.singleShot(0, lambda: open_menu(window, list(window.menuBar().actions()), 0.0))
+            return
+        page: QWidget = window.tabs.widget(index)
+        started = time.time()
+
+        def shown(t: float) -> None:
+            out["tabs"][window.tabs.tabText(index)] = t - started
+            look(window, page, window.tabs.tabText(index))
+            show_tab(window, index + 1)
+
+        painter.wait(page, lambda t: idle(shown))
+        window.tabs.setCurrentIndex(index)
+
+    def open_menu(window, actions, total: float) -> None:
+        menus = [a.menu() for a in actions if isinstance(a.menu(), QMenu)]
+        if not menus:
+            out["menus"] = total
+            out["menu_count"] = len([a for a in window.menuBar().actions() if a.menu()])
+            window.close()
+            return
+        menu = menus[0]
+        rest = actions[actions.index(menu.menuAction()) + 1:]
+        started = time.time()
+
+        def shown(t: float) -> None:
+            menu.hide()
+            open_menu(window, rest, total + (t - started))
+
+        painter.wait(menu, lambda t: idle(shown))
+        menu.popup(window.mapToGlobal(window.rect().topLeft()))
+
+    QTimer.singleShot(0, look_for_dialog)
+    from desktop.__main__ import main as hall_desk
+
+    out["exit"] = hall_desk(["--db", db, "--data-dir", data_dir])
+    return out
+
+
+def main() -> None:
+    mode = sys.argv[1]
+    if mode == "bare":
+        out = run_bare(int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        out = run_app(*sys.argv[2:6])
+    print(json.dumps(out), flush=True)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,29 @@ import sys
 from desktop import __version__, paths
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+_VALUED_OPTIONS = ("--db", "--data-dir")
+
+
+def wants_window(argv: list[str]) -> bool:
+    """True when ``argv`` names no subcommand and asks for no help: the window starts.
+
+    NOTE: issue 15: then the subcommands' argument modules are not imported (≈ 15 ms before the
+    sign-in dialog); anything else gets the full parser, so errors and --help read the same.
+    """
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg in _VALUED_OPTIONS:
+            if rest:
+                rest.pop(0)
+        elif arg.startswith(tuple(f"{o}=" for o in _VALUED_OPTIONS)):
+            continue
+        else:
+            return False  # a subcommand, --help, --version, or something argparse should explain
+    return True
+
+
+def build_parser(with_commands: bool = True) -> tuple[argparse.ArgumentParser, argparse._SubParsersAction | None]:
     """The parser and its subcommand group; a subcommand sets ``handler=fn(args) -> int``."""
     parser = argparse.ArgumentParser(
         prog="hall-desk", description="HallDesk 政务窗口受理台",
@@ -18,6 +40,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     parser.add_argument("--db", metavar="URL",
                         help="SQLite file path or URL, or a PostgreSQL URL (default: the data folder)")
     parser.add_argument("--data-dir", metavar="DIR", help="folder for data, settings and logs")
+    if not with_commands:
+        return parser, None
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     # NOTE: subcommands register here with set_defaults(handler=...); their modules import lightly.
     from desktop.demo import cli as demo_cli
@@ -32,20 +56,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     return parser, commands
 
 
-def preload_data_layer() -> None:
-    """Import the Qt-free layers the first windows need (SQLAlchemy, the models, accounts, case lists).
-
-    NOTE: called before Qt is imported: once PySide6 is loaded, its import hook reads the source of
-    every module imported after it (looking for "PySide6"), which made start-up ≈ 60 ms slower.
-    The start-up benchmark calls this too, so it measures the order the program really uses.
-    """
-    import desktop.cases.accounts  # noqa: F401
-    import desktop.cases.queries  # noqa: F401
-
-
 def run_gui(args: argparse.Namespace) -> int:
     # NOTE: Qt is imported only here, so --version and the subcommands start fast and headless.
-    preload_data_layer()
+    # The data layer (SQLAlchemy, the models) is not imported first any more: it loads on a worker
+    # thread once the sign-in dialog has painted (desktop/preload.py, issue 15). The few Qt-free
+    # modules the way to that dialog needs are imported before Qt: once PySide6 is loaded, its
+    # import hook reads the source of every module imported after it (looking for "PySide6").
+    import desktop.fonts  # noqa: F401
+    import desktop.lastrun  # noqa: F401
+    import desktop.logs  # noqa: F401
+    import desktop.preload  # noqa: F401
+    import desktop.settings  # noqa: F401
     from desktop.app import run_gui as run
 
     return run(args)
@@ -59,7 +80,8 @@ PRIVATE_UMASK = 0o077
 
 def main(argv: list[str] | None = None) -> int:
     os.umask(PRIVATE_UMASK)
-    parser, _commands = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser, _commands = build_parser(with_commands=not wants_window(argv))
     args = parser.parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)

@@ -5,24 +5,31 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
-from desktop import __version__, lastrun, logs
+from desktop import __version__, lastrun, logs, paths
 from desktop import settings as settings_store
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.fonts import FontUnavailable, find_font
+from desktop.preload import DataLayer
 from desktop.settings import Settings
-from desktop.store.database import Database, open_database
 from desktop.store.errors import EnvironmentFailure
 from desktop.ui.crash import install_crash_handler
-from desktop.ui.main_window import MainWindow
-from desktop.ui.pages import install_pages
 from desktop.ui.msgbox import headless, show_environment_failure, show_error
 from desktop.ui.qtfont import install_app_font
 from desktop.ui.qttranslations import install_qt_translations
 from desktop.ui.screen_fit import install as install_screen_fit
 
+if TYPE_CHECKING:
+    from desktop.store.database import Database
+    from desktop.ui.main_window import MainWindow
+
+# NOTE: issue 15: nothing above imports SQLAlchemy, the models or the main window; the sign-in
+# dialog paints first and the data layer loads on a worker thread while the clerk types
+# (desktop/preload.py). A test keeps the sign-in path's imports light.
 log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_DATABASE = 2
@@ -63,36 +70,74 @@ def setup_font(app: QApplication, settings: Settings) -> str:
     return family
 
 
-def open_store(target: str | None) -> Database:
+def _joined(data: DataLayer) -> Database:
+    """The database the loader opened; its failure as the StartupFailure it is."""
     try:
-        return open_database(target)
+        return data.join()
     except EnvironmentFailure as exc:
         raise StartupFailure(exc.message, EXIT_DATABASE, exc) from exc
 
 
-def sign_in_flow(db: Database, settings: Settings) -> AccountInfo | None:
+def _is_new_hall(target: str | None) -> bool:
+    """True when a SQLite file does not exist yet: a first start, whose dialog needs the accounts first."""
+    if target and "://" in target and not target.startswith("sqlite:"):
+        return False  # NOTE: hall mode: the server says whether it has accounts, after loading
+    path = target.removeprefix("sqlite:///") if target else str(paths.default_db_path())
+    return not Path(path).exists()
+
+
+def warm_up_main_window() -> None:
+    """Import the main window's own modules (Qt widgets, the tabs) while the clerk types."""
+    import desktop.ui.admin_menus  # noqa: F401
+    import desktop.ui.backup_scheduler  # noqa: F401
+    import desktop.ui.pages  # noqa: F401
+    import desktop.ui.recovery  # noqa: F401
+    import desktop.ui.search_panel  # noqa: F401
+    import desktop.ui.worklists_page  # noqa: F401
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import (
+        QCheckBox, QCommandLinkButton, QDateEdit, QGroupBox, QMenu, QScrollArea, QSplitter, QStackedWidget,
+        QTableView, QTabWidget,
+    )
+
+    # NOTE: the first instance of a Qt class makes PySide6 create the Python enums of its module
+    # (≈ 120 enum types, 50–90 ms here); one throwaway of each class the window uses does it now.
+    for cls in (QTabWidget, QTableView, QSplitter, QScrollArea, QStackedWidget, QCommandLinkButton, QGroupBox,
+                QCheckBox, QDateEdit, QMenu):
+        cls().deleteLater()
+    QAction().deleteLater()
+
+
+def sign_in_flow(data: DataLayer | Database, settings: Settings) -> AccountInfo | None:
     """First start: create the administrator; then sign in. None when the clerk gave up."""
-    # NOTE: imported where used: the sign-in dialogs and accounts (argon2) serve only this step.
-    from desktop.cases import accounts
     from desktop.ui.login import FirstAdminDialog, LoginDialog
 
-    if not accounts.has_accounts(db) and FirstAdminDialog.ask(db) is None:
-        return None
-    return LoginDialog.ask(db, settings.window_no)
+    if isinstance(data, DataLayer) and _is_new_hall(data.target):
+        data.run_here()  # NOTE: a new hall is being created: the first-admin dialog needs it at once
+    if isinstance(data, DataLayer) and data.done.is_set():
+        data = _joined(data)
+    if not isinstance(data, DataLayer):
+        from desktop.cases import accounts
+
+        if not accounts.has_accounts(data) and FirstAdminDialog.ask(data) is None:
+            return None
+        return LoginDialog.ask(data, settings.window_no)
+    dialog = LoginDialog(data, settings.window_no, warm_up=warm_up_main_window)
+    code = dialog.exec()
+    if code == QDialog.DialogCode.Accepted:
+        return dialog.result_account
+    if code == LoginDialog.NEEDS_FIRST_ADMIN:  # NOTE: a hall file with no account yet (or a new server)
+        return sign_in_flow(_joined(data), settings)
+    if code == LoginDialog.DATA_FAILED:
+        _joined(data)  # raises the StartupFailure
+    return None
 
 
-def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> MainWindow | None:
-    """Everything up to the main window (not shown); None when the clerk quit at a dialog."""
-    app = app or create_application()
-    settings = settings_store.load()
-    setup_font(app, settings)
-    db = open_store(getattr(args, "db", None))
-    account = sign_in_flow(db, settings)
-    if account is None:
-        db.close()
-        return None
-    actor = Actor(account=account, window=settings.window_no, hall=settings.hall_name,
-                  hall_address=settings.hall_address, hall_phone=settings.hall_phone)
+def build_main_window(db: Database, actor: Actor, settings: Settings) -> MainWindow:
+    """The signed-in clerk's main window with its pages and (by role) the admin menus; not shown."""
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.pages import install_pages
+
     window = MainWindow(db, actor, settings)
     install_pages(window)
     # NOTE: imported where used: the admin menus pull in the idle lock, sessions and the audit
@@ -101,6 +146,24 @@ def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> Main
 
     install_admin_tools(window)
     return window
+
+
+def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> MainWindow | None:
+    """Everything up to the main window (not shown); None when the clerk quit at a dialog."""
+    app = app or create_application()
+    settings = settings_store.load()
+    setup_font(app, settings)
+    data = DataLayer(getattr(args, "db", None))
+    account = sign_in_flow(data, settings)
+    if account is None:
+        # NOTE: a loader still running (quick_check, an upgrade) dies with the process: opening is
+        # all or nothing and survives a SIGKILL at any step (make crash), so nobody waits for it.
+        if data.done.is_set() and data.db is not None:
+            data.db.close()
+        return None
+    actor = Actor(account=account, window=settings.window_no, hall=settings.hall_name,
+                  hall_address=settings.hall_address, hall_phone=settings.hall_phone)
+    return build_main_window(_joined(data), actor, settings)
 
 
 def report_startup_failure(failure: StartupFailure) -> None:

@@ -110,14 +110,14 @@ def review_queue(db: Database, limit: int = 500) -> list[CaseSummary]:
         return [summary(r) for r in rows]
 
 
-def pledges_due(db: Database, today: date, within_days: int = 3) -> list[PledgeDue]:
-    """Open 容缺 pledges due within ``within_days`` or already overdue."""
+def pledges_due(db: Database, today: date, within_days: int = 3, limit: int = 500) -> list[PledgeDue]:
+    """Open 容缺 pledges due within ``within_days`` or already overdue, the earliest ``limit`` of them."""
     with db.read() as s:
         rows = s.execute(select(Pledge, Case).join(Case, Case.id == Pledge.case_id)
                          .where(Pledge.fulfilled_on.is_(None), Pledge.due_on.is_not(None),
                                 Pledge.due_on <= today + timedelta(days=within_days),
                                 Case.status.not_in(tuple(status.CLOSED)))
-                         .order_by(Pledge.due_on, Pledge.id))
+                         .order_by(Pledge.due_on, Pledge.id).limit(limit))
         return [PledgeDue(p.id, summary(c), p.material_label, p.due_on, p.due_on < today) for p, c in rows]
 
 

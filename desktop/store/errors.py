@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import errno
+import sys
 from contextlib import contextmanager
 from typing import Iterator
-
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 
 class EnvironmentFailure(Exception):
@@ -51,11 +50,6 @@ def translate() -> Iterator[None]:
     """Turn database and file-system failures we know into EnvironmentFailure."""
     try:
         yield
-    except (OperationalError, DBAPIError) as exc:
-        message = _message_for(str(exc.orig) if exc.orig is not None else str(exc))
-        if message is None:
-            raise
-        raise EnvironmentFailure(message, str(exc.orig)) from exc
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise EnvironmentFailure("磁盘空间已满，无法保存。", str(exc)) from exc
@@ -64,3 +58,14 @@ def translate() -> Iterator[None]:
         if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
             raise EnvironmentFailure(f"没有写入权限，无法使用文件夹：{exc.filename}", str(exc)) from exc
         raise
+    except Exception as exc:
+        # NOTE: SQLAlchemy is looked up, not imported: the settings and the sign-in dialog use this
+        # module before the data layer is loaded (issue 15), and an error of SQLAlchemy's can only
+        # be raised once it is.
+        sa_exc = sys.modules.get("sqlalchemy.exc")
+        if sa_exc is None or not isinstance(exc, sa_exc.DBAPIError):  # OperationalError is one
+            raise
+        message = _message_for(str(exc.orig) if exc.orig is not None else str(exc))
+        if message is None:
+            raise
+        raise EnvironmentFailure(message, str(exc.orig)) from exc

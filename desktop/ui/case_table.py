@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QStackedWidget, QTableView, QWidget
 
 from desktop.cases.dto import CaseSummary
+from desktop.ui.tables import bounded_measuring, one_line_rows
 
 PAGE_SIZE = 200
 # NOTE: pages kept in memory when a loader can fetch them again: scrolling through a million cases
@@ -205,6 +206,9 @@ class CaseListPanel(QStackedWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
+        # NOTE: issue 15: one-line rows of fixed height, columns fitted to the first rows only.
+        one_line_rows(self.table)
+        bounded_measuring(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

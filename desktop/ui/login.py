@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
 )
 
-from desktop.cases import accounts
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.cases.errors import ActionRefused, InputError
-from desktop.store.database import Database
+from desktop.preload import DataLayer
 from desktop.store.errors import EnvironmentFailure
 from desktop.ui.msgbox import show_environment_failure
+
+if TYPE_CHECKING:
+    from desktop.store.database import Database
+
+# NOTE: the sign-in dialog is shown before SQLAlchemy and the case layer are imported (issue 15);
+# desktop.cases.accounts is imported where it is used, after the data layer has loaded.
 
 ERROR_STYLE = "color: #c0392b;"
 FIELD_WIDTH = 260
@@ -124,6 +132,8 @@ class FirstAdminDialog(_FormDialog):
     """First start: create the administrator account."""
 
     def __init__(self, db: Database, parent: QWidget | None = None):
+        from desktop.cases import accounts
+
         super().__init__(parent)
         self.db = db
         self.setObjectName("first_admin_dialog")
@@ -140,6 +150,8 @@ class FirstAdminDialog(_FormDialog):
             self.tr("创建并继续"), self.tr("退出"))
 
     def submit(self) -> AccountInfo:
+        from desktop.cases import accounts
+
         return accounts.create_first_admin(
             self.db, self.text("username"), self.text("display_name"),
             self.text("password"), self.text("password2"))
@@ -151,13 +163,26 @@ class FirstAdminDialog(_FormDialog):
 
 
 class LoginDialog(_FormDialog):
-    """Sign-in at a window; wrong passwords and lockouts are explained in the dialog."""
+    """Sign-in at a window; wrong passwords and lockouts are explained in the dialog.
 
-    def __init__(self, db: Database, window_no: str, parent: QWidget | None = None, *,
-                 intro: str | None = None, cancel_text: str | None = None):
+    ``db`` is an open Database, or a DataLayer still loading: the dialog starts it once it has
+    painted, so the clerk types while SQLAlchemy, the models and the database open on a worker
+    thread, and 登录 waits for it (issue 15).
+    """
+
+    NEEDS_FIRST_ADMIN = 2  # exec() result: the database turned out to have no account yet
+    DATA_FAILED = 3  # exec() result: opening the database failed (DataLayer.join() raises it)
+    sig_data_ready = Signal()  # emitted on the loader's thread, delivered on the dialog's
+
+    def __init__(self, db: Database | DataLayer, window_no: str, parent: QWidget | None = None, *,
+                 intro: str | None = None, cancel_text: str | None = None,
+                 warm_up: Callable[[], None] | None = None):
         super().__init__(parent)
         self.db = db
         self.window_no = window_no
+        self.warm_up = warm_up
+        self._loading = isinstance(db, DataLayer)
+        self._started = False
         self.setObjectName("login_dialog")
         self.setWindowTitle(self.tr("登录 — HallDesk 政务窗口受理台"))
         self.add_field("username", self.tr("登录名"))
@@ -167,15 +192,65 @@ class LoginDialog(_FormDialog):
         self.form.insertRow(0, self.tr("窗口号"), window)
         self.finish_layout(intro or self.tr("请登录后开始受理。"), self.tr("登录"), cancel_text or self.tr("退出"))
         self.edits["username"].setFocus()
+        if self._loading:
+            self.sig_data_ready.connect(self._on_data_ready, Qt.ConnectionType.QueuedConnection)
+            db.on_ready = self._emit_ready
+
+    def event(self, event) -> bool:  # noqa: N802 - Qt override
+        if self._loading and not self._started and event.type() == QEvent.Type.Paint:
+            # NOTE: after the first paint, so the loading does not compete with it for the GIL.
+            self._started = True
+            QTimer.singleShot(0, self.db.start)
+        return super().event(event)
+
+    def _emit_ready(self) -> None:
+        try:
+            self.sig_data_ready.emit()
+        except RuntimeError:  # NOTE: the dialog is gone (the clerk quit); nobody waits for the data
+            pass
+
+    def _on_data_ready(self) -> None:
+        data: DataLayer = self.db
+        if data.error is not None:
+            self.done(self.DATA_FAILED)
+        elif data.has_accounts is False:
+            self.done(self.NEEDS_FIRST_ADMIN)
+        elif self.warm_up is not None:
+            self.warm_up()  # NOTE: on the GUI thread while the clerk types: the main window's own modules
+
+    def database(self) -> Database:
+        """The open database; waits for the loading when the clerk was quicker than it."""
+        if not isinstance(self.db, DataLayer):
+            return self.db
+        if not self.db.done.is_set():
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                return self.db.join()
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+        return self.db.join()
 
     def submit(self) -> AccountInfo:
+        from desktop.cases import accounts
+
         try:
-            return accounts.sign_in(self.db, self.text("username"), self.text("password"), self.window_no)
+            return accounts.sign_in(self.database(), self.text("username"), self.text("password"), self.window_no)
         except ActionRefused:
             # NOTE: a refused sign-in clears the password so the next attempt starts clean.
             self.edits["password"].clear()
             self.edits["password"].setFocus()
             raise
+
+    def _on_submit(self) -> None:
+        if self._loading and self.db.done.is_set() and self.db.error is not None:
+            self.done(self.DATA_FAILED)  # NOTE: reported by the caller as the start-up failure it is
+            return
+        try:
+            self.database()
+        except Exception:  # noqa: BLE001 - the caller joins again and reports it (StartupFailure)
+            self.done(self.DATA_FAILED)
+            return
+        super()._on_submit()
 
     @classmethod
     def ask(cls, db: Database, window_no: str, parent: QWidget | None = None) -> AccountInfo | None:
