@@ -8,7 +8,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from desktop import __version__, lastrun, logs
+from desktop import __version__, hall_db, lastrun, logs
 from desktop import settings as settings_store
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.fonts import FontUnavailable, find_font
@@ -63,9 +63,10 @@ def setup_font(app: QApplication, settings: Settings) -> str:
     return family
 
 
-def open_store(target: str | None) -> Database:
+def open_store(target: str | None, settings: Settings | None = None) -> Database:
+    """``--db``, else the database the settings name (the hall server, or SQLite in the data folder)."""
     try:
-        return open_database(target)
+        return open_database(hall_db.target(target, settings or Settings()))
     except EnvironmentFailure as exc:
         raise StartupFailure(exc.message, EXIT_DATABASE, exc) from exc
 
@@ -86,7 +87,17 @@ def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> Main
     app = app or create_application()
     settings = settings_store.load()
     setup_font(app, settings)
-    db = open_store(getattr(args, "db", None))
+    cli_db = getattr(args, "db", None)
+    if hall_db.first_run_needed(cli_db):
+        # NOTE: imported where used: the wizard (and QtPrintSupport's printer list) serves one start.
+        from desktop.ui.setup_wizard import SetupWizard
+
+        outcome = SetupWizard.ask(settings)
+        if outcome is None:
+            return None
+        settings, db = outcome.settings, outcome.db
+    else:
+        db = open_store(cli_db, settings)
     account = sign_in_flow(db, settings)
     if account is None:
         db.close()
@@ -100,6 +111,9 @@ def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> Main
     from desktop.ui.admin_menus import install_admin_tools
 
     install_admin_tools(window)
+    from desktop.ui.connection_dialog import install_connection_tools
+
+    install_connection_tools(window)  # 管理 → 数据库与打印机… (issue 17: the set-up's choices, later)
     return window
 
 
