@@ -29,6 +29,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     from desktop.maintenance import backup_cli
 
     backup_cli.register(commands)
+    from desktop import selftest
+
+    selftest.register(commands)
     return parser, commands
 
 
