@@ -101,6 +101,24 @@ def check_data(data: Path, config: Path, when: str) -> None:
     check(any((data / "papers").glob("*-receipt-1.pdf")), f"{when}: the printed papers are still there")
 
 
+def check_hall_mode(work: Path) -> None:
+    """The frozen psycopg and the migrations on a real PostgreSQL server (the tests' throwaway server)."""
+    from pgserver import PgServer, find_bin
+
+    bin_dir = find_bin()
+    if not check(bin_dir is not None, "PostgreSQL server binaries installed (tools/system-deps.sh)"):
+        return
+    server = PgServer(bin_dir).start()
+    try:
+        url = server.create_database("halldesk_package")
+        run = subprocess.run([str(LAUNCHER), "--data-dir", str(work / "pg-data"), "purge", "--db", url, "--dry-run"],
+                             capture_output=True, text=True, timeout=300, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        check(run.returncode == 0 and "Traceback" not in run.stderr,
+              f"installed hall-desk opens and migrates a PostgreSQL hall database: {run.stdout.strip()[-200:]} {run.stderr[-1500:]}")
+    finally:
+        server.stop()
+
+
 def measure_start(home: Path, display: XDisplay, runs: int = 3) -> list[float]:
     """Seconds from exec of the launcher to the sign-in window mapped on the display (configured hall)."""
     times = []
@@ -154,6 +172,7 @@ def main(argv: list[str]) -> int:
         print(f"start-up to the sign-in window (installed, 1366×768): {', '.join(f'{t:.2f}' for t in times)} s")
     finally:
         display.stop()
+    check_hall_mode(work)
     check_data(data, config, "before removal")
     dpkg("-r", "halldesk")
     check(not LAUNCHER.exists() and not (BUNDLE / "hall-desk").exists(), "dpkg -r: the program is gone")
