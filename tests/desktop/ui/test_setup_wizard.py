@@ -187,3 +187,51 @@ def test_a_server_without_its_stored_password_is_a_plain_message():
     settings = settings_store.Settings(db_mode="server", db_host="10.0.0.5", db_user="hall", db_name="halldesk")
     with pytest.raises(EnvironmentFailure, match="没有找到大厅服务器 10.0.0.5:5432 的数据库密码"):
         hall_db.target(None, settings)
+
+
+def test_password_goes_to_a_usable_keyring_and_not_to_the_file(monkeypatch):
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        """A keyring backend kept in memory (the test machine has no Secret Service)."""
+
+        priority = 1
+        store: dict = {}
+
+        def set_password(self, service, username, password):
+            self.store[(service, username)] = password
+
+        def get_password(self, service, username):
+            return self.store.get((service, username))
+
+        def delete_password(self, service, username):
+            self.store.pop((service, username), None)
+
+    monkeypatch.delenv(db_password.KEYRING_SWITCH)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        db_password._write_file({"u@h:5432/d": "old"})  # a password kept in the file before a keyring existed
+        assert db_password.store("u@h:5432/d", "new-secret") == "keyring"
+        assert MemoryKeyring.store[("HallDesk", "u@h:5432/d")] == "new-secret"
+        assert "new-secret" not in db_password.file_path().read_text() and "old" not in db_password.file_path().read_text()
+        assert db_password.load("u@h:5432/d") == "new-secret"
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_without_a_keyring_backend_the_password_file_is_private(monkeypatch):
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.delenv(db_password.KEYRING_SWITCH)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        assert db_password.store("u@h:5432/d", "pw-1") == str(db_password.file_path())
+        assert stat.S_IMODE(os.stat(db_password.file_path()).st_mode) == 0o600
+        assert stat.S_IMODE(os.stat(db_password.file_path().parent).st_mode) == 0o700
+        assert db_password.load("u@h:5432/d") == "pw-1"
+    finally:
+        keyring.set_keyring(previous)
