@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop import __version__, hall_db, lastrun, logs
@@ -22,6 +24,7 @@ from desktop.ui.msgbox import headless, show_environment_failure, show_error
 from desktop.ui.qtfont import install_app_font
 from desktop.ui.qttranslations import install_qt_translations
 from desktop.ui.screen_fit import install as install_screen_fit
+from forms.resources import resource
 
 log = logging.getLogger(__name__)
 EXIT_OK = 0
@@ -45,6 +48,12 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("HallDesk")
     app.setApplicationDisplayName("HallDesk 政务窗口受理台")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("halldesk")  # the package's menu entry (halldesk.desktop)
+    icon = resource("icons", "halldesk.png")  # NOTE: the frozen build ships it (packaging/halldesk.spec)
+    if not icon.is_file():
+        icon = Path(__file__).resolve().parents[1] / "packaging" / "icons" / "halldesk.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     app.setStyle("Fusion")
     install_qt_translations(app)
     install_screen_fit(app)

@@ -119,15 +119,15 @@ def check_hall_mode(work: Path) -> None:
         server.stop()
 
 
-def measure_start(home: Path, display: XDisplay, runs: int = 3) -> list[float]:
-    """Seconds from exec of the launcher to the sign-in window mapped on the display (configured hall)."""
+def measure_start(home: Path, display: XDisplay, runs: int = 3, title: str = "登录 — HallDesk") -> list[float]:
+    """Seconds from exec of the launcher to the window ``title`` mapped on the display; Escape closes it."""
     times = []
     for _ in range(runs):
         started = time.monotonic()
         proc = subprocess.Popen([str(LAUNCHER)], env=user_env(home, display), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True)
         try:
-            found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "登录 — HallDesk"],
+            found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", title],
                                    env=display.env(), capture_output=True, text=True, timeout=120)
             times.append(time.monotonic() - started)
             window = found.stdout.split()[0]
@@ -168,6 +168,11 @@ def main(argv: list[str]) -> int:
         check(len(report["cases"]) == SERVICES and all(c["status"] == "accepted" for c in report["cases"]),
               f"{len(report['cases'])} cases accepted: {', '.join(c['case_no'] for c in report['cases'])}")
         check_papers(report)
+        fresh = work / "fresh-home"
+        fresh.mkdir()
+        first = measure_start(fresh, display, runs=1, title="HallDesk 初始设置")
+        check(not (fresh / ".config" / "HallDesk" / "settings.json").exists(),
+              f"a fresh account's first start opens the set-up wizard ({first[0]:.2f} s); quitting it configures nothing")
         times = measure_start(home, display)
         print(f"start-up to the sign-in window (installed, 1366×768): {', '.join(f'{t:.2f}' for t in times)} s")
     finally:
