@@ -109,7 +109,7 @@ class AdminPage(_Page):
 
 class SetupWizard(QWizard):
     """Each page checks its own fields; Finish stores the password, creates the administrator,
-    writes the settings file (which ends the first run) and records every choice in the audit log."""
+    records every choice in the audit log and writes the settings file (which ends the first run)."""
 
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -179,7 +179,7 @@ class SetupWizard(QWizard):
         return self.finish()
 
     def finish(self) -> bool:
-        """Password, administrator, settings file, audit row: in that order, so a failure leaves no settings file."""
+        """Password, administrator, audit row, settings file: in that order, so a failure leaves no settings file."""
         chosen = self.chosen()
         store_kind = None
         try:
@@ -189,8 +189,10 @@ class SetupWizard(QWizard):
             if self.needs_admin():
                 admin = accounts.create_first_admin(self.db, *(self.admin.text(k) for k in (
                     "username", "display_name", "password", "password2")), window=chosen.window_no)
-            settings_store.save(chosen)
+            # NOTE: the audit row before the settings file: a PC without the hall's audit key cannot
+            # write to the hall server (AuditKeyProblem says to import it), and then nothing is configured.
             record_setup(self.db, admin.username if admin else None, chosen.window_no, asdict(chosen), store_kind)
+            settings_store.save(chosen)
         except InputError as exc:
             self.admin.show_errors(exc.errors)
             return False

@@ -235,3 +235,34 @@ def test_without_a_keyring_backend_the_password_file_is_private(monkeypatch):
         assert db_password.load("u@h:5432/d") == "pw-1"
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_pc_without_the_halls_audit_key_is_told_and_left_unconfigured(qtbot, pg_url, tmp_path, data_dir):
+    from sqlalchemy.engine import make_url
+
+    from desktop import paths
+    from desktop.store.database import open_database
+    from qt_helpers import answer_next_box
+
+    paths.set_data_dir(tmp_path / "first-pc")  # the first PC of the hall: its own audit key
+    first = open_database(pg_url)
+    accounts.create_first_admin(first, "admin", "王丽", PASSWORD, PASSWORD)
+    first.close()
+    paths.set_data_dir(data_dir)  # this PC: no key imported yet
+    url = make_url(pg_url)
+    wizard = _wizard(qtbot)
+    _fill_hall(wizard, window_no="05")
+    wizard.next()
+    wizard.database.server.setChecked(True)
+    for edit, value in ((wizard.database.db_host, url.host), (wizard.database.db_name, url.database),
+                        (wizard.database.db_user, url.username), (wizard.database.db_password, "x")):
+        edit.setText(value)
+    wizard.database.db_port.setValue(url.port)
+    wizard.next()
+    seen: list[str] = []
+    answer_next_box(seen)
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.outcome is None and wizard.isVisible()
+    assert seen and "本机没有本大厅的审计密钥" in seen[0] and "audit import-key" in seen[0]
+    assert not settings_store.is_configured()  # the next start asks again, after the key is imported
+    wizard.reject()
