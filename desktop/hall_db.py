@@ -39,9 +39,14 @@ def target(cli_db: str | None, settings: Settings) -> str | None:
         return None
     password = db_password.load(password_key(settings))
     if password is None:
+        from desktop import settings as settings_store
+
+        # NOTE: the program cannot reach 管理 → 数据库与打印机 without its database, so the way back is
+        # the set-up wizard, which the next start shows once the settings file is gone.
         raise EnvironmentFailure(
-            f"没有找到大厅服务器 {settings.db_host}:{settings.db_port} 的数据库密码。"
-            "请管理员在本机重新运行设置向导（hall-desk setup）或检查系统密钥环。")
+            f"没有找到大厅服务器 {settings.db_host}:{settings.db_port} 的数据库密码（系统密钥环或 "
+            f"{db_password.file_path()}）。请管理员检查系统密钥环是否已解锁；或删除 {settings_store.settings_path()} "
+            "后重新启动 HallDesk，在设置向导中重新填写（本机已有的数据不受影响）。")
     return server_url(settings, password)
 
 
