@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test races soak crash fuzz bench bench-1m bench-start bench-docs setup clean
+.PHONY: run test races soak crash fuzz bench bench-1m bench-start bench-docs setup clean package check-package
 
 setup: $(STAMP) $(FONT)
 
@@ -66,6 +66,18 @@ bench-docs: setup
 # Xvfb + openbox (xcb), ≈ 10 min; prints its numbers, exits 1 when a check fails. SOAK_ARGS="--cases 600".
 soak: setup
 	$(PY) tests/soak/run.py $(SOAK_ARGS)
+
+# Issue 17: the frozen build (PyInstaller onedir, packaging/halldesk.spec) wrapped in
+# build/halldesk_<version>_amd64.deb; from a clean checkout it sets up the venv and the font first.
+# `make check-package` installs that .deb (root), runs the installed program on Xvfb and removes it.
+DEB = build/halldesk_$(shell $(PYTHON) -c "import re;print(re.search(r'__version__ = \"(.+)\"',open('desktop/__init__.py').read())[1])")_amd64.deb
+
+package: setup
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath build/dist --workpath build/work packaging/halldesk.spec
+	$(PY) packaging/linux/build_deb.py --dist build/dist/halldesk --out build
+
+check-package: package
+	$(PY) packaging/linux/check_installed.py $(DEB)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -53,6 +53,9 @@ def build_parser(with_commands: bool = True) -> tuple[argparse.ArgumentParser, a
     from desktop.maintenance import backup_cli
 
     backup_cli.register(commands)
+    from desktop import selftest
+
+    selftest.register(commands)
     return parser, commands
 
 

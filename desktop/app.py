@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
-from desktop import __version__, lastrun, logs, paths
+from desktop import __version__, hall_db, lastrun, logs, paths
 from desktop import settings as settings_store
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.fonts import FontUnavailable, find_font
@@ -22,6 +23,7 @@ from desktop.ui.msgbox import headless, show_environment_failure, show_error
 from desktop.ui.qtfont import install_app_font
 from desktop.ui.qttranslations import install_qt_translations
 from desktop.ui.screen_fit import install as install_screen_fit
+from forms.resources import resource
 
 if TYPE_CHECKING:
     from desktop.store.database import Database
@@ -52,6 +54,12 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("HallDesk")
     app.setApplicationDisplayName("HallDesk 政务窗口受理台")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("halldesk")  # the package's menu entry (halldesk.desktop)
+    icon = resource("icons", "halldesk.png")  # NOTE: the frozen build ships it (packaging/halldesk.spec)
+    if not icon.is_file():
+        icon = Path(__file__).resolve().parents[1] / "packaging" / "icons" / "halldesk.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     app.setStyle("Fusion")
     install_qt_translations(app)
     install_screen_fit(app)
@@ -145,6 +153,9 @@ def build_main_window(db: Database, actor: Actor, settings: Settings) -> MainWin
     from desktop.ui.admin_menus import install_admin_tools
 
     install_admin_tools(window)
+    from desktop.ui.connection_dialog import install_connection_tools
+
+    install_connection_tools(window)  # 管理 → 数据库与打印机… (issue 17: the set-up's choices, later)
     return window
 
 
@@ -153,17 +164,36 @@ def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> Main
     app = app or create_application()
     settings = settings_store.load()
     setup_font(app, settings)
-    data = DataLayer(getattr(args, "db", None))
-    account = sign_in_flow(data, settings)
-    if account is None:
-        # NOTE: a loader still running (quick_check, an upgrade) dies with the process: opening is
-        # all or nothing and survives a SIGKILL at any step (make crash), so nobody waits for it.
-        if data.done.is_set() and data.db is not None:
-            data.db.close()
-        return None
+    cli_db = getattr(args, "db", None)
+    if hall_db.first_run_needed(cli_db):
+        # NOTE: imported where used: the wizard (and QtPrintSupport's printer list) serves one start.
+        from desktop.ui.setup_wizard import SetupWizard
+
+        outcome = SetupWizard.ask(settings)
+        if outcome is None:
+            return None
+        settings, db = outcome.settings, outcome.db
+        account = sign_in_flow(db, settings)
+        if account is None:
+            db.close()
+            return None
+    else:
+        try:
+            target = hall_db.target(cli_db, settings)  # --db, else what the settings name (issue 17)
+        except EnvironmentFailure as exc:
+            raise StartupFailure(exc.message, EXIT_DATABASE, exc) from exc
+        data = DataLayer(target)
+        account = sign_in_flow(data, settings)
+        if account is None:
+            # NOTE: a loader still running (quick_check, an upgrade) dies with the process: opening is
+            # all or nothing and survives a SIGKILL at any step (make crash), so nobody waits for it.
+            if data.done.is_set() and data.db is not None:
+                data.db.close()
+            return None
+        db = _joined(data)
     actor = Actor(account=account, window=settings.window_no, hall=settings.hall_name,
                   hall_address=settings.hall_address, hall_phone=settings.hall_phone)
-    return build_main_window(_joined(data), actor, settings)
+    return build_main_window(db, actor, settings)
 
 
 def report_startup_failure(failure: StartupFailure) -> None:

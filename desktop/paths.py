@@ -57,8 +57,10 @@ def audit_anchor_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    """The shipped ``resources/`` folder beside the packages."""
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The shipped ``resources/`` folder (the source tree's, or the frozen build's: forms.resources)."""
+    from forms.resources import resource_root
+
+    return resource_root()
 
 
 PRIVATE_DIR_MODE = 0o700

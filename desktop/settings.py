@@ -27,6 +27,14 @@ class Settings:
     backup_every_hours: int = 4  # a running session backs up this often, and at exit
     hall_address: str = ""  # the hall's address and phone, on every paper (issue 14)
     hall_phone: str = ""
+    # The hall database (issue 17, first-run set-up): "standalone" is SQLite in the data folder;
+    # "server" a hall PostgreSQL server. Its password is never here (desktop.db_password).
+    db_mode: str = "standalone"
+    db_host: str = ""
+    db_port: int = 5432
+    db_name: str = "halldesk"
+    db_user: str = ""
+    printer_name: str = ""  # empty: the system's default printer, chosen in the print dialog
 
     def papers_dir(self) -> Path:
         return Path(self.output_dir) if self.output_dir else paths.data_dir() / "papers"
@@ -53,9 +61,37 @@ def validate(settings: Settings) -> dict[str, str]:
         errors["idle_lock_minutes"] = "自动锁定时间应在1到240分钟之间"
     if not 1 <= settings.backup_keep <= 365:
         errors["backup_keep"] = "备份保留份数应在1到365之间"
+    errors.update(validate_server(settings))
     if not 1 <= settings.backup_every_hours <= 24:
         errors["backup_every_hours"] = "备份间隔应在1到24小时之间"
     return errors
+
+
+_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,252}")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,62}")
+
+
+def validate_server(settings: Settings) -> dict[str, str]:
+    """The hall server's fields (only when the mode is "server")."""
+    if settings.db_mode == "standalone":
+        return {}
+    if settings.db_mode != "server":
+        return {"db_mode": "请选择单机或大厅服务器"}
+    errors: dict[str, str] = {}
+    if not _HOST.fullmatch(settings.db_host.strip()):
+        errors["db_host"] = "请填写服务器地址，例如“192.168.1.10”或“hall-db”"
+    if not 1 <= settings.db_port <= 65535:
+        errors["db_port"] = "端口应在1到65535之间（PostgreSQL 默认为5432）"
+    if not _IDENT.fullmatch(settings.db_name.strip()):
+        errors["db_name"] = "数据库名只能包含字母、数字、下划线和“-”"
+    if not _IDENT.fullmatch(settings.db_user.strip()):
+        errors["db_user"] = "用户名只能包含字母、数字、下划线和“-”"
+    return errors
+
+
+def is_configured() -> bool:
+    """True once a settings file exists (the first-run set-up writes it last)."""
+    return settings_path().is_file()
 
 
 def settings_path() -> Path:

@@ -10,7 +10,9 @@ from pathlib import Path
 import chinese_calendar
 from lunardate import LunarDate
 
-STATUTORY_PATH = Path(__file__).resolve().parents[1] / "resources" / "calendar" / "statutory.toml"
+from forms.resources import resource
+
+STATUTORY_PATH = resource("calendar", "statutory.toml")
 
 
 @lru_cache(maxsize=None)

@@ -10,7 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-PARAMS_DIR = Path(__file__).resolve().parent.parent / "resources" / "params"
+from forms.resources import resource
+
+PARAMS_DIR = resource("params")
 
 
 class ParameterError(LookupError):

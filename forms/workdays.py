@@ -13,13 +13,14 @@ import chinese_calendar
 
 from forms.holidays import rules_digest, statutory_holidays
 from forms.model import Basis, Deadline, SkippedDay
+from forms.resources import resource
 
 # NOTE: 行政许可法 第八十二条: 期限以工作日计算，不含法定节假日. The start day is never counted
 # (民法典 第二百零一条: 开始的当日不计入，自下一日开始计算).
 # NOTE: chinese_calendar.find_workday is off by one when the start day is a rest day
 # (it counts the first working day reached as day 0), so it is not used here.
 
-DEFAULT_OVERRIDES_PATH = Path(__file__).resolve().parents[1] / "resources" / "calendar" / "overrides.toml"
+DEFAULT_OVERRIDES_PATH = resource("calendar", "overrides.toml")
 
 HOLIDAY_KIND = "holiday"
 WORKDAY_KIND = "workday"

@@ -13,6 +13,9 @@ command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 command -v openbox >/dev/null 2>&1 || need+=(openbox)
 command -v xprop >/dev/null 2>&1 || need+=(x11-utils)
 command -v xdotool >/dev/null 2>&1 || need+=(xdotool)
+# make package: readelf/objdump check the .deb's Depends against the bundle, dpkg-deb builds it.
+command -v readelf >/dev/null 2>&1 || need+=(binutils)
+command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg)
 # NOTE: what libqxcb.so and its xcb helpers link against (ldd of PySide6's plugin on Debian 12).
 for pkg in libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 \
            libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-xinput0 libxcb-shm0 \

@@ -26,7 +26,7 @@ EVENT_LABELS = {
     "account.reset": "重置密码", "countersign": "复核签字",
     "reason.add": "新增不予许可理由", "reason.edit": "修改不予许可理由", "reason.deactivate": "停用不予许可理由",
     "reason.activate": "恢复不予许可理由", "retention.change": "修改保存期限", "purge": "清理到期案件",
-    "settings.change": "修改设置", "calendar.override": "调整节假日", "params.promised": "设置承诺办结时限", "export": "导出",
+    "settings.change": "修改设置", "setup.completed": "首次设置", "setup.db_password": "更换数据库密码", "calendar.override": "调整节假日", "params.promised": "设置承诺办结时限", "export": "导出",
     "id.reveal": "查看完整证件号码", "audit.report": "打印审计日报",
     "paper.made": "生成文书", "paper.print": "生成文书", "paper.reprint": "补打文书（生成）",
     "paper.printed": "送打印机打印", "case.extended": "延长办理期限",

@@ -14,10 +14,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop import paths
+from forms.resources import bundle_root
 from desktop.files import fsync_dir  # noqa: F401 - also used by desktop.store.backup
 from desktop.store.errors import translate
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# NOTE: Alembic reads the migration scripts as files; a frozen build ships them as source under the
+# same relative path (packaging/halldesk.spec), so this resolves in both (forms.resources.bundle_root).
+MIGRATIONS = bundle_root() / "desktop" / "store" / "migrations"
 # NOTE: the newest migration, known without importing Alembic: a database already at this
 # revision opens without loading Alembic at all (about 90 ms of a cold start). A test checks
 # that it matches the head of desktop/store/migrations/versions — bump it with each migration.

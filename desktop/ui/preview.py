@@ -96,6 +96,12 @@ class PreviewDialog(QDialog):
             msgbox.show_info(self, self.tr("没有找到可用的打印机。PDF 已保存在：\n") + str(self.pdf_path))
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        from desktop import settings as settings_store
+
+        # NOTE: the printer chosen at set-up (管理 → 数据库与打印机) starts selected, when it is connected.
+        chosen = settings_store.load().printer_name
+        if chosen and chosen in QPrinterInfo.availablePrinterNames():
+            printer.setPrinterName(chosen)
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
