@@ -53,9 +53,6 @@ def run(args: argparse.Namespace) -> int:
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     from desktop import hall_db
-    from desktop.__main__ import preload_data_layer
-
-    preload_data_layer()
     from desktop.ui.selftest_driver import Driver, application
 
     app = application()

@@ -156,6 +156,11 @@ class Driver:
         except ActionRefused:
             # NOTE: what the administrator does under 文件 → 号牌号段 before the first registration.
             plates.set_series(window.db, window.actor.account, "郑A", 5, window=window.actor.window)
+        if plates.is_standalone(window.db) and not any(b.window == window.actor.window
+                                                       for b in plates.list_blocks(window.db)):
+            # A standalone PC issues plates only from its window's own block (issue 13).
+            plates.assign_block(window.db, window.actor.account, window.actor.window, "郑A", 5, 90000, 90999,
+                                window=window.actor.window)
 
     def _print(self, preview) -> None:
         from PySide6.QtPrintSupport import QPrinter
