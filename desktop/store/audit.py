@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Table, Text, cast, event, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desktop.store import audit_anchor, audit_key
+from desktop.store import audit_anchor, audit_key, hall_section
 from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import AuditChain, AuditEvent, Case, Document
 
@@ -28,6 +28,7 @@ SCHEME = "halldesk-audit-v1"
 PG_LOCK_ID = 724311
 _PENDING = "halldesk.audit.pending"
 _ANCHOR = "halldesk.audit.anchor"
+_WRITTEN = "halldesk.audit.written"  # ("Case" | "Document", id) this transaction inserted or changed
 
 # NOTE: named, not "every column": a later migration that adds a column to cases must not make
 # every case audited before it look changed. A new column joins the hash with a new SCHEME.
@@ -113,6 +114,26 @@ class Head:
     key_id: str | None
 
 
+_HEAD_SQL = "SELECT seq, hash, key_id FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
+
+
+def lock_and_read_head(conn: Connection) -> tuple[Head, float]:
+    """PostgreSQL: the chain's lock, then its head, sent together (one round trip while the hall waits).
+
+    Also returns when the server granted the lock (its clock, seconds since the epoch), for the
+    hall-wide section's timing. NOTE: separate statements in one pipeline, not one statement: in
+    READ COMMITTED each statement reads what was committed when it began, so the head is read after
+    the lock is granted and sees the commit of the window that held it before."""
+    raw = conn.connection.dbapi_connection
+    with raw.pipeline():
+        granted = raw.execute(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID}), "
+                              "extract(epoch FROM clock_timestamp())::float8")
+        cursor = raw.execute(_HEAD_SQL)
+    at = granted.fetchone()[1]
+    row = cursor.fetchone()
+    return (Head(0, GENESIS, None) if row is None else Head(row[0], row[1], row[2])), at
+
+
 def read_head(conn: Connection) -> Head:
     row = conn.execute(select(AuditEvent.seq, AuditEvent.hash, AuditEvent.key_id)
                        .where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq.desc()).limit(1)).first()
@@ -145,14 +166,16 @@ def hall_key(head_key_id: str | None) -> bytes:
 class Writer:
     """Continues the chain on one connection inside its transaction: lock, head, key, then signed rows."""
 
-    def __init__(self, conn: Connection):
-        lock_chain(conn)
-        chain = chain_row(conn)
+    def __init__(self, conn: Connection, chain: AuditChain | None = None, head: Head | None = None):
+        """``chain`` and ``head``: read by a caller who has taken the lock (lock_chain) before the head."""
+        if chain is None:
+            lock_chain(conn)
+            chain = chain_row(conn)
         if chain is None:
             raise AuditWriteFailure("审计链的标识记录（audit_chain 表）不见了，不能记录操作。"
                                     "数据库可能被改动过，请管理员运行 python -m desktop audit verify。")
         self.chain_id: str = chain.chain_id
-        self.head = read_head(conn)
+        self.head = head if head is not None else read_head(conn)
         self.key = hall_key(self.head.key_id)
         self.key_id = audit_key.fingerprint(self.key)
         self._opening: list[dict[str, Any]] = []
@@ -212,22 +235,74 @@ def _document_id(detail: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _note_written(session: Session, _flush_context) -> None:
+    """Remember the cases and papers this transaction inserted or changed through the ORM (by id)."""
+    written = session.info.setdefault(_WRITTEN, set())
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, (Case, Document)) and obj.id is not None:
+            written.add((type(obj).__name__, obj.id))
+
+
+def _content_hashes(conn: Connection, pending: list[AuditEvent],
+                    only: set[tuple[str, int]] | None = None) -> tuple[dict[int, str], dict[int, str]]:
+    """The hashes of the cases and papers these events name, as stored now (one read each); ``only`` narrows them."""
+    case_ids = {row.case_id for row in pending if row.case_id is not None}
+    doc_ids = {d for d in (_document_id(row.detail) for row in pending) if d is not None}
+    if only is not None:
+        case_ids = {i for i in case_ids if ("Case", i) in only}
+        doc_ids = {i for i in doc_ids if ("Document", i) in only}
+    cases = {i: content_hash("case", CASE_COLUMNS, texts)
+             for i, texts in stored_texts(conn, Case.__table__, CASE_COLUMNS, case_ids).items()}
+    docs = {i: content_hash("document", DOCUMENT_COLUMNS, texts)
+            for i, texts in stored_texts(conn, Document.__table__, DOCUMENT_COLUMNS, doc_ids).items()}
+    return cases, docs
+
+
 def _write_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        # NOTE: SQLAlchemy calls before_commit for a SAVEPOINT's release too. Writing the events then
+        # would take the chain's lock in the middle of the transaction and hold it while the rest
+        # (an e-bike's papers) is rendered: every window of the hall waited for it (issue 15).
+        return
     pending: list[AuditEvent] = session.info.pop(_PENDING, None) or []
     if not pending:
         return
     session.flush()  # every change of the transaction is in the database before it is hashed
     conn = session.connection()
-    writer = Writer(conn)
+    postgres = conn.dialect.name == "postgresql"
+    if not postgres:
+        lock_chain(conn)  # SQLite: its one write lock, before anything below is read
+    # NOTE: hashed once per case and paper; every event of this commit sees the same state. The rows
+    # this transaction inserted or changed are hashed before the chain's lock: a new row is invisible
+    # to other windows and a changed one is row-locked by our UPDATE, so neither can change before
+    # the commit. A case or paper it did not write (an event about a case it only read) is hashed
+    # under the lock, so its event carries what the chain's order says was there. The chain's id
+    # never changes and is read before the lock too.
+    written = session.info.get(_WRITTEN, set()) if postgres else None
+    cases, docs = _content_hashes(conn, pending, written)
+    chain = chain_row(conn)
+    hall_section.run_steps(session)  # e.g. the plate pool's counter: its row lock, then the chain's
+    head = None
+    if postgres:
+        # NOTE: the hall-wide section starts here (every window waits for this lock) and ends at the
+        # commit: only reading the head, signing, inserting the rows and the COMMIT are inside it.
+        head, granted = lock_and_read_head(conn)
+        hall_section.enter(session, hall_section.AUDIT_CHAIN, since=granted)
+    else:
+        hall_section.enter(session, hall_section.AUDIT_CHAIN)
+    if written is not None:
+        rest = [row for row in pending if (row.case_id is not None and row.case_id not in cases)
+                or (_document_id(row.detail) is not None and _document_id(row.detail) not in docs)]
+        if rest:
+            more_cases, more_docs = _content_hashes(conn, rest)
+            cases.update((i, h) for i, h in more_cases.items() if i not in cases)
+            docs.update((i, h) for i, h in more_docs.items() if i not in docs)
+    writer = Writer(conn, chain, head) if chain is not None else Writer(conn)
     for values in writer.opening():
         session.add(AuditEvent(**values))
-    # NOTE: hashed once per case and paper: every event of this commit sees the same committed state.
-    cases: dict[int, str | None] = {}
     for row in pending:
         doc_id = _document_id(row.detail)
-        doc_hash = document_hash(conn, doc_id) if doc_id is not None else None
-        if row.case_id is not None and row.case_id not in cases:
-            cases[row.case_id] = case_hash(conn, row.case_id)
+        doc_hash = docs.get(doc_id) if doc_id is not None else None
         values = writer.row(at=row.at, actor=row.actor, window=row.window, action=row.action, detail=row.detail,
                             case_id=row.case_id, case_hash=cases.get(row.case_id) if row.case_id is not None else None,
                             document_id=doc_id if doc_hash is not None else None, document_hash=doc_hash)
@@ -246,17 +321,23 @@ def _write_pending(session: Session) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the transaction goes on
+    session.info.pop(_WRITTEN, None)
     anchor = session.info.pop(_ANCHOR, None)
     if anchor is not None:
         audit_anchor.record(*anchor)
 
 
 def _after_rollback(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)  # NOTE: a SAVEPOINT too (only a pre-lock shortcut: the rest is hashed under the lock)
     session.info.pop(_PENDING, None)
     session.info.pop(_ANCHOR, None)
 
 
+event.listen(Session, "after_flush", _note_written)
 event.listen(Session, "before_commit", _write_pending)
+event.listen(Session, "before_commit", hall_section.run_leftover_steps)  # NOTE: after _write_pending
 event.listen(Session, "after_commit", _after_commit)
 event.listen(Session, "after_rollback", _after_rollback)
 
