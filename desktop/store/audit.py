@@ -117,21 +117,57 @@ class Head:
 _HEAD_SQL = "SELECT seq, hash, key_id FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
 
 
-def lock_and_read_head(conn: Connection) -> tuple[Head, float]:
-    """PostgreSQL: the chain's lock, then its head, sent together (one round trip while the hall waits).
+def lock_and_read_head(conn: Connection, steps: Sequence[tuple[str, Any]] = ()) -> tuple[Head, list[float]]:
+    """PostgreSQL: the steps' statements (the plate pool's counter), the chain's lock, then its head,
+    sent in one pipeline: one round trip while the hall waits.
 
-    Also returns when the server granted the lock (its clock, seconds since the epoch), for the
-    hall-wide section's timing. NOTE: separate statements in one pipeline, not one statement: in
-    READ COMMITTED each statement reads what was committed when it began, so the head is read after
-    the lock is granted and sees the commit of the window that held it before."""
+    Returns the head and, for each step and then the chain's lock, when the server had its lock
+    (its clock, seconds since the epoch), for the hall-wide section's timing. NOTE: separate
+    statements, not one: in READ COMMITTED each statement reads what was committed when it began,
+    so the head is read after the lock is granted and sees the commit of the window that held it.
+    """
     raw = conn.connection.dbapi_connection
+    clocks = []
     with raw.pipeline():
-        granted = raw.execute(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID}), "
-                              "extract(epoch FROM clock_timestamp())::float8")
+        for _lock, statement in steps:
+            conn.execute(statement)
+            clocks.append(raw.execute("SELECT extract(epoch FROM clock_timestamp())::float8"))
+        clocks.append(raw.execute(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID}), "
+                                  "extract(epoch FROM clock_timestamp())::float8"))
         cursor = raw.execute(_HEAD_SQL)
-    at = granted.fetchone()[1]
+    times = [c.fetchone()[-1] for c in clocks]
     row = cursor.fetchone()
-    return (Head(0, GENESIS, None) if row is None else Head(row[0], row[1], row[2])), at
+    return (Head(0, GENESIS, None) if row is None else Head(row[0], row[1], row[2])), times
+
+
+def _insert_and_commit(session: Session, conn: Connection, rows: list[dict[str, Any]]) -> bool:
+    """PostgreSQL: the audit rows and the COMMIT in one pipeline, so the chain's lock is held for one
+    exchange with the server after the head arrives. False (nothing sent) if the session is not clean.
+
+    NOTE: SQLAlchemy's own commit that follows finds the connection idle, and psycopg sends nothing
+    then. Only when nothing is left to flush: the rows are the transaction's last statements."""
+    import psycopg
+    from psycopg.types.json import Json
+
+    if session.new or session.dirty or session.deleted:
+        return False
+    table = AuditEvent.__table__
+    columns = [c for c in rows[0] if c in table.c]
+    sql = str(table.insert().compile(dialect=conn.dialect, column_keys=columns))
+    # NOTE: detail as JSON the way SQLAlchemy's JSON type writes it (json.dumps); the rest as they are.
+    params = [{c: Json(r[c]) if c == "detail" else r[c] for c in columns} for r in rows]
+    raw = conn.connection.dbapi_connection
+    try:
+        with raw.pipeline():
+            with raw.cursor() as cursor:
+                cursor.executemany(sql, params)
+            raw.execute("COMMIT")
+    except psycopg.errors.UniqueViolation as exc:
+        if "seq" not in str(exc):
+            raise
+        # NOTE: only reachable if something wrote without the lock; UNIQUE(seq) refuses the fork.
+        raise AuditWriteFailure("另一个窗口同时写入了审计记录，本次操作未保存，请重试。", str(exc)) from exc
+    return True
 
 
 def read_head(conn: Connection) -> Head:
@@ -281,14 +317,18 @@ def _write_pending(session: Session) -> None:
     written = session.info.get(_WRITTEN, set()) if postgres else None
     cases, docs = _content_hashes(conn, pending, written)
     chain = chain_row(conn)
-    hall_section.run_steps(session)  # e.g. the plate pool's counter: its row lock, then the chain's
     head = None
-    if postgres:
-        # NOTE: the hall-wide section starts here (every window waits for this lock) and ends at the
-        # commit: only reading the head, signing, inserting the rows and the COMMIT are inside it.
-        head, granted = lock_and_read_head(conn)
-        hall_section.enter(session, hall_section.AUDIT_CHAIN, since=granted)
+    if postgres and chain is not None:
+        # NOTE: the hall-wide section starts here (every window waits for these locks) and ends at
+        # the commit: the head arrives, the rows are signed, and they go with the COMMIT.
+        steps = hall_section.take_steps(session)
+        head, granted = lock_and_read_head(conn, steps)
+        for (lock, _statement), since in zip([*steps, (hall_section.AUDIT_CHAIN, None)], granted):
+            hall_section.enter(session, lock, since=since)
     else:
+        hall_section.run_steps(session)  # e.g. the plate pool's counter: its row lock, then the chain's
+        if postgres:
+            lock_chain(conn)
         hall_section.enter(session, hall_section.AUDIT_CHAIN)
     if written is not None:
         rest = [row for row in pending if (row.case_id is not None and row.case_id not in cases)
@@ -298,8 +338,7 @@ def _write_pending(session: Session) -> None:
             cases.update((i, h) for i, h in more_cases.items() if i not in cases)
             docs.update((i, h) for i, h in more_docs.items() if i not in docs)
     writer = Writer(conn, chain, head) if chain is not None else Writer(conn)
-    for values in writer.opening():
-        session.add(AuditEvent(**values))
+    rows = list(writer.opening())
     for row in pending:
         doc_id = _document_id(row.detail)
         doc_hash = docs.get(doc_id) if doc_id is not None else None
@@ -308,7 +347,12 @@ def _write_pending(session: Session) -> None:
                             document_id=doc_id if doc_hash is not None else None, document_hash=doc_hash)
         for name, value in values.items():
             setattr(row, name, value)
-        session.add(row)
+        rows.append(values)
+    session.info[_ANCHOR] = (audit_anchor.location(conn.engine.url), writer.chain_id, writer.head.seq,
+                             writer.head.hash)
+    if postgres and _insert_and_commit(session, conn, rows):
+        return
+    session.add_all(AuditEvent(**values) for values in rows)
     try:
         session.flush()
     except IntegrityError as exc:
@@ -316,8 +360,6 @@ def _write_pending(session: Session) -> None:
             raise
         # NOTE: only reachable if something wrote without the lock above; UNIQUE(seq) refuses the fork.
         raise AuditWriteFailure("另一个窗口同时写入了审计记录，本次操作未保存，请重试。", str(exc.orig)) from exc
-    session.info[_ANCHOR] = (audit_anchor.location(conn.engine.url), writer.chain_id, writer.head.seq,
-                             writer.head.hash)
 
 
 def _after_commit(session: Session) -> None:

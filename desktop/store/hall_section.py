@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from sqlalchemy import event
+from sqlalchemy import Executable, event
 from sqlalchemy.orm import Session
 
 _KEY = "halldesk.hall_section"
@@ -61,12 +61,18 @@ def enter(session: Session, lock: str, since: float | None = None) -> None:
     section.locks.append(lock)
 
 
-def at_commit(session: Session, lock: str, step: Callable[[Session], float | None]) -> None:
-    """Run ``step`` (which takes ``lock``) when the transaction commits, after everything else it does.
+def at_commit(session: Session, lock: str, statement: Executable) -> None:
+    """Execute ``statement`` (which takes ``lock``) when the transaction commits, after everything else.
 
-    NOTE: for a counter every window moves (the plate pool): taken in the commit's tail, its lock is
-    held for the few statements of that tail, not while the papers are rendered."""
-    session.info.setdefault(_STEPS, []).append((lock, step))
+    NOTE: for a counter every window moves (the plate pool): run in the commit's tail, its lock is
+    held for that tail (on PostgreSQL sent together with the audit chain's lock), not while the
+    papers are rendered."""
+    session.info.setdefault(_STEPS, []).append((lock, statement))
+
+
+def take_steps(session: Session) -> list[tuple[str, Executable]]:
+    """The statements ``at_commit`` registered, for a caller that executes them now (the audit's tail)."""
+    return session.info.pop(_STEPS, None) or []
 
 
 def held(session: Session) -> list[str]:
@@ -107,10 +113,10 @@ class Recorder:
 
 
 def run_steps(session: Session) -> None:
-    """Run the steps ``at_commit`` registered (the audit calls it just before it takes the chain's lock)."""
-    for lock, step in session.info.pop(_STEPS, None) or []:
-        since = step(session)  # may return when its lock was granted (the wall clock)
-        enter(session, lock, since=float(since) if since is not None else None)
+    """Execute the statements ``at_commit`` registered, one by one, each opening or joining the section."""
+    for lock, statement in take_steps(session):
+        session.execute(statement)
+        enter(session, lock)
 
 
 def run_leftover_steps(session: Session) -> None:
