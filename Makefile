@@ -63,7 +63,7 @@ bench-docs: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --only documents $(BENCH_ARGS)
 
 # Issue 15: a hall of windows on one PostgreSQL (started and stopped by the benchmark, as the tests do):
-# 1, 10 and 30 window processes signing in and accepting real cases, then 30 paced; ≈ 3 min.
+# 1, 10 and 30 window processes signing in and accepting real cases, then 30 paced (3–8 min).
 # BENCH_HALL_ARGS="--seconds 30 --windows 1,10,30 --json hall.json".
 bench-hall: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.hall $(BENCH_HALL_ARGS)
