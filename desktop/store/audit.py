@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, Table, Text, cast, event, select, text
 from sqlalchemy.exc import IntegrityError
@@ -117,6 +118,20 @@ class Head:
 _HEAD_SQL = "SELECT seq, hash, key_id FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
 
 
+@contextmanager
+def _pipeline(conn: Connection, what: str) -> Iterator[Any]:
+    """A psycopg pipeline on the unit's connection; its errors as SQLAlchemy's (so ``translate`` knows them)."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    raw = conn.connection.dbapi_connection
+    try:
+        with raw.pipeline():
+            yield raw
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(what, None, exc, psycopg.Error) from exc
+
+
 def lock_and_read_head(conn: Connection, steps: Sequence[tuple[str, Any]] = ()) -> tuple[Head, list[float]]:
     """PostgreSQL: the steps' statements (the plate pool's counter), the chain's lock, then its head,
     sent in one pipeline: one round trip while the hall waits.
@@ -126,9 +141,8 @@ def lock_and_read_head(conn: Connection, steps: Sequence[tuple[str, Any]] = ()) 
     statements, not one: in READ COMMITTED each statement reads what was committed when it began,
     so the head is read after the lock is granted and sees the commit of the window that held it.
     """
-    raw = conn.connection.dbapi_connection
     clocks = []
-    with raw.pipeline():
+    with _pipeline(conn, "audit chain lock and head") as raw:
         for _lock, statement in steps:
             conn.execute(statement)
             clocks.append(raw.execute("SELECT extract(epoch FROM clock_timestamp())::float8"))
@@ -146,7 +160,6 @@ def _insert_and_commit(session: Session, conn: Connection, rows: list[dict[str, 
 
     NOTE: SQLAlchemy's own commit that follows finds the connection idle, and psycopg sends nothing
     then. Only when nothing is left to flush: the rows are the transaction's last statements."""
-    import psycopg
     from psycopg.types.json import Json
 
     if session.new or session.dirty or session.deleted:
@@ -156,17 +169,16 @@ def _insert_and_commit(session: Session, conn: Connection, rows: list[dict[str, 
     sql = str(table.insert().compile(dialect=conn.dialect, column_keys=columns))
     # NOTE: detail as JSON the way SQLAlchemy's JSON type writes it (json.dumps); the rest as they are.
     params = [{c: Json(r[c]) if c == "detail" else r[c] for c in columns} for r in rows]
-    raw = conn.connection.dbapi_connection
     try:
-        with raw.pipeline():
+        with _pipeline(conn, sql) as raw:
             with raw.cursor() as cursor:
                 cursor.executemany(sql, params)
             raw.execute("COMMIT")
-    except psycopg.errors.UniqueViolation as exc:
-        if "seq" not in str(exc):
+    except IntegrityError as exc:
+        if "seq" not in str(exc.orig):
             raise
         # NOTE: only reachable if something wrote without the lock; UNIQUE(seq) refuses the fork.
-        raise AuditWriteFailure("另一个窗口同时写入了审计记录，本次操作未保存，请重试。", str(exc)) from exc
+        raise AuditWriteFailure("另一个窗口同时写入了审计记录，本次操作未保存，请重试。", str(exc.orig)) from exc
     return True
 
 
@@ -338,7 +350,8 @@ def _write_pending(session: Session) -> None:
             cases.update((i, h) for i, h in more_cases.items() if i not in cases)
             docs.update((i, h) for i, h in more_docs.items() if i not in docs)
     writer = Writer(conn, chain, head) if chain is not None else Writer(conn)
-    rows = list(writer.opening())
+    opening = writer.opening()
+    rows = list(opening)
     for row in pending:
         doc_id = _document_id(row.detail)
         doc_hash = docs.get(doc_id) if doc_id is not None else None
@@ -352,7 +365,7 @@ def _write_pending(session: Session) -> None:
                              writer.head.hash)
     if postgres and _insert_and_commit(session, conn, rows):
         return
-    session.add_all(AuditEvent(**values) for values in rows)
+    session.add_all([*(AuditEvent(**values) for values in opening), *pending])
     try:
         session.flush()
     except IntegrityError as exc:
