@@ -75,12 +75,6 @@ def take_steps(session: Session) -> list[tuple[str, Executable]]:
     return session.info.pop(_STEPS, None) or []
 
 
-def held(session: Session) -> list[str]:
-    """The hall-wide locks this session's transaction holds now (empty outside a section)."""
-    section = session.info.get(_KEY)
-    return list(section.locks) if section is not None else []
-
-
 @contextmanager
 def operation(name: str) -> Iterator[None]:
     """Mark a slow step (render, glyph check, file write); named in every section open in this process."""
