@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test races soak crash fuzz bench bench-1m bench-start bench-docs setup clean package check-package
+.PHONY: run test races soak crash fuzz bench bench-1m bench-start bench-docs bench-hall setup clean package check-package
 
 setup: $(STAMP) $(FONT)
 
@@ -61,6 +61,12 @@ bench-start: setup
 # Issue 15: the papers, each page alternating with a bare reportlab page of the same text.
 bench-docs: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --only documents $(BENCH_ARGS)
+
+# Issue 15: a hall of windows on one PostgreSQL (started and stopped by the benchmark, as the tests do):
+# 1, 10 and 30 window processes signing in and accepting real cases, then 30 paced (3–8 min).
+# BENCH_HALL_ARGS="--seconds 30 --windows 1,10,30 --json hall.json".
+bench-hall: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.hall $(BENCH_HALL_ARGS)
 
 # Issue 12: a clerk's day, 300 cases and 30 supervisor decisions typed into the real program on
 # Xvfb + openbox (xcb), ≈ 10 min; prints its numbers, exits 1 when a check fails. SOAK_ARGS="--cases 600".

@@ -20,7 +20,7 @@ from desktop.cases.errors import ActionRefused
 from desktop.cases.facts import facts_for
 from desktop.cases.queries import summary
 from desktop.files import StagedFile, replace_file, stage_file
-from desktop.store import audit
+from desktop.store import audit, hall_section
 from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import Account, AuditEvent, Case, Document
@@ -249,7 +249,8 @@ def _missing_glyphs(snap: dict[str, Any], font_path: str | None) -> list[str]:
     from desktop import documents  # NOTE: reportlab loads on the first paper, not at start-up
 
     try:
-        return documents.missing_glyphs(snap, font_path=font_path or None)
+        with hall_section.operation("glyph_check"):
+            return documents.missing_glyphs(snap, font_path=font_path or None)
     except documents.DocumentFontError as exc:
         # NOTE: a font file deleted or broken after it was set is the machine's problem: a message
         # box that says what to do (EnvironmentFailure), not a crash; nothing has been written.
@@ -295,7 +296,8 @@ def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, n
             f"“{snap['title']}”中有字体缺少的字：{'、'.join(lacking)}，打印会出现空白。"
             "请在“设置”中选择包含这些字的字体后再办理。"
         )
-    pdf = documents.render_pdf(snap, font_path=font_path or None)
+    with hall_section.operation("render"):
+        pdf = documents.render_pdf(snap, font_path=font_path or None)
     copy_no = next_copy_no(s, case_id, kind)
     doc = Document(case_id=case_id, kind=kind, title=snap["title"], snapshot=snap, copy_no=copy_no,
                    printed_at=now, printed_by=actor.account.id, window=actor.window,
@@ -333,7 +335,8 @@ def write_pdf(folder: Path, case_no: str, kind: str, copy_no: int, pdf: bytes) -
 
 def stage_pdf(folder: Path, case_no: str, kind: str, copy_no: int, pdf: bytes, written: list[StagedFile]) -> Path:
     """Inside a paper_unit: the paper's final path; the file appears there when the unit commits."""
-    staged = stage_file(folder / pdf_name(case_no, kind, copy_no), pdf)
+    with hall_section.operation("file_write"):
+        staged = stage_file(folder / pdf_name(case_no, kind, copy_no), pdf)
     written.append(staged)
     return staged.target
 

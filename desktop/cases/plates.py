@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.cases import permissions
 from desktop.cases.dto import AccountInfo
 from desktop.cases.errors import ActionRefused, InputError
-from desktop.store import audit, locks
+from desktop.store import audit, hall_section, locks
 from desktop.store.database import Database
 from desktop.store.models import EbikeRegistration, PlatePool
 from desktop.store.plate_models import PlateBlock, PlateRegisterMode
@@ -363,33 +363,47 @@ def _from_block(session: Session, key: str) -> str | None:
 
 
 def _from_pool(session: Session) -> str:
+    """The next plate of the hall pool, in the caller's transaction.
+
+    NOTE (issue 15): the pool's row is read, not locked: every window issuing a plate would otherwise
+    wait on it while this case's papers are rendered. The first candidate from ``next_no`` on that is
+    in no window's block, that no other open transaction is issuing (a non-waiting lock on its key,
+    the one an e-bike case of that plate locks too) and that is not registered is taken; the pool's
+    counter moves past it in the commit's tail (``hall_section.at_commit``: on PostgreSQL sent with
+    the audit chain's lock). The counter only grows, so a number is never issued twice; the UNIQUE
+    plate_no backs this up. A number another window held and then rolled back, while a later one was
+    committed, stays unissued.
+    """
+    pool = session.execute(select(PlatePool.prefix, PlatePool.width, PlatePool.next_no)
+                           .where(PlatePool.active.is_(True))).first()
+    if pool is None:
+        raise ActionRefused("尚未设置电动自行车号牌号段，请管理员在设置中设置后再办理。")
+    prefix, width, number = pool
     for _ in range(MAX_SKIPS):
-        stmt = (
-            update(PlatePool)
-            .where(PlatePool.active.is_(True))
-            .values(next_no=PlatePool.next_no + 1)
-            .returning(PlatePool.prefix, PlatePool.width, PlatePool.next_no)
-            .execution_options(synchronize_session=False)
-        )
-        got = session.execute(stmt).first()
-        if got is None:
-            raise ActionRefused("尚未设置电动自行车号牌号段，请管理员在设置中设置后再办理。")
-        prefix, width, after = got
-        number = after - 1
         if number >= 10 ** width:
             raise ActionRefused(f"号段“{prefix}”的号牌已全部发放（共{10 ** width - 1}个），"
                                 "请管理员设置新的号段后再办理。")
         block_end = session.scalar(select(PlateBlock.last_no).where(
             PlateBlock.prefix == prefix, PlateBlock.first_no <= number, PlateBlock.last_no >= number))
         if block_end is not None:
-            # NOTE: a window's block is that window's alone: the pool jumps over it (under its row lock).
-            session.execute(update(PlatePool).where(PlatePool.prefix == prefix, PlatePool.next_no <= block_end)
-                            .values(next_no=block_end + 1).execution_options(synchronize_session=False))
+            # NOTE: a window's block is that window's alone: the pool jumps over it (the counter
+            # passes it at this commit, since the number issued is beyond it).
+            number = block_end + 1
             continue
         plate = format_plate(prefix, width, number)
-        if _free(session, plate):
+        # NOTE: the lock first, then the check: a plate committed by the window that held it is seen.
+        if locks.try_hold(session, f"plate:{plate}") and _free(session, plate):
+            hall_section.at_commit(session, hall_section.PLATE_POOL, _advance(prefix, number))
             return plate
+        number += 1
     raise ActionRefused("号牌号段中连续多个号码已被占用，请管理员检查号段设置。")
+
+
+def _advance(prefix: str, issued: int):
+    """The pool's counter past ``issued``, run at commit (never back: another window may have gone further)."""
+    return (update(PlatePool).where(PlatePool.prefix == prefix)
+            .values(next_no=case((PlatePool.next_no > issued, PlatePool.next_no), else_=issued + 1))
+            .execution_options(synchronize_session=False))
 
 
 def allocate(session: Session, window: str) -> str:

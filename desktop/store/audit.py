@@ -11,15 +11,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, Table, Text, cast, event, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desktop.store import audit_anchor, audit_key
+from desktop.store import audit_anchor, audit_key, hall_section
 from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import AuditChain, AuditEvent, Case, Document
 
@@ -28,6 +29,7 @@ SCHEME = "halldesk-audit-v1"
 PG_LOCK_ID = 724311
 _PENDING = "halldesk.audit.pending"
 _ANCHOR = "halldesk.audit.anchor"
+_WRITTEN = "halldesk.audit.written"  # ("Case" | "Document", id) this transaction inserted or changed
 
 # NOTE: named, not "every column": a later migration that adds a column to cases must not make
 # every case audited before it look changed. A new column joins the hash with a new SCHEME.
@@ -113,6 +115,73 @@ class Head:
     key_id: str | None
 
 
+_HEAD_SQL = "SELECT seq, hash, key_id FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
+
+
+@contextmanager
+def _pipeline(conn: Connection, what: str) -> Iterator[Any]:
+    """A psycopg pipeline on the unit's connection; its errors as SQLAlchemy's (so ``translate`` knows them)."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    raw = conn.connection.dbapi_connection
+    try:
+        with raw.pipeline():
+            yield raw
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(what, None, exc, psycopg.Error) from exc
+
+
+def lock_and_read_head(conn: Connection, steps: Sequence[tuple[str, Any]] = ()) -> tuple[Head, list[float]]:
+    """PostgreSQL: the steps' statements (the plate pool's counter), the chain's lock, then its head,
+    sent in one pipeline: one round trip while the hall waits.
+
+    Returns the head and, for each step and then the chain's lock, when the server had its lock
+    (its clock, seconds since the epoch), for the hall-wide section's timing. NOTE: separate
+    statements, not one: in READ COMMITTED each statement reads what was committed when it began,
+    so the head is read after the lock is granted and sees the commit of the window that held it.
+    """
+    clocks = []
+    with _pipeline(conn, "audit chain lock and head") as raw:
+        for _lock, statement in steps:
+            conn.execute(statement)
+            clocks.append(raw.execute("SELECT extract(epoch FROM clock_timestamp())::float8"))
+        clocks.append(raw.execute(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID}), "
+                                  "extract(epoch FROM clock_timestamp())::float8"))
+        cursor = raw.execute(_HEAD_SQL)
+    times = [c.fetchone()[-1] for c in clocks]
+    row = cursor.fetchone()
+    return (Head(0, GENESIS, None) if row is None else Head(row[0], row[1], row[2])), times
+
+
+def _insert_and_commit(session: Session, conn: Connection, rows: list[dict[str, Any]]) -> bool:
+    """PostgreSQL: the audit rows and the COMMIT in one pipeline, so the chain's lock is held for one
+    exchange with the server after the head arrives. False (nothing sent) if the session is not clean.
+
+    NOTE: SQLAlchemy's own commit that follows finds the connection idle, and psycopg sends nothing
+    then. Only when nothing is left to flush: the rows are the transaction's last statements."""
+    from psycopg.types.json import Json
+
+    if session.new or session.dirty or session.deleted:
+        return False
+    table = AuditEvent.__table__
+    columns = [c for c in rows[0] if c in table.c]
+    sql = str(table.insert().compile(dialect=conn.dialect, column_keys=columns))
+    # NOTE: detail as JSON the way SQLAlchemy's JSON type writes it (json.dumps); the rest as they are.
+    params = [{c: Json(r[c]) if c == "detail" else r[c] for c in columns} for r in rows]
+    try:
+        with _pipeline(conn, sql) as raw:
+            with raw.cursor() as cursor:
+                cursor.executemany(sql, params)
+            raw.execute("COMMIT")
+    except IntegrityError as exc:
+        if "seq" not in str(exc.orig):
+            raise
+        # NOTE: only reachable if something wrote without the lock; UNIQUE(seq) refuses the fork.
+        raise AuditWriteFailure("另一个窗口同时写入了审计记录，本次操作未保存，请重试。", str(exc.orig)) from exc
+    return True
+
+
 def read_head(conn: Connection) -> Head:
     row = conn.execute(select(AuditEvent.seq, AuditEvent.hash, AuditEvent.key_id)
                        .where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq.desc()).limit(1)).first()
@@ -145,14 +214,16 @@ def hall_key(head_key_id: str | None) -> bytes:
 class Writer:
     """Continues the chain on one connection inside its transaction: lock, head, key, then signed rows."""
 
-    def __init__(self, conn: Connection):
-        lock_chain(conn)
-        chain = chain_row(conn)
+    def __init__(self, conn: Connection, chain: AuditChain | None = None, head: Head | None = None):
+        """``chain`` and ``head``: read by a caller who has taken the lock (lock_chain) before the head."""
+        if chain is None:
+            lock_chain(conn)
+            chain = chain_row(conn)
         if chain is None:
             raise AuditWriteFailure("审计链的标识记录（audit_chain 表）不见了，不能记录操作。"
                                     "数据库可能被改动过，请管理员运行 python -m desktop audit verify。")
         self.chain_id: str = chain.chain_id
-        self.head = read_head(conn)
+        self.head = head if head is not None else read_head(conn)
         self.key = hall_key(self.head.key_id)
         self.key_id = audit_key.fingerprint(self.key)
         self._opening: list[dict[str, Any]] = []
@@ -212,28 +283,89 @@ def _document_id(detail: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _note_written(session: Session, _flush_context) -> None:
+    """Remember the cases and papers this transaction inserted or changed through the ORM (by id)."""
+    written = session.info.setdefault(_WRITTEN, set())
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, (Case, Document)) and obj.id is not None:
+            written.add((type(obj).__name__, obj.id))
+
+
+def _content_hashes(conn: Connection, pending: list[AuditEvent],
+                    only: set[tuple[str, int]] | None = None) -> tuple[dict[int, str], dict[int, str]]:
+    """The hashes of the cases and papers these events name, as stored now (one read each); ``only`` narrows them."""
+    case_ids = {row.case_id for row in pending if row.case_id is not None}
+    doc_ids = {d for d in (_document_id(row.detail) for row in pending) if d is not None}
+    if only is not None:
+        case_ids = {i for i in case_ids if ("Case", i) in only}
+        doc_ids = {i for i in doc_ids if ("Document", i) in only}
+    cases = {i: content_hash("case", CASE_COLUMNS, texts)
+             for i, texts in stored_texts(conn, Case.__table__, CASE_COLUMNS, case_ids).items()}
+    docs = {i: content_hash("document", DOCUMENT_COLUMNS, texts)
+            for i, texts in stored_texts(conn, Document.__table__, DOCUMENT_COLUMNS, doc_ids).items()}
+    return cases, docs
+
+
 def _write_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        # NOTE: SQLAlchemy calls before_commit for a SAVEPOINT's release too. Writing the events then
+        # would take the chain's lock in the middle of the transaction and hold it while the rest
+        # (an e-bike's papers) is rendered: every window of the hall waited for it (issue 15).
+        return
     pending: list[AuditEvent] = session.info.pop(_PENDING, None) or []
     if not pending:
         return
     session.flush()  # every change of the transaction is in the database before it is hashed
     conn = session.connection()
-    writer = Writer(conn)
-    for values in writer.opening():
-        session.add(AuditEvent(**values))
-    # NOTE: hashed once per case and paper: every event of this commit sees the same committed state.
-    cases: dict[int, str | None] = {}
+    postgres = conn.dialect.name == "postgresql"
+    if not postgres:
+        lock_chain(conn)  # SQLite: its one write lock, before anything below is read
+    # NOTE: hashed once per case and paper; every event of this commit sees the same state. The rows
+    # this transaction inserted or changed are hashed before the chain's lock: a new row is invisible
+    # to other windows and a changed one is row-locked by our UPDATE, so neither can change before
+    # the commit. A case or paper it did not write (an event about a case it only read) is hashed
+    # under the lock, so its event carries what the chain's order says was there. The chain's id
+    # never changes and is read before the lock too.
+    written = session.info.get(_WRITTEN, set()) if postgres else None
+    cases, docs = _content_hashes(conn, pending, written)
+    chain = chain_row(conn)
+    head = None
+    if postgres and chain is not None:
+        # NOTE: the hall-wide section starts here (every window waits for these locks) and ends at
+        # the commit: the head arrives, the rows are signed, and they go with the COMMIT.
+        steps = hall_section.take_steps(session)
+        head, granted = lock_and_read_head(conn, steps)
+        for (lock, _statement), since in zip([*steps, (hall_section.AUDIT_CHAIN, None)], granted):
+            hall_section.enter(session, lock, since=since)
+    else:
+        hall_section.run_steps(session)  # e.g. the plate pool's counter: its row lock, then the chain's
+        if postgres:
+            lock_chain(conn)
+        hall_section.enter(session, hall_section.AUDIT_CHAIN)
+    if written is not None:
+        rest = [row for row in pending if (row.case_id is not None and row.case_id not in cases)
+                or (_document_id(row.detail) is not None and _document_id(row.detail) not in docs)]
+        if rest:
+            more_cases, more_docs = _content_hashes(conn, rest)
+            cases.update((i, h) for i, h in more_cases.items() if i not in cases)
+            docs.update((i, h) for i, h in more_docs.items() if i not in docs)
+    writer = Writer(conn, chain, head) if chain is not None else Writer(conn)
+    opening = writer.opening()
+    rows = list(opening)
     for row in pending:
         doc_id = _document_id(row.detail)
-        doc_hash = document_hash(conn, doc_id) if doc_id is not None else None
-        if row.case_id is not None and row.case_id not in cases:
-            cases[row.case_id] = case_hash(conn, row.case_id)
+        doc_hash = docs.get(doc_id) if doc_id is not None else None
         values = writer.row(at=row.at, actor=row.actor, window=row.window, action=row.action, detail=row.detail,
                             case_id=row.case_id, case_hash=cases.get(row.case_id) if row.case_id is not None else None,
                             document_id=doc_id if doc_hash is not None else None, document_hash=doc_hash)
         for name, value in values.items():
             setattr(row, name, value)
-        session.add(row)
+        rows.append(values)
+    session.info[_ANCHOR] = (audit_anchor.location(conn.engine.url), writer.chain_id, writer.head.seq,
+                             writer.head.hash)
+    if postgres and _insert_and_commit(session, conn, rows):
+        return
+    session.add_all([*(AuditEvent(**values) for values in opening), *pending])
     try:
         session.flush()
     except IntegrityError as exc:
@@ -241,22 +373,26 @@ def _write_pending(session: Session) -> None:
             raise
         # NOTE: only reachable if something wrote without the lock above; UNIQUE(seq) refuses the fork.
         raise AuditWriteFailure("另一个窗口同时写入了审计记录，本次操作未保存，请重试。", str(exc.orig)) from exc
-    session.info[_ANCHOR] = (audit_anchor.location(conn.engine.url), writer.chain_id, writer.head.seq,
-                             writer.head.hash)
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the transaction goes on
+    session.info.pop(_WRITTEN, None)
     anchor = session.info.pop(_ANCHOR, None)
     if anchor is not None:
         audit_anchor.record(*anchor)
 
 
 def _after_rollback(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)  # NOTE: a SAVEPOINT too (only a pre-lock shortcut: the rest is hashed under the lock)
     session.info.pop(_PENDING, None)
     session.info.pop(_ANCHOR, None)
 
 
+event.listen(Session, "after_flush", _note_written)
 event.listen(Session, "before_commit", _write_pending)
+event.listen(Session, "before_commit", hall_section.run_leftover_steps)  # NOTE: after _write_pending
 event.listen(Session, "after_commit", _after_commit)
 event.listen(Session, "after_rollback", _after_rollback)
 

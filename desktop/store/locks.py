@@ -36,3 +36,16 @@ def hold(session: Session, keys: Iterable[str]) -> None:
         return
     for value in wanted:
         session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": NAMESPACE, "key": value})
+
+
+def try_hold(session: Session, key: str) -> bool:
+    """Lock ``key`` until the write transaction ends if no other transaction holds it; never waits.
+
+    For picking one of several candidates (the next free plate): a number another window is about to
+    issue is passed over instead of waited for. Always True on SQLite (its write lock serialises)."""
+    if session.info.get(MODE) == "read":
+        raise RuntimeError("decision locks are taken in a write unit (Database.unit()), not in a read")
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:ns, :key)"),
+                                {"ns": NAMESPACE, "key": _key(key)}).scalar())
