@@ -159,7 +159,8 @@ def build_main_window(db: Database, actor: Actor, settings: Settings) -> MainWin
     return window
 
 
-def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> MainWindow | None:
+def bootstrap(args: argparse.Namespace, app: QApplication | None = None,
+              after_unclean_end: bool = False) -> MainWindow | None:
     """Everything up to the main window (not shown); None when the clerk quit at a dialog."""
     app = app or create_application()
     settings = settings_store.load()
@@ -182,7 +183,7 @@ def bootstrap(args: argparse.Namespace, app: QApplication | None = None) -> Main
             target = hall_db.target(cli_db, settings)  # --db, else what the settings name (issue 17)
         except EnvironmentFailure as exc:
             raise StartupFailure(exc.message, EXIT_DATABASE, exc) from exc
-        data = DataLayer(target)
+        data = DataLayer(target, after_unclean_end=after_unclean_end)
         account = sign_in_flow(data, settings)
         if account is None:
             # NOTE: a loader still running (quick_check, an upgrade) dies with the process: opening is
@@ -227,7 +228,7 @@ def _run_session(args: argparse.Namespace, app: QApplication,
                  previous: lastrun.AbnormalEnd | None) -> tuple[int, bool]:
     """The exit code, and whether the clerk was told about ``previous``."""
     try:
-        window = bootstrap(args, app)
+        window = bootstrap(args, app, after_unclean_end=previous is not None)
     except StartupFailure as failure:
         report_startup_failure(failure)
         return failure.exit_code, False

@@ -38,8 +38,11 @@ class DataLayer:
     EnvironmentFailure for a locked, damaged or too new file), on the thread that asks.
     """
 
-    def __init__(self, target: str | None, on_ready: Callable[[], None] | None = None):
+    def __init__(self, target: str | None, on_ready: Callable[[], None] | None = None,
+                 after_unclean_end: bool = False):
         self.target = target
+        # NOTE: quick_check only where damage is likely (desktop/store/integrity_policy.py, issue 15).
+        self.after_unclean_end = after_unclean_end
         self.on_ready = on_ready  # NOTE: called on the worker thread; a Qt signal's emit is safe there
         self.done = threading.Event()
         self.db: Database | None = None
@@ -75,7 +78,9 @@ class DataLayer:
             from desktop.cases import accounts
             from desktop.store.database import open_database
 
-            self.db = open_database(self.target)
+            from desktop.store import integrity_policy
+
+            self.db = open_database(self.target, check=lambda f: integrity_policy.due(f, self.after_unclean_end))
             self.has_accounts = accounts.has_accounts(self.db)
         except BaseException as exc:  # noqa: BLE001 - handed to the thread that joins, raised there
             self.error = exc

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from desktop.files import fsync_dir
+from desktop.store import integrity_policy
 from desktop.store.database import (
     BUSY_TIMEOUT_MS, HEAD_REVISION, Database, _alembic_config, _sqlite_pragmas, backup_sqlite,
     current_revision, database_url, fsync_file, make_engine,
@@ -180,12 +182,13 @@ def _create_sqlite(url: str, db_file: Path) -> None:
     fsync_dir(db_file.parent)
 
 
-def open_database(target: str | Path | None = None, *, check: bool = True) -> Database:
+def open_database(target: str | Path | None = None, *, check: bool | Callable[[Path], bool] = True) -> Database:
     """Open (creating if needed), check, back up and migrate: all or nothing at every step.
 
     A missing SQLite file is created complete or not at all; an existing file must be a HallDesk
     database (a 0-byte, foreign or half-created file is refused untouched); ``PRAGMA quick_check``
-    runs first (``check=False`` skips it for the benchmark generator); an upgrade runs in one
+    runs first (``check=False`` skips it for the benchmark generator; a callable decides per file, as
+    the program's start-up does with desktop/store/integrity_policy.py); an upgrade runs in one
     transaction after a complete backup; a database from a newer HallDesk is refused untouched.
     """
     url = database_url(target)
@@ -198,8 +201,10 @@ def open_database(target: str | Path | None = None, *, check: bool = True) -> Da
             if not db_file.exists():
                 _create_sqlite(url, db_file)
             current = _inspect_sqlite_file(db_file)
-            if check:
+            if check(db_file) if callable(check) else check:
                 problems = quick_check(db_file)
+                if not problems:
+                    integrity_policy.record(db_file)
                 if problems:
                     raise DatabaseDamaged(
                         f"数据库 {db_file} 完整性检查未通过（{problems[0][:120]}），为防止数据进一步损坏，"
