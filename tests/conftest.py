@@ -1,4 +1,4 @@
-"""Test set-up: offscreen Qt, a private data folder per test, a fresh migrated SQLite file."""
+"""Test set-up: offscreen Qt, a private data folder per test, a fresh migrated SQLite file, cheap argon2."""
 
 from __future__ import annotations
 
@@ -7,9 +7,47 @@ import os
 # NOTE: must be set before any Qt import: tests run without a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import shutil
+from pathlib import Path
+
 import pytest
+from argon2 import PasswordHasher
 
 from desktop import paths
+from desktop.cases import passwords
+
+# NOTE: argon2id with 8 KiB and one pass: a sign-in costs microseconds instead of ~0.1 s of CPU
+# (and 64 MiB) in every fixture that creates an account. The production profile is tested once
+# (tests/desktop/cases/test_passwords.py); child processes the tests start hash with it.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_passwords():
+    passwords.use_hasher(CHEAP_HASHER)
+    yield CHEAP_HASHER
+    passwords.use_hasher(None)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    """A SQLite file migrated to the head once per session; tests get copies (migrating costs ~0.5 s).
+
+    NOTE: every copy shares the template's random audit chain id; a test that needs two halls with
+    different chains opens its own files (the store tests migrate for real, file by file).
+    """
+    from desktop.store.database import open_database
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    open_database(path).close()
+    return path
+
+
+def fresh_hall_file(template: Path, target: Path) -> Path:
+    """A copy of the migrated template at ``target``: what open_database would have created there."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, target)
+    return target
 
 
 @pytest.fixture(autouse=True)
@@ -22,14 +60,14 @@ def data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, template_db):
     """A hall's one database that every window of the test uses (windows 03, 05, … all work on it)."""
     from datetime import datetime
 
     from desktop.store.database import open_database
     from desktop.store.plate_models import PlateRegisterMode
 
-    database = open_database(tmp_path / "hall.sqlite3")
+    database = open_database(fresh_hall_file(template_db, tmp_path / "hall.sqlite3"))
     # NOTE: the tests' windows share this file, so it is the hall's register: plates come from the
     # hall pool as in hall mode. The row is the one desktop.cases.plates.set_register_mode writes
     # (written here without an audit event, which would change the tests' event counts); a

@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-# argon2-cffi's PasswordHasher defaults to argon2id with RFC 9106's low-memory profile.
-hasher = PasswordHasher()
+# argon2-cffi's PasswordHasher defaults to argon2id with RFC 9106's low-memory profile
+# (64 MiB, 3 passes, 4 lanes): every hall PC uses it.
+PRODUCTION = PasswordHasher()
+
+_hasher = PRODUCTION
+_dummy: tuple[PasswordHasher, str] | None = None
+
+
+def use_hasher(hasher: PasswordHasher | None) -> None:
+    """Hash and check with ``hasher`` from now on (None: the production profile again).
+
+    NOTE: the seam exists for the test suite, which spends ~0.1 s per production hash otherwise;
+    it is never read from the environment or the settings, so a hall PC cannot be weakened by a
+    stray variable. A hash records its own parameters, so either hasher verifies the other's hashes.
+    """
+    global _hasher
+    _hasher = PRODUCTION if hasher is None else hasher
+
+
+def current_hasher() -> PasswordHasher:
+    return _hasher
 
 
 def hash_password(password: str) -> str:
-    return hasher.hash(password)
+    return _hasher.hash(password)
 
 
-@lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     # NOTE: made with the same parameters as real hashes, so checking against it takes as long.
-    return hasher.hash("HallDesk dummy password, never valid 0")
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash("HallDesk dummy password, never valid 0"))
+    return _dummy[1]
 
 
 def matches(password_hash: str | None, password: str) -> bool:
@@ -27,7 +46,7 @@ def matches(password_hash: str | None, password: str) -> bool:
         dummy_check(password)
         return False
     try:
-        return hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -35,10 +54,10 @@ def matches(password_hash: str | None, password: str) -> bool:
 def dummy_check(password: str) -> None:
     """Spend one argon2 verification on nothing, so an unknown login name answers as slowly as a known one."""
     try:
-        hasher.verify(_dummy_hash(), password)
+        _hasher.verify(_dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         pass
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return hasher.check_needs_rehash(password_hash)
+    return _hasher.check_needs_rehash(password_hash)
