@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 
@@ -120,12 +122,12 @@ class AdminTools:
         self._settings = after
 
 
-def install_admin_tools(window, *, idle_interval_ms: int | None = None) -> AdminTools:
+def install_admin_tools(window, *, idle_clock: Callable[[], float] = time.monotonic) -> AdminTools:
     """The 管理 and 审计 menus, the settings audit and the idle lock, on a built MainWindow."""
     tools = AdminTools(window)
     window.admin_tools = tools
     from desktop.ui.backup_scheduler import install_backup
 
     install_backup(window, tools.admin_menu)  # 管理 → 备份与恢复…, and the scheduled backups
-    install_idle_lock(window, interval_ms=idle_interval_ms)
+    install_idle_lock(window, clock=idle_clock)
     return tools

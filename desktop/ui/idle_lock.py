@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -26,6 +27,7 @@ INPUT_EVENTS = frozenset({
     QEvent.Type.TouchBegin, QEvent.Type.InputMethod,
 })
 ACCOUNT_CHECK_MS = 60_000  # how often an open window asks whether its account was disabled
+POLL_MS = 1_000  # how often the idle time is compared: the lock comes at most a second late
 PANEL_WIDTH = 520
 PANEL_MARGIN = 28
 
@@ -164,21 +166,28 @@ class LockScreen(QDialog):
 
 
 class IdleLock(QObject):
-    """Application-wide event filter plus a single-shot timer restarted by every keyboard or mouse input."""
+    """Application-wide event filter noting the last keyboard or mouse input; a poll locks once it is too long ago.
+
+    NOTE: the time comes from an injected monotonic clock and a poll compares it, instead of a
+    single-shot timer restarted by every input: the tests advance a fake clock and poll, so no test
+    waits for a real timer (which fired late, or early, on a loaded machine).
+    """
 
     sig_locked = Signal()
     sig_unlocked = Signal()
 
     def __init__(self, window: QMainWindow, db: Database, actor: Callable[[], Actor], minutes: int, *,
-                 interval_ms: int | None = None, account_check_ms: int = ACCOUNT_CHECK_MS):
+                 clock: Callable[[], float] = time.monotonic, account_check_ms: int = ACCOUNT_CHECK_MS):
         super().__init__(window)
         self.window, self.db, self._actor = window, db, actor
+        self._clock = clock
+        self._last_input = clock()
         self.minutes = minutes
         self.screen: LockScreen | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._on_idle)
-        self.set_interval(minutes, interval_ms)
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self.poll)
+        self._poll.start()
         self._check = QTimer(self)
         self._check.setInterval(account_check_ms)
         self._check.timeout.connect(self.check_account)
@@ -191,17 +200,23 @@ class IdleLock(QObject):
     def locked(self) -> bool:
         return self.screen is not None
 
-    def set_interval(self, minutes: int, interval_ms: int | None = None) -> None:
-        """Minutes from the settings; ``interval_ms`` lets tests use a fraction of a second."""
+    @property
+    def idle_seconds(self) -> float:
+        """How long without input locks the window: the settings' minutes."""
+        return self.minutes * 60
+
+    def set_minutes(self, minutes: int) -> None:
+        """Minutes from the settings; the quiet spell so far counts against the new value."""
         self.minutes = minutes
-        self._timer.setInterval(interval_ms if interval_ms is not None else minutes * 60_000)
-        if not self.locked:
-            self._timer.start()
+
+    def poll(self) -> None:
+        """Lock when the last input is ``idle_seconds`` or more ago (the poll timer calls this every second)."""
+        if self.screen is None and self._clock() - self._last_input >= self.idle_seconds:
+            self.lock("idle")
 
     def lock(self, reason: str = "idle") -> LockScreen:
         if self.screen is not None:
             return self.screen
-        self._timer.stop()
         actor = self._actor()
         try:
             sessions.lock(self.db, actor.account, actor.window, reason)
@@ -232,19 +247,16 @@ class IdleLock(QObject):
         kind = event.type()
         if kind in INPUT_EVENTS:
             if self.screen is None:
-                self._timer.start()
+                self._last_input = self._clock()
         elif watched is self.window and self.screen is not None and kind in (QEvent.Type.Move, QEvent.Type.Resize):
             self.screen.cover()
         return False
-
-    def _on_idle(self) -> None:
-        self.lock("idle")
 
     def _on_unlocked(self) -> None:
         screen, self.screen = self.screen, None
         if screen is not None:
             screen.deleteLater()
-        self._timer.start()
+        self._last_input = self._clock()  # the unlock was input: a full spell before the next lock
         self.sig_unlocked.emit()
 
     def _on_window_destroyed(self) -> None:
@@ -253,10 +265,9 @@ class IdleLock(QObject):
             app.removeEventFilter(self)
 
 
-def install_idle_lock(window, *, interval_ms: int | None = None) -> IdleLock:
+def install_idle_lock(window, *, clock: Callable[[], float] = time.monotonic) -> IdleLock:
     """Attach the lock to a MainWindow (db, actor, settings); it follows idle_lock_minutes when the settings change."""
-    lock = IdleLock(window, window.db, lambda: window.actor, window.settings.idle_lock_minutes,
-                    interval_ms=interval_ms)
-    window.sig_settings_changed.connect(lambda s: lock.set_interval(s.idle_lock_minutes))
+    lock = IdleLock(window, window.db, lambda: window.actor, window.settings.idle_lock_minutes, clock=clock)
+    window.sig_settings_changed.connect(lambda s: lock.set_minutes(s.idle_lock_minutes))
     window.idle_lock = lock
     return lock

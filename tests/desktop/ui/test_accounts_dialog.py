@@ -143,7 +143,7 @@ def test_clerk_is_refused_the_dialog_with_a_message(qtbot, db, admin):
 def window_for(qtbot, db, account) -> MainWindow:
     w = MainWindow(db, Actor(account, "03", HALL), Settings(window_no="03"))
     qtbot.addWidget(w)
-    install_admin_tools(w, idle_interval_ms=600_000)
+    install_admin_tools(w)
     return w
 
 
@@ -170,4 +170,4 @@ def test_settings_change_is_audited(qtbot, db, admin):
     with db.unit() as s:
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "settings.change"))
     assert event.detail == {"changes": {"idle_lock_minutes": {"from": 10, "to": 5}}} and event.window == "03"
-    assert w.idle_lock._timer.interval() == 5 * 60_000
+    assert w.idle_lock.idle_seconds == 5 * 60

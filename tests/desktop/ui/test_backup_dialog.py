@@ -39,7 +39,7 @@ class Clock:
 def window_for(qtbot, db, account, **settings) -> MainWindow:
     w = MainWindow(db, Actor(account, "03", HALL), Settings(window_no="03", **settings))
     qtbot.addWidget(w)
-    install_admin_tools(w, idle_interval_ms=600_000)
+    install_admin_tools(w)
     return w
 
 

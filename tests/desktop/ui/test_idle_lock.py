@@ -1,4 +1,4 @@
-"""The idle lock with short timers: the lock screen, wrong and foreign passwords, lockout, a disabled account."""
+"""The idle lock on an injected clock: the lock screen, wrong and foreign passwords, lockout, a disabled account."""
 
 from __future__ import annotations
 
@@ -22,7 +22,24 @@ from qt_helpers import answer_next_box, type_text
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 HALL = "郑州市金水区政务服务中心"
-QUICK_MS = 200
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand: no test waits for the real ten minutes, or a timer."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture
@@ -53,9 +70,10 @@ def fill_form(window) -> dict:
     return window.page.values()
 
 
-def lock_now(qtbot, window):
-    lock = install_idle_lock(window, interval_ms=QUICK_MS)
-    qtbot.waitUntil(lambda: lock.locked, timeout=3000)
+def lock_now(window, clock):
+    lock = install_idle_lock(window, clock=clock)
+    clock.advance(10 * 60)  # the settings' ten minutes without input
+    lock.poll()
     return lock, lock.screen
 
 
@@ -71,9 +89,9 @@ def audit_actions(db) -> list[str]:
         return [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
 
 
-def test_locks_after_idle_and_unlocks_with_own_password_keeping_the_form(qtbot, db, window):
+def test_locks_after_idle_and_unlocks_with_own_password_keeping_the_form(qtbot, db, window, clock):
     before = fill_form(window)
-    lock, screen = lock_now(qtbot, window)
+    lock, screen = lock_now(window, clock)
     assert screen.isVisible() and screen.isModal()
     assert screen.geometry() == window.frameGeometry()  # the form is covered
     assert "张伟（zhang）" in screen.findChild(QLabel, "lock_intro").text()
@@ -91,18 +109,38 @@ def test_locks_after_idle_and_unlocks_with_own_password_keeping_the_form(qtbot, 
     assert actions[-3:] == ["lock", "signin.failed", "unlock"]
 
 
-def test_input_keeps_the_window_unlocked(qtbot, window):
-    lock = install_idle_lock(window, interval_ms=300)
-    for _ in range(8):
-        qtbot.mouseMove(window.page, QPoint(10 + _, 10))
-        qtbot.keyClick(window.page.findChild(QLineEdit, "field_phone"), Qt.Key.Key_1)
-        qtbot.wait(80)
+def test_input_keeps_the_window_unlocked(qtbot, window, clock):
+    lock = install_idle_lock(window, clock=clock)
+    clock.advance(9 * 60)
+    qtbot.keyClick(window.page.findChild(QLineEdit, "field_phone"), Qt.Key.Key_1)
+    clock.advance(9 * 60)
+    qtbot.mouseMove(window.page, QPoint(12, 10))
+    clock.advance(9 * 60 + 59)
+    lock.poll()
+    assert not lock.locked  # 27 minutes, never ten of them quiet
+    clock.advance(1)
+    lock._poll.timeout.emit()  # the poll timer's own call: ten quiet minutes lock
+    assert lock.locked
+
+
+def test_the_poll_runs_every_second(window, clock):
+    lock = install_idle_lock(window, clock=clock)
+    assert lock._poll.isActive() and lock._poll.interval() == 1000 and not lock._poll.isSingleShot()
+
+
+def test_unlocking_starts_a_new_quiet_spell(qtbot, window, clock):
+    lock, screen = lock_now(window, clock)
+    assert unlock_with(qtbot, screen, "zhang", "secret-456") == ""
+    clock.advance(10 * 60 - 1)
+    lock.poll()
     assert not lock.locked
-    qtbot.waitUntil(lambda: lock.locked, timeout=3000)
+    clock.advance(1)
+    lock.poll()
+    assert lock.locked
 
 
-def test_another_user_is_told_and_the_clerk_is_not_locked_out(qtbot, db, window):
-    _lock, screen = lock_now(qtbot, window)
+def test_another_user_is_told_and_the_clerk_is_not_locked_out(qtbot, db, window, clock):
+    _lock, screen = lock_now(window, clock)
     message = unlock_with(qtbot, screen, "admin", "secret-123")
     assert "只能由本人" in message and "退出程序" in message
     assert screen.username.text() == "zhang"  # put back for the clerk
@@ -110,8 +148,8 @@ def test_another_user_is_told_and_the_clerk_is_not_locked_out(qtbot, db, window)
     assert accounts.sign_in(db, "zhang", "secret-456").username == "zhang"  # no failures counted
 
 
-def test_five_wrong_passwords_lock_the_account(qtbot, window):
-    lock, screen = lock_now(qtbot, window)
+def test_five_wrong_passwords_lock_the_account(qtbot, window, clock):
+    lock, screen = lock_now(window, clock)
     for _ in range(accounts.MAX_FAILURES - 1):
         unlock_with(qtbot, screen, "zhang", "wrong-pass-1")
     assert "锁定5分钟" in unlock_with(qtbot, screen, "zhang", "wrong-pass-1")
@@ -119,8 +157,8 @@ def test_five_wrong_passwords_lock_the_account(qtbot, window):
     assert lock.locked
 
 
-def test_disabled_account_ends_the_session(qtbot, db, admin, window, clerk):
-    lock = install_idle_lock(window, interval_ms=60_000)
+def test_disabled_account_ends_the_session(qtbot, db, admin, window, clerk, clock):
+    lock = install_idle_lock(window, clock=clock)
     admin_ops.set_disabled(db, admin, clerk.id, True)
     lock.check_account()
     assert lock.locked
@@ -135,7 +173,12 @@ def test_disabled_account_ends_the_session(qtbot, db, admin, window, clerk):
     assert audit_actions(db)[-1] == "lock"
 
 
-def test_settings_change_sets_the_new_interval(qtbot, window):
-    lock = install_idle_lock(window, interval_ms=QUICK_MS)
+def test_settings_change_sets_the_new_interval(qtbot, window, clock):
+    lock = install_idle_lock(window, clock=clock)
+    clock.advance(4 * 60)
+    lock.poll()
+    assert not lock.locked  # four of the ten minutes
     window.sig_settings_changed.emit(window.settings.with_changes(idle_lock_minutes=3))
-    assert lock._timer.interval() == 3 * 60_000 and not lock.locked
+    assert lock.idle_seconds == 3 * 60
+    lock.poll()
+    assert lock.locked  # the four quiet minutes are more than the new three
