@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from argon2 import PasswordHasher
 
 from desktop import paths
 from desktop.cases import passwords
+
+# tests/support holds the helpers every test folder shares (modals, pgserver, xdisplay).
+sys.path.insert(0, str(Path(__file__).parent / "support"))
 
 # NOTE: argon2id with 8 KiB and one pass: a sign-in costs microseconds instead of ~0.1 s of CPU
 # (and 64 MiB) in every fixture that creates an account. The production profile is tested once
@@ -48,6 +52,17 @@ def fresh_hall_file(template: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def dialogs_answered():
+    """A test that said how to answer a dialog must have met it (tests/support/modals.py)."""
+    yield
+    modals = sys.modules.get("modals")  # NOTE: only where a test used it: the rest need no Qt
+    if modals is not None:
+        left = modals.unanswered()
+        if left:
+            pytest.fail("a dialog the test answers never opened:\n" + "\n".join(left), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Callable
 
+from modals import on_next_dialog
 from pypdf import PdfReader
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
@@ -34,17 +34,9 @@ def pdf_text(path) -> str:
     return "".join(p.extract_text() for p in PdfReader(path).pages)
 
 
-def drive(kind: type, act: Callable[[QDialog], None], tries: int = 300) -> None:
+def drive(kind: type, act: Callable[[QDialog], None]) -> None:
     """Run ``act`` on the next modal dialog of ``kind`` once it is open (tests never block on exec())."""
-
-    def poll(left: int = tries) -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and not isinstance(dialog, QMessageBox) and dialog.isVisible():
-            act(dialog)
-        elif left:
-            QTimer.singleShot(20, lambda: poll(left - 1))
-
-    QTimer.singleShot(0, poll)
+    on_next_dialog(kind, act, exclude_boxes=True)
 
 
 def press(dialog: QDialog, name: str = "submit") -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from modals import answer_box
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 
 def type_text(widget, text: str) -> None:
@@ -17,13 +17,4 @@ def type_text(widget, text: str) -> None:
 
 def answer_next_box(texts: list[str], button_index: int = 0) -> None:
     """Close the next modal message box, recording its text (tests never block on a box)."""
-
-    def close() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            texts.append(box.text())
-            box.buttons()[button_index].click()
-        else:
-            QTimer.singleShot(20, close)
-
-    QTimer.singleShot(0, close)
+    answer_box(texts, button_index)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from modals import on_next_dialog
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QPushButton
 from sqlalchemy import select
@@ -32,16 +33,9 @@ def edit(widget, name) -> QLineEdit:
     return widget.findChild(QLineEdit, name)
 
 
-def in_next_dialog(action) -> None:
-    """Run ``action(dialog)`` on the next modal dialog as soon as it is open."""
-    def poll() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QDialog) and box.objectName() in ("new_account_dialog", "reset_password_dialog"):
-            action(box)
-        else:
-            QTimer.singleShot(20, poll)
-
-    QTimer.singleShot(0, poll)
+def in_next_dialog(action, name: str) -> None:
+    """Run ``action(dialog)`` on the next modal dialog ``name`` as soon as it is open."""
+    on_next_dialog(QDialog, action, name=name)
 
 
 def actions(db) -> list[str]:
@@ -64,7 +58,7 @@ def test_create_account_with_policy_message_then_success(qtbot, db, dialog):
         edit(box, "password2").setText("pass-word-9")
         box.findChild(QPushButton, "submit").click()
 
-    in_next_dialog(fill)
+    in_next_dialog(fill, "new_account_dialog")
     qtbot.mouseClick(dialog.accounts_tab.new_button, Qt.MouseButton.LeftButton)
     assert shown["first"] == "密码须同时包含字母和数字"
     rows = {r.username: r for r in dialog.accounts_tab.rows}
@@ -93,7 +87,7 @@ def test_disable_enable_and_reset(qtbot, db, admin, dialog):
         answer_next_box(seen)
         box.findChild(QPushButton, "submit").click()
 
-    in_next_dialog(reset)
+    in_next_dialog(reset, "reset_password_dialog")
     qtbot.mouseClick(tab.reset_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=2000)
     assert "密码已重置" in seen[1]

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import date
 
 import pytest
+from modals import answer_box, on_next_dialog
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton
 from sqlalchemy import func, select
@@ -80,18 +81,9 @@ def open_page(window, qtbot) -> IntakePage:
     return page
 
 
-def answer_prompt(button_name: str, texts: list[str], tries: int = 250) -> None:
-    """Click one button of the next close prompt (保存草稿 / 放弃 / 取消) within ~5 s, recording its text."""
-
-    def click(left: int = tries) -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox) and box.objectName() == unsaved.OBJECT_NAME:
-            texts.append(box.text())
-            box.findChild(QPushButton, button_name).click()
-        elif left:
-            QTimer.singleShot(20, lambda: click(left - 1))
-
-    QTimer.singleShot(0, click)
+def answer_prompt(button_name: str, texts: list[str], *, optional: bool = False) -> None:
+    """Click one button of the next close prompt (保存草稿 / 放弃 / 取消), recording its text."""
+    answer_box(texts, button_name, name=unsaved.OBJECT_NAME, optional=optional)
 
 
 # --- autosave ------------------------------------------------------------------------------
@@ -134,16 +126,8 @@ def test_no_autosave_while_a_dialog_is_open(page, db, qtbot):
     type_text(line(page, "name"), "李娜")
     seen: list[str] = []
 
-    def check_then_close() -> None:
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(20, check_then_close)
-            return
-        seen.append(str(len(copies(db))))
-        box.buttons()[0].click()
-
     # The box stays up well past the autosave delay; nothing is written until it is closed.
-    QTimer.singleShot(QUICK_MS * 10, check_then_close)
+    answer_box(None, 0, after_ms=QUICK_MS * 10, act=lambda box: seen.append(str(len(copies(db)))))
     from desktop.ui import msgbox
 
     with qtbot.waitSignal(page.sig_autosaved, timeout=5000):
@@ -324,7 +308,7 @@ def test_quitting_from_the_idle_lock_keeps_the_input_without_asking(window, db, 
     page = open_page(window, qtbot)
     type_text(line(page, "name"), "李娜")
     asked: list[str] = []
-    answer_prompt("unsaved_cancel", asked)  # were it asked, 取消 would keep the window open
+    answer_prompt("unsaved_cancel", asked, optional=True)  # were it asked, 取消 would keep the window open
     assert window.close_keeping_unsaved() is True
     assert asked == [] and not window.isVisible()
     assert [r.answers.get("name") for r in copies(db)] == ["李娜"]  # offered back at the clerk's next start
@@ -359,16 +343,12 @@ def test_pending_copies_are_this_clerks_at_this_window_and_never_of_a_stored_cas
 
 
 def _answer_recovery(button_name: str, seen: list[str]) -> None:
-    def click() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, recovery.RecoveryDialog):
-            seen.append(dialog.windowTitle())
-            seen.extend(dialog.list.item(i).text() for i in range(dialog.list.count()))
-            dialog.findChild(QPushButton, button_name).click()
-        else:
-            QTimer.singleShot(20, click)
+    def click(dialog) -> None:
+        seen.append(dialog.windowTitle())
+        seen.extend(dialog.list.item(i).text() for i in range(dialog.list.count()))
+        dialog.findChild(QPushButton, button_name).click()
 
-    QTimer.singleShot(0, click)
+    on_next_dialog(recovery.RecoveryDialog, click)
 
 
 def test_after_a_crash_the_copies_are_offered_and_come_back(db, actor, settings, qtbot, monkeypatch, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from modals import on_next_dialog
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
@@ -52,12 +53,11 @@ def test_first_admin_created_through_the_dialog(qtbot, db):
 
 
 def test_first_admin_ask_returns_the_account(qtbot, db):
-    def drive():
-        dialog = QApplication.activeModalWidget()
+    def drive(dialog):
         fill_admin(qtbot, dialog)
         dialog.findChild(object, "submit").click()
 
-    QTimer.singleShot(0, drive)
+    on_next_dialog(FirstAdminDialog, drive)
     account = FirstAdminDialog.ask(db)
     assert account is not None and account.display_name == "王丽"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from modals import answer_box
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
@@ -39,17 +40,9 @@ def make_window(qtbot, db, admin) -> MainWindow:
     return window
 
 
-def close_next_box(seen: list[str], tries: int = 200) -> None:
-    """Close the next modal message box from a timer (it would block the test), noting its text."""
-    def poll(left: int = tries) -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            box.done(0)
-        elif left:
-            QTimer.singleShot(10, lambda: poll(left - 1))
-
-    QTimer.singleShot(0, poll)
+def close_next_box(seen: list[str]) -> None:
+    """Close the next modal message box (it would block the test), noting its text."""
+    answer_box(seen, None, act=lambda box: box.done(0))
 
 
 def test_lists_every_registered_service(qtbot, db, admin):
