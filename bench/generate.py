@@ -10,7 +10,7 @@ import sys
 import time as clock
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import func, insert, select, update
 
@@ -23,11 +23,18 @@ from desktop.store import audit
 from desktop.store.database import HEAD_REVISION, open_database
 from desktop.store.deadline_models import CaseDeadline
 from desktop.store.models import (
-    AuditEvent, Case, CaseNameBigram, CaseSequence, Document, EbikeOwnerHistory, EbikeRegistration, PlatePool,
-    SubsidyClaim, name_bigrams,
+    AuditEvent,
+    Case,
+    CaseNameBigram,
+    CaseSequence,
+    Document,
+    EbikeOwnerHistory,
+    EbikeRegistration,
+    PlatePool,
+    SubsidyClaim,
+    name_bigrams,
 )
-from forms import ebike_common as ec
-from forms import registry
+from forms import ebike_common as ec, registry
 from forms.service import assess
 from forms.workdays import default_calendar
 
@@ -274,10 +281,11 @@ class Generator:
         self._advance(case, answers, final, clerk, supervisor, later_at)
 
     # (key, stage, calendar days to the due date — close to the working days they count)
-    _DEADLINES = {"residence_permit": (("review", "decision", 7), ("issue", "issue", 10)),
-                  "startup_subsidy": (("promised", "decision", 28),)}
-    _MEETS = {status.APPROVED: {"decision"}, status.REFUSED: {"decision", "completion"},
-              status.ISSUED: {"decision", "issue", "completion"}}
+    _DEADLINES: ClassVar[dict[str, tuple[tuple[str, str, int], ...]]] = {
+        "residence_permit": (("review", "decision", 7), ("issue", "issue", 10)),
+        "startup_subsidy": (("promised", "decision", 28),)}
+    _MEETS: ClassVar[dict[str, set[str]]] = {status.APPROVED: {"decision"}, status.REFUSED: {"decision", "completion"},
+                                              status.ISSUED: {"decision", "issue", "completion"}}
 
     def _deadlines(self, case: dict[str, Any], day: date, final: str) -> None:
         """The case's rows in case_deadlines, in the state its final status leaves them (deadlines.settle)."""
@@ -365,7 +373,7 @@ def _staff(db) -> list[Actor]:
     admin = accounts.create_first_admin(db, "admin", "王丽", PASSWORD, PASSWORD, "01")
     staff = [Actor(accounts.create_account(db, admin, "li", "李娜", "supervisor", PASSWORD, PASSWORD), "01", HALL)]
     names = ["张伟", "刘洋", "陈静", "杨帆", "赵敏", "黄磊", "周婷", "吴昊"]
-    for i, (window, name) in enumerate(zip(WINDOWS, names)):
+    for i, (window, name) in enumerate(zip(WINDOWS, names, strict=True)):
         info: AccountInfo = accounts.create_account(db, admin, f"clerk{i + 1}", name, "clerk", PASSWORD, PASSWORD)
         staff.append(Actor(info, window, HALL))
     return staff

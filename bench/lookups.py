@@ -11,9 +11,9 @@ import random
 import sqlite3
 import statistics
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import event, text
 

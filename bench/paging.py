@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from pathlib import Path
@@ -45,7 +46,7 @@ def run(db_path: Path, pages: int = 200) -> list[dict]:
     reread = (time.perf_counter() - t) * 1000
     window.close()
     db.close()
-    steps = {b - a for a, b in zip(counts, counts[1:])}
+    steps = {b - a for a, b in itertools.pairwise(counts)}
     per_1000 = (after - before) / max(1, counts[-1] - counts[1]) * 1000
     ok = steps == {PAGE_SIZE} and counts[-1] < total and kept <= KEEP_PAGES
     times.sort()

@@ -9,10 +9,11 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable, Iterable
 from datetime import datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Hashable, Iterable, TextIO
+from typing import TextIO
 
 from desktop import __version__, paths
 from forms import checks

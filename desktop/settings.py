@@ -39,7 +39,7 @@ class Settings:
     def papers_dir(self) -> Path:
         return Path(self.output_dir) if self.output_dir else paths.data_dir() / "papers"
 
-    def with_changes(self, **changes) -> "Settings":
+    def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 # NOTE: python-stdnum is imported inside the two checks that use it: importing it loads
 # stdnum.util (pydoc, ssl, …, ≈ 10 ms), and the start-up path only masks numbers.
@@ -180,7 +180,7 @@ def check_passport(value: str, today: date) -> str | None:
 class IdType:
     key: str
     label: str
-    check: Callable[[str, date], "str | None"]
+    check: Callable[[str, date], str | None]
 
 
 ID_TYPES: tuple[IdType, ...] = (

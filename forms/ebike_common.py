@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from forms import checks
 from forms.model import Basis, Effect, Field, Finding, Kind, Outcome, RuleContext

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import chinese_calendar
@@ -15,7 +15,7 @@ from forms.resources import resource
 STATUTORY_PATH = resource("calendar", "statutory.toml")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rules(path: Path = STATUTORY_PATH) -> tuple[dict, ...]:
     with path.open("rb") as fh:
         rules = tomllib.load(fh)["rules"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from forms.resources import resource
 
@@ -74,7 +75,7 @@ class ParamSet:
         self.digest = digest
 
     @classmethod
-    def load(cls, path: Path) -> "ParamSet":
+    def load(cls, path: Path) -> ParamSet:
         raw_bytes = path.read_bytes()
         data = tomllib.loads(raw_bytes.decode("utf-8"))
         params: dict[str, Parameter] = {}
@@ -100,10 +101,10 @@ class ParamSet:
         except KeyError:
             raise ParameterError(f"未知参数：{self.name}.{name}") from None
 
-    def at(self, day: date) -> "ParamsAt":
+    def at(self, day: date) -> ParamsAt:
         return ParamsAt(self, day)
 
-    def with_values(self, extra: Iterable[tuple[str, DatedValue]]) -> "ParamSet":
+    def with_values(self, extra: Iterable[tuple[str, DatedValue]]) -> ParamSet:
         """The same file with a hall's own dated values added; from its date on, a hall's value wins."""
         extra = list(extra)
         if not extra:
@@ -129,7 +130,7 @@ class ParamsAt:
     def __getitem__(self, name: str) -> Any:
         return self._params.parameter(name).at(self.day).value
 
-    def on(self, day: date) -> "ParamsAt":
+    def on(self, day: date) -> ParamsAt:
         """The same parameters on another day that matters (e.g. when a bike's standard took effect)."""
         return ParamsAt(self._params, day)
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field as dc_field, replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from forms.model import (
     AmountLine,
     Assessment,
     Basis,
-    Decision,
     Deadline,
+    Decision,
     Effect,
     Field,
     Finding,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-
 import math
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from forms import checks
 from forms.model import Basis, Effect, Field, Finding, Kind, Outcome
@@ -273,7 +273,8 @@ def parse_answers(
         raise AnswerError(f"填写内容应为“字段: 值”的对象，收到 {preview(raw)}")
     unknown = [k for k in raw if k not in by_key]
     if unknown:
-        raise AnswerError(f"未知字段：{', '.join(sorted(preview(k) if not isinstance(k, str) or _BAD_CHARS.search(k) else k for k in unknown))}")
+        shown = sorted(preview(k) if not isinstance(k, str) or _BAD_CHARS.search(k) else k for k in unknown)
+        raise AnswerError(f"未知字段：{', '.join(shown)}")
     typed: dict[str, Any] = {}
     findings: list[Finding] = []
     for field in fields:

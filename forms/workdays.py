@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import chinese_calendar
 
@@ -256,7 +256,7 @@ class WorkCalendar:
         """Which data the deadlines were computed with; stored with each assessment."""
         digest = hashlib.sha256()
         for o in self.overrides:
-            digest.update(f"{o.day.isoformat()}\t{o.kind}\t{o.name}\t{o.source}\n".encode("utf-8"))
+            digest.update(f"{o.day.isoformat()}\t{o.kind}\t{o.name}\t{o.source}\n".encode())
         return (f"chinesecalendar {chinese_calendar.__version__} + statutory {rules_digest()} "
                 f"+ overrides {digest.hexdigest()[:8]}")
 

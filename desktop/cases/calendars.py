@@ -11,7 +11,7 @@ from desktop.cases.dto import AccountInfo
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import CalendarOverride as OverrideRow
-from forms.workdays import CalendarOverride, WorkCalendar, load_overrides, DEFAULT_OVERRIDES_PATH
+from forms.workdays import DEFAULT_OVERRIDES_PATH, CalendarOverride, WorkCalendar, load_overrides
 
 _cache: dict[int, WorkCalendar] = {}
 

@@ -17,6 +17,7 @@ from desktop.store.models import Case
 from forms import checks, registry
 from forms.service import current_answers
 
+
 @dataclass(frozen=True)
 class CaseFile:
     summary: CaseSummary

@@ -23,6 +23,7 @@ from desktop.store.lifecycle_models import DecisionReason
 from desktop.store.models import Case
 from forms import checks, registry
 
+
 @dataclass(frozen=True)
 class StepResult:
     case: CaseSummary

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
-from desktop.cases.dto import Actor
 from desktop.cases import remedies, supplement_terms
+from desktop.cases.dto import Actor
 from desktop.cases.papers import PROVISIONAL_NOTE, cn_date, header
 from forms.service import Service
 from forms.model import cite

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
+from functools import cache
+from typing import Any
 
 from sqlalchemy import event
 
@@ -40,7 +41,7 @@ def field_kind(service: Service, f: Field) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def sensitive_fields(service_id: str) -> dict[str, Any]:
     """``{key: kind}`` for plain fields and ``{key: {column: kind}}`` for tables, of one service."""
     service = registry.get(service_id)

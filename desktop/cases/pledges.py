@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import lifecycle_papers
+from desktop.cases import lifecycle_papers, permissions
 from desktop.cases.dto import Actor, PledgeInfo
-from desktop.cases import permissions
 from desktop.cases.errors import ActionRefused
 from desktop.store import audit
 from desktop.store.database import Database
@@ -96,7 +96,7 @@ def fulfil(db: Database, actor: Actor, pledge_id: int, today: date | None = None
         if pledge is None:
             raise ActionRefused("承诺记录不存在。")
         if pledge.fulfilled_on is not None:
-            raise ActionRefused("该承诺已于%s履行。" % pledge.fulfilled_on.isoformat())
+            raise ActionRefused(f"该承诺已于{pledge.fulfilled_on.isoformat()}履行。")
         pledge.fulfilled_on = today
         audit.append(s, "pledge.fulfilled", actor=actor.account.username, window=actor.window,
                      case_id=pledge.case_id, detail={"material": pledge.material_key})

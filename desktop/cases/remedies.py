@@ -26,7 +26,8 @@ class Remedies:
 
     def text(self, paper: str) -> str:
         """One paragraph for ``paper`` (the paper's own name: 通知书 or 决定书)."""
-        return (f"本决定由{self.authority}作出。如不服本决定，可以自收到本{paper}之日起{self.review_days}日内向{self.review_body}申请行政复议，"
+        return (f"本决定由{self.authority}作出。如不服本决定，"
+                f"可以自收到本{paper}之日起{self.review_days}日内向{self.review_body}申请行政复议，"
                 f"或者自收到本{paper}之日起{self.suit_months}个月内向{self.court}提起行政诉讼。"
                 f"（依据：{self.source}）")
 

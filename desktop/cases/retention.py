@@ -151,7 +151,7 @@ def purge(db: Database, account: AccountInfo | None, *, dry_run: bool, today: da
             ids = list(s.scalars(select(Case.id).where(
                 Case.service_id == service_id, Case.status.in_(tuple(status.CLOSED)),
                 closed < _cutoff(today, years))))
-            for table, column in archives:
+            for _table, column in archives:
                 if not ids:
                     break
                 held = set(s.scalars(select(column).where(column.in_(ids))))

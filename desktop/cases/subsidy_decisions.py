@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
-from desktop.cases import hooks, status
-from desktop.cases import remedies
+from desktop.cases import hooks, remedies, status
 from desktop.cases.papers import amount_words, amounts_section, header
 from desktop.cases.subsidy import SERVICE_ID, set_claim_status
 from forms.subsidy.form import BORROWERS, COUNTER_GUARANTEE, LOAN, claim_label

@@ -233,7 +233,7 @@ def _advance(hall: Hall, case_id: int, target: str, day: date, answers: dict[str
 
 def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, today: date | None = None) -> Hall:
     today = today or date.today()
-    staff = {login: Actor(acc, next(w for l, _n, _r, w in STAFF if l == login), HALL, HALL_ADDRESS, HALL_PHONE)
+    staff = {login: Actor(acc, next(w for name, _n, _r, w in STAFF if name == login), HALL, HALL_ADDRESS, HALL_PHONE)
              for login, acc in _accounts(db).items()}
     hall = Hall(db, out, People(seed_value), staff, today)
     _plate_blocks(db, staff["admin"].account)
@@ -249,7 +249,7 @@ def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, to
                 extra = per_state * 6  # stolen bikes for the 找回 cases
             else:
                 extra = 0
-            for i in range(per_state + extra):
+            for _ in range(per_state + extra):
                 day = today - timedelta(days=hall.people.rng.randint(0, 12))
                 try:
                     one_case(hall, service_id, target, day)
@@ -270,5 +270,5 @@ def run(args: argparse.Namespace) -> int:
     for service_id, states in hall.counts.items():
         summary = "，".join(f"{status.status_label(k) if k in status.LABELS else k} {v}" for k, v in states.items())
         print(f"  {registry.get(service_id).name}：{summary}")
-    print("账号（密码均为 %s）：%s" % (PASSWORD, "、".join(f"{l}（{n}，{r}）" for l, n, r, _w in STAFF)))
+    print(f"账号（密码均为 {PASSWORD}）：{'、'.join(f'{u}（{n}，{r}）' for u, n, r, _w in STAFF)}")
     return 0

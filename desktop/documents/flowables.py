@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from reportlab.graphics.barcode.code128 import Code128
-from reportlab.lib.units import mm
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table
 

@@ -123,8 +123,10 @@ def _cmap(path_str: str, mtime_ns: int) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
     try:
-        font = TTFont(path_str, fontNumber=0, lazy=True)
-        return frozenset(font.getBestCmap() or {})
+        # NOTE: lazy reads the cmap from the open file; closing it frees the handle at once
+        # (an unclosed TTFont kept the font file open until the garbage collector came).
+        with TTFont(path_str, fontNumber=0, lazy=True) as font:
+            return frozenset(font.getBestCmap() or {})
     except Exception as exc:
         raise DocumentFontError(f"无法读取打印字体：{path_str}（{exc}）。") from exc
 

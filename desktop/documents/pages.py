@@ -8,8 +8,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.documents.styles import (GREY, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, PAGE_HEIGHT,
-                                      PAGE_WIDTH, RULE, STAMP_RED)
+from desktop.documents.styles import (
+    GREY,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    RULE,
+    STAMP_RED,
+)
 
 
 @dataclass(frozen=True)

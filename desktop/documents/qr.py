@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from functools import lru_cache
+from functools import cache
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
@@ -17,7 +18,7 @@ def _bits(row: list) -> int:
     return int("".join("1" if module else "0" for module in row), 2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _blanks(version: int) -> tuple[tuple[int, ...], ...]:
     """Per mask pattern, qrcode's test matrix of no data, rows as ints: the function patterns
     with each data module set to its mask bit.
@@ -37,12 +38,12 @@ def _blanks(version: int) -> tuple[tuple[int, ...], ...]:
 def _penalty(rows: list[int], size: int) -> int:
     """ISO/IEC 18004 mask penalty, the same numbers as qrcode.util.lost_point, on rows as ints."""
     texts = [format(r, f"0{size}b") for r in rows]
-    columns = ["".join(col) for col in zip(*texts)]
+    columns = ["".join(col) for col in zip(*texts, strict=True)]
     lines = "\n".join(texts + columns)  # one string: a newline ends every run and pattern
     runs = _RUN.findall(lines)
     points = sum(map(len, runs)) - 2 * len(runs)  # N1: 3 + (run - 5) per run of 5 or more
     full = (1 << (size - 1)) - 1  # the size-1 left columns of each 2x2 block
-    for a, b in zip(rows, rows[1:]):  # N2: 3 per 2x2 block of one colour
+    for a, b in itertools.pairwise(rows):  # N2: 3 per 2x2 block of one colour
         same = ~(a ^ b)
         points += 3 * ((same & (same >> 1) & ~(a ^ (a >> 1))) & full).bit_count()
     find, at = lines.find, lines.find(_FINDER)  # N3: 40 each; the newlines end every line
@@ -65,8 +66,8 @@ class _QRCode(qrcode.QRCode):
         """
         self.makeImpl(True, 0)
         blanks = _blanks(self.version)
-        data = [_bits(row) ^ blank for row, blank in zip(self.modules, blanks[0])]
-        scores = [_penalty([d ^ blank for d, blank in zip(data, blanks[k])], self.modules_count)
+        data = [_bits(row) ^ blank for row, blank in zip(self.modules, blanks[0], strict=True)]
+        scores = [_penalty([d ^ blank for d, blank in zip(data, blanks[k], strict=True)], self.modules_count)
                   for k in range(8)]
         return scores.index(min(scores))
 

@@ -7,16 +7,25 @@ import os
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import (Flowable, HRFlowable, KeepTogether, SimpleDocTemplate,
-                                Spacer, TableStyle)
+from reportlab.platypus import Flowable, HRFlowable, KeepTogether, SimpleDocTemplate, Spacer, TableStyle
 
 from desktop.documents.flowables import BoldLine, CaseCodes, Grid, TextLine
 from desktop.documents.font import register_font
 from desktop.documents.pages import PageInfo, canvas_class
 from desktop.documents.sections import CELL_PAD, cell, cell_commands, section_flowables
 from desktop.documents.snapshot import validate_snapshot
-from desktop.documents.styles import (FRAME_WIDTH, HEADER_FILL, INK, MARGIN_BOTTOM, MARGIN_LEFT,
-                                      MARGIN_RIGHT, MARGIN_TOP, RULE, Styles, make_styles)
+from desktop.documents.styles import (
+    FRAME_WIDTH,
+    HEADER_FILL,
+    INK,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    RULE,
+    Styles,
+    make_styles,
+)
 
 
 def _applicant_block(snapshot: dict, st: Styles) -> Grid:

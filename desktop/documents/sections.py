@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, TableStyle
 
 from desktop.documents.flowables import BoldLine, Grid, TextLine, room_left
@@ -119,9 +119,9 @@ def _text(section: dict, st: Styles) -> list[Group]:
 def _table(section: dict, st: Styles) -> list[Group]:
     header = [str(c) for c in section["columns"]]
     rows = [[str(c) for c in row] for row in section["rows"]]
-    widths = column_widths([list(col) for col in zip(header, *rows)], st.font, st.cell.fontSize, FRAME_WIDTH)
-    data = [[cell(c, st.cell_head, w) for c, w in zip(header, widths)]]
-    data += [[cell(c, st.cell, w) for c, w in zip(row, widths)] for row in rows]
+    widths = column_widths([list(col) for col in zip(header, *rows, strict=True)], st.font, st.cell.fontSize, FRAME_WIDTH)
+    data = [[cell(c, st.cell_head, w) for c, w in zip(header, widths, strict=True)]]
+    data += [[cell(c, st.cell, w) for c, w in zip(row, widths, strict=True)] for row in rows]
     return [[_grid(data, widths, st)]]
 
 
@@ -129,10 +129,10 @@ def _amounts(section: dict, st: Styles) -> list[Group]:
     header = ["项目", "计算方式", "金额（元）", "依据"]
     rows = [[r["label"], r.get("formula", ""), r["amount"], r.get("basis", "")] for r in section["rows"]]
     total = section.get("total")
-    texts = [list(col) for col in zip(header, *rows, *([["合计", "", str(total), ""]] if total else []))]
+    texts = [list(col) for col in zip(header, *rows, *([["合计", "", str(total), ""]] if total else []), strict=True)]
     widths = column_widths(texts, st.font, st.cell.fontSize, FRAME_WIDTH)
     w_label, w_formula, w_amount, w_basis = widths
-    data = [[cell(h, st.cell_head, w) for h, w in zip(header, widths)]]
+    data = [[cell(h, st.cell_head, w) for h, w in zip(header, widths, strict=True)]]
     for label, formula, amount, basis in rows:
         data.append([cell(label, st.cell, w_label), cell(formula, st.cell, w_formula),
                      cell(amount, st.cell_right, w_amount), cell(basis, st.cell, w_basis)])

@@ -35,7 +35,8 @@ reprint is rendered from exactly the same data. Schema (keys marked * are requir
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from desktop.documents.kinds import DOCUMENT_KINDS, REPORT_KINDS
 

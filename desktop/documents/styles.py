@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
+from reportlab.lib import colors, textsplit
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib import textsplit
 from reportlab.platypus import paragraph as _paragraph
 
 # NOTE: reportlab's line-start prohibition list (kinsoku) knows "。" and "）" but not the other

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from sqlalchemy import Connection, Text, cast, func, select
 
@@ -355,8 +356,8 @@ class _Checker:
                                          f"第 {seq} 条记录打印）被删除。", seq, case_no)
 
 
-def verify(conn: Connection, *, key: bytes | None | bool = True, anchors: list[audit_anchor.Anchor] | None = None,
-           anchor_file: Path | None | bool = True, heads: Iterable[tuple[int, str]] = (),
+def verify(conn: Connection, *, key: bytes | bool | None = True, anchors: list[audit_anchor.Anchor] | None = None,
+           anchor_file: Path | bool | None = True, heads: Iterable[tuple[int, str]] = (),
            label: Callable[[str], str] = lambda action: action) -> Verification:
     """Everything `audit verify` checks. ``key`` True: this PC's key; ``anchor_file`` True: this database's
     anchor log in the data folder (False: none); ``heads``: (seq, hash) copied from printed reports."""

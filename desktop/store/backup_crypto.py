@@ -28,8 +28,9 @@ import json
 import os
 import struct
 import zlib
+from collections.abc import Iterator
 from datetime import datetime
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -227,5 +227,9 @@ class Database:
 # NOTE: opening (refusals, creation, migrations) lives in desktop.store.opening; its names are
 # re-exported here, where every caller has always imported them from.
 from desktop.store.opening import (  # noqa: E402,F401
-    SQLITE_MAGIC, DatabaseDamaged, NotHallDatabase, open_database, quick_check,
+    SQLITE_MAGIC,
+    DatabaseDamaged,
+    NotHallDatabase,
+    open_database,
+    quick_check,
 )

@@ -14,8 +14,16 @@ from sqlalchemy.pool import NullPool
 from desktop.files import fsync_dir
 from desktop.store import integrity_policy
 from desktop.store.database import (
-    BUSY_TIMEOUT_MS, HEAD_REVISION, Database, _alembic_config, _sqlite_pragmas, backup_sqlite,
-    current_revision, database_url, fsync_file, make_engine,
+    BUSY_TIMEOUT_MS,
+    HEAD_REVISION,
+    Database,
+    _alembic_config,
+    _sqlite_pragmas,
+    backup_sqlite,
+    current_revision,
+    database_url,
+    fsync_file,
+    make_engine,
 )
 from desktop.store.errors import DatabaseTooNew, EnvironmentFailure, _message_for, translate
 

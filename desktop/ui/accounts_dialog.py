@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QVBoxLayout,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -11,11 +18,11 @@ from desktop.cases import admin
 from desktop.cases.admin import AccountRow
 from desktop.cases.dto import ROLE_LABELS, ROLES, AccountInfo, Actor
 from desktop.store.database import Database
-from desktop.ui.combos import ValueCombo
 from desktop.ui.admin_tabs import ReasonsTab, RetentionTab, fill, rows_table, selected_row
+from desktop.ui.combos import ValueCombo
 from desktop.ui.login import _FormDialog
-from desktop.ui.promised_tab import PromisedTab
 from desktop.ui.msgbox import ask_confirm, attempt, show_info
+from desktop.ui.promised_tab import PromisedTab
 
 COLUMNS = ("登录名", "姓名", "角色", "状态", "最近登录")
 

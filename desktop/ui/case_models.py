@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
-from typing import Any, Mapping
+from typing import Any
 
 from desktop.cases.casefile import PledgeInfo
 from desktop.cases.deadlines import DeadlineInfo

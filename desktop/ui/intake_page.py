@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -32,8 +33,8 @@ from desktop.store.errors import EnvironmentFailure
 from desktop.ui import msgbox
 from desktop.ui.amounts_panel import AmountsPanel
 from desktop.ui.field_widgets import FieldEditor, make_editor
-from desktop.ui.intake_unsaved import UnsavedInput
 from desktop.ui.findings_panel import FindingsPanel
+from desktop.ui.intake_unsaved import UnsavedInput
 from desktop.ui.materials_panel import MaterialsPanel
 from desktop.ui.preview import PreviewDialog
 from forms.model import Assessment, Decision, Kind

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import inspect
 import logging
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QCommandLinkButton, QFrame, QLabel, QLineEdit, QMainWindow, QScrollArea, QSplitter, QTabBar,
-    QTabWidget, QVBoxLayout, QWidget,
+    QCommandLinkButton,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTabBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop import __version__

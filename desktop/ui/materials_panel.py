@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QWidget
 
+from desktop.ui.combos import ValueCombo
 from forms.model import MaterialState
 from forms.service import Service
-from desktop.ui.combos import ValueCombo
 
 
 class _TickLabel(QLabel):

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from desktop.cases import queries, status
 from desktop.store.errors import EnvironmentFailure
 from desktop.ui.main_window import MainWindow
 from desktop.ui.msgbox import show_environment_failure
 from forms import registry
 
+if TYPE_CHECKING:
+    from desktop.ui.intake_page import IntakePage
 
-def _new_page(window: MainWindow, service_id: str) -> "IntakePage":
+
+def _new_page(window: MainWindow, service_id: str) -> IntakePage:
     # NOTE: imported on first use: the page pulls in QtPdf and the rules' widgets (~40 ms),
     # which the first paint of the main window does not need.
     from desktop.ui.intake_page import IntakePage

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+    QCheckBox,
+    QDateEdit,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -19,9 +27,9 @@ from desktop.cases.export import export_cases
 from desktop.cases.queries import CaseFilter, count_cases, list_cases
 from desktop.store.database import Database
 from desktop.store.errors import EnvironmentFailure
-from desktop.ui.combos import ValueCombo
 from desktop.ui import msgbox
 from desktop.ui.case_table import CaseTableModel
+from desktop.ui.combos import ValueCombo
 from desktop.ui.login import error_label, set_error
 from desktop.ui.tables import fit, table
 from forms import registry

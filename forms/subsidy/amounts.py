@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 from forms.model import AmountLine, Effect, Finding, Kind, Outcome, RuleContext
 from forms.subsidy import claims, common, costs, loan

@@ -75,7 +75,9 @@ def _history_checks(spec: CostSpec, earlier: list[history.EarlierClaim], months:
             out.append(Finding(rid, Outcome.MANUAL, f"以往申领记录{c.case_no}未列明费用月份，补贴期限按{c.years[0]}年1月起算，请人工核对",
                                BASIS, Effect.WARN, facts={"case_no": c.case_no}))
         if len(c.years) > 1:
-            out.append(Finding(rid, Outcome.MANUAL, f"以往申领记录{c.case_no}跨{'、'.join(map(str, c.years))}年度，其金额已分别计入各年度限额，请人工核对",
+            out.append(Finding(rid, Outcome.MANUAL,
+                               f"以往申领记录{c.case_no}跨{'、'.join(map(str, c.years))}年度，"
+                               "其金额已分别计入各年度限额，请人工核对",
                                BASIS, Effect.WARN, facts={"case_no": c.case_no}))
     return out
 
@@ -118,7 +120,6 @@ def cost_claim(ctx: RuleContext, spec: CostSpec) -> ClaimResult:
         res.findings.append(ok(f"{rid}.period", f"所列月份在3年补贴期限内（{window}）", BASIS, spec.table, **facts))
 
     rate, cap = ctx.params[spec.rate], ctx.params[spec.cap]
-    names = dict(spec.categories)
     by_year: dict[int, list[tuple]] = defaultdict(list)
     for v in inside:
         by_year[v[1] // 12].append(v)

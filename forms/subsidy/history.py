@@ -23,9 +23,10 @@ an empty list means "looked up, nothing found". A malformed entry raises AnswerE
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any
 
 from forms.model import Basis, Effect, Finding, Outcome
 from forms.values import AnswerError

@@ -14,13 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from concurrency.conftest import PROCS, ROUNDS
 from desktop.cases import intake, subsidy
 from desktop.store import audit
-from desktop.store.models import (
-    AuditEvent, Case, CaseSequence, Document, EbikeRegistration, PlatePool, SubsidyClaim)
+from desktop.store.models import AuditEvent, Case, CaseSequence, Document, EbikeRegistration, PlatePool, SubsidyClaim
 from forms import registry
-
-from concurrency.conftest import PROCS, ROUNDS
 
 pytestmark = pytest.mark.concurrency
 NOW = datetime(2026, 11, 25, 10, 30)
@@ -166,7 +164,7 @@ def test_a_frame_number_is_registered_once_and_plates_are_never_shared(hall, poo
         won, refused = _outcomes(pool.race("accept_new", hall.url, [
             dict(actor=clerk, service_id=service.service_id, answers=dict(example["answers"], frame_no=f),
                  materials=example["materials"], now=NOW, papers_dir=hall.papers)
-            for clerk, f in zip(hall.clerks, frames)]))
+            for clerk, f in zip(hall.clerks, frames, strict=True)]))
         assert len(won) == PROCS and not refused
         with hall.db.unit() as s:
             plates = s.scalars(select(EbikeRegistration.plate_no).where(EbikeRegistration.frame_no.in_(frames))).all()

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from forms.params import ParamSet, ParameterError
+from forms.params import ParameterError, ParamSet
 
 TOML = """
 [cap]

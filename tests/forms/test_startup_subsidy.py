@@ -299,7 +299,7 @@ def test_nine_versus_ten_workers(n, total):
     rows = [emp(i, date(2024, 3, 1), True) for i in range(n)] + [emp(40, date(2024, 3, 1), False)]
     result = run(answers("poor_labour", employees=rows))
     assert result.total == Decimal(total)
-    extra = [line for line in result.amounts if "再奖励" in line.label][0]
+    extra = next(line for line in result.amounts if "再奖励" in line.label)
     assert extra.amount == (Decimal(1000 * n) if n >= 10 else Decimal("0.00"))
     assert_sums(result)
 

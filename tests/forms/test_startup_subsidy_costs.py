@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from test_startup_subsidy import NO_HISTORY, answers, assert_sums, cost, finding, findings, refused_with_zero, run
 
 from forms.model import Decision, Effect, Outcome
-from test_startup_subsidy import NO_HISTORY, answers, assert_sums, cost, finding, findings, refused_with_zero, run
 
 
 def site(*rows, **changes):
@@ -27,7 +27,7 @@ def months(year, first, last):
 
 
 def cap_line(result):
-    return [line for line in result.amounts if "最高限额核减" in line.label][0]
+    return next(line for line in result.amounts if "最高限额核减" in line.label)
 
 
 def test_half_of_each_category_with_rounding_half_up():

@@ -7,8 +7,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, settings, strategies as st
 
 from forms.model import Field, Kind
 from forms.service import Service

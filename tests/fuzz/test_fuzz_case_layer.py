@@ -10,8 +10,8 @@ import re
 from datetime import datetime
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hostile import FUZZ, RUNS, TODAY, answers_for, materials_for
+from hypothesis import given, strategies as st
 from sqlalchemy import func, select
 
 from desktop.cases import intake
@@ -21,7 +21,6 @@ from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import AuditEvent, Case, Document
 from forms import registry
 from forms.values import text_problem
-from hostile import FUZZ, RUNS, TODAY, answers_for, materials_for
 
 SERVICES = list(registry.services())
 NOW = datetime.combine(TODAY, datetime.min.time()).replace(hour=10)

@@ -15,12 +15,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hostile import ANY, FUZZ, RUNS, SCALARS, TODAY, answers_for, materials_for
+from hypothesis import given, strategies as st
 
 from forms import registry
 from forms.__main__ import main
-from hostile import ANY, FUZZ, RUNS, SCALARS, TODAY, answers_for, materials_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = list(registry.services())

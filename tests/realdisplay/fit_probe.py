@@ -117,8 +117,8 @@ def main() -> int:
     from desktop.settings import Settings
     from desktop.store.database import open_database
     from desktop.ui.admin_menus import ReportDayDialog, install_admin_tools
-    from desktop.ui.pages import install_pages
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.pages import install_pages
     from forms import registry
 
     app = create_application()
@@ -165,7 +165,7 @@ def main() -> int:
     result = intake.accept(db, actor, "residence_permit", example["answers"], example["materials"],
                            papers_dir=settings.papers_dir(), font_path=None)
     preview = PreviewDialog(result.paper.pdf_path, result.paper.title, window)
-    saved = [label for label in preview.findChildren(QLabel) if label.text().startswith("已保存")][0]
+    saved = next(label for label in preview.findChildren(QLabel) if label.text().startswith("已保存"))
     saved.setObjectName("saved_path")
     preview.show()
     measure("preview", preview, ("saved_path",))
@@ -208,8 +208,9 @@ def main() -> int:
             [m.label for m in registry.get("startup_subsidy").materials][:8], date.today(), date.today(),
             lambda *a: None, window),
     }
-    from desktop.ui.msgbox import show_info
     from PySide6.QtWidgets import QDialogButtonBox, QVBoxLayout
+
+    from desktop.ui.msgbox import show_info
 
     def oversized() -> int:
         """A dialog that asks for more than any clerk's screen: the one fitter must shrink it."""

@@ -87,10 +87,9 @@ def _finish(proc: subprocess.Popen) -> tuple[str, str]:
 @pytest.fixture
 def hall(tmp_path):
     """A data folder with a migrated database and the administrator (what the first start would create)."""
+    from desktop import paths
     from desktop.cases import accounts
     from desktop.store.database import open_database
-
-    from desktop import paths
 
     data = tmp_path / "data"
     # NOTE: the program's own data folder: the hall audit key made with the first account lives there.
@@ -131,7 +130,7 @@ def test_after_kill_9_the_next_start_offers_the_typed_page_back(x_display, hall)
         prompt = _wait_window(x_display, "有未保存的输入")
         _shot(x_display, "close-prompt")
         _keys(x_display, prompt, "Return")
-        out, err = _finish(second)
+        _out, err = _finish(second)
     finally:
         if second.poll() is None:
             second.kill()

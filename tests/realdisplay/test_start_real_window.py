@@ -28,7 +28,7 @@ def test_program_opens_first_admin_dialog_and_exits(size, tmp_path, request):
         assert 0 < int(values["WIDTH"]) <= display.width and 0 < int(values["HEIGHT"]) <= display.height
         _xdotool(display, "windowactivate", "--sync", window.splitlines()[0])
         _xdotool(display, "key", "--clearmodifiers", "Escape")
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()

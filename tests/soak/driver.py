@@ -34,13 +34,12 @@ def _qt_message(mode, context, message) -> None:
 
 qInstallMessageHandler(_qt_message)
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QWidget  # noqa: E402,E501
-
 import keys as k  # noqa: E402
 import ui  # noqa: E402
 from keys import K  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QWidget  # noqa: E402,E501
 from script import ScriptFailed, ScriptRunner, Wait  # noqa: E402
 
 PASSWORD = "demo-pass-1"  # the demo hall's accounts (python -m desktop seed-demo)
@@ -191,6 +190,7 @@ def view_case(day: Day, case_no: str):
 def clerk(day: Day):
     import intake
     from plan import day_plan
+
     from desktop.cases import queries
 
     yield from sign_in(day.args.user)

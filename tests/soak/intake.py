@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPushButton, QTableWidget, QWidget
-
 import keys as k
 import ui
 from keys import CTRL, K
 from plan import Case
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPushButton, QTableWidget, QWidget
 from script import ScriptFailed, Wait
+
 from forms import registry
 from forms.model import Kind
 

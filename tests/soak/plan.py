@@ -40,7 +40,7 @@ class Case:
     answers: dict[str, Any]
     materials: dict[str, str]
     needs_bike: bool = False  # transfer / theft: plate, frame (and owner) filled from a bike registered today
-    draft_of: "Case | None" = None  # resume: the draft case this continues
+    draft_of: Case | None = None  # resume: the draft case this continues
     result: dict[str, Any] = field(default_factory=dict)
 
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import time
 
+import keys as k
 import shiboken6
+from keys import CTRL, K
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
-    QAbstractButton, QApplication, QDialog, QMessageBox, QTabWidget, QWidget,
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
 )
-
-import keys as k
-from keys import K, CTRL
 from script import ScriptFailed, Wait
 
 

@@ -47,7 +47,7 @@ class PgServer:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
         return subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120, **kw)
 
-    def start(self) -> "PgServer":
+    def start(self) -> PgServer:
         data = self.root / "data"
         self._run(self.bin / "initdb", "-D", data, "-A", "trust", "-U", "halldesk", "--encoding=UTF8",
                   "--locale=C.UTF-8")

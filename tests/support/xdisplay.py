@@ -34,7 +34,7 @@ class XDisplay:
         env.update(extra)
         return env
 
-    def start(self) -> "XDisplay":
+    def start(self) -> XDisplay:
         read_fd, write_fd = os.pipe()
         self._xvfb = subprocess.Popen(
             ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{self.width}x{self.height}x24",

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from desktop.store.models import Base
 import desktop.store.lifecycle_models  # noqa: F401,E402  (its tables belong to the same metadata)
+from desktop.store.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -119,7 +119,7 @@ def test_reset_password_lifts_lockout_and_is_audited(db, admin, staff):
     assert "password2" in info.value.errors
     admin_ops.reset_password(db, admin, staff["clerk"].id, "fresh-pass-2", "fresh-pass-2", "01")
     assert accounts.sign_in(db, "zhang", "fresh-pass-2").id == staff["clerk"].id
-    event = [e for e in audit_rows(db) if e.action == "account.reset"][0]
+    event = next(e for e in audit_rows(db) if e.action == "account.reset")
     assert event.detail == {"username": "zhang"} and "fresh" not in str(event.detail)
 
 

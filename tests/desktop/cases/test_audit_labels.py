@@ -51,7 +51,7 @@ def written_actions() -> dict[str, str]:
         for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
             args = fn.args.args + fn.args.kwonlyargs
             defaults = [None] * (len(fn.args.args) - len(fn.args.defaults)) + fn.args.defaults + fn.args.kw_defaults
-            for arg, default in zip(args, defaults):
+            for arg, default in zip(args, defaults, strict=True):
                 if arg.arg.endswith("action") and arg.arg != "action" and isinstance(default, ast.Constant):
                     params.setdefault(arg.arg, set()).add(default.value)
         functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]

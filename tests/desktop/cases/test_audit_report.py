@@ -55,7 +55,7 @@ def test_another_person_may_not_unlock(db, admin, clerk):
 def test_wrong_passwords_at_the_lock_screen_lock_the_account(db, clerk):
     now = datetime(2026, 11, 25, 9)
     for _ in range(accounts.MAX_FAILURES - 1):
-        with pytest.raises(ActionRefused, match="^登录名或密码不正确"):
+        with pytest.raises(ActionRefused, match=r"^登录名或密码不正确"):
             sessions.unlock(db, clerk, "zhang", "wrong-pass-1", "03", now)
     with pytest.raises(ActionRefused, match="锁定5分钟"):
         sessions.unlock(db, clerk, "zhang", "wrong-pass-1", "03", now)

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from desktop.cases import audit_report, intake, lifecycle, promised, worklists
-from desktop.cases.papers import cn_date
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.papers import cn_date
 from desktop.store.database import open_database
 from desktop.store.deadline_models import CaseDeadline
 from desktop.store.models import AuditEvent, Document

@@ -128,7 +128,7 @@ def test_overdue_lists_running_deadlines_by_due_date(db, actor, tmp_path):
     with db.unit() as s:
         for case_id, (case_state, state, due) in zip(ids, [
                 ("approved", "running", date(2026, 11, 2)), ("accepted", "running", date(2026, 11, 3)),
-                ("approved", "running", date(2026, 11, 1)), ("accepted", "running", date(2026, 12, 1))]):
+                ("approved", "running", date(2026, 11, 1)), ("accepted", "running", date(2026, 12, 1))], strict=True):
             s.get(Case, case_id).status = case_state
             s.add(CaseDeadline(case_id=case_id, key="promised", label="承诺办结", stage="completion", count=1,
                                unit="working_days", extended_days=0, basis="x", explanation="", due_on=due,

@@ -22,9 +22,9 @@ def test_only_an_administrator_may(action, admin, people):
 
 def test_refusals_keep_their_words(db, people):
     sup = people["sup"].account
-    with pytest.raises(ActionRefused, match="^只有管理员可以设置号牌号段。$"):
+    with pytest.raises(ActionRefused, match=r"^只有管理员可以设置号牌号段。$"):
         plates.set_series(db, sup, "郑B", 5)
-    with pytest.raises(ActionRefused, match="^只有管理员可以调整节假日安排。$"):
+    with pytest.raises(ActionRefused, match=r"^只有管理员可以调整节假日安排。$"):
         calendars.set_override(db, date(2027, 1, 1), "holiday", "元旦", "通知", sup, "03")
-    with pytest.raises(ActionRefused, match="^只有管理员可以创建账号。$"):
+    with pytest.raises(ActionRefused, match=r"^只有管理员可以创建账号。$"):
         accounts.create_account(db, sup, "wang", "王芳", "clerk", "secret-111", "secret-111")

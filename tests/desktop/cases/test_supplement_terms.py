@@ -7,7 +7,6 @@ from datetime import date, datetime
 from pypdf import PdfReader
 
 from desktop.cases import intake, lifecycle, supplement_terms
-from desktop.cases.dto import Actor
 from forms import registry
 from forms.params import ParamSet
 

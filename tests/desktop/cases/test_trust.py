@@ -8,10 +8,21 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from desktop.cases import admin as admin_ops
-from desktop.cases import audit_report, calendars, export, intake, lifecycle, plates, pledges, print_jobs, privacy
-from desktop.cases import drafts, reprints
-from desktop.cases import retention
+from desktop.cases import (
+    admin as admin_ops,
+    audit_report,
+    calendars,
+    drafts,
+    export,
+    intake,
+    lifecycle,
+    plates,
+    pledges,
+    print_jobs,
+    privacy,
+    reprints,
+    retention,
+)
 from desktop.cases.dto import AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
 from desktop.cases.queries import CaseFilter
@@ -58,7 +69,7 @@ def test_a_role_taken_away_counts_at_once(db, people, accepted, tmp_path):
 
 def test_a_supervisor_disabled_after_sign_in_can_no_longer_approve(db, admin, people, accepted, tmp_path):
     admin_ops.set_disabled(db, admin, people["sup"].account.id, True)
-    with pytest.raises(ActionRefused, match="^李娜的账号已被管理员停用，不能作出审核决定。$"):
+    with pytest.raises(ActionRefused, match=r"^李娜的账号已被管理员停用，不能作出审核决定。$"):
         lifecycle.approve(db, people["sup"], accepted.id, now=NOW, papers_dir=tmp_path)
     assert status_of(db, accepted.id) == "accepted"
 
@@ -112,7 +123,7 @@ def test_a_disabled_or_locked_account_can_do_nothing(db, admin, people, signs, a
     with db.unit() as s:
         events_before = len(s.scalars(select(AuditEvent)).all())
     word = "已被管理员停用" if state == "disabled" else "已被锁定"
-    for name, call in _every_action(db, actor, accepted.id, tmp_path, signs).items():
+    for call in _every_action(db, actor, accepted.id, tmp_path, signs).values():
         with pytest.raises(ActionRefused, match=word):
             call()
     assert status_of(db, accepted.id) == "accepted"
@@ -144,7 +155,7 @@ def test_the_countersigner_must_be_another_enabled_supervisor(db, admin, people,
     with pytest.raises(ActionRefused, match="不是审核人员"):
         lifecycle.cancel(db, people["sup"], accepted.id, "x", signs["clerk"], now=NOW)
     admin_ops.set_disabled(db, admin, people["sup2"].account.id, True)
-    with pytest.raises(ActionRefused, match="^赵敏的账号已被管理员停用，不能复核撤销案件。$"):
+    with pytest.raises(ActionRefused, match=r"^赵敏的账号已被管理员停用，不能复核撤销案件。$"):
         lifecycle.cancel(db, people["sup"], accepted.id, "x", signs["sup2"], now=NOW)
     assert status_of(db, accepted.id) == "accepted"
     # The certificate's reprint: the same checks.

@@ -6,9 +6,9 @@ import shutil
 import subprocess
 
 import pytest
+from document_samples import sample
 
 from desktop.documents import render_pdf
-from document_samples import sample
 
 pytestmark = pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
                                 reason="pdftoppm/zbarimg not installed (make test installs them)")

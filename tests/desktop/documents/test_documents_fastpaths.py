@@ -8,6 +8,7 @@ import string
 
 import pytest
 import qrcode
+from document_samples import sample
 from pypdf import PdfReader
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.platypus import Paragraph
@@ -18,7 +19,6 @@ from desktop.documents.font import register_font
 from desktop.documents.qr import qr_matrix
 from desktop.documents.sections import cell
 from desktop.documents.styles import FRAME_WIDTH, make_styles
-from document_samples import sample
 
 
 def _qrcode_modules(data: str) -> list[list[bool]]:
@@ -48,7 +48,7 @@ def test_short_text_is_drawn_as_one_line_and_long_text_wraps(styles):
     assert short.wrap(FRAME_WIDTH, 1000) == (FRAME_WIDTH, styles.item.leading)
     assert short._para is None
     long = TextLine("居住证明：房屋租赁合同及租赁登记备案证明" * 6, styles.item, bullet="2.")
-    width, height = long.wrap(FRAME_WIDTH, 1000)
+    _width, height = long.wrap(FRAME_WIDTH, 1000)
     assert isinstance(long._para, Paragraph) and height >= 2 * styles.item.leading
     spaced = TextLine("两个  空格", styles.item)  # Paragraph collapses the spaces: it draws this one
     spaced.wrap(FRAME_WIDTH, 1000)

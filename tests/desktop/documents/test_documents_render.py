@@ -6,10 +6,10 @@ import io
 import re
 
 import pytest
+from document_samples import FULL_ID, SAMPLES, sample
 from pypdf import PdfReader
 
 from desktop.documents import DOCUMENT_KINDS, render_pdf
-from document_samples import FULL_ID, SAMPLES, sample
 
 REPRINT = {"copy_no": 2, "reason": "原件遗失", "at": "2026-11-25 10:31"}
 KINDS = sorted(SAMPLES)
@@ -70,7 +70,7 @@ def test_reprint_adds_mark_and_is_otherwise_identical(rendered):
     original, reprinted = pages_text(pdf), pages_text(again)
     assert len(original) == len(reprinted)
     stamp = {"补打 第2份", "2026-11-25 10:31  原件遗失"}
-    for before, after in zip(original, reprinted):
+    for before, after in zip(original, reprinted, strict=True):
         assert "补打 第2份" in after and "补打" not in before
         # The stamp is drawn last on each page, so removing its lines leaves the original text.
         kept = [line for line in after.splitlines() if line.strip() not in stamp]

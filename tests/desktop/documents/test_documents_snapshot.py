@@ -6,10 +6,10 @@ import ast
 from pathlib import Path
 
 import pytest
+from document_samples import SAMPLES, sample
 
 from desktop.documents import DocumentFontError, missing_glyphs, render_pdf, validate_snapshot
 from desktop.documents.sections import chinese_ordinal, column_widths
-from document_samples import SAMPLES, sample
 
 PACKAGE = Path(__file__).resolve().parents[3] / "desktop" / "documents"
 

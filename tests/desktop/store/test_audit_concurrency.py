@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[3]
 PROCESSES = 8
 LOCKS, DRAFTS = 20, 5  # per process: events alone, and events in a unit that wrote a case first
 
-CHILD = """
+CHILD = f"""
 import sys
 from desktop import paths
 paths.set_data_dir(sys.argv[2])
@@ -40,13 +40,13 @@ import datetime
 example = registry.get("residence_permit").example(datetime.date.today())
 print("ready", flush=True)
 sys.stdin.readline()  # all processes start writing at once
-for i in range({locks}):
+for i in range({LOCKS}):
     sessions.lock(db, clerk, window, reason=f"idle {{i}}")
-    if i < {drafts}:
+    if i < {DRAFTS}:
         intake.save_draft(db, Actor(clerk, window, "大厅"), "residence_permit", example["answers"], {{}})
 db.close()
 print("done", flush=True)
-""".format(locks=LOCKS, drafts=DRAFTS)
+"""
 
 
 def run_writers(url: str, data_dir: Path) -> None:

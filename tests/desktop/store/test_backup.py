@@ -119,7 +119,7 @@ def test_a_flipped_byte_is_refused(made, tmp_path, where):
 
 
 def test_a_truncated_backup_is_refused(made, tmp_path):
-    db_file, result = made
+    _db_file, result = made
     data = result.path.read_bytes()
     for cut in (len(data) - 1, len(data) // 2, 40, 5):
         short = tmp_path / f"short-{cut}.hdbk"

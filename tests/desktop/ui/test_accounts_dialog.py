@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from modals import on_next_dialog
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPushButton
+from qt_helpers import answer_next_box, type_text
 from sqlalchemy import select
 
 from desktop.cases import accounts, lifecycle, retention
@@ -15,7 +16,6 @@ from desktop.store.models import AuditEvent
 from desktop.ui.accounts_dialog import AccountsDialog
 from desktop.ui.admin_menus import install_admin_tools
 from desktop.ui.main_window import MainWindow
-from qt_helpers import answer_next_box, type_text
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 HALL = "郑州市金水区政务服务中心"

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 from modals import answer_box, on_next_dialog
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+from qt_helpers import answer_next_box, type_text
 from sqlalchemy import func, select
 
 from desktop.cases import accounts, drafts, intake, queries
@@ -22,7 +22,6 @@ from desktop.ui.intake_page import IntakePage
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages import install_pages
 from forms import registry
-from qt_helpers import answer_next_box, type_text
 
 SERVICE = registry.get("residence_permit")
 QUICK_MS = 30

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from qt_helpers import answer_next_box
 from sqlalchemy import select
 
 from desktop import settings as settings_store
@@ -20,7 +21,6 @@ from desktop.ui.admin_menus import install_admin_tools
 from desktop.ui.backup_dialog import BackupDialog
 from desktop.ui.backup_scheduler import BackupScheduler
 from desktop.ui.main_window import MainWindow
-from qt_helpers import answer_next_box
 
 HALL = "郑州市金水区政务服务中心"
 PASS = "backup-pass-2026"

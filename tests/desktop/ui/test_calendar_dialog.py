@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 from PySide6.QtWidgets import QLineEdit, QPushButton
+from qt_helpers import type_text
 
 from desktop.cases import accounts, calendars, intake
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
 from desktop.ui.calendar_dialog import CalendarDialog
 from forms import registry
-from qt_helpers import type_text
 
 
 def test_admin_adds_a_2027_holiday_and_the_deadline_moves(qtbot, db, admin):

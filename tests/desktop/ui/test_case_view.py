@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from case_helpers import accept_example, drive, error_text, make_people, pdf_text, press
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget
+from qt_helpers import answer_next_box, type_text
 from sqlalchemy import select
 
 from desktop.cases import casefile, reprints, status
@@ -17,8 +19,6 @@ from desktop.ui.case_models import AnswersModel, FindingsModel, PapersModel, Ple
 from desktop.ui.case_view import CaseView
 from desktop.ui.countersign import CountersignDialog
 from forms import registry
-from case_helpers import accept_example, drive, error_text, make_people, pdf_text, press
-from qt_helpers import answer_next_box, type_text
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 PROXY_ID = "410305198001010011"  # check digit below

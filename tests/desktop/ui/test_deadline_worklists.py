@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from case_helpers import HALL, accept_example, make_people
 from PySide6.QtCore import Qt
+from qt_helpers import type_text
 
 from desktop.cases import lifecycle, promised
 from desktop.cases.dto import Actor
 from desktop.ui.accounts_dialog import AccountsDialog
 from desktop.ui.worklists_page import WorklistsPage
-from case_helpers import HALL, accept_example, make_people
-from qt_helpers import type_text
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 NOW = datetime(2026, 11, 25, 10, 0)  # a Wednesday
@@ -30,7 +30,7 @@ def _shown(model) -> list[tuple[str, str, str]]:
 
 def test_two_weeks_of_days_each_deadline_on_its_own(qtbot, db, people, tmp_path):
     permit = accept_example(db, people["clerk"], tmp_path, now=NOW, name="欧阳娜娜").case
-    bike = accept_example(db, people["clerk"], tmp_path, "ebike_registration", now=NOW, owner_name="王芳").case
+    accept_example(db, people["clerk"], tmp_path, "ebike_registration", now=NOW, owner_name="王芳")
     day = {"today": NOW.date()}
     page = WorklistsPage(db, today=lambda: day["today"])
     qtbot.addWidget(page)

@@ -9,13 +9,13 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from qt_helpers import type_text
 
 from desktop.cases import ebike, intake, queries
 from desktop.cases.dto import Actor
 from desktop.settings import Settings
 from desktop.ui.intake_page import IntakePage
 from forms import registry
-from qt_helpers import type_text
 
 HALL = "郑州市金水区政务服务中心"
 

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from qt_helpers import answer_next_box, type_text
 from sqlalchemy import select
 
 from desktop.cases import accounts, admin as admin_ops
@@ -18,7 +19,6 @@ from desktop.ui.idle_lock import install_idle_lock
 from desktop.ui.intake_page import IntakePage
 from desktop.ui.main_window import MainWindow
 from forms import registry
-from qt_helpers import answer_next_box, type_text
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 HALL = "郑州市金水区政务服务中心"

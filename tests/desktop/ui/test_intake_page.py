@@ -9,13 +9,13 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+from qt_helpers import answer_next_box, type_text
 
 from desktop.cases import queries
 from desktop.cases.dto import Actor
 from desktop.settings import Settings
 from desktop.ui.intake_page import IntakePage
 from forms import registry
-from qt_helpers import answer_next_box, type_text
 
 SERVICE = registry.get("residence_permit")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from case_helpers import drive, press
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel, QLineEdit, QScrollArea, QWidget
@@ -19,7 +20,6 @@ from desktop.ui.login import LoginDialog
 from desktop.ui.main_window import SERVICE_KEYS, MainWindow
 from desktop.ui.pages import install_pages
 from forms import registry
-from case_helpers import drive, press
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 HALL = "郑州市金水区政务服务中心"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from modals import on_next_dialog
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 

@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from modals import answer_box
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from desktop.cases.dto import Actor
 from desktop.cases.queries import CaseFilter, list_cases

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
-
-from pathlib import Path
-
+from qt_helpers import answer_next_box
 from sqlalchemy import select
 
 from desktop.cases import intake, print_jobs
-from desktop.store.models import AuditEvent
-from qt_helpers import answer_next_box
 from desktop.cases.dto import Actor
+from desktop.store.models import AuditEvent
 from desktop.ui.preview import PreviewDialog, PrintFailed, print_pdf
 from forms import registry
 

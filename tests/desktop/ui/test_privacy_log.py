@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
+from qt_helpers import type_text
 
 from desktop import logs
 from desktop.cases import accounts, queries, sessions
@@ -15,7 +16,6 @@ from desktop.cases.dto import Actor
 from desktop.settings import Settings
 from desktop.ui.intake_page import IntakePage
 from forms import registry
-from qt_helpers import type_text
 
 SERVICE = registry.get("residence_permit")
 NAME = "欧阳娜娜"

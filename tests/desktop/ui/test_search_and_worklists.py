@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from case_helpers import HALL, accept_example, drive, error_text, make_people, pdf_text, press
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit
+from qt_helpers import type_text
 
 from desktop.cases import casefile, pledges, status
 from desktop.settings import Settings
@@ -15,9 +17,7 @@ from desktop.ui.case_dialogs import ActionDialog
 from desktop.ui.intake_page import IntakePage
 from desktop.ui.search_panel import SearchPanel
 from desktop.ui.worklists_page import WorklistsPage
-from case_helpers import HALL, accept_example, drive, error_text, make_people, pdf_text, press
 from forms import registry
-from qt_helpers import type_text
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 NOW = datetime(2026, 11, 25, 10, 0)
@@ -156,8 +156,9 @@ def test_worklists(qtbot, qtmodeltester, db, people, tmp_path):
 
 
 def test_pledge_fulfilled_from_the_case_view(qtbot, db, people, tmp_path):
-    from desktop.ui.case_view import CaseView
     from qt_helpers import answer_next_box
+
+    from desktop.ui.case_view import CaseView
 
     pledged = rongque_case(db, people["clerk"], tmp_path)
     view = CaseView(db, people["clerk"], Settings(output_dir=str(tmp_path)), pledged.id)

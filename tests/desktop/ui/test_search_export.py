@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-
-from desktop.ui.search_panel import SearchPanel
 from case_helpers import accept_example, make_people
 from qt_helpers import answer_next_box
+
+from desktop.ui.search_panel import SearchPanel
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 NOW = datetime(2026, 11, 25, 10, 0)

@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+from qt_helpers import type_text
 from sqlalchemy import func, select
 from stdnum.cn import ric
 
@@ -17,7 +18,6 @@ from desktop.settings import Settings
 from desktop.store.models import SubsidyClaim
 from desktop.ui.intake_page import IntakePage
 from forms import registry
-from qt_helpers import type_text
 
 SERVICE = registry.get("startup_subsidy")
 ONCE_MATERIALS = {"application_form": "provided", "id_card": "provided", "returnee_proof": "pledged",

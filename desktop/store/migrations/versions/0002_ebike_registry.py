@@ -6,9 +6,8 @@ Create Date: 2026-11-26 09:00:00
 """
 from datetime import datetime
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0002'
 down_revision = '0001'
