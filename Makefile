@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test races soak crash fuzz bench bench-1m bench-start bench-docs bench-hall setup clean package check-package
+.PHONY: run test lint races soak crash fuzz bench bench-1m bench-start bench-docs bench-hall setup clean package check-package
 
 setup: $(STAMP) $(FONT)
 
@@ -27,8 +27,14 @@ $(FONT): $(STAMP)
 run: setup
 	$(PY) -m desktop $(ARGS)
 
-test: setup
+# The gates run first and fail the run: ruff (pyproject [tool.ruff]) over the whole tree, mypy
+# (pyproject [tool.mypy]) over the Qt-free layers. `make lint` runs them alone.
+test: setup lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 # The race suite at the issue's upper bound: 30 processes per race, 10 rounds, both backends
 # (`make test` runs the same suite with 8 processes and 3 rounds).

@@ -182,9 +182,9 @@ def setup_logging(level: int = logging.INFO) -> Path:
     for old in path.parent.glob(f"{LOG_FILE_NAME}*"):
         os.chmod(old, FILE_MODE)
     root = logging.getLogger()
-    for old in [h for h in root.handlers if isinstance(h, _HallDeskHandler)]:
-        root.removeHandler(old)
-        old.close()
+    for stale in [h for h in root.handlers if isinstance(h, _HallDeskHandler)]:
+        root.removeHandler(stale)
+        stale.close()
     handler = _HallDeskHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
     handler.setFormatter(logging.Formatter(_FORMAT))
     # NOTE: the filter sits on the handler, not a logger: logger filters skip records that

@@ -190,7 +190,7 @@ def _limit_finding(ctx: RuleContext, limits, standard: str, rid: str, key: str, 
                    basis, field=key, facts=facts)
 
 
-def _edition(ctx: RuleContext, rid: str) -> tuple[Finding | None, dict | None]:
+def _edition(ctx: RuleContext, rid: str) -> tuple[Finding, dict | None]:
     """The edition of GB 17761 this bike is judged by, or the finding that says why there is none.
 
     NOTE (issue 13): the standard that applies is the one the bike was made to, as its 合格证 says,

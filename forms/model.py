@@ -7,7 +7,7 @@ from dataclasses import dataclass, field as dc_field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Protocol
 
 
 class Outcome(StrEnum):
@@ -338,7 +338,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-RuleFn = Callable[["RuleContext"], "Finding | Iterable[Finding]"]
+RuleFn = Callable[["RuleContext"], "Finding | Iterable[Finding] | None"]  # None: nothing to say
 
 
 @dataclass(frozen=True)
@@ -363,5 +363,7 @@ class RuleContext:
         return self.answers.get(key)
 
 
-class ParamView:  # pragma: no cover - structural type, see forms.params.ParamSet.at
+class ParamView(Protocol):  # pragma: no cover - structural type, see forms.params.ParamsAt
     def __getitem__(self, name: str) -> Any: ...
+    def on(self, day: date) -> ParamView: ...
+    def source(self, name: str) -> str: ...

@@ -113,14 +113,14 @@ def _parse_number(field: Field, value: Any, strict: bool, key: str | None):
     if field.kind is Kind.INTEGER:
         if number != number.to_integral_value():
             return None, [_bad(field, "应为整数", key)]
-        number = int(number)
+        parsed: Decimal | int = int(number)
     else:
-        number = number.quantize(Decimal("0.01"))
-    if field.minimum is not None and number < field.minimum:
+        parsed = number.quantize(Decimal("0.01"))
+    if field.minimum is not None and parsed < field.minimum:
         return None, [_bad(field, f"不能小于{field.minimum}", key)]
-    if field.maximum is not None and number > field.maximum:
+    if field.maximum is not None and parsed > field.maximum:
         return None, [_bad(field, f"不能大于{field.maximum}，请核对", key)]
-    return number, []
+    return parsed, []
 
 
 def _parse_text(field: Field, value: Any, strict: bool, key: str | None):
