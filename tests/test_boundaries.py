@@ -1,4 +1,4 @@
-"""The Qt-free layers stay free of Qt: forms/ and desktop/ outside ui/, app.py and __main__.py."""
+"""The layers keep their direction (ui → cases → forms, store, documents) and the Qt-free ones stay free of Qt."""
 
 from __future__ import annotations
 
@@ -66,3 +66,66 @@ def test_the_command_line_version_loads_no_qt():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+# --- the layer direction -------------------------------------------------------------------------
+# NOTE: data flows one way, ui → cases → (forms, store, documents) (README, Architecture). Each rule
+# names a folder and the packages no module in it may import, at the top or inside a function.
+LAYER_RULES = {
+    "desktop/ui": ("desktop.store",),  # the UI asks the case layer, never the database below it
+    "desktop/documents": ("desktop.cases", "desktop.store", "desktop.ui"),  # papers render snapshots
+    "desktop/store": ("desktop.cases", "desktop.documents", "desktop.ui"),
+    "desktop/cases": ("desktop.ui",),
+    "forms": ("desktop",),  # the rules know nothing of the program around them
+}
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """Every module a file imports (absolute names; relative imports resolved against its package)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module or ""
+            found.append((node.lineno, module))
+            # `from desktop import store` imports desktop.store too
+            found += [(node.lineno, f"{module}.{alias.name}") for alias in node.names]
+    return found
+
+
+def layer_violations(folder: str, forbidden: tuple[str, ...]) -> list[str]:
+    """One line per offending import statement: ``path:line imports module``."""
+    bad: dict[tuple[str, int], str] = {}
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        for line, module in imported_modules(path):
+            if any(module == f or module.startswith(f + ".") for f in forbidden):
+                bad.setdefault((str(path.relative_to(ROOT)), line), module)
+    return [f"{where}:{line} imports {module}" for (where, line), module in sorted(bad.items())]
+
+
+@pytest.mark.parametrize("folder", sorted(LAYER_RULES))
+def test_the_layers_keep_their_direction(folder):
+    assert layer_violations(folder, LAYER_RULES[folder]) == []
+
+
+def test_the_layer_walk_sees_every_kind_of_import(tmp_path, monkeypatch):
+    # The check itself must catch a top-level, a function-level, a from-package and a relative import.
+    fake = tmp_path / "desktop" / "ui"
+    fake.mkdir(parents=True)
+    (fake / "bad.py").write_text(
+        "import desktop.store.models\n"
+        "from desktop import store\n"
+        "def f():\n    from desktop.store.database import Database\n"
+        "from ..store import backup\n"
+        "from desktop.cases import intake\n", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    found = layer_violations("desktop/ui", LAYER_RULES["desktop/ui"])
+    assert [v.split(":")[1].split()[0] for v in found] == ["1", "2", "4", "5"]
+    assert not any("desktop.cases" in v for v in found)

@@ -1,6 +1,12 @@
-"""Errors of the case layer that the clerk sees: bad input next to a field, refused actions."""
+"""Errors of the case layer that the clerk sees: bad input next to a field, refused actions, the machine failing."""
 
 from __future__ import annotations
+
+# NOTE: raised by the store (disk full, database locked, server gone) and passed through the case
+# layer unchanged; the UI catches it from here, since it never imports desktop.store.
+from desktop.store.errors import EnvironmentFailure
+
+__all__ = ["ActionRefused", "EnvironmentFailure", "InputError"]
 
 
 class InputError(ValueError):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop.cases import admin
 from desktop.cases.admin import AccountRow
 from desktop.cases.dto import ROLE_LABELS, ROLES, AccountInfo, Actor
-from desktop.store.database import Database
+from desktop.cases.halldb import Database
 from desktop.ui.admin_tabs import ReasonsTab, RetentionTab, fill, rows_table, selected_row
 from desktop.ui.combos import ValueCombo
 from desktop.ui.login import _FormDialog

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
 
 from desktop.cases import audit_report, permissions, sessions
-from desktop.store.errors import EnvironmentFailure
+from desktop.cases.errors import EnvironmentFailure
 from desktop.ui.idle_lock import install_idle_lock
 from desktop.ui.msgbox import attempt, show_info
 

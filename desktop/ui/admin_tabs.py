@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.cases import admin, retention
 from desktop.cases.dto import Actor
 from desktop.cases.errors import InputError
-from desktop.store.database import Database
+from desktop.cases.halldb import Database
 from desktop.ui.combos import ValueCombo
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import attempt, show_info

@@ -24,11 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import settings as settings_store
-from desktop.cases import permissions
-from desktop.cases.errors import ActionRefused
-from desktop.store import backup
-from desktop.store.backup_crypto import BackupError, passphrase_problem
-from desktop.store.errors import EnvironmentFailure
+from desktop.cases import backups as backup, permissions
+from desktop.cases.backups import BackupError, passphrase_problem
+from desktop.cases.errors import ActionRefused, EnvironmentFailure
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import ask_confirm, show_environment_failure, show_info
 
@@ -298,7 +296,7 @@ class BackupDialog(QDialog):
 
     def restore_from(self, path: Path, passphrase: str) -> bool:
         """Check the backup, ask, then replace the database and reopen it; the program then closes."""
-        from desktop.store.database import open_database
+        from desktop.cases.halldb import open_database
 
         w = self.window
         try:

@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 
-from desktop.store import backup
-from desktop.store.errors import EnvironmentFailure
+from desktop.cases import backups as backup
+from desktop.cases.errors import EnvironmentFailure
 
 log = logging.getLogger(__name__)
 TICK_MS = 60_000  # the timer only looks at the clock; the interval itself is hours

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.cases import calendars
 from desktop.cases.dto import Actor
-from desktop.store.database import Database
+from desktop.cases.halldb import Database
 from desktop.ui.combos import ValueCombo
 from desktop.ui.msgbox import attempt
 

@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.cases.errors import ActionRefused, InputError
-from desktop.store.errors import EnvironmentFailure
+from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
 

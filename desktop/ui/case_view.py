@@ -15,10 +15,9 @@ from PySide6.QtWidgets import (
 
 from desktop.cases import actions, casefile, lifecycle, paper_files, pledges, privacy, reprints, status, worklists
 from desktop.cases.dto import Actor, PrintedPaper
-from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
+from desktop.cases.halldb import Database
 from desktop.settings import Settings
-from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
 from desktop.ui import case_dialogs, msgbox
 from desktop.ui.case_dialogs import KEEP_OPEN
 from desktop.ui.case_models import (

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from desktop.cases import accounts
 from desktop.cases.dto import Actor, Countersign
 from desktop.cases.errors import ActionRefused
-from desktop.store.database import Database
+from desktop.cases.halldb import Database
 from desktop.ui.login import _FormDialog
 
 

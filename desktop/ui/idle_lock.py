@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop.cases import admin, sessions
 from desktop.cases.dto import Actor
-from desktop.cases.errors import ActionRefused, InputError
-from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
+from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
+from desktop.cases.halldb import Database
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import ask_confirm, show_environment_failure
 

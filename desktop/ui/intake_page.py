@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
 
 from desktop.cases import at_window, intake
 from desktop.cases.dto import Actor
-from desktop.cases.errors import ActionRefused
+from desktop.cases.errors import ActionRefused, EnvironmentFailure
+from desktop.cases.halldb import Database
 from desktop.settings import Settings
-from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
 from desktop.ui import msgbox
 from desktop.ui.amounts_panel import AmountsPanel
 from desktop.ui.field_widgets import FieldEditor, make_editor

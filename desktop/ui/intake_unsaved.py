@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QMainWindow
 
 from desktop.cases import drafts, intake, status
 from desktop.cases.dto import CaseSummary
-from desktop.cases.errors import ActionRefused
-from desktop.store.errors import EnvironmentFailure
+from desktop.cases.errors import ActionRefused, EnvironmentFailure
 from desktop.ui import msgbox, unsaved
 
 log = logging.getLogger(__name__)

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.preload import DataLayer
-from desktop.store.errors import EnvironmentFailure
+from desktop.cases.errors import EnvironmentFailure
 from desktop.ui.msgbox import show_environment_failure
 
 if TYPE_CHECKING:
-    from desktop.store.database import Database
+    from desktop.cases.halldb import Database
 
 # NOTE: the sign-in dialog is shown before SQLAlchemy and the case layer are imported (issue 15);
 # desktop.cases.accounts is imported where it is used, after the data layer has loaded.

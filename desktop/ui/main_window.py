@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.cases import permissions
 from desktop.cases.dto import Actor, CaseSummary
+from desktop.cases.errors import EnvironmentFailure
+from desktop.cases.halldb import Database
 from desktop.cases.queries import CaseFilter, list_cases
 from desktop.settings import Settings
-from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
 from desktop.ui.case_table import CaseListPanel
 from desktop.ui.msgbox import show_environment_failure, show_info
 from desktop.ui.screen_fit import fit_main_window

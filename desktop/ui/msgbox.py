@@ -10,8 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.cases.errors import ActionRefused
-from desktop.store.errors import EnvironmentFailure
+from desktop.cases.errors import ActionRefused, EnvironmentFailure
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

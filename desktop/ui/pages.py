@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from desktop.cases import queries, status
-from desktop.store.errors import EnvironmentFailure
+from desktop.cases.errors import EnvironmentFailure
 from desktop.ui.main_window import MainWindow
 from desktop.ui.msgbox import show_environment_failure
 from forms import registry

@@ -117,8 +117,7 @@ class PreviewDialog(QDialog):
             return False
         printer_name = printer.printerName() or printer.outputFileName() or ""
         if self.record_print is not None:
-            from desktop.cases.errors import ActionRefused
-            from desktop.store.errors import EnvironmentFailure
+            from desktop.cases.errors import ActionRefused, EnvironmentFailure
 
             try:
                 self.record_print(pages, printer_name)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop.cases import promised
 from desktop.cases.dto import Actor
 from desktop.cases.errors import InputError
-from desktop.store.database import Database
+from desktop.cases.halldb import Database
 from desktop.ui.admin_tabs import fill, rows_table, selected_row
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import attempt

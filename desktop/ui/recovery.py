@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.cases import drafts, queries
+from desktop.cases.errors import EnvironmentFailure
 from desktop.lastrun import AbnormalEnd
-from desktop.store.errors import EnvironmentFailure
 from desktop.ui.msgbox import ask_confirm, headless, show_environment_failure
 
 log = logging.getLogger(__name__)

@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
 
 from desktop.cases import numbers, permissions, status
 from desktop.cases.dto import Actor, CaseSummary
-from desktop.cases.errors import ActionRefused
+from desktop.cases.errors import ActionRefused, EnvironmentFailure
 from desktop.cases.export import export_cases
+from desktop.cases.halldb import Database
 from desktop.cases.queries import CaseFilter, count_cases, list_cases
-from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
 from desktop.ui import msgbox
 from desktop.ui.case_table import CaseTableModel
 from desktop.ui.combos import ValueCombo

@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
 from desktop import settings as settings_store
 from desktop.cases import permissions, sessions
 from desktop.cases.dto import AccountInfo
-from desktop.cases.errors import ActionRefused
+from desktop.cases.errors import ActionRefused, EnvironmentFailure
+from desktop.cases.halldb import Database
 from desktop.settings import Settings
-from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
 

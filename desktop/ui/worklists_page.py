@@ -9,8 +9,8 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from desktop.cases import worklists
-from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
+from desktop.cases.errors import EnvironmentFailure
+from desktop.cases.halldb import Database
 from desktop.ui import msgbox
 from desktop.ui.case_models import DeadlineDueModel, PledgeDueModel
 from desktop.ui.case_table import CaseTableModel, Column
