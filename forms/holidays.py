@@ -71,6 +71,3 @@ def rules_digest() -> str:
     return hashlib.sha256(STATUTORY_PATH.read_bytes()).hexdigest()[:8]
 
 
-def source_for(year: int) -> str:
-    rule = rule_for(year)
-    return rule["source"] if rule else ""

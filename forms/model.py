@@ -304,9 +304,6 @@ class Assessment:
         """
         return [f for f in self.findings if f.outcome is Outcome.FAIL and f.effect is Effect.CORRECT]
 
-    def findings_for(self, key: str) -> list[Finding]:
-        return [f for f in self.findings if f.field == key]
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "service_id": self.service_id,

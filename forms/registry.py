@@ -41,8 +41,3 @@ def get(service_id: str) -> Service:
         raise KeyError(f"未知服务：{service_id}（可用：{', '.join(services())}）") from None
 
 
-def by_code(code: str) -> Service:
-    for service in services().values():
-        if service.code == code:
-            return service
-    raise KeyError(code)

@@ -195,14 +195,6 @@ def sign_out(db: Database, account: AccountInfo, window: str = "") -> None:
         audit.append(s, "signout", actor=account.username, window=window)
 
 
-def verify_password(db: Database, account: AccountInfo, password: str, window: str = "") -> bool:
-    """For the idle lock: the signed-in clerk's own password again."""
-    try:
-        return sign_in(db, account.username, password, window).id == account.id
-    except (ActionRefused, InputError):
-        return False
-
-
 def countersign(db: Database, actor_account: AccountInfo, username: str, password: str,
                 window: str = "") -> Countersign:
     """A second person confirms with their own password on this window (cancel, reprints).

@@ -67,10 +67,6 @@ def _life(row: Case) -> dict[str, Any]:
     return copy.deepcopy(row.lifecycle or {})
 
 
-def _assessment(row: Case) -> dict[str, Any]:
-    return row.assessment or {}
-
-
 def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str], reason: str, *,
                        now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> StepResult:
     """补正通知书: the handling clock stops until the supplements arrive."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from stdnum.iso7064 import mod_37_36
@@ -58,9 +57,3 @@ def allocate(session: Session, code: str, window: str, day: date) -> str:
     return with_check(f"{code}{window}{day:%y%m%d}{seq:04d}")
 
 
-def last_sequence(session: Session, code: str, window: str, day: date) -> int:
-    return session.scalar(
-        select(CaseSequence.last).where(
-            CaseSequence.code == code, CaseSequence.window == f"{int(window):02d}", CaseSequence.day == day
-        )
-    ) or 0

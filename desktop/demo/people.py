@@ -59,9 +59,6 @@ class People:
         letters = "".join(self.rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(3))
         return f"{letters}{self.rng.randint(0, 99):02d}{self._seq % 10_000_000_000:010d}"
 
-    def ccc_no(self, year: int = 2024) -> str:
-        return f"{year}01111{9000 + self.rng.randint(0, 999):04d}{self.rng.randint(0, 999):03d}"[:16].ljust(16, "0")
-
     def motor_no(self) -> str:
         return "".join(self.rng.choice(string.ascii_uppercase + string.digits) for _ in range(12))
 

@@ -37,9 +37,6 @@ class ValueCombo(QComboBox):
         index = self.currentIndex()
         return self._values[index] if 0 <= index < len(self._values) else None
 
-    def value_at(self, index: int) -> Any:
-        return self._values[index] if 0 <= index < len(self._values) else None
-
     def index_of(self, value: Any) -> int:
         """The first entry holding ``value`` (-1 when none); True and 1 are told apart."""
         for i, known in enumerate(self._values):

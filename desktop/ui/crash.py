@@ -81,10 +81,6 @@ class CrashHandler:
     def install(self) -> None:
         sys.excepthook = self
 
-    def uninstall(self) -> None:
-        if sys.excepthook is self:
-            sys.excepthook = self._previous
-
     def __call__(self, exc_type, exc, tb) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             self._previous(exc_type, exc, tb)
