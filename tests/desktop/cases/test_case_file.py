@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -60,11 +61,11 @@ def test_pdf_for_uses_the_file_or_renders_it_again(db, clerk, accepted, tmp_path
     receipt = reprints.papers_of(db, accepted.id)[0]
     path = paper_files.pdf_for(db, receipt.id, tmp_path)
     assert path.endswith("-receipt-1.pdf")
-    original = open(path, "rb").read()
+    original = Path(path).read_bytes()
     # A lost file comes back identical from the snapshot.
     other = tmp_path / "elsewhere"
     again = paper_files.pdf_for(db, receipt.id, other)
-    assert hashlib.sha256(open(again, "rb").read()).hexdigest() == hashlib.sha256(original).hexdigest()
+    assert hashlib.sha256(Path(again).read_bytes()).hexdigest() == hashlib.sha256(original).hexdigest()
     copy2 = reprints.reprint(db, clerk, receipt.id, "回执遗失", now=NOW, papers_dir=tmp_path / "x")
     redone = paper_files.pdf_for(db, copy2.id, tmp_path / "y")
     text = "".join(p.extract_text() for p in PdfReader(redone).pages)
