@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from forms.model import Basis, Effect, Field, Finding, Kind, Outcome, RuleContext
 from forms.service import missing_info

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field as dc_field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Callable, Iterable, Mapping, Protocol
+from typing import Any, Protocol
 
 
 class Outcome(StrEnum):
@@ -127,7 +128,7 @@ class Field:
     minimum: Decimal | int | None = None
     maximum: Decimal | int | None = None
     max_length: int | None = None
-    columns: tuple["Field", ...] = ()  # for Kind.TABLE
+    columns: tuple[Field, ...] = ()  # for Kind.TABLE
     placeholder: str = ""
     not_future: bool = False  # dates: may not be after the assessment date
     id_type_key: str | None = None  # ID numbers: the field that names the ID type
@@ -353,7 +354,7 @@ class RuleContext:
     answers: Mapping[str, Any]
     materials: Mapping[str, MaterialState]
     today: date
-    params: "ParamView"
+    params: ParamView
     facts: Mapping[str, Any]  # from the database, passed in by the case layer (forms stays pure)
 
     def get(self, key: str) -> Any:

@@ -10,8 +10,9 @@ rule or inspection is the intake's 不予登记通知书. Everything here keys o
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

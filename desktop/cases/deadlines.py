@@ -141,3 +141,7 @@ def settle(s: Session, row: Case, to: str, day: date) -> None:
             d.state, d.met_on = ENDED, day
 
 
+
+def of_case(s: Session, case_id: int) -> tuple[DeadlineInfo, ...]:
+    return tuple(DeadlineInfo(d.key, d.label, d.due_on, d.provisional, d.basis, d.explanation, d.state, d.met_on)
+                 for d in _rows(s, case_id))

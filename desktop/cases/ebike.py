@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,9 +18,7 @@ from desktop.cases.papers import cn_date, header
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
-from forms import checks
-from forms import ebike_common as ec
-from forms import ebike_inspection as inspection
+from forms import checks, ebike_common as ec, ebike_inspection as inspection
 from forms.service import Service
 from forms.values import parse_answers
 

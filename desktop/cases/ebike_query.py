@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,8 +20,7 @@ from desktop.cases.papers import cn_date, contact_line
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
-from forms import checks
-from forms import ebike_common as ec
+from forms import checks, ebike_common as ec
 
 KIND = "registration_query"
 TITLE = "电动自行车登记信息查询单"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,10 +17,8 @@ from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.cases.papers import cn_date, header
 from desktop.store import audit
 from desktop.store.database import Database
-from desktop.store.models import (Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory,
-                                  EbikeVoidedPlate)
-from forms import checks
-from forms import ebike_common as ec
+from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate
+from forms import checks, ebike_common as ec
 from forms.service import Service
 
 DESTROYED = "destroyed"

@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.cases import (at_window, deadlines, drafts, hooks, input_guard, log_masking, numbers, papers,
-                           permissions, pledges, promised, status)
+# NOTE: imported here, where facts and hooks run (lifecycle goes through this module too), so that
+# every service's facts provider and hooks are registered before the first assessment or intake.
+import desktop.cases.duplicates  # noqa: F401  (registers the duplicate check's facts for every service)
+import desktop.cases.ebike  # noqa: F401  (registers facts and hooks)
+import desktop.cases.ebike_notices  # noqa: F401
+import desktop.cases.ebike_register  # noqa: F401  (灭失, 找回, 补领/换领号牌)
+import desktop.cases.ebike_reversal  # noqa: F401
+import desktop.cases.residence  # noqa: F401
+import desktop.cases.subsidy  # noqa: F401
+import desktop.cases.subsidy_decisions  # noqa: F401
+from desktop.cases import (
+    at_window,
+    deadlines,
+    drafts,
+    hooks,
+    input_guard,
+    log_masking,
+    numbers,
+    papers,
+    permissions,
+    pledges,
+    promised,
+    status,
+)
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
@@ -28,17 +51,6 @@ from forms import registry
 from forms.model import Assessment, Decision
 from forms.service import Service, assess, current_answers
 from forms.values import AnswerError, usable_answers
-
-# NOTE: imported here, where facts and hooks run (lifecycle goes through this module too), so that
-# every service's facts provider and hooks are registered before the first assessment or intake.
-import desktop.cases.duplicates  # noqa: F401  (registers the duplicate check's facts for every service)
-import desktop.cases.ebike  # noqa: F401  (registers facts and hooks)
-import desktop.cases.ebike_reversal  # noqa: F401
-import desktop.cases.ebike_register  # noqa: F401  (灭失, 找回, 补领/换领号牌)
-import desktop.cases.ebike_notices  # noqa: F401
-import desktop.cases.residence  # noqa: F401
-import desktop.cases.subsidy  # noqa: F401
-import desktop.cases.subsidy_decisions  # noqa: F401
 
 
 @dataclass(frozen=True)

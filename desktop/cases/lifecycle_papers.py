@@ -9,8 +9,8 @@ from typing import Any
 from desktop.cases import remedies, supplement_terms
 from desktop.cases.dto import Actor
 from desktop.cases.papers import PROVISIONAL_NOTE, cn_date, header
-from forms.service import Service
 from forms.model import cite
+from forms.service import Service
 
 PLEDGE_TEXT_RONGQUE = (
     "本人承诺在{due}前补齐上述材料。逾期未补齐的，同意按撤回申请处理，由此产生的后果由本人承担。"

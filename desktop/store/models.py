@@ -361,8 +361,7 @@ def name_bigrams(name: str | None) -> set[str]:
 
 
 def _sync_name_bigrams(connection, target: Case, replace: bool) -> None:
-    from sqlalchemy import delete, insert
-    from sqlalchemy import inspect as inspect_state
+    from sqlalchemy import delete, insert, inspect as inspect_state
 
     if not inspect_state(target).attrs.applicant_name.history.has_changes():
         return
@@ -382,7 +381,7 @@ event.listen(Case, "after_update", lambda _m, connection, target: _sync_name_big
 # NOTE: the other model modules add their tables to this Base; importing them here keeps
 # Base.metadata complete whichever module a caller imported first (migrations compare against it).
 import desktop.store.admin_models  # noqa: E402,F401
+import desktop.store.deadline_models  # noqa: E402,F401
 import desktop.store.draft_models  # noqa: E402,F401
 import desktop.store.lifecycle_models  # noqa: E402,F401
-import desktop.store.deadline_models  # noqa: E402,F401
 import desktop.store.plate_models  # noqa: E402,F401

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
-    QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop.cases import actions, casefile, lifecycle, paper_files, pledges, privacy, reprints, status, worklists
@@ -21,12 +31,20 @@ from desktop.settings import Settings
 from desktop.ui import case_dialogs, msgbox
 from desktop.ui.case_dialogs import KEEP_OPEN
 from desktop.ui.case_models import (
-    AnswersModel, CaseDeadlinesModel, FindingsModel, PapersModel, PledgesModel, TimelineModel, TimelineRow,
-    answer_rows, describe_event, outcome_text,
+    AnswersModel,
+    CaseDeadlinesModel,
+    FindingsModel,
+    PapersModel,
+    PledgesModel,
+    TimelineModel,
+    TimelineRow,
+    answer_rows,
+    describe_event,
+    outcome_text,
 )
 from desktop.ui.countersign import CountersignDialog
-from desktop.ui.tables import fit, table
 from desktop.ui.preview import PreviewDialog
+from desktop.ui.tables import fit, table
 from forms import checks, registry
 
 log = logging.getLogger(__name__)

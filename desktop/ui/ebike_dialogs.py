@@ -6,23 +6,31 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget, QHeaderView,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop.cases import ebike_register
 from desktop.cases.dto import Actor
 from desktop.cases.ebike import RegistrationView, find_registration
-from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
+from desktop.cases.halldb import Database
 from desktop.settings import Settings
-from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
 from desktop.ui.combos import ValueCombo
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
 from desktop.ui.screen_fit import fit_to_screen
-from forms import checks
-from forms import ebike_common as ec
+from forms import checks, ebike_common as ec
 
 STATUS_COLOURS = {"registered": "#2e7d32", "stolen": "#b3261e", "lost": "#a15c00", "destroyed": "#666666"}
 

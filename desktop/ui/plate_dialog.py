@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QSpinBox, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop.cases import plates
 from desktop.cases.dto import Actor
-from desktop.cases.errors import ActionRefused, InputError
-from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
+from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
+from desktop.cases.halldb import Database
 from desktop.ui.admin_tabs import fill, rows_table, selected_row
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import ask_confirm, show_environment_failure

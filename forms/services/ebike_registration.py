@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from forms import ebike_common as ec
-from forms import ebike_inspection as inspection
+from forms import ebike_common as ec, ebike_inspection as inspection
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule

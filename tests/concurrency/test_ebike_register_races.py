@@ -11,12 +11,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from concurrency.conftest import PROCS, ROUNDS
 from desktop.cases import intake
 from desktop.store import audit
 from desktop.store.models import Case, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool
 from forms import registry
-
-from concurrency.conftest import PROCS, ROUNDS
 
 pytestmark = pytest.mark.concurrency
 NOW = datetime(2026, 11, 25, 10, 30)

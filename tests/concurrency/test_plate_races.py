@@ -12,13 +12,12 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from concurrency.conftest import HALL, PROCS, ROUNDS
 from desktop.cases import accounts, plates
 from desktop.cases.dto import Actor
 from desktop.store.database import open_database
 from desktop.store.models import Case, EbikeRegistration, PlatePool
 from forms import registry
-
-from concurrency.conftest import HALL, PROCS, ROUNDS
 
 pytestmark = pytest.mark.concurrency
 NOW = datetime(2026, 11, 25, 10, 30)
@@ -61,7 +60,7 @@ def test_two_standalone_pcs_issue_from_their_blocks_without_a_collision(pool, tm
                                     materials=example["materials"], now=NOW, papers_dir=tmp_path / "papers")))
         _outcomes(pool.race_each("accept_new", tasks))
     everything = []
-    for k, (url, db, actor, (lo, hi)) in enumerate(pcs):
+    for k, (_url, db, actor, (lo, hi)) in enumerate(pcs):
         issued = _issued(db)
         assert len(issued) == ROUNDS * sum(1 for i in range(PROCS) if i % 2 == k)
         assert all(w == actor.window and lo <= _number(p) <= hi for w, p in issued), issued

@@ -17,8 +17,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QApplication, QDialog, QGroupBox, QLabel,
-                               QTabBar, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QDialog,
+    QGroupBox,
+    QLabel,
+    QTabBar,
+    QWidget,
+)
 
 FRAME_TIMEOUT_S = 10.0
 
@@ -177,8 +185,8 @@ def main() -> int:
     from desktop.ui.countersign import CountersignDialog
     from desktop.ui.crash import CrashDialog
     from desktop.ui.ebike_dialogs import BikeStatusDialog
-    from desktop.ui.plate_dialog import PlateSeriesDialog
     from desktop.ui.login import FirstAdminDialog, LoginDialog
+    from desktop.ui.plate_dialog import PlateSeriesDialog
     from desktop.ui.settings_dialog import SettingsDialog
 
     reasons = [(f"R{n:02d}", f"不符合第{n}项条件（郑政办〔2021〕8号 第{n}条）") for n in range(1, 13)]

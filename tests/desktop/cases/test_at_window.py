@@ -107,7 +107,7 @@ def test_no_review_queue_entry_and_every_review_step_refused(db, people, tmp_pat
                  lambda: lifecycle.refuse(db, people["sup"], bike.id, ["EB01"], **paths),
                  lambda: lifecycle.request_supplement(db, people["sup"], bike.id, ["合格证"], "不清晰", **paths),
                  lambda: lifecycle.extend(db, people["sup"], bike.id, 3, "核查", **paths)):
-        with pytest.raises(ActionRefused, match="当场办结.*没有审核环节"):
+        with pytest.raises(ActionRefused, match=r"当场办结.*没有审核环节"):
             step()
     assert queries.get_case(db, bike.id).summary.status == "issued"
     assert _events(db, bike.id)[-1] == "paper.made"  # nothing was written by the refused steps

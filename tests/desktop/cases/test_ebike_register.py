@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from desktop.cases import ebike, ebike_register, intake, lifecycle, plates, queries
 from desktop.cases.errors import ActionRefused
 from desktop.cases.queries import CaseFilter
-from desktop.store.models import (AuditEvent, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate,
-                                  PlatePool)
+from desktop.store.models import AuditEvent, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool
 from forms import registry
 from forms.model import Decision
 

@@ -30,7 +30,7 @@ def _shown(model) -> list[tuple[str, str, str]]:
 
 def test_two_weeks_of_days_each_deadline_on_its_own(qtbot, db, people, tmp_path):
     permit = accept_example(db, people["clerk"], tmp_path, now=NOW, name="欧阳娜娜").case
-    accept_example(db, people["clerk"], tmp_path, "ebike_registration", now=NOW, owner_name="王芳")
+    bike = accept_example(db, people["clerk"], tmp_path, "ebike_registration", now=NOW, owner_name="王芳").case
     day = {"today": NOW.date()}
     page = WorklistsPage(db, today=lambda: day["today"])
     qtbot.addWidget(page)

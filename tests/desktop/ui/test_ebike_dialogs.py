@@ -74,8 +74,9 @@ def test_qt_standard_buttons_speak_chinese(qtbot, qapp):
 
 
 def test_window_blocks_are_assigned_and_closed_in_the_dialog(qtbot, tmp_path):
-    from desktop.store.database import open_database
     from qt_helpers import answer_next_box, type_text
+
+    from desktop.store.database import open_database
 
     db = open_database(tmp_path / "pc.sqlite3")  # a standalone PC's own file
     admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123", window="03")
@@ -113,11 +114,11 @@ def test_the_owner_query_sheet_is_printed_from_the_status_dialog_after_the_id_ch
     import re
 
     from pypdf import PdfReader
+    from qt_helpers import type_text
     from sqlalchemy import select
 
     from desktop.settings import Settings
     from desktop.store.models import AuditEvent
-    from qt_helpers import type_text
 
     actor = Actor(admin, "03", "大厅")
     _register(db, actor, tmp_path)
