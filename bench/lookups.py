@@ -86,10 +86,10 @@ def _p(samples: list[float], q: float) -> float:
 def _measure(fn, values: list, capture: Captured, raw: sqlite3.Connection) -> dict:
     """The real call and its raw statements, alternately for each value (who goes first alternates too)."""
     plans = [capture.of(fn, v) for v in values]  # also warms the pages both read
-    for v, plan in list(zip(values, plans))[:5]:
+    for v, plan in list(zip(values, plans, strict=True))[:5]:
         fn(v), _raw(raw, plan)
     ours, floor = [], []
-    for n, (v, plan) in enumerate(zip(values, plans)):
+    for n, (v, plan) in enumerate(zip(values, plans, strict=True)):
         steps = ((lambda: fn(v), ours), (lambda: _raw(raw, plan), floor))
         for call, samples in (steps if n % 2 == 0 else steps[::-1]):
             t = time.perf_counter()

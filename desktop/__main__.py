@@ -8,7 +8,6 @@ import sys
 
 from desktop import __version__, paths
 
-
 _VALUED_OPTIONS = ("--db", "--data-dir")
 
 

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
-from desktop import __version__, hall_db, lastrun, logs, paths
-from desktop import settings as settings_store
+from desktop import __version__, hall_db, lastrun, logs, paths, settings as settings_store
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.fonts import FontUnavailable, find_font
 from desktop.preload import DataLayer
@@ -96,17 +95,26 @@ def _is_new_hall(target: str | None) -> bool:
 
 def warm_up_main_window() -> None:
     """Import the main window's own modules (Qt widgets, the tabs) while the clerk types."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QCommandLinkButton,
+        QDateEdit,
+        QGroupBox,
+        QMenu,
+        QScrollArea,
+        QSplitter,
+        QStackedWidget,
+        QTableView,
+        QTabWidget,
+    )
+
     import desktop.ui.admin_menus  # noqa: F401
     import desktop.ui.backup_scheduler  # noqa: F401
     import desktop.ui.pages  # noqa: F401
     import desktop.ui.recovery  # noqa: F401
     import desktop.ui.search_panel  # noqa: F401
     import desktop.ui.worklists_page  # noqa: F401
-    from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import (
-        QCheckBox, QCommandLinkButton, QDateEdit, QGroupBox, QMenu, QScrollArea, QSplitter, QStackedWidget,
-        QTableView, QTabWidget,
-    )
 
     # NOTE: the first instance of a Qt class makes PySide6 create the Python enums of its module
     # (≈ 120 enum types, 50–90 ms here); one throwaway of each class the window uses does it now.

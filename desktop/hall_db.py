@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-
 from desktop import db_password
 from desktop.settings import Settings
 from desktop.store.errors import EnvironmentFailure

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from desktop.store.database import Database
@@ -17,13 +18,13 @@ def import_data_layer() -> None:
     on the worker, lets the dialog paint first; nothing here may import Qt (a test walks it).
     """
     import desktop.cases.accounts  # noqa: F401  (SQLAlchemy, the ORM models, argon2)
-    import desktop.cases.queries  # noqa: F401  (the case list)
-    import desktop.cases.worklists  # noqa: F401  (the 待办 tab)
-    import desktop.cases.permissions  # noqa: F401
     import desktop.cases.audit_report  # noqa: F401  (the 审计 menu)
-    import desktop.cases.sessions  # noqa: F401  (the idle lock, the settings audit)
     import desktop.cases.drafts  # noqa: F401  (the recovery offer after sign-in)
     import desktop.cases.export  # noqa: F401  (the 查询 tab)
+    import desktop.cases.permissions  # noqa: F401
+    import desktop.cases.queries  # noqa: F401  (the case list)
+    import desktop.cases.sessions  # noqa: F401  (the idle lock, the settings audit)
+    import desktop.cases.worklists  # noqa: F401  (the 待办 tab)
     import desktop.store.backup  # noqa: F401  (the scheduled backups: cryptography)
     import desktop.store.opening  # noqa: F401
     from forms import registry

@@ -19,8 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from desktop import paths
-from desktop import settings as settings_store
+from desktop import paths, settings as settings_store
 
 SERVICES = ("residence_permit", "ebike_registration", "ebike_transfer", "ebike_theft", "startup_subsidy")
 ADMIN = "selftest"

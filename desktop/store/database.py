@@ -14,9 +14,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop import paths
-from forms.resources import bundle_root
 from desktop.files import fsync_dir  # noqa: F401 - also used by desktop.store.backup
 from desktop.store.errors import translate
+from forms.resources import bundle_root
 
 # NOTE: Alembic reads the migration scripts as files; a frozen build ships them as source under the
 # same relative path (packaging/halldesk.spec), so this resolves in both (forms.resources.bundle_root).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import errno
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 class EnvironmentFailure(Exception):

@@ -7,15 +7,13 @@ from dataclasses import asdict
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from desktop import db_password, hall_db
-from desktop import settings as settings_store
+from desktop import db_password, hall_db, settings as settings_store
 from desktop.cases import permissions
 from desktop.cases.dto import AccountInfo
-from desktop.cases.errors import ActionRefused
+from desktop.cases.errors import ActionRefused, EnvironmentFailure
+from desktop.cases.halldb import Database
 from desktop.cases.setup_record import record_password_change
 from desktop.settings import Settings
-from desktop.store.database import Database
-from desktop.store.errors import EnvironmentFailure
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
 from desktop.ui.setup_pages import DatabaseForm, PrinterForm

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -17,9 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.cases.dto import AccountInfo, Actor
-from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
 from desktop.preload import DataLayer
-from desktop.cases.errors import EnvironmentFailure
 from desktop.ui.msgbox import show_environment_failure
 
 if TYPE_CHECKING:

@@ -7,15 +7,13 @@ from dataclasses import asdict, dataclass
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget, QWizard, QWizardPage
 
-from desktop import db_password, hall_db
-from desktop import settings as settings_store
+from desktop import db_password, hall_db, settings as settings_store
 from desktop.cases import accounts
 from desktop.cases.dto import AccountInfo
-from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
+from desktop.cases.halldb import Database, open_database
 from desktop.cases.setup_record import record_setup
 from desktop.settings import Settings
-from desktop.store.database import Database, open_database
-from desktop.store.errors import EnvironmentFailure
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
 from desktop.ui.setup_pages import DatabaseForm, HallForm, PrinterForm

@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from desktop import db_password, hall_db
-from desktop import settings as settings_store
+from desktop import db_password, hall_db, settings as settings_store
 from desktop.cases import accounts
 from desktop.cases.dto import Actor
 from desktop.settings import Settings

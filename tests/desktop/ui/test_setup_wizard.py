@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
+from typing import ClassVar
 
 import pytest
 from PySide6.QtWidgets import QWizard
 from sqlalchemy import select
 
-from desktop import db_password, hall_db
-from desktop import settings as settings_store
+from desktop import db_password, hall_db, settings as settings_store
 from desktop.cases import accounts
 from desktop.store.models import AuditEvent
 from desktop.ui.setup_wizard import ADMIN, DATABASE, HALL, PRINTER, SetupWizard
@@ -122,8 +123,9 @@ def test_server_setup_tests_the_connection_and_keeps_the_password_out_of_setting
 
 
 def test_second_window_on_a_hall_server_skips_the_admin_page(qtbot, pg_url, tmp_path):
-    from desktop.store.database import open_database
     from sqlalchemy.engine import make_url
+
+    from desktop.store.database import open_database
 
     first = open_database(pg_url)
     accounts.create_first_admin(first, "admin", "王丽", PASSWORD, PASSWORD)
@@ -185,7 +187,7 @@ def test_a_server_without_its_stored_password_is_a_plain_message():
     from desktop.store.errors import EnvironmentFailure
 
     settings = settings_store.Settings(db_mode="server", db_host="10.0.0.5", db_user="hall", db_name="halldesk")
-    with pytest.raises(EnvironmentFailure, match="没有找到大厅服务器 10.0.0.5:5432 的数据库密码"):
+    with pytest.raises(EnvironmentFailure, match=re.escape("没有找到大厅服务器 10.0.0.5:5432 的数据库密码")):
         hall_db.target(None, settings)
 
 
@@ -197,7 +199,7 @@ def test_password_goes_to_a_usable_keyring_and_not_to_the_file(monkeypatch):
         """A keyring backend kept in memory (the test machine has no Secret Service)."""
 
         priority = 1
-        store: dict = {}
+        store: ClassVar[dict] = {}
 
         def set_password(self, service, username, password):
             self.store[(service, username)] = password
@@ -238,11 +240,11 @@ def test_without_a_keyring_backend_the_password_file_is_private(monkeypatch):
 
 
 def test_a_pc_without_the_halls_audit_key_is_told_and_left_unconfigured(qtbot, pg_url, tmp_path, data_dir):
+    from qt_helpers import answer_next_box
     from sqlalchemy.engine import make_url
 
     from desktop import paths
     from desktop.store.database import open_database
-    from qt_helpers import answer_next_box
 
     paths.set_data_dir(tmp_path / "first-pc")  # the first PC of the hall: its own audit key
     first = open_database(pg_url)

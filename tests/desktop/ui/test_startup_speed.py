@@ -184,7 +184,7 @@ def test_the_work_lists_never_measure_all_rows(qtbot, tmp_path, monkeypatch, ove
     qtbot.waitUntil(lambda: page.loaded)
     qtbot.wait(50)  # the paints of the shown tab
     models = [page.due_soon_model, page.overdue_model, page.pledges_model, page.review_model]
-    shown = {name: model.rowCount() for name, model in zip(("due_soon", "overdue", "pledges", "review"), models)}
+    shown = {name: model.rowCount() for name, model in zip(("due_soon", "overdue", "pledges", "review"), models, strict=True)}
     assert min(overdue, LIST_LIMIT) <= shown["overdue"] <= LIST_LIMIT
     assert page.boxes["overdue"].title().startswith(f"已超期　{shown['overdue']}")
     assert page.boxes["overdue"].title().startswith("已超期　500+ 件") == (overdue > LIST_LIMIT)
