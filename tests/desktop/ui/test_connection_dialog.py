@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from modals import on_next_dialog
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
@@ -43,16 +42,12 @@ def test_admin_moves_the_window_to_the_hall_server_audited(qtbot, db, admin, pg_
     url = make_url(pg_url)
     window = MainWindow(db, Actor(admin, "03", "大厅"), Settings(window_no="03"))
     qtbot.addWidget(window)
-    install_admin_tools(window, idle_interval_ms=600_000)
+    install_admin_tools(window)
     action = install_connection_tools(window)
     assert action in window.admin_tools.admin_menu.actions()
     seen = []
 
-    def fill() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, ConnectionDialog):
-            QTimer.singleShot(20, fill)
-            return
+    def fill(dialog) -> None:
         seen.append(dialog)
         dialog.database.server.setChecked(True)
         dialog.database.db_host.setText(url.host)
@@ -62,7 +57,7 @@ def test_admin_moves_the_window_to_the_hall_server_audited(qtbot, db, admin, pg_
         dialog.database.db_password.setText("hall-pass-9")
         _save(dialog)
 
-    QTimer.singleShot(0, fill)
+    on_next_dialog(ConnectionDialog, fill)
     action.trigger()
     assert seen and seen[0].result_settings is not None
     saved = settings_store.load()

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QPushButton
+from modals import on_next_dialog
+from PySide6.QtWidgets import QPushButton
 from sqlalchemy import event, insert, select
 
 from bench import generate
@@ -71,14 +71,8 @@ def test_signing_in_while_the_data_layer_loads(qtbot, tmp_path):
 
 
 def _answer(kind, then) -> None:
-    """When a dialog of ``kind`` is up, call ``then(dialog)`` (polled: the dialog runs its own loop)."""
-    def look() -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, kind) and widget.isVisible():
-            then(widget)
-        else:
-            QTimer.singleShot(20, look)
-    QTimer.singleShot(0, look)
+    """When a dialog of ``kind`` is up, call ``then(dialog)`` (tests/support/modals.py: the dialog runs its own loop)."""
+    on_next_dialog(kind, then)
 
 
 def test_a_database_that_cannot_open_is_reported_from_the_sign_in_dialog(qtbot, tmp_path):
