@@ -77,9 +77,8 @@ class DataLayer:
         try:
             import_data_layer()
             from desktop.cases import accounts
-            from desktop.store.database import open_database
-
             from desktop.store import integrity_policy
+            from desktop.store.database import open_database
 
             self.db = open_database(self.target, check=lambda f: integrity_policy.due(f, self.after_unclean_end))
             self.has_accounts = accounts.has_accounts(self.db)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Table, Text, cast, event, select, text
 from sqlalchemy.exc import IntegrityError
@@ -81,7 +82,7 @@ def stored_texts(conn: Connection, table: Table, columns: Sequence[str],
 
 def content_hash(kind: str, columns: Sequence[str], texts: Sequence[str | None]) -> str:
     """SHA-256 of a stored case or document (its named columns as text)."""
-    return hashlib.sha256(_dumps([SCHEME, kind, list(zip(columns, texts))]).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_dumps([SCHEME, kind, list(zip(columns, texts, strict=True))]).encode("utf-8")).hexdigest()
 
 
 def case_hash(conn: Connection, case_id: int) -> str | None:
@@ -335,7 +336,7 @@ def _write_pending(session: Session) -> None:
         # the commit: the head arrives, the rows are signed, and they go with the COMMIT.
         steps = hall_section.take_steps(session)
         head, granted = lock_and_read_head(conn, steps)
-        for (lock, _statement), since in zip([*steps, (hall_section.AUDIT_CHAIN, None)], granted):
+        for (lock, _statement), since in zip([*steps, (hall_section.AUDIT_CHAIN, None)], granted, strict=True):
             hall_section.enter(session, lock, since=since)
     else:
         hall_section.run_steps(session)  # e.g. the plate pool's counter: its row lock, then the chain's

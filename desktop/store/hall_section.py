@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 from sqlalchemy import Executable, event
 from sqlalchemy.orm import Session
@@ -97,7 +97,7 @@ class Recorder:
         self.sections: list[Section] = []
         self._stop: Callable[[], None] | None = None
 
-    def __enter__(self) -> "Recorder":
+    def __enter__(self) -> Recorder:
         self._stop = observe(self.sections.append)
         return self
 
