@@ -27,6 +27,7 @@ class XDisplay:
         self._xvfb: subprocess.Popen | None = None
         self._wm: subprocess.Popen | None = None
         self._root = Path(tempfile.mkdtemp(prefix="halldesk-x-"))
+        self._logs: list = []  # the servers' stderr files, closed by stop()
 
     def env(self, **extra: str) -> dict[str, str]:
         env = dict(os.environ, DISPLAY=self.display or "", QT_QPA_PLATFORM="xcb")
@@ -39,7 +40,7 @@ class XDisplay:
         self._xvfb = subprocess.Popen(
             ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{self.width}x{self.height}x24",
              "-nolisten", "tcp", "-noreset"], pass_fds=(write_fd,), stdout=subprocess.DEVNULL,
-            stderr=open(self._root / "xvfb.log", "wb"))
+            stderr=self._log("xvfb.log"))
         os.close(write_fd)
         # NOTE: Xvfb writes the display number to the pipe once it accepts connections: an event, no sleep.
         with os.fdopen(read_fd) as pipe:
@@ -48,7 +49,7 @@ class XDisplay:
             raise RuntimeError(f"Xvfb did not start: {(self._root / 'xvfb.log').read_text(errors='replace')}")
         self.display = f":{number}"
         self._wm = subprocess.Popen(["openbox", "--sm-disable"], env=self.env(), stdout=subprocess.DEVNULL,
-                                    stderr=open(self._root / "openbox.log", "wb"))
+                                    stderr=self._log("openbox.log"))
         self._wait_for_wm()
         return self
 
@@ -67,6 +68,12 @@ class XDisplay:
         raise RuntimeError(f"openbox did not start on {self.display}: "
                            f"{(self._root / 'openbox.log').read_text(errors='replace')}")
 
+    def _log(self, name: str):
+        """A log file for a server's stderr, closed by stop() (filterwarnings=error counts a leaked one)."""
+        handle = open(self._root / name, "wb")  # kept open while the server runs
+        self._logs.append(handle)
+        return handle
+
     def stop(self) -> None:
         for proc in (self._wm, self._xvfb):
             if proc is not None and proc.poll() is None:
@@ -75,4 +82,7 @@ class XDisplay:
                     proc.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+        for handle in self._logs:
+            handle.close()
+        self._logs.clear()
         shutil.rmtree(self._root, ignore_errors=True)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from alembic import command
 from sqlalchemy import inspect, select
 
-from desktop.cases import accounts, ebike, ebike_register, intake
+from desktop.cases import accounts, ebike, ebike_register, intake, plates
 from desktop.cases.dto import Actor
 from desktop.store.database import HEAD_REVISION, _alembic_config, current_revision, make_engine, open_database
 from desktop.store.lifecycle_models import DecisionReason
@@ -34,7 +34,7 @@ def test_a_fresh_0013_file_upgrades_to_the_head(tmp_path):
     engine.dispose()
     db = open_database(path)
     try:
-        assert current_revision(db.engine) == HEAD_REVISION == "0014"
+        assert current_revision(db.engine) == HEAD_REVISION and HEAD_REVISION >= "0014"
         names = {ix["name"] for ix in inspect(db.engine).get_indexes("ebike_voided_plates")}
         assert {"ix_ebike_voided_plates_registration_id", "ix_ebike_voided_plates_replaced_by"} <= names
         with db.read() as s:
@@ -49,6 +49,7 @@ def test_a_hall_with_bikes_at_0013_upgrades_and_its_bike_gets_a_new_plate(tmp_pa
     db = open_database(path)
     admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123", window="03")
     actor = Actor(admin, "03", HALL)
+    plates.set_register_mode(db, admin, True, window="03")  # one PC's file used as the hall's (0015)
     first = _accept(db, actor, tmp_path, "ebike_registration", NOW - timedelta(days=30))
     db.close()
     # Back to 0013 through the migration's own downgrade: its table and reasons are gone, the bike stays.
@@ -64,6 +65,7 @@ def test_a_hall_with_bikes_at_0013_upgrades_and_its_bike_gets_a_new_plate(tmp_pa
         assert current_revision(db.engine) == HEAD_REVISION
         assert ebike.find_registration(db, "郑A00001").registered_case_no == first.case.case_no
         actor = Actor(accounts.sign_in(db, "admin", "secret-123", "03"), "03", HALL)
+        plates.set_register_mode(db, actor.account, True, window="03")  # the downgrade took 0015's row too
         _accept(db, actor, tmp_path, "ebike_plate", NOW, plate_no="郑A00001")
         assert ebike.find_registration(db, "119TDT240512345").plate_no == "郑A00002"
         assert ebike_register.find_voided_plate(db, "郑A00001").replaced_by == "郑A00002"
