@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from forms import checks
-from forms.model import Basis, Effect, Field, Finding, Kind, Outcome, RuleContext
+from forms.model import Basis, Effect, Field, Finding, Kind, Outcome, Rule, RuleContext
 from forms.service import missing_info
 from forms.zhengzhou import DISTRICT_CHOICES, URBAN_CODES, district_name
 
@@ -472,3 +472,31 @@ def example_plate_registration(today: date, status: str = "registered") -> dict:
                    status_case_no=example_case_no("DD", today - timedelta(days=19)),
                    police_report_no="J4101050000002025001234" if status == "stolen" else None)
     return reg
+
+
+# --- what every procedure on a registered bike shares (灭失, 找回, 补领/换领) ----------------------
+
+
+def on_a_bike_rules(prefix: str, what: str, basis: Basis) -> tuple[Rule, Rule]:
+    """The frame-number format rule and the "applied for by the registered owner" rule of one procedure."""
+    return (
+        Rule(f"{prefix}.frame_no", "车架号（整车编码）格式", basis,
+             lambda ctx: frame_findings(ctx, f"{prefix}.frame_no", "frame_no", basis)),
+        Rule(f"{prefix}.owner", "由登记所有人申请", basis,
+             lambda ctx: owner_findings(ctx, f"{prefix}.owner", basis, what)),
+    )
+
+
+# The Service keywords of a procedure on a registered bike: the owner is the applicant, the bike is
+# indexed by plate and frame, one open case per bike, refused in writing (第十四条), decided at the window.
+ON_A_BIKE_SERVICE: dict[str, Any] = {
+    "basis": Basis(DOC),
+    "params_name": "ebike",
+    "name_key": "owner_name",
+    "id_key": "owner_id_number",
+    "phone_key": "owner_phone",
+    "extra_index": {"plate_no": "plate_no", "frame_no": "frame_no"},
+    "duplicate_scope": ("frame_no",),
+    "paper_titles": {"refusal": "不予登记通知书"},  # 第十四条: 不予登记并书面说明理由
+    "decided_at_window": True,
+}

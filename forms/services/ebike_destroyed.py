@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from forms import ebike_common as ec
-from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext
+from forms.model import Effect, Field, Finding, Kind, Material, Outcome, RuleContext
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
 
@@ -86,14 +86,7 @@ def registration(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("dm.frame_no", "车架号（整车编码）格式", BASIS)
-def frame_no(ctx: RuleContext) -> list[Finding]:
-    return ec.frame_findings(ctx, "dm.frame_no", "frame_no", BASIS)
-
-
-@rule("dm.owner", "由登记所有人申请", BASIS)
-def owner(ctx: RuleContext) -> list[Finding]:
-    return ec.owner_findings(ctx, "dm.owner", BASIS, "灭失登记")
+frame_no, owner = ec.on_a_bike_rules("dm", "灭失登记", BASIS)
 
 
 @rule("dm.destroyed", "灭失原因和日期", BASIS)
@@ -160,27 +153,19 @@ def example(today: date) -> dict:
 
 
 SERVICE = Service(
+    **ec.ON_A_BIKE_SERVICE,
     service_id="ebike_destroyed",
     name="电动自行车灭失登记",
     code="DM",
-    basis=Basis(ec.DOC),
     version="2026.1",
     fields=FIELDS,
     materials=MATERIALS,
     rules=(registration, frame_no, owner, destroyed, plate, effect),
-    params_name="ebike",
     deadlines=promised_deadline("destroyed_promised_days"),
     example=example,
     description="已登记电动自行车灭失的登记：登记终止，车架号不得再次登记，号牌作废（郑州市非机动车管理办法 第十五条）",
-    name_key="owner_name",
-    id_key="owner_id_number",
-    phone_key="owner_phone",
-    extra_index={"plate_no": "plate_no", "frame_no": "frame_no"},
-    duplicate_scope=("frame_no",),
-    paper_titles={"refusal": "不予登记通知书"},  # 第十四条: 不予登记并书面说明理由
     # NOTE: after the subsidy (order 30), so Ctrl+1…Ctrl+5 keep opening the services they always did.
     order=31,
     collects="灭失登记证明",
-    decided_at_window=True,
     window_action="办理灭失登记",
 )

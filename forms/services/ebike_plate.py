@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import date
 
 from forms import ebike_common as ec
-from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext, When
+from forms.model import Effect, Field, Finding, Kind, Material, Outcome, RuleContext, When
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
 
@@ -84,14 +84,7 @@ def registration(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("dp.frame_no", "车架号（整车编码）格式", BASIS)
-def frame_no(ctx: RuleContext) -> list[Finding]:
-    return ec.frame_findings(ctx, "dp.frame_no", "frame_no", BASIS)
-
-
-@rule("dp.owner", "由登记所有人申请", BASIS)
-def owner(ctx: RuleContext) -> list[Finding]:
-    return ec.owner_findings(ctx, "dp.owner", BASIS, "补领、换领号牌")
+frame_no, owner = ec.on_a_bike_rules("dp", "补领、换领号牌", BASIS)
 
 
 @rule("dp.event", "申请事由", B("第二十一条"))
@@ -136,26 +129,18 @@ def example(today: date) -> dict:
 
 
 SERVICE = Service(
+    **ec.ON_A_BIKE_SERVICE,
     service_id="ebike_plate",
     name="电动自行车号牌补领、换领",
     code="DP",
-    basis=Basis(ec.DOC),
     version="2026.1",
     fields=FIELDS,
     materials=MATERIALS,
     rules=(registration, frame_no, owner, event, inspected),
-    params_name="ebike",
     deadlines=promised_deadline("plate_promised_days"),
     example=example,
     description="电动自行车号牌遗失补领、损坏换领：核发新号牌，原号牌作废（郑州市非机动车管理办法 第十五条、第二十一条）",
-    name_key="owner_name",
-    id_key="owner_id_number",
-    phone_key="owner_phone",
-    extra_index={"plate_no": "plate_no", "frame_no": "frame_no"},
-    duplicate_scope=("frame_no",),
-    paper_titles={"refusal": "不予登记通知书"},  # 第十四条: 不予登记并书面说明理由
     order=33,  # after the subsidy: Ctrl+1…Ctrl+5 keep their services
     collects="新号牌和号牌登记证明",
-    decided_at_window=True,
     window_action="补领/换领号牌",
 )

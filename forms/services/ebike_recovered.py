@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from forms import ebike_common as ec
-from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext, When
+from forms.model import Effect, Field, Finding, Kind, Material, Outcome, RuleContext, When
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
 
@@ -88,14 +88,7 @@ def registration(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("dh.frame_no", "车架号（整车编码）格式", BASIS)
-def frame_no(ctx: RuleContext) -> list[Finding]:
-    return ec.frame_findings(ctx, "dh.frame_no", "frame_no", BASIS)
-
-
-@rule("dh.owner", "由登记所有人申请", BASIS)
-def owner(ctx: RuleContext) -> list[Finding]:
-    return ec.owner_findings(ctx, "dh.owner", BASIS, "找回登记")
+frame_no, owner = ec.on_a_bike_rules("dh", "找回登记", BASIS)
 
 
 @rule("dh.found", "找回方式和日期", BASIS)
@@ -165,26 +158,18 @@ def example(today: date) -> dict:
 
 
 SERVICE = Service(
+    **ec.ON_A_BIKE_SERVICE,
     service_id="ebike_recovered",
     name="电动自行车找回登记",
     code="DH",
-    basis=Basis(ec.DOC),
     version="2026.1",
     fields=FIELDS,
     materials=MATERIALS,
     rules=(registration, frame_no, owner, found, inspected),
-    params_name="ebike",
     deadlines=promised_deadline("recovered_promised_days"),
     example=example,
     description="已登记被盗、遗失的电动自行车找回后的登记：恢复正常登记状态（郑州市非机动车管理办法 第十五条）",
-    name_key="owner_name",
-    id_key="owner_id_number",
-    phone_key="owner_phone",
-    extra_index={"plate_no": "plate_no", "frame_no": "frame_no"},
-    duplicate_scope=("frame_no",),
-    paper_titles={"refusal": "不予登记通知书"},  # 第十四条: 不予登记并书面说明理由
     order=32,  # after the subsidy: Ctrl+1…Ctrl+5 keep their services
     collects="找回登记证明",
-    decided_at_window=True,
     window_action="办理找回登记",
 )
