@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from forms import ebike_common as ec, ebike_inspection as inspection
+from forms import ebike_common as ec, ebike_inspection as inspection, ebike_standard as es
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
@@ -38,9 +38,9 @@ FIELDS = (
     Field("motor_no", "电机号", max_length=40, section="车辆信息"),
     Field("colour", "车身颜色", max_length=20, section="车辆信息"),
     Field("purchase_date", "购车日期", Kind.DATE, not_future=True, section="车辆信息"),
-    Field("battery_type", "蓄电池类型", Kind.CHOICE, choices=ec.BATTERY_TYPES, section="车辆信息"),
+    Field("battery_type", "蓄电池类型", Kind.CHOICE, choices=es.BATTERY_TYPES, section="车辆信息"),
     Field(
-        "standard_edition", "合格证标注的执行标准", Kind.CHOICE, choices=ec.STANDARD_EDITIONS,
+        "standard_edition", "合格证标注的执行标准", Kind.CHOICE, choices=es.STANDARD_EDITIONS,
         section="合格证技术参数", help="第十三条：须符合强制性国家标准；按车辆生产所执行的GB 17761版本审查",
     ),
     Field("max_speed", "最高设计车速（km/h）", Kind.DECIMAL, minimum=1, maximum=100, section="合格证技术参数"),
@@ -95,7 +95,7 @@ def standard(ctx: RuleContext) -> list[Finding]:
     # still be lawfully sold on the purchase date (forms.ebike_common._edition). Issue 4 judged by
     # the edition in force on the application date, which refused lawful 2018-standard bikes after
     # 2025-09-01 and, with unconfirmed limits, let a 45 km/h bike through.
-    return ec.standard_findings(ctx, "dc.standard")
+    return es.standard_findings(ctx, "dc.standard")
 
 
 @rule("dc.inspected", "现场查验车辆", B("第十四条"))
