@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desktop.cases import facts, hooks, plates
+from desktop.cases import facts, hooks, plate_issue, plates
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.cases.papers import cn_date, header
@@ -138,7 +138,7 @@ def register_bike(ctx: IntakeContext) -> HookResult:
         # NOTE: a plate typed by hand could collide with a number the pool issues later.
         raise ActionRefused("号牌号码由号牌库在受理时统一分配，请清空“号牌号码”一栏后再受理。")
     frame = ec.normalize_code(typed["frame_no"])
-    plate = plates.allocate(s, ctx.actor.window)
+    plate = plate_issue.allocate(s, ctx.actor.window)
     reg = EbikeRegistration(
         frame_no=frame, plate_no=plate, status=REGISTERED, brand=typed["brand"], model=typed["model"],
         colour=typed["colour"], owner_name=typed["owner_name"], owner_id_type=typed["owner_id_type"],

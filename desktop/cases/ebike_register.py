@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import ebike, facts, hooks, plates, status
+from desktop.cases import ebike, facts, hooks, plate_issue, status
 from desktop.cases.ebike import REGISTERED
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
@@ -206,7 +206,7 @@ def replace_plate(ctx: IntakeContext) -> HookResult:
         raise ActionRefused(_CHANGED)
     # NOTE: a new number, never the old one (forms/services/ebike_plate.py explains why); the pool only
     # counts forward, so neither number is ever issued again.
-    new = plates.allocate(ctx.session, ctx.actor.window)
+    new = plate_issue.allocate(ctx.session, ctx.actor.window)
     reason = typed["plate_event"]
     _void(ctx, reg, old, reason, new)
     reg.plate_no, reg.updated_at = new, ctx.now
