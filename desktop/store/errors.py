@@ -38,6 +38,12 @@ def _message_for(text: str) -> str | None:
         return "无法打开数据库文件，请检查文件夹是否存在且可写。"
     if "disk i/o" in lowered:
         return "读写数据库时发生磁盘错误，请检查磁盘后重试。"
+    # NOTE: before the connection test below: psycopg words a refused password as "connection to server
+    # … failed: FATAL: password authentication failed", and the network advice would send IT staff the
+    # wrong way (the server answered; it refused the saved password).
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return ("大厅共享数据库服务器拒绝了本机保存的数据库用户名或密码（密码可能已在服务器上更改），"
+                "请联系管理员重新填写。")
     if "could not connect" in lowered or "connection refused" in lowered or "connection to server" in lowered:
         return "无法连接大厅共享数据库服务器，请检查网络或联系管理员。"
     if "not a database" in lowered or "malformed" in lowered:

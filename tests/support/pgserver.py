@@ -30,8 +30,11 @@ def _free_port() -> int:
 class PgServer:
     """Started with ``start()``, stopped with ``stop()``; ``url(db)`` gives a SQLAlchemy URL."""
 
-    def __init__(self, bin_dir: Path):
+    def __init__(self, bin_dir: Path, password: str | None = None):
         self.bin = bin_dir
+        # NOTE: None is the tests' usual trust server; a password makes a server that asks for it
+        # (scram-sha-256 on every connection), as a hall's real server does (issue 17).
+        self.password = password
         self.root = Path(tempfile.mkdtemp(prefix="halldesk-pg-"))
         self.port = _free_port()
         self.user: str | None = None
@@ -45,11 +48,22 @@ class PgServer:
         cmd = [str(a) for a in args]
         if self.user:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
+        if self.password is not None:
+            kw["env"] = dict(os.environ, PGPASSWORD=self.password)
         return subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120, **kw)
 
     def start(self) -> PgServer:
         data = self.root / "data"
-        self._run(self.bin / "initdb", "-D", data, "-A", "trust", "-U", "halldesk", "--encoding=UTF8",
+        auth: list[str | Path] = ["-A", "trust"]
+        if self.password is not None:
+            secret = self.root / "pwfile"
+            secret.write_text(self.password + "\n")
+            if self.user:
+                pw = pwd.getpwnam(self.user)
+                os.chown(secret, pw.pw_uid, pw.pw_gid)
+            secret.chmod(0o600)
+            auth = ["-A", "scram-sha-256", f"--pwfile={secret}"]
+        self._run(self.bin / "initdb", "-D", data, *auth, "-U", "halldesk", "--encoding=UTF8",
                   "--locale=C.UTF-8")
         self._run(self.bin / "pg_ctl", "-D", data, "-l", self.root / "log", "-w", "-o",
                   f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
@@ -65,8 +79,11 @@ class PgServer:
         self._run(self.bin / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "halldesk", name)
         return self.url(name)
 
-    def url(self, name: str) -> str:
-        return f"postgresql+psycopg://halldesk@127.0.0.1:{self.port}/{name}"
+    def url(self, name: str, password: str | None = None) -> str:
+        """The URL with ``password`` (default: the server's own, if it has one)."""
+        secret = self.password if password is None else password
+        account = f"halldesk:{secret}" if secret is not None else "halldesk"
+        return f"postgresql+psycopg://{account}@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
         try:
