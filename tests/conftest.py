@@ -160,3 +160,20 @@ def x_display_hd():
     display = _x_display(1920, 1080)
     yield display
     display.stop()
+
+
+@pytest.fixture(scope="session")
+def cups_queue():
+    """A real CUPS print queue (cups-pdf) on the system's scheduler, started here when it is not running."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "support"))
+    from cups import CupsQueue, available
+
+    reason = available()
+    if reason:
+        _skip_or_fail(f"no CUPS print queue: {reason}")
+    queue = CupsQueue(f"HallDeskTest{os.getpid()}").start()
+    yield queue
+    queue.stop()

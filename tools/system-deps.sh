@@ -13,6 +13,13 @@ command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 command -v openbox >/dev/null 2>&1 || need+=(openbox)
 command -v xprop >/dev/null 2>&1 || need+=(x11-utils)
 command -v xdotool >/dev/null 2>&1 || need+=(xdotool)
+# Issue 17, printers and the keyring for real: a CUPS scheduler with the cups-pdf printer (a real
+# print queue whose output the tests read back), gnome-keyring on a D-Bus session (a real Secret Service).
+command -v cupsd >/dev/null 2>&1 || need+=(cups-daemon)
+command -v lpadmin >/dev/null 2>&1 || need+=(cups-client)
+[ -e /usr/lib/cups/backend/cups-pdf ] || need+=(printer-driver-cups-pdf)
+command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
+command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus-daemon)
 # make package: readelf/objdump check the .deb's Depends against the bundle, dpkg-deb builds it.
 command -v readelf >/dev/null 2>&1 || need+=(binutils)
 command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg)

@@ -12,6 +12,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from desktop import print_queue
 from desktop.ui import msgbox
 from desktop.ui.page_view import PageView
 from desktop.ui.screen_fit import fit_to_screen
@@ -29,6 +30,15 @@ def print_pdf(pdf_path: str | Path, printer: QPrinter) -> int:
     document = QPdfDocument()
     if document.load(str(pdf_path)) != QPdfDocument.Error.None_:
         raise PrintFailed(f"无法读取要打印的文件：{pdf_path}")
+    # NOTE: a named printer (not a PDF file) goes through the system's spooler, which Qt does not
+    # hear refuse a job: asked before and after (desktop/print_queue.py).
+    queue = "" if printer.outputFileName() else printer.printerName()
+    jobs_before = None
+    if queue:
+        refused = print_queue.refusal(queue)
+        if refused:
+            raise PrintFailed(refused)
+        jobs_before = print_queue.job_ids(queue)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     printer.setPageOrientation(QPageLayout.Orientation.Portrait)
     printer.setFullPage(True)
@@ -45,9 +55,13 @@ def print_pdf(pdf_path: str | Path, printer: QPrinter) -> int:
             size = QSize(int(points.width() / 72 * dpi), int(points.height() / 72 * dpi))
             image = document.render(page, size)
             painter.drawImage(target, image, image.rect())
-        return document.pageCount()
     finally:
-        painter.end()
+        ended = painter.end()  # NOTE: here Qt hands the job to the spooler (or writes the PDF file)
+    if not ended or printer.printerState() == QPrinter.PrinterState.Error:
+        raise PrintFailed("打印机没有完成这份打印任务，请检查打印机是否联机、是否有纸后重新打印。")
+    if queue and print_queue.took_new_job(queue, jobs_before) is False:
+        raise PrintFailed(f"打印机“{queue}”没有收到这份打印任务（打印系统未登记），请检查打印机后重新打印。")
+    return document.pageCount()
 
 
 class PreviewDialog(QDialog):
