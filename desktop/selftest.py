@@ -3,7 +3,8 @@
 It starts the program the way a clerk does (the real start-up, window and dialogs on the PC's
 display), walks the set-up wizard, creates an administrator, signs in, accepts one example case of
 every service from the main window's pages, prints each receipt through Qt's print path to a PDF
-file, quits, and writes ``selftest.json`` (case numbers, papers, printed files, problems). IT staff run
+file (and, with ``--printer``, on that printer through the system's spooler), quits, and writes
+``selftest.json`` (case numbers, papers, printed files, problems). IT staff run
 it on a newly installed PC; CI runs it on the installed package.
 
 NOTE (harmless by construction): it refuses a data folder that already has settings or a database,
@@ -30,6 +31,8 @@ EXIT_FAILED = 1
 def register(commands) -> None:
     p = commands.add_parser("selftest", help="安装自检：在单独的数据文件夹中完整运行一次（设置向导、受理、打印到 PDF）")
     p.add_argument("--out", required=True, type=Path, help="folder for selftest.json and the printed PDFs")
+    p.add_argument("--printer", metavar="NAME",
+                   help="also print every paper on this printer (its system queue name); the PDFs are printed anyway")
     p.set_defaults(handler=run)
 
 
@@ -55,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from desktop.ui.selftest_driver import Driver, application
 
     app = application()
-    driver = Driver(out, SERVICES, ADMIN)
+    driver = Driver(out, SERVICES, ADMIN, printer=getattr(args, "printer", None))
     driver.start()
     # NOTE: the wizard is what an installed program shows on a fresh folder; the switch makes a
     # source checkout show it too, so `python -m desktop selftest` tests the same path.

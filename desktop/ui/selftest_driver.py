@@ -23,8 +23,12 @@ def application() -> QApplication:
 class Driver:
     """A timer that answers whatever the program shows: wizard, sign-in, main window, previews."""
 
-    def __init__(self, out: Path, services: tuple[str, ...], admin: str):
+    def __init__(self, out: Path, services: tuple[str, ...], admin: str, printer: str | None = None):
         self.out, self.admin_name = out, admin
+        # NOTE: a real printer's queue name (CUPS): every paper is printed there too, so IT staff see
+        # the installed program's print path reach the PC's printer, not only a PDF file.
+        self.printer_name = printer
+        self.queued: list[dict] = []
         self.password = "Sel-" + secrets.token_urlsafe(12)
         self.cases: list[dict] = []
         self.problems: list[str] = []
@@ -44,7 +48,7 @@ class Driver:
 
     def report(self, code: int) -> dict:
         return {"exit_code": code, "data_dir": str(paths.data_dir()), "cases": self.cases,
-                "printed": self.printed, "problems": self.problems}
+                "printed": self.printed, "queued": self.queued, "problems": self.problems}
 
     def _step(self) -> None:
         from PySide6.QtWidgets import QApplication, QMessageBox
@@ -173,6 +177,19 @@ class Driver:
             self.printed.append(str(target))
         else:
             self.problems.append(f"打印失败：{preview.pdf_path}")
+        if self.printer_name:
+            from PySide6.QtPrintSupport import QPrinterInfo
+
+            if self.printer_name not in QPrinterInfo.availablePrinterNames():
+                self.problems.append(f"没有找到打印机：{self.printer_name}")
+                return
+            real = QPrinter(QPrinter.PrinterMode.HighResolution)
+            real.setPrinterName(self.printer_name)
+            real.setDocName(Path(preview.pdf_path).stem)
+            if preview.print_to(real):
+                self.queued.append({"paper": str(preview.pdf_path), "printer": self.printer_name})
+            else:
+                self.problems.append(f"打印机 {self.printer_name} 打印失败：{preview.pdf_path}")
 
     def _quit(self, window=None) -> None:
         self.finished = True

@@ -6,7 +6,8 @@ Runs as root (dpkg). The program runs as it does on a clerk's PC: ``/usr/bin/hal
 fresh HOME, so its data lands in the default folders (~/.local/share/HallDesk, ~/.config/HallDesk).
 ``hall-desk selftest`` (shipped in the package) walks the set-up wizard, creates the first
 administrator, accepts one example case of every service from the main window and prints each paper
-through Qt to a PDF file; this script checks those papers with pypdf (text, every font embedded), measures
+through Qt to a PDF file — and, where CUPS is installed, on a real cups-pdf print queue through the
+system's spooler (the bundle's own Qt CUPS plug-in); this script checks those papers with pypdf (text, every font embedded), measures
 the start-up to the sign-in window, removes the package (``dpkg -r``), reinstalls and purges it
 (``dpkg -P``), and checks after each that the hall's data is still there and still opens.
 Exit 0 when every check passed; each failure is printed.
@@ -27,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
+from cups import CupsQueue, available as cups_available  # noqa: E402
 from xdisplay import XDisplay  # noqa: E402
 
 LAUNCHER = Path("/usr/bin/hall-desk")
@@ -85,6 +87,35 @@ def check_papers(report: dict) -> None:
         pages = len(PdfReader(path).pages)
         check(source is not None and pages == len(PdfReader(source).pages),
               f"printed {path.name}: {pages} page(s), as many as the paper")
+
+
+def check_queue(report: dict, queue: CupsQueue, before: set[int]) -> None:
+    """Every paper the installed program sent to the real queue came out of the spooler, whole."""
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(ROOT))
+    from desktop import print_queue
+
+    queued = report.get("queued", [])
+    check(len(queued) == len(report["printed"]) > 0,
+          f"{len(queued)} papers printed on the CUPS queue {queue.name} by the installed program")
+    jobs = sorted((print_queue.job_ids(queue.name) or set()) - before)
+    check(len(jobs) == len(queued), f"the spooler took {len(jobs)} jobs")
+    read = 0
+    for job, item in zip(jobs, queued, strict=False):
+        out = queue.wait_for_output(job)
+        source = Path(item["paper"])
+        check(len(PdfReader(out).pages) == len(PdfReader(source).pages),
+              f"job {job} ({source.name}): as many pages as the paper")
+        if shutil.which("pdftoppm") and shutil.which("zbarimg"):
+            png = out.with_suffix("")
+            subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", str(out), str(png)], check=True)
+            codes = subprocess.run(["zbarimg", "-q", "--raw", *map(str, png.parent.glob(png.name + "-*.png"))],
+                                   capture_output=True, text=True).stdout.split()
+            read += source.name.split("-", 1)[0] in codes
+    if shutil.which("zbarimg"):
+        receipts = sum(1 for item in queued if "-receipt-" in Path(item["paper"]).name)
+        check(read >= receipts > 0, f"the case number read back from the printed QR code of {read} papers")
 
 
 def check_data(data: Path, config: Path, when: str) -> None:
@@ -157,9 +188,18 @@ def main(argv: list[str]) -> int:
           and Path("/usr/share/applications/halldesk.desktop").is_file(),
           "dpkg -i: /usr/bin/hall-desk, /opt/halldesk and the menu entry installed")
     display = XDisplay(1366, 768).start()
+    no_cups = cups_available()
+    queue = None if no_cups else CupsQueue("HallDeskInstalled").start()
+    if queue is None:
+        print(f"note  no CUPS print queue here ({no_cups}): papers printed to PDF files only", flush=True)
     try:
+        from_queue = ["--printer", queue.name] if queue else []
+        sys.path.insert(0, str(ROOT))
+        from desktop import print_queue
+
+        before = (print_queue.job_ids(queue.name) or set()) if queue else set()
         started = time.monotonic()
-        run = subprocess.run([str(LAUNCHER), "selftest", "--out", str(out)], env=user_env(home, display),
+        run = subprocess.run([str(LAUNCHER), "selftest", "--out", str(out), *from_queue], env=user_env(home, display),
                              capture_output=True, text=True, timeout=600)
         took = time.monotonic() - started
         print(run.stdout.strip())
@@ -171,6 +211,8 @@ def main(argv: list[str]) -> int:
         check(len(report["cases"]) == SERVICES and all(c["status"] in ("accepted", "issued") for c in report["cases"]),
               f"{len(report['cases'])} cases accepted: {', '.join(c['case_no'] for c in report['cases'])}")
         check_papers(report)
+        if queue is not None:
+            check_queue(report, queue, before)
         fresh = work / "fresh-home"
         fresh.mkdir()
         first = measure_start(fresh, display, runs=1, title="HallDesk 初始设置")
@@ -180,6 +222,8 @@ def main(argv: list[str]) -> int:
         print(f"start-up to the sign-in window (installed, 1366×768): {', '.join(f'{t:.2f}' for t in times)} s")
     finally:
         display.stop()
+        if queue is not None:
+            queue.stop()
     check_hall_mode(work)
     check_data(data, config, "before removal")
     dpkg("-r", "halldesk")

@@ -52,3 +52,24 @@ def test_selftest_runs_the_whole_program_from_source(x_display, tmp_path):
     for case in report["cases"]:
         assert case["case_no"] in PdfReader(case["paper"]).pages[0].extract_text()
     assert len(report["printed"]) >= 5 and all(Path(p).stat().st_size > 0 for p in report["printed"])
+
+
+def test_selftest_prints_every_paper_on_a_real_cups_queue(x_display, tmp_path, cups_queue):
+    """``selftest --printer``: the same run, every paper also through the spooler; what comes out is whole."""
+    from pypdf import PdfReader
+
+    from desktop import print_queue
+
+    out, data = tmp_path / "out", tmp_path / "data"
+    before = print_queue.job_ids(cups_queue.name)
+    run = subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(data), "selftest", "--out", str(out),
+                          "--printer", cups_queue.name], env=x_display.env(PYTHONPATH=str(ROOT)), cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    report = json.loads((out / "selftest.json").read_text(encoding="utf-8"))
+    assert report["problems"] == [] and len(report["queued"]) == len(report["printed"]) >= 5
+    jobs = sorted(print_queue.job_ids(cups_queue.name) - before)
+    assert len(jobs) == len(report["queued"])
+    for job, item in zip(jobs, report["queued"], strict=True):
+        printed = PdfReader(cups_queue.wait_for_output(job))
+        assert len(printed.pages) == len(PdfReader(item["paper"]).pages)
