@@ -27,7 +27,15 @@ def offered(file: CaseFile, account: AccountInfo) -> frozenset[str]:
         "extend": st in status.OPEN and reviewed and file.summary.due_on is not None and can("extend"),
         # NOTE: anyone may start a cancellation; a supervisor's countersign completes it. A case
         # concluded at the window is revoked that way (撤销登记).
-        "cancel": st in CANCELLABLE or (st == status.ISSUED and not reviewed),
-        "fulfil": st not in status.CLOSED and any(p.due_on and not p.fulfilled_on for p in file.pledges),
+        "cancel": st in CANCELLABLE or revokes(file),
+        "fulfil": st not in status.CLOSED and any(p.awaited for p in file.pledges),
     }
     return frozenset(step for step, ok in checks.items() if ok)
+
+
+def revokes(file: CaseFile) -> bool:
+    """Cancelling this case takes back a registration concluded at the window (撤销登记, its paper printed).
+
+    The same condition as at_window.may_revoke, which lifecycle.cancel checks on the locked row.
+    """
+    return file.summary.status == status.ISSUED and at_window.applies(file.summary.service_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,9 +11,10 @@ from desktop.cases.dto import CaseSummary, PledgeInfo
 from desktop.cases.errors import ActionRefused
 from desktop.cases.pledges import case_pledges
 from desktop.cases.queries import summary
+from desktop.cases.stored import Lifecycle, StoredAssessment
 from desktop.store.database import Database
 from desktop.store.models import Case
-from forms import checks, registry
+from forms import registry
 from forms.service import current_answers
 
 
@@ -23,8 +23,8 @@ class CaseFile:
     summary: CaseSummary
     answers: dict[str, Any]
     materials: dict[str, str]
-    assessment: dict[str, Any] | None  # as stored when the case was decided at the window
-    lifecycle: dict[str, Any]  # decision, supplements, extensions, issue (receiver ID masked), cancel
+    assessment: StoredAssessment | None  # as stored when the case was decided at the window
+    lifecycle: Lifecycle  # decision, supplements, extensions, issue (receiver ID masked), cancel
     accepted_on: date | None
     closed_on: date | None
     due_provisional: bool
@@ -50,16 +50,15 @@ def load(db: Database, case_id: int) -> CaseFile:
         row = s.get(Case, case_id)
         if row is None:
             raise ActionRefused("案件不存在。")
-        life = copy.deepcopy(dict(row.lifecycle or {}))
-        issue = life.get("issue")
-        if issue and issue.get("receiver_id_number"):
-            issue["receiver_id_number"] = checks.mask_id(issue["receiver_id_number"])
+        life = dict(row.lifecycle or {})
         provisional, explanation = _due_basis(row, life)
         pledges = case_pledges(s, case_id)
         # NOTE: masked here, on the data path: the case view never holds a full ID or phone number
         # unless the clerk asks for it (privacy.reveal, audited).
         answers = privacy.masked_answers(row.service_id,
                                          current_answers(registry.get(row.service_id), row.answers or {}))
-        return CaseFile(summary(row), answers, dict(row.materials), copy.deepcopy(row.assessment), life,
+        # NOTE: the JSON columns become frozen data here, once (desktop/cases/stored.py): no widget reads their keys.
+        return CaseFile(summary(row), answers, dict(row.materials), StoredAssessment.from_stored(row.assessment),
+                        Lifecycle.from_stored(life),
                         row.accepted_on, row.closed_on, provisional, explanation, pledges,
                         deadlines.of_case(s, case_id))

@@ -98,3 +98,8 @@ class PledgeInfo:
     material_label: str
     due_on: date | None
     fulfilled_on: date | None
+
+    @property
+    def awaited(self) -> bool:
+        """A 容缺 pledge whose material has not come yet (告知承诺 has no due date: nothing to bring)."""
+        return self.due_on is not None and self.fulfilled_on is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from desktop.cases import at_window, deadlines, hooks, lifecycle_papers, permiss
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import AccountInfo, Actor, CaseSummary, Countersign, PrintedPaper, ReasonRow
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.hall_context import HallContext
 from desktop.cases.intake import fonts_ready, paper_unit, record_paper
 from desktop.cases.queries import summary
 from desktop.store import audit
@@ -67,9 +67,10 @@ def _life(row: Case) -> dict[str, Any]:
     return copy.deepcopy(row.lifecycle or {})
 
 
-def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str], reason: str, *,
-                       now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> StepResult:
+def request_supplement(hall: HallContext, case_id: int, items: list[str], reason: str, *,
+                       now: datetime | None = None) -> StepResult:
     """补正通知书: the handling clock stops until the supplements arrive."""
+    db, actor, papers_dir, font_path = hall.db, hall.actor, hall.papers_folder(), hall.font_path
     items = [i.strip() for i in items if i.strip()]
     errors = {}
     if not items:
@@ -96,8 +97,9 @@ def request_supplement(db: Database, actor: Actor, case_id: int, items: list[str
         return StepResult(summary(row), (paper,))
 
 
-def receive_supplement(db: Database, actor: Actor, case_id: int, *, now: datetime | None = None) -> StepResult:
+def receive_supplement(hall: HallContext, case_id: int, *, now: datetime | None = None) -> StepResult:
     """The supplements arrived: the deadlines start again from the next day (start day not counted)."""
+    db, actor = hall.db, hall.actor
     now = now or datetime.now()
     with paper_unit(db) as (s, _written):
         permissions.require(s, actor, "supplement")
@@ -117,9 +119,10 @@ def receive_supplement(db: Database, actor: Actor, case_id: int, *, now: datetim
         return StepResult(summary(row))
 
 
-def extend(db: Database, actor: Actor, case_id: int, working_days: int, reason: str, *,
-           now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> StepResult:
+def extend(hall: HallContext, case_id: int, working_days: int, reason: str, *,
+           now: datetime | None = None) -> StepResult:
     """A supervisor extends the running deadlines, with a reason, in working days; the 延期告知书 tells the applicant."""
+    db, actor, papers_dir, font_path = hall.db, hall.actor, hall.papers_folder(), hall.font_path
     errors = {}
     if not 1 <= working_days <= 30:
         errors["days"] = "延长的工作日数应在1到30之间"
@@ -173,9 +176,9 @@ def decision_reasons(db: Database, service_id: str, active_only: bool = True) ->
         return [ReasonRow(r.code, r.label, r.basis, r.active, r.service_id) for r in s.scalars(query)]
 
 
-def approve(db: Database, actor: Actor, case_id: int, note: str = "", *, now: datetime | None = None,
-            papers_dir: Path, font_path: str | None = None) -> StepResult:
+def approve(hall: HallContext, case_id: int, note: str = "", *, now: datetime | None = None) -> StepResult:
     """A supervisor approves; the service's papers for the applicant (e.g. 居住证领取凭证) are printed."""
+    db, actor, papers_dir, font_path = hall.db, hall.actor, hall.papers_folder(), hall.font_path
     now = now or datetime.now()
     fonts_ready(font_path)
     with paper_unit(db) as (s, written):
@@ -194,9 +197,10 @@ def approve(db: Database, actor: Actor, case_id: int, note: str = "", *, now: da
         return StepResult(summary(row), papers)
 
 
-def refuse(db: Database, actor: Actor, case_id: int, reason_codes: list[str], text: str = "", *,
-           now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> StepResult:
+def refuse(hall: HallContext, case_id: int, reason_codes: list[str], text: str = "", *,
+           now: datetime | None = None) -> StepResult:
     """A supervisor refuses with coded reasons (and free text): 不予许可 / 不予登记决定书 with remedies."""
+    db, actor, papers_dir, font_path = hall.db, hall.actor, hall.papers_folder(), hall.font_path
     if not reason_codes:
         raise InputError({"reasons": "请至少选择一条不予许可的理由"})
     now = now or datetime.now()
@@ -227,9 +231,10 @@ def refuse(db: Database, actor: Actor, case_id: int, reason_codes: list[str], te
         return StepResult(summary(row), (paper,))
 
 
-def issue(db: Database, actor: Actor, case_id: int, receiver_name: str, receiver_id_number: str,
+def issue(hall: HallContext, case_id: int, receiver_name: str, receiver_id_number: str,
           by_proxy: bool, *, now: datetime | None = None) -> StepResult:
     """Hand over the card or plate, or record the payment: who received it, and a proxy's ID."""
+    db, actor = hall.db, hall.actor
     now = now or datetime.now()
     errors = {}
     if not receiver_name.strip():
@@ -256,17 +261,23 @@ def issue(db: Database, actor: Actor, case_id: int, receiver_name: str, receiver
         return StepResult(summary(row))
 
 
-def cancel(db: Database, actor: Actor, case_id: int, reason: str, countersign: Countersign | None, *,
-           now: datetime | None = None, papers_dir: Path | None = None, font_path: str | None = None) -> StepResult:
+def check_cancel_reason(reason: str) -> None:
+    """A cancellation says why; asked before the countersign dialog too, so nobody signs for nothing."""
+    if not reason.strip():
+        raise InputError({"reason": "请填写撤销原因"})
+
+
+def cancel(hall: HallContext, case_id: int, reason: str, countersign: Countersign | None, *,
+           now: datetime | None = None) -> StepResult:
     """Cancel with a reason; a supervisor other than the actor countersigns with their password.
 
     A case concluded at the window (desktop/cases/at_window.py) is revoked the same way (撤销登记):
     its registry change is undone by the service's cancel hook and a 撤销登记决定书 is printed, so
-    ``papers_dir`` is needed for it."""
+    the context's ``papers_dir`` is needed for it."""
+    db, actor, papers_dir, font_path = hall.db, hall.actor, hall.papers_dir, hall.font_path
     if countersign is None:
         raise ActionRefused("撤销案件需要另一位审核人员复核签字。")
-    if not reason.strip():
-        raise InputError({"reason": "请填写撤销原因"})
+    check_cancel_reason(reason)
     now = now or datetime.now()
     if papers_dir is not None:
         fonts_ready(font_path)
@@ -296,8 +307,9 @@ def cancel(db: Database, actor: Actor, case_id: int, reason: str, countersign: C
         return StepResult(summary(row), (paper,))
 
 
-def conclude_at_window(db: Database, actor: Actor, case_id: int, *, now: datetime | None = None) -> StepResult:
+def conclude_at_window(hall: HallContext, case_id: int, *, now: datetime | None = None) -> StepResult:
     """办结 a case of a procedure decided at the window that was accepted before it was (its plate already issued)."""
+    db, actor = hall.db, hall.actor
     now = now or datetime.now()
     with db.unit() as s:
         permissions.require(s, actor, "issue")

@@ -8,17 +8,18 @@ from pathlib import Path
 
 from desktop import paths
 from desktop.cases.errors import ActionRefused
+from desktop.cases.hall_context import HallContext
 from desktop.cases.intake import pdf_name, write_pdf
-from desktop.store.database import Database
 from desktop.store.errors import translate
 from desktop.store.models import Document
 
 
-def pdf_for(db: Database, document_id: int, papers_dir: Path, font_path: str | None = None) -> str:
+def pdf_for(hall: HallContext, document_id: int) -> str:
     """A path to the paper exactly as printed; no new print is registered (previewing is not printing)."""
     from desktop import documents
 
-    with db.read() as s:
+    papers_dir, font_path = hall.papers_folder(), hall.font_path
+    with hall.db.read() as s:
         doc = s.get(Document, document_id)
         if doc is None:
             raise ActionRefused("文书不存在。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field as dc_field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -60,10 +61,20 @@ def _reveal(s: Session, actor: Actor, case_id: int) -> Case:
     return row
 
 
-def reveal(db: Database, actor: Actor, case_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Revealed:
+    """A case's answers in full, and the applicant's ID number among them (normalised), after an audited look."""
+
+    answers: dict[str, Any] = dc_field(repr=False)
+    id_number: str = dc_field(repr=False)  # "" when the service's ID field is unanswered
+
+
+def reveal(db: Database, actor: Actor, case_id: int) -> Revealed:
     """The case's answers with full ID and phone numbers; records who looked and which fields, never the values."""
     with db.unit() as s:
-        return dict(_reveal(s, actor, case_id).answers)
+        row = _reveal(s, actor, case_id)
+        answers = dict(row.answers)
+        return Revealed(answers, checks.normalize_id(str(answers.get(registry.get(row.service_id).id_key) or "")))
 
 
 def reveal_id(db: Database, actor: Actor, case_id: int) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import select
 
 from desktop.cases import permissions
-from desktop.cases.dto import Actor, Countersign, PrintedPaper
+from desktop.cases.dto import Countersign, PrintedPaper
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.hall_context import HallContext
 from desktop.cases.intake import fonts_ready, next_copy_no, paper_unit, stage_pdf
 from desktop.store import audit
 from desktop.store.database import Database
@@ -23,19 +23,30 @@ CERTIFICATE_KINDS = frozenset({"permit_collection", "registration_certificate", 
                                "plate_certificate"})
 
 
+def needs_countersign(kind: str) -> bool:
+    """A reprint of a paper of this kind (a voucher or certificate) needs a supervisor's countersign."""
+    return kind in CERTIFICATE_KINDS
+
+
+def check_reason(reason: str) -> None:
+    """Every reprint says why; asked before the countersign dialog too, so nobody signs for nothing."""
+    if not reason.strip():
+        raise InputError({"reason": "补打需要填写原因"})
+
+
 def papers_of(db: Database, case_id: int) -> list[PrintedPaper]:
     with db.read() as s:
         rows = s.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id))
         return [PrintedPaper(d.id, d.case_id, d.kind, d.title, d.copy_no, d.printed_at, "") for d in rows]
 
 
-def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersign: Countersign | None = None, *,
-            now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> PrintedPaper:
+def reprint(hall: HallContext, document_id: int, reason: str, countersign: Countersign | None = None, *,
+            now: datetime | None = None) -> PrintedPaper:
     """Render the stored snapshot again with the 补打 mark and the next copy number."""
     from desktop import documents
 
-    if not reason.strip():
-        raise InputError({"reason": "补打需要填写原因"})
+    check_reason(reason)
+    db, actor, papers_dir, font_path = hall.db, hall.actor, hall.papers_folder(), hall.font_path
     now = now or datetime.now()
     fonts_ready(font_path)
     with paper_unit(db) as (s, written):
@@ -44,7 +55,7 @@ def reprint(db: Database, actor: Actor, document_id: int, reason: str, countersi
         if original is None:
             raise ActionRefused("要补打的文书不存在。")
         signer = None
-        if original.kind in CERTIFICATE_KINDS:
+        if needs_countersign(original.kind):
             signer = permissions.require_countersign(s, actor, countersign, f"补打{original.title}")
         # NOTE: the case row is locked before the copy number is counted, so two windows
         # reprinting the same paper get copies n and n+1, never two copies numbered n.

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from desktop.cases import at_window, status
 from desktop.cases.dto import CaseSummary
 from desktop.cases.queries import SUMMARY_COLUMNS, summary
+from desktop.cases.stored import EventDetail
 from desktop.store.database import Database
 from desktop.store.deadline_models import RUNNING as RUNNING_DEADLINE, CaseDeadline
 from desktop.store.lifecycle_models import Pledge
@@ -41,7 +42,7 @@ class TimelineEvent:
     window: str
     action: str
     label: str
-    detail: dict
+    detail: EventDetail  # the few details the timeline shows, typed (desktop/cases/stored.py)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def timeline(db: Database, case_id: int) -> list[TimelineEvent]:
                          .outerjoin(Account, Account.username == AuditEvent.actor)
                          .where(AuditEvent.case_id == case_id).order_by(AuditEvent.id))
         return [TimelineEvent(r.at, f"{name}（{r.actor}）" if name else (r.actor or ""), r.window or "", r.action,
-                              _label(r.action, r.detail or {}), dict(r.detail)) for r, name in rows]
+                              _label(r.action, r.detail or {}), EventDetail.from_stored(r.detail)) for r, name in rows]
 
 
 def _label(action: str, detail: dict) -> str:

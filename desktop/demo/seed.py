@@ -12,6 +12,7 @@ from typing import Any
 from desktop.cases import accounts, intake, lifecycle, plates, status
 from desktop.cases.dto import AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
+from desktop.cases.hall_context import HallContext
 from desktop.demo.people import People
 from desktop.store.database import Database, open_database
 from forms import registry
@@ -199,35 +200,36 @@ def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
 def _advance(hall: Hall, case_id: int, target: str, day: date, answers: dict[str, Any], service_id: str) -> None:
     sup, clerk = hall.staff["li"], hall.staff["zhang"]
     later = min(day + timedelta(days=2), hall.today)
-    kw = dict(now=_at(later, 10), papers_dir=hall.out)
+    kw = dict(now=_at(later, 10))
+    by_sup, by_clerk = HallContext(hall.db, sup, hall.out), HallContext(hall.db, clerk, hall.out)
     if registry.get(service_id).decided_at_window:
         if target == status.CANCELLED:  # 撤销登记: a registration made in error, with its 撤销登记决定书
-            step = lifecycle.cancel(hall.db, clerk, case_id, "经核查，登记时录入的所有人身份信息有误，登记系错误作出",
+            step = lifecycle.cancel(by_clerk, case_id, "经核查，登记时录入的所有人身份信息有误，登记系错误作出",
                                     Countersign(sup.account.username, PASSWORD), **kw)
             hall.papers += len(step.papers)
         return  # 已办结 at acceptance
     if target == status.SUPPLEMENT:
-        step = lifecycle.request_supplement(hall.db, clerk, case_id, ["申请材料原件"], "复印件不清晰，请提供原件核验。", **kw)
+        step = lifecycle.request_supplement(by_clerk, case_id, ["申请材料原件"], "复印件不清晰，请提供原件核验。", **kw)
         hall.papers += len(step.papers)
     elif target in (status.APPROVED, status.ISSUED):
         if target == status.APPROVED:  # every service shows an extension and its 延期告知书
-            step = lifecycle.extend(hall.db, sup, case_id, 5, "需实地核查申报情况，须延长办理期限。", **kw)
+            step = lifecycle.extend(by_sup, case_id, 5, "需实地核查申报情况，须延长办理期限。", **kw)
             hall.papers += len(step.papers)
-        step = lifecycle.approve(hall.db, sup, case_id, **kw)
+        step = lifecycle.approve(by_sup, case_id, **kw)
         hall.papers += len(step.papers)
         if target == status.ISSUED:
             service = registry.get(service_id)
-            lifecycle.issue(hall.db, clerk, case_id, answers.get(service.name_key) or "领取人",
+            lifecycle.issue(by_clerk, case_id, answers.get(service.name_key) or "领取人",
                             answers.get(service.id_key), by_proxy=False, now=_at(later, 15))
     elif target == status.REFUSED:
         # Each procedure's own reason (migration 0012 scopes them).
         code = {"residence_permit": "RP02", "startup_subsidy": "CY02", "ebike_transfer": "EB03",
                 "ebike_theft": "EB04", "ebike_destroyed": "EB05", "ebike_recovered": "EB06",
                 "ebike_plate": "EB07"}.get(service_id, "EB02")
-        step = lifecycle.refuse(hall.db, sup, case_id, [code], "经现场核查，与申报情况不符。", **kw)
+        step = lifecycle.refuse(by_sup, case_id, [code], "经现场核查，与申报情况不符。", **kw)
         hall.papers += len(step.papers)
     elif target == status.CANCELLED:
-        lifecycle.cancel(hall.db, clerk, case_id, "申请人主动撤回申请", Countersign(sup.account.username, PASSWORD),
+        lifecycle.cancel(by_clerk, case_id, "申请人主动撤回申请", Countersign(sup.account.username, PASSWORD),
                          now=_at(later, 11))
 
 

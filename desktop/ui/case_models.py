@@ -11,6 +11,7 @@ from typing import Any
 from desktop.cases.casefile import PledgeInfo
 from desktop.cases.deadlines import DeadlineInfo
 from desktop.cases.dto import PrintedPaper
+from desktop.cases.stored import Lifecycle, StoredFinding
 from desktop.cases.worklists import DeadlineDue, PledgeDue, TimelineEvent
 from desktop.ui.row_models import NO_VALUE, RowsModel
 from forms.model import Field, Kind
@@ -66,8 +67,8 @@ class AnswersModel(RowsModel[AnswerRow]):
         return f"{row.section} — {row.label}"
 
 
-class FindingsModel(RowsModel[dict]):
-    """Findings of the stored assessment (dicts as stored with the case; the rules are not run again)."""
+class FindingsModel(RowsModel[StoredFinding]):
+    """Findings of the stored assessment (as stored with the case; the rules are not run again)."""
 
     class Column(IntEnum):
         OUTCOME = 0
@@ -78,18 +79,18 @@ class FindingsModel(RowsModel[dict]):
         return {self.Column.OUTCOME: self.tr("结论"), self.Column.MESSAGE: self.tr("审查意见"),
                 self.Column.BASIS: self.tr("依据")}
 
-    def cell(self, row: dict, column: IntEnum) -> str:
+    def cell(self, row: StoredFinding, column: IntEnum) -> str:
         if column is self.Column.OUTCOME:
-            return row.get("outcome_label") or row.get("outcome", "")
+            return row.outcome_label
         if column is self.Column.MESSAGE:
-            return row.get("message", "")
-        return row.get("basis") or NO_VALUE
+            return row.message
+        return row.basis or NO_VALUE
 
-    def warn(self, row: dict, column: IntEnum) -> bool:
-        return column is self.Column.OUTCOME and row.get("outcome") in ("fail", "missing_information")
+    def warn(self, row: StoredFinding, column: IntEnum) -> bool:
+        return column is self.Column.OUTCOME and row.needs_attention
 
-    def tooltip(self, row: dict, column: IntEnum) -> str | None:
-        return row.get("message") if column is self.Column.MESSAGE else None
+    def tooltip(self, row: StoredFinding, column: IntEnum) -> str | None:
+        return row.message if column is self.Column.MESSAGE else None
 
 
 class PapersModel(RowsModel[PrintedPaper]):
@@ -114,55 +115,59 @@ def describe_event(event: TimelineEvent, titles: Mapping[int, str]) -> str:
     """The timeline's 办理事项: the action and the few details a clerk needs."""
     d = event.detail
     extra = []
-    if d.get("items"):
-        extra.append("、".join(d["items"]))
-    if d.get("reasons"):
-        extra.append("理由代码 " + "、".join(d["reasons"]))
-    if d.get("reason"):
-        extra.append(str(d["reason"]))
-    if d.get("days"):
-        extra.append(f"延长{d['days']}个工作日至{d.get('to', '')}")
-    if "document_id" in d:
-        extra.append(f"{titles.get(d['document_id'], d.get('kind', ''))} 第{d.get('copy_no', 1)}份")
-    if d.get("pages"):
-        extra.append(f"{d['pages']}页" + (f"，{d['printer']}" if d.get("printer") else ""))
-    if d.get("by_proxy"):
+    if d.items:
+        extra.append("、".join(d.items))
+    if d.reason_codes:
+        extra.append("理由代码 " + "、".join(d.reason_codes))
+    if d.reason:
+        extra.append(d.reason)
+    if d.days:
+        extra.append(f"延长{d.days}个工作日至{d.to}")
+    if d.document_id is not None:
+        extra.append(f"{titles.get(d.document_id, d.kind)} 第{d.copy_no}份")
+    if d.pages:
+        extra.append(f"{d.pages}页" + (f"，{d.printer}" if d.printer else ""))
+    if d.by_proxy:
         extra.append("代领")
-    if d.get("material"):
-        extra.append(str(d["material"]))
+    if d.material:
+        extra.append(d.material)
     text = event.label + ("：" + "；".join(extra) if extra else "")
-    if d.get("countersign"):
-        text += f"（复核：{d['countersign']}）"
+    if d.countersign:
+        text += f"（复核：{d.countersign}）"
     return text
 
 
-def outcome_text(life: Mapping[str, Any]) -> str:
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else NO_VALUE
+
+
+def outcome_text(life: Lifecycle) -> str:
     """The header's 办理结果: supplements, the decision, the hand-over, a cancellation, extensions."""
     parts = []
-    if life.get("supplements"):
-        last = life["supplements"][-1]
-        parts.append(f"{last['requested_on']}通知补正"
-                     + (f"，{last['received_on']}收到补正材料" if last.get("received_on") else ""))
-    decision = life.get("decision")
+    if life.supplements:
+        last = life.supplements[-1]
+        parts.append(f"{_day(last.requested_on)}通知补正"
+                     + (f"，{_day(last.received_on)}收到补正材料" if last.received_on else ""))
+    decision = life.decision
     if decision:
-        parts.append(f"{decision['on']} {decision['by']} {'批准' if decision['kind'] == 'approved' else '不予许可'}")
-    inspection = life.get("inspection")
+        parts.append(f"{_day(decision.on)} {decision.by} {'批准' if decision.approved else '不予许可'}")
+    inspection = life.inspection
     if inspection:
-        passed = "通过" if inspection.get("passed") else "未通过"
-        parts.append(f"{inspection['on']} {inspection['by']} 现场查验{passed}")
-    issue = life.get("issue")
-    if issue and issue.get("at_window"):
+        passed = "通过" if inspection.passed else "未通过"
+        parts.append(f"{_day(inspection.on)} {inspection.by} 现场查验{passed}")
+    issue = life.issue
+    if issue and issue.at_window:
         # NOTE (issue 13): decided at the window, the plate and certificate were handed over there.
-        parts.append(f"{issue['on']} {issue['by']} " + ("补记办结" if issue.get("legacy") else "当场办结"))
+        parts.append(f"{_day(issue.on)} {issue.by} " + ("补记办结" if issue.legacy else "当场办结"))
     elif issue:
-        proxy = "（代领）" if issue.get("by_proxy") else ""
-        parts.append(f"{issue['on']} 由 {issue['receiver_name']}{proxy} 领取，证件号码 {issue['receiver_id_number']}")
-    cancel = life.get("cancel")
+        proxy = "（代领）" if issue.by_proxy else ""
+        parts.append(f"{_day(issue.on)} 由 {issue.receiver_name}{proxy} 领取，证件号码 {issue.receiver_id_masked}")
+    cancel = life.cancel
     if cancel:
-        what = "撤销登记" if cancel.get("revoked") else "撤销"
-        parts.append(f"{cancel['on']} {what}：{cancel['reason']}（复核：{cancel['countersign']}）")
-    for ext in life.get("extensions", []):
-        parts.append(f"{ext['on']} 延长至 {ext['to']}：{ext['reason']}")
+        what = "撤销登记" if cancel.revoked else "撤销"
+        parts.append(f"{_day(cancel.on)} {what}：{cancel.reason}（复核：{cancel.countersign}）")
+    for ext in life.extensions:
+        parts.append(f"{_day(ext.on)} 延长至 {_day(ext.to)}：{ext.reason}")
     return "；".join(parts) or NO_VALUE
 
 

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from desktop.cases import actions, casefile, lifecycle, paper_files, pledges, privacy, reprints, status, worklists
 from desktop.cases.dto import Actor, PrintedPaper
-from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
+from desktop.cases.errors import ActionRefused, EnvironmentFailure
+from desktop.cases.hall_context import HallContext
 from desktop.cases.halldb import Database
 from desktop.settings import Settings
 from desktop.ui import case_dialogs, msgbox
@@ -45,7 +46,7 @@ from desktop.ui.case_models import (
 from desktop.ui.countersign import CountersignDialog
 from desktop.ui.preview import PreviewDialog
 from desktop.ui.tables import fit, table
-from forms import checks, registry
+from forms import registry
 
 log = logging.getLogger(__name__)
 STATUS_COLOURS = {status.ACCEPTED: "#1d5fa8", status.SUPPLEMENT: "#b26a00", status.APPROVED: "#2e7d32",
@@ -203,7 +204,7 @@ class CaseView(QWidget):
         v = self.values
         v["case_no"].setText(s.case_no or "—")
         v["service"].setText(s.service_name)
-        at_once = s.status == status.ISSUED and (f.lifecycle.get("issue") or {}).get("at_window")
+        at_once = s.status == status.ISSUED and f.lifecycle.concluded_at_window
         v["status"].setText(s.status_label + (self.tr("（当场办结）") if at_once else ""))
         v["status"].setStyleSheet(f"font-weight:bold; color:{STATUS_COLOURS.get(s.status, '#333')};")
         v["applicant"].setText(s.applicant_name or "—")
@@ -220,12 +221,12 @@ class CaseView(QWidget):
         v["due_on"].setToolTip(f.due_explanation)
         v["outcome"].setText(outcome_text(self.file.lifecycle))
         self.answers_model.set_rows(answer_rows(service, f.answers))
-        assessment = f.assessment or {}
+        a = f.assessment
         self.decision_label.setText(self.tr("受理时审查结论：%1（%2审查，规则版本 %3）")
-                                    .replace("%1", assessment.get("decision_label", "—"))
-                                    .replace("%2", assessment.get("assessed_on", "—"))
-                                    .replace("%3", assessment.get("rules_version", "—")))
-        self.findings_model.set_rows([x for x in assessment.get("findings", []) if x.get("outcome") != "not_applicable"])
+                                    .replace("%1", a.decision_label if a else "—")
+                                    .replace("%2", a.assessed_on.isoformat() if a and a.assessed_on else "—")
+                                    .replace("%3", a.rules_version if a else "—"))
+        self.findings_model.set_rows(list(a.shown_findings) if a else [])
         self.papers_model.set_rows(papers)
         titles = {p.id: p.title for p in papers}
         self.timeline_model.set_rows([TimelineRow(e, describe_event(e, titles)) for e in events])
@@ -284,8 +285,9 @@ class CaseView(QWidget):
         self.previews = [d for d in self.previews if shiboken6.isValid(d)] + [dialog]
         dialog.open()  # NOTE: not blocking: the clerk keeps working while the paper prints
 
-    def _paths(self) -> dict[str, Any]:
-        return {"papers_dir": self.settings.papers_dir(), "font_path": self.settings.font_path or None}
+    def _hall(self) -> HallContext:
+        """Built per step: a papers folder or font changed in 设置 counts from the next step on."""
+        return HallContext(self.db, self.actor, self.settings.papers_dir(), self.settings.font_path or None)
 
     def _selected_paper(self) -> PrintedPaper | None:
         rows = self.papers_view.selectionModel().selectedRows()
@@ -305,25 +307,24 @@ class CaseView(QWidget):
         full = self._call(lambda: privacy.reveal(self.db, self.actor, self.case_id))
         if full:
             self.revealed = True
-            self.values["id_number"].setText(checks.normalize_id(str(full.get(service.id_key) or ""))
-                                             or self.values["id_number"].text())
-            self.answers_model.set_rows(answer_rows(service, full))
+            self.values["id_number"].setText(full.id_number or self.values["id_number"].text())
+            self.answers_model.set_rows(answer_rows(service, full.answers))
             self.reveal_button.setText(self.tr("隐藏"))
 
     def _on_supplement_clicked(self) -> None:
         materials = [(m.key, m.label) for m in registry.get(self.file.summary.service_id).materials]
         result = case_dialogs.SupplementDialog.ask(materials, lambda items, reason: lifecycle.request_supplement(
-            self.db, self.actor, self.case_id, items, reason, **self._paths()), self)
+            self._hall(), self.case_id, items, reason), self)
         self._done(result)
 
     def _on_receive_clicked(self) -> None:
         if not msgbox.ask_confirm(self, self.tr("确认申请人已交齐补正材料？办理期限将从明天起重新计算。")):
             return
-        self._done(self._call(lambda: lifecycle.receive_supplement(self.db, self.actor, self.case_id)))
+        self._done(self._call(lambda: lifecycle.receive_supplement(self._hall(), self.case_id)))
 
     def _on_approve_clicked(self) -> None:
         self._done(case_dialogs.ApproveDialog.ask(self.file.summary.case_no or "", lambda note: lifecycle.approve(
-            self.db, self.actor, self.case_id, note, **self._paths()), self))
+            self._hall(), self.case_id, note), self))
 
     def _on_decline_clicked(self) -> None:
         try:
@@ -333,11 +334,11 @@ class CaseView(QWidget):
             return
         choices = [(r.code, f"{r.code}  {r.label}（{r.basis}）") for r in reasons]
         self._done(case_dialogs.RefuseDialog.ask(choices, lambda codes, text: lifecycle.refuse(
-            self.db, self.actor, self.case_id, codes, text, **self._paths()), self))
+            self._hall(), self.case_id, codes, text), self))
 
     def _on_issue_clicked(self) -> None:
         self._done(case_dialogs.IssueDialog.ask(self.file.summary.applicant_name, lambda name, number, proxy:
-                                                lifecycle.issue(self.db, self.actor, self.case_id, name, number,
+                                                lifecycle.issue(self._hall(), self.case_id, name, number,
                                                                 proxy), self))
 
     def _on_conclude_clicked(self) -> None:
@@ -345,22 +346,21 @@ class CaseView(QWidget):
         # issued then, only the closing is recorded.
         if not msgbox.ask_confirm(self, self.tr("该案件受理时已登记生效并打印登记证明。确认补记为已办结？")):
             return
-        self._done(self._call(lambda: lifecycle.conclude_at_window(self.db, self.actor, self.case_id)))
+        self._done(self._call(lambda: lifecycle.conclude_at_window(self._hall(), self.case_id)))
 
     def _on_extend_clicked(self) -> None:
         self._done(case_dialogs.ExtendDialog.ask(self.file.summary.due_on, lambda days, reason: lifecycle.extend(
-            self.db, self.actor, self.case_id, days, reason, **self._paths()), self))
+            self._hall(), self.case_id, days, reason), self))
 
     def _on_cancel_clicked(self) -> None:
         def submit(reason: str):
-            if not reason.strip():
-                raise InputError({"reason": self.tr("请填写撤销原因")})
+            lifecycle.check_cancel_reason(reason)  # before anyone is asked to countersign
             signer = CountersignDialog.ask(self.db, self.actor, self.tr("撤销案件"), self)
             if signer is None:
                 return KEEP_OPEN
-            return lifecycle.cancel(self.db, self.actor, self.case_id, reason, signer, **self._paths())
+            return lifecycle.cancel(self._hall(), self.case_id, reason, signer)
 
-        if self.file.summary.status == status.ISSUED:  # decided at the window: the registration is taken back
+        if actions.revokes(self.file):  # decided at the window: the registration is taken back
             title, intro = self.tr("撤销登记"), self.tr(
                 "该登记已当场办结。撤销后登记自始无效，登记信息恢复为办理前的状态，并打印撤销登记决定书。"
                 "仅在登记有误时撤销，需要审核人员复核。")
@@ -372,7 +372,7 @@ class CaseView(QWidget):
         paper = self._selected_paper()
         if paper is None:
             return
-        path = self._call(lambda: paper_files.pdf_for(self.db, paper.id, **self._paths()))
+        path = self._call(lambda: paper_files.pdf_for(self._hall(), paper.id))
         if path:
             self._preview(path, paper.title, paper.id)
 
@@ -381,18 +381,19 @@ class CaseView(QWidget):
         if paper is None:
             return
 
+        countersigned = reprints.needs_countersign(paper.kind)
+
         def submit(reason: str):
+            reprints.check_reason(reason)  # before anyone is asked to countersign
             signer = None
-            if paper.kind in reprints.CERTIFICATE_KINDS:
-                if not reason.strip():
-                    raise InputError({"reason": self.tr("补打需要填写原因")})
+            if countersigned:
                 signer = CountersignDialog.ask(self.db, self.actor, self.tr("补打") + paper.title, self)
                 if signer is None:
                     return KEEP_OPEN
-            return reprints.reprint(self.db, self.actor, paper.id, reason, signer, **self._paths())
+            return reprints.reprint(self._hall(), paper.id, reason, signer)
 
         intro = self.tr("补打的文书与原件相同，另加“补打”标记和份次。")
-        if paper.kind in reprints.CERTIFICATE_KINDS:
+        if countersigned:
             intro += self.tr("该文书是领取凭证类文书，补打需要审核人员复核。")
         copy = case_dialogs.ReasonDialog.ask(self.tr("补打") + paper.title, intro, self.tr("补打"), submit, self)
         if copy is not None:
@@ -403,7 +404,7 @@ class CaseView(QWidget):
     def _on_fulfil_clicked(self) -> None:
         rows = self.pledges_view.selectionModel().selectedRows()
         candidates = [self.pledges_model.row_at(r.row()) for r in rows] or list(self.file.pledges)
-        pledge = next((p for p in candidates if p.due_on and not p.fulfilled_on), None)
+        pledge = next((p for p in candidates if p.awaited), None)
         if pledge is None:
             msgbox.show_info(self, self.tr("请选择一项尚未补齐的容缺承诺。"))
             return

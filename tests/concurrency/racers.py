@@ -53,8 +53,9 @@ def accept_new(db, actor, service_id, answers, materials, now, papers_dir):
 
 def approve(db, actor, case_id, now, papers_dir):
     from desktop.cases import lifecycle
+    from desktop.cases.hall_context import HallContext
 
-    result = lifecycle.approve(db, actor, case_id, now=now, papers_dir=papers_dir)
+    result = lifecycle.approve(HallContext(db, actor, papers_dir), case_id, now=now)
     return {"case_id": result.case.id, "papers": [p.kind for p in result.papers]}
 
 

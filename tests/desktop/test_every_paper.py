@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from desktop.cases import intake, lifecycle
+from desktop.cases.hall_context import HallContext
 from desktop.demo.seed import HALL, HALL_ADDRESS, HALL_PHONE, seed
 from desktop.store.database import open_database
 from desktop.store.models import Document
@@ -56,7 +57,7 @@ def hall(tmp_path_factory):
     now = datetime.combine(demo.today, datetime.min.time()).replace(hour=9)
     answers, materials = loan_case(now.date())
     loan = intake.accept(db, clerk, "startup_subsidy", answers, materials, now=now, papers_dir=root / "papers")
-    lifecycle.approve(db, sup, loan.case.id, now=now.replace(hour=10), papers_dir=root / "papers")
+    lifecycle.approve(HallContext(db, sup, root / "papers"), loan.case.id, now=now.replace(hour=10))
     with db.unit() as s:
         docs = [(d.kind, d.snapshot, d.copy_no) for d in s.scalars(select(Document))]
     yield root, docs

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from desktop.cases import actions, casefile, intake, lifecycle
+from desktop.cases.hall_context import HallContext
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 0)
@@ -17,9 +18,9 @@ def test_steps_follow_the_state_and_the_role(db, people, tmp_path):
     file = casefile.load(db, accepted.id)
     assert actions.offered(file, people["clerk"].account) == {"supplement", "cancel"}
     assert actions.offered(file, people["sup"].account) == {"supplement", "approve", "decline", "extend", "cancel"}
-    lifecycle.approve(db, people["sup"], accepted.id, now=NOW, papers_dir=tmp_path)
+    lifecycle.approve(HallContext(db, people["sup"], tmp_path), accepted.id, now=NOW)
     file = casefile.load(db, accepted.id)
     assert actions.offered(file, people["clerk"].account) == {"issue", "cancel"}
     assert actions.offered(file, people["sup"].account) == {"issue", "extend", "cancel"}
-    lifecycle.issue(db, people["clerk"], accepted.id, "欧阳娜娜", case["answers"]["id_number"], by_proxy=False, now=NOW)
+    lifecycle.issue(HallContext(db, people["clerk"]), accepted.id, "欧阳娜娜", case["answers"]["id_number"], by_proxy=False, now=NOW)
     assert actions.offered(casefile.load(db, accepted.id), people["sup"].account) == frozenset()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from desktop.cases import actions, at_window, casefile, ebike, intake, lifecycle, plates, queries, worklists
 from desktop.cases.errors import ActionRefused
+from desktop.cases.hall_context import HallContext
 from desktop.store.deadline_models import CaseDeadline
 from desktop.store.models import AuditEvent, Case, Document, EbikeRegistration, PlatePool
 from forms import registry
@@ -102,11 +103,11 @@ def test_no_review_queue_entry_and_every_review_step_refused(db, people, tmp_pat
     bike = _accept(db, people["clerk"], tmp_path, "ebike_registration").case
     permit = _accept(db, people["clerk"], tmp_path, "residence_permit").case
     assert [c.id for c in worklists.review_queue(db)] == [permit.id]
-    paths = dict(now=NOW, papers_dir=tmp_path)
-    for step in (lambda: lifecycle.approve(db, people["sup"], bike.id, **paths),
-                 lambda: lifecycle.refuse(db, people["sup"], bike.id, ["EB01"], **paths),
-                 lambda: lifecycle.request_supplement(db, people["sup"], bike.id, ["合格证"], "不清晰", **paths),
-                 lambda: lifecycle.extend(db, people["sup"], bike.id, 3, "核查", **paths)):
+    hall = HallContext(db, people["sup"], tmp_path)
+    for step in (lambda: lifecycle.approve(hall, bike.id, now=NOW),
+                 lambda: lifecycle.refuse(hall, bike.id, ["EB01"], now=NOW),
+                 lambda: lifecycle.request_supplement(hall, bike.id, ["合格证"], "不清晰", now=NOW),
+                 lambda: lifecycle.extend(hall, bike.id, 3, "核查", now=NOW)):
         with pytest.raises(ActionRefused, match=r"当场办结.*没有审核环节"):
             step()
     assert queries.get_case(db, bike.id).summary.status == "issued"
@@ -139,12 +140,12 @@ def test_a_failed_inspection_prints_the_refusal_naming_the_mismatch(db, people, 
 def test_revoking_a_concluded_registration_needs_a_countersign_and_prints_the_decision(db, people, tmp_path, signs):
     bike = _accept(db, people["clerk"], tmp_path, "ebike_registration").case
     with pytest.raises(ActionRefused):
-        lifecycle.cancel(db, people["clerk"], bike.id, "车架号录入错误", None, now=NOW, papers_dir=tmp_path)
+        lifecycle.cancel(HallContext(db, people["clerk"], tmp_path), bike.id, "车架号录入错误", None, now=NOW)
     with pytest.raises(ActionRefused, match="撤销登记决定书"):
-        lifecycle.cancel(db, people["clerk"], bike.id, "车架号录入错误", signs["sup"], now=NOW)
+        lifecycle.cancel(HallContext(db, people["clerk"]), bike.id, "车架号录入错误", signs["sup"], now=NOW)
     assert ebike.find_registration(db, FRAME) is not None  # still registered: nothing half-done
-    step = lifecycle.cancel(db, people["clerk"], bike.id, "车架号录入错误", signs["sup"], now=NOW + timedelta(days=1),
-                            papers_dir=tmp_path)
+    step = lifecycle.cancel(HallContext(db, people["clerk"], tmp_path), bike.id, "车架号录入错误", signs["sup"],
+                            now=NOW + timedelta(days=1))
     assert step.case.status == "cancelled" and ebike.find_registration(db, FRAME) is None
     (paper,) = step.papers
     text = _text(paper.pdf_path)
@@ -165,10 +166,10 @@ def test_a_case_accepted_before_the_flow_changed_is_concluded_not_reviewed(db, p
     file = casefile.load(db, bike.id)
     assert actions.offered(file, people["sup"].account) == {"conclude", "cancel"}
     with pytest.raises(ActionRefused, match="没有审核环节"):
-        lifecycle.approve(db, people["sup"], bike.id, now=NOW, papers_dir=tmp_path)
-    step = lifecycle.conclude_at_window(db, people["clerk"], bike.id, now=NOW + timedelta(days=1))
+        lifecycle.approve(HallContext(db, people["sup"], tmp_path), bike.id, now=NOW)
+    step = lifecycle.conclude_at_window(HallContext(db, people["clerk"]), bike.id, now=NOW + timedelta(days=1))
     assert step.case.status == "issued"
-    assert casefile.load(db, bike.id).lifecycle["issue"]["legacy"] is True
+    assert casefile.load(db, bike.id).lifecycle.issue.legacy is True
 
 
 def test_an_old_draft_with_the_single_tick_opens_and_is_accepted(db, people, tmp_path):

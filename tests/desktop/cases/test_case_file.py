@@ -13,6 +13,7 @@ from sqlalchemy import select
 from desktop.cases import accounts, casefile, intake, lifecycle, paper_files, privacy, reprints
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
+from desktop.cases.hall_context import HallContext
 from desktop.cases.queries import CaseFilter, count_cases, list_cases
 from desktop.store.models import AuditEvent
 from forms import registry
@@ -46,28 +47,28 @@ def test_reveal_id_returns_the_number_and_audits_without_it(db, clerk, accepted)
 
 def test_case_file_masks_the_receiver_and_knows_provisional_dates(db, clerk, admin, accepted, tmp_path):
     sup = Actor(accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789"), "05", HALL)
-    lifecycle.approve(db, sup, accepted.id, now=NOW, papers_dir=tmp_path)
-    lifecycle.issue(db, clerk, accepted.id, "欧阳娜娜", FULL_ID, by_proxy=False, now=NOW)
+    lifecycle.approve(HallContext(db, sup, tmp_path), accepted.id, now=NOW)
+    lifecycle.issue(HallContext(db, clerk), accepted.id, "欧阳娜娜", FULL_ID, by_proxy=False, now=NOW)
     file = casefile.load(db, accepted.id)
     assert file.summary.status == "issued" and file.accepted_on == NOW.date()
-    assert file.lifecycle["issue"]["receiver_id_number"] == "410305********1234"
-    assert file.lifecycle["decision"]["kind"] == "approved"
-    assert file.due_explanation and file.assessment["findings"]
+    assert file.lifecycle.issue.receiver_id_masked == "410305********1234" and FULL_ID not in str(file)
+    assert file.lifecycle.decision.approved and file.lifecycle.decision.by == "李娜"
+    assert file.due_explanation and file.assessment.findings and file.assessment.decision == "accept"
     # 2026 is published in chinese-calendar's table; the due date is not provisional.
     assert file.due_provisional is False
 
 
 def test_pdf_for_uses_the_file_or_renders_it_again(db, clerk, accepted, tmp_path):
     receipt = reprints.papers_of(db, accepted.id)[0]
-    path = paper_files.pdf_for(db, receipt.id, tmp_path)
+    path = paper_files.pdf_for(HallContext(db, clerk, tmp_path), receipt.id)
     assert path.endswith("-receipt-1.pdf")
     original = Path(path).read_bytes()
     # A lost file comes back identical from the snapshot.
     other = tmp_path / "elsewhere"
-    again = paper_files.pdf_for(db, receipt.id, other)
+    again = paper_files.pdf_for(HallContext(db, clerk, other), receipt.id)
     assert hashlib.sha256(Path(again).read_bytes()).hexdigest() == hashlib.sha256(original).hexdigest()
-    copy2 = reprints.reprint(db, clerk, receipt.id, "回执遗失", now=NOW, papers_dir=tmp_path / "x")
-    redone = paper_files.pdf_for(db, copy2.id, tmp_path / "y")
+    copy2 = reprints.reprint(HallContext(db, clerk, tmp_path / "x"), receipt.id, "回执遗失", now=NOW)
+    redone = paper_files.pdf_for(HallContext(db, clerk, tmp_path / "y"), copy2.id)
     text = "".join(p.extract_text() for p in PdfReader(redone).pages)
     assert "补打" in text and "第2份" in text
     assert len(reprints.papers_of(db, accepted.id)) == 2  # previewing registers no print
@@ -118,7 +119,8 @@ def test_masking_reaches_into_tables():
 def test_reveal_gives_full_numbers_and_audits_the_fields_only(db, clerk, accepted):
     answers = registry.get("residence_permit").example(NOW.date())["answers"]
     full = privacy.reveal(db, clerk, accepted.id)
-    assert full["id_number"] == FULL_ID and full["phone"] == answers["phone"]
+    assert full.answers["id_number"] == FULL_ID and full.answers["phone"] == answers["phone"]
+    assert full.id_number == FULL_ID and FULL_ID not in repr(full)
     with db.unit() as s:
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "id.reveal")).one()
     assert "id_number" in event.detail["fields"] and "phone" in event.detail["fields"]

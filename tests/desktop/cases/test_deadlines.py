@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from desktop.cases import audit_report, intake, lifecycle, promised, worklists
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.hall_context import HallContext
 from desktop.cases.papers import cn_date
 from desktop.store.database import open_database
 from desktop.store.deadline_models import CaseDeadline
@@ -46,11 +47,11 @@ def test_residence_review_and_issue_are_tracked_and_met_separately(db, people, t
     # The review is late on 12-03 although the issue date is days away (issue 14).
     assert [(d.case.id, d.label, d.overdue) for d in worklists.overdue(db, date(2026, 12, 3))] == [
         (case.id, "审核完毕", True)]
-    lifecycle.approve(db, people["sup"], case.id, now=datetime(2026, 12, 3, 9), papers_dir=tmp_path)
+    lifecycle.approve(HallContext(db, people["sup"], tmp_path), case.id, now=datetime(2026, 12, 3, 9))
     assert _deadlines(db, case.id)[0] == ("review", date(2026, 12, 2), "met")
     assert worklists.overdue(db, date(2026, 12, 3)) == []  # met (late), no longer in the list
     assert [d.key for d in worklists.due_soon(db, date(2026, 12, 5))] == ["issue"]
-    lifecycle.issue(db, people["clerk"], case.id, "欧阳娜娜", "410305199001011234", False,
+    lifecycle.issue(HallContext(db, people["clerk"]), case.id, "欧阳娜娜", "410305199001011234", False,
                     now=datetime(2026, 12, 4, 9))
     assert [state for _, _, state in _deadlines(db, case.id)] == ["met", "met"]
     assert worklists.overdue(db, date(2026, 12, 30)) == []
@@ -58,7 +59,7 @@ def test_residence_review_and_issue_are_tracked_and_met_separately(db, people, t
 
 def test_a_refusal_meets_the_review_and_ends_the_issue_deadline(db, people, tmp_path):
     case = _accept(db, people["clerk"], tmp_path, "residence_permit").case
-    lifecycle.refuse(db, people["sup"], case.id, ["RP02"], now=datetime(2026, 11, 30, 9), papers_dir=tmp_path)
+    lifecycle.refuse(HallContext(db, people["sup"], tmp_path), case.id, ["RP02"], now=datetime(2026, 11, 30, 9))
     assert [state for _, _, state in _deadlines(db, case.id)] == ["met", "ended"]
 
 
@@ -125,7 +126,7 @@ def _ebike_answers(frame: str) -> tuple[dict, dict]:
 
 def test_an_extension_prints_the_notice_with_reason_and_new_dates(db, people, tmp_path):
     case = _accept(db, people["clerk"], tmp_path, "residence_permit").case
-    step = lifecycle.extend(db, people["sup"], case.id, 5, "需核实居住地址，须实地走访", now=NOW, papers_dir=tmp_path)
+    step = lifecycle.extend(HallContext(db, people["sup"], tmp_path), case.id, 5, "需核实居住地址，须实地走访", now=NOW)
     (paper,) = step.papers
     assert paper.kind == "extension_notice" and paper.title == "延期告知书"
     text = text_of(paper.pdf_path)
@@ -142,20 +143,20 @@ def test_an_extension_prints_the_notice_with_reason_and_new_dates(db, people, tm
 
 def test_an_extension_of_a_subsidy_does_not_cite_licensing_law(db, people, tmp_path):
     case = _accept(db, people["clerk"], tmp_path, "startup_subsidy").case
-    step = lifecycle.extend(db, people["sup"], case.id, 10, "需向税务部门核实经营情况", now=NOW, papers_dir=tmp_path)
+    step = lifecycle.extend(HallContext(db, people["sup"], tmp_path), case.id, 10, "需向税务部门核实经营情况", now=NOW)
     text = text_of(step.papers[0].pdf_path)
     assert "行政许可法" not in text and "本大厅办事指南" in text and "2027年1月7日" in text
 
 
 def test_an_extension_survives_a_supplement_and_nothing_runs_while_stopped(db, people, tmp_path):
     case = _accept(db, people["clerk"], tmp_path, "residence_permit").case
-    lifecycle.extend(db, people["sup"], case.id, 2, "需要调取社保记录", now=NOW, papers_dir=tmp_path)
-    lifecycle.request_supplement(db, people["clerk"], case.id, ["租赁合同原件"], "复印件不清",
-                                 now=datetime(2026, 11, 26, 9), papers_dir=tmp_path)
+    lifecycle.extend(HallContext(db, people["sup"], tmp_path), case.id, 2, "需要调取社保记录", now=NOW)
+    lifecycle.request_supplement(HallContext(db, people["clerk"], tmp_path), case.id, ["租赁合同原件"], "复印件不清",
+                                 now=datetime(2026, 11, 26, 9))
     with pytest.raises(ActionRefused):  # the clock is stopped: nothing to extend
-        lifecycle.extend(db, people["sup"], case.id, 2, "再次延长", now=NOW, papers_dir=tmp_path)
+        lifecycle.extend(HallContext(db, people["sup"], tmp_path), case.id, 2, "再次延长", now=NOW)
     assert worklists.overdue(db, date(2026, 12, 31)) == []
-    lifecycle.receive_supplement(db, people["clerk"], case.id, now=datetime(2026, 12, 1, 9))
+    lifecycle.receive_supplement(HallContext(db, people["clerk"]), case.id, now=datetime(2026, 12, 1, 9))
     # From 12-01: 5 working days → 12-08, +2 → 12-10; 10 days → 12-11, +2 working days → 12-15.
     assert _deadlines(db, case.id) == [("review", date(2026, 12, 10), "running"),
                                        ("issue", date(2026, 12, 15), "running")]
@@ -163,7 +164,7 @@ def test_an_extension_survives_a_supplement_and_nothing_runs_while_stopped(db, p
 
 def test_the_migration_copies_the_open_cases_deadlines(tmp_path, people, db):
     case = _accept(db, people["clerk"], tmp_path, "residence_permit").case
-    lifecycle.extend(db, people["sup"], case.id, 3, "需要实地核查", now=NOW, papers_dir=tmp_path)
+    lifecycle.extend(HallContext(db, people["sup"], tmp_path), case.id, 3, "需要实地核查", now=NOW)
     path = db.engine.url.database
     db.close()
     con = sqlite3.connect(path)  # the file as revision 0012 left it: no deadline tables

@@ -13,6 +13,7 @@ from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
 from desktop.cases.facts import facts_for
+from desktop.cases.hall_context import HallContext
 from desktop.store.models import AuditEvent, Case, Document, SubsidyClaim
 from forms import registry
 from forms.service import assess
@@ -43,12 +44,12 @@ def test_a_decided_case_refuses_the_second_decision(db, people, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
     done = intake.accept(db, people["clerk"], "residence_permit", case["answers"], case["materials"], now=NOW,
                          papers_dir=tmp_path)
-    lifecycle.approve(db, people["sup"], done.case.id, now=NOW, papers_dir=tmp_path)
+    lifecycle.approve(HallContext(db, people["sup"], tmp_path), done.case.id, now=NOW)
     with pytest.raises(ActionRefused, match="已批准待发放"):
-        lifecycle.approve(db, people["sup2"], done.case.id, now=NOW, papers_dir=tmp_path)
+        lifecycle.approve(HallContext(db, people["sup2"], tmp_path), done.case.id, now=NOW)
     code = lifecycle.decision_reasons(db, "residence_permit")[0].code
     with pytest.raises(ActionRefused, match="已批准待发放"):
-        lifecycle.refuse(db, people["sup2"], done.case.id, [code], now=NOW, papers_dir=tmp_path)
+        lifecycle.refuse(HallContext(db, people["sup2"], tmp_path), done.case.id, [code], now=NOW)
     with db.unit() as s:
         assert s.scalar(select(func.count(Document.id)).where(Document.case_id == done.case.id,
                                                               Document.kind == "permit_collection")) == 1

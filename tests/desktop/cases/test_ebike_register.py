@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from desktop.cases import ebike, ebike_register, intake, lifecycle, plates, queries
 from desktop.cases.errors import ActionRefused
+from desktop.cases.hall_context import HallContext
 from desktop.cases.queries import CaseFilter
 from desktop.store.models import AuditEvent, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool
 from forms import registry
@@ -154,7 +155,7 @@ def test_recovered_closes_the_theft_record_and_the_bike_is_active_again(db, peop
         assert value in text, value
     # The theft case is built upon now: cancelling it is refused, naming the recovery.
     with pytest.raises(ActionRefused, match=result.case.case_no):
-        lifecycle.cancel(db, people["sup"], theft.case.id, "误录", signs["sup2"], now=NOW, papers_dir=tmp_path)
+        lifecycle.cancel(HallContext(db, people["sup"], tmp_path), theft.case.id, "误录", signs["sup2"], now=NOW)
     # The bike may be transferred again; a second recovery is refused (nothing to close).
     assert _assess(db, "ebike_transfer").decision is Decision.ACCEPT
     again = _assess(db, "ebike_recovered")
@@ -243,11 +244,11 @@ def test_cancelled_destroyed_and_recovered_cases_restore_the_status_before_them(
     destroyed = _accept(db, clerk, tmp_path, "ebike_destroyed", NOW - timedelta(days=1))
     # The recovery has a later case on it: refused, naming it.
     with pytest.raises(ActionRefused, match=destroyed.case.case_no):
-        lifecycle.cancel(db, people["sup"], recovered.case.id, "误录", signs["sup2"], now=NOW, papers_dir=tmp_path)
-    lifecycle.cancel(db, people["sup"], destroyed.case.id, "误录", signs["sup2"], now=NOW, papers_dir=tmp_path)
+        lifecycle.cancel(HallContext(db, people["sup"], tmp_path), recovered.case.id, "误录", signs["sup2"], now=NOW)
+    lifecycle.cancel(HallContext(db, people["sup"], tmp_path), destroyed.case.id, "误录", signs["sup2"], now=NOW)
     assert ebike.find_registration(db, FRAME).status == "registered"
     assert ebike_register.find_voided_plate(db, "郑A00001") is None
-    lifecycle.cancel(db, people["sup"], recovered.case.id, "误录", signs["sup2"], now=NOW, papers_dir=tmp_path)
+    lifecycle.cancel(HallContext(db, people["sup"], tmp_path), recovered.case.id, "误录", signs["sup2"], now=NOW)
     assert ebike.find_registration(db, FRAME).status == "stolen"
     assert _statuses(db) == ["registered", "stolen"]
     assert {"ebike.destroyed_reverted", "ebike.recovered_reverted"} <= set(_actions(db))
@@ -259,13 +260,12 @@ def test_cancelled_replacement_gives_the_old_plate_back_and_voids_the_new_number
     replaced = _accept(db, clerk, tmp_path, "ebike_plate", NOW - timedelta(days=3))
     # The registration has a later case on it now.
     with pytest.raises(ActionRefused, match=replaced.case.case_no):
-        lifecycle.cancel(db, people["sup"], first.case.id, "误录", signs["sup2"], now=NOW, papers_dir=tmp_path)
+        lifecycle.cancel(HallContext(db, people["sup"], tmp_path), first.case.id, "误录", signs["sup2"], now=NOW)
     transfer = _accept(db, clerk, tmp_path, "ebike_transfer", NOW - timedelta(days=2), plate_no="郑A00002")
     with pytest.raises(ActionRefused, match=transfer.case.case_no):
-        lifecycle.cancel(db, people["sup"], replaced.case.id, "误录", signs["sup2"], now=NOW, papers_dir=tmp_path)
-    lifecycle.cancel(db, people["sup"], transfer.case.id, "误录", signs["sup2"], now=NOW - timedelta(days=1),
-                     papers_dir=tmp_path)
-    lifecycle.cancel(db, people["sup"], replaced.case.id, "误录", signs["sup2"], now=NOW, papers_dir=tmp_path)
+        lifecycle.cancel(HallContext(db, people["sup"], tmp_path), replaced.case.id, "误录", signs["sup2"], now=NOW)
+    lifecycle.cancel(HallContext(db, people["sup"], tmp_path), transfer.case.id, "误录", signs["sup2"], now=NOW - timedelta(days=1))
+    lifecycle.cancel(HallContext(db, people["sup"], tmp_path), replaced.case.id, "误录", signs["sup2"], now=NOW)
     assert ebike.find_registration(db, FRAME).plate_no == "郑A00001"
     assert ebike_register.find_voided_plate(db, "郑A00001") is None
     revoked = ebike_register.find_voided_plate(db, "郑A00002")
@@ -294,8 +294,8 @@ def test_the_three_procedures_on_a_hall_database(pg_url, tmp_path):
         replaced = _accept(db, clerk, tmp_path, "ebike_plate", NOW - timedelta(days=2))
         assert ebike.find_registration(db, FRAME).plate_no == "郑A00002"
         assert _assess(db, "ebike_transfer").decision is Decision.REFUSE  # the old plate is voided
-        lifecycle.cancel(db, boss, replaced.case.id, "误录", Countersign("zhao", "secret-000"),
-                         now=NOW - timedelta(days=1), papers_dir=tmp_path)
+        lifecycle.cancel(HallContext(db, boss, tmp_path), replaced.case.id, "误录", Countersign("zhao", "secret-000"),
+                         now=NOW - timedelta(days=1))
         assert ebike.find_registration(db, FRAME).plate_no == "郑A00001"
         assert ebike_register.find_voided_plate(db, "郑A00002").reason_label == "补领/换领登记撤销"
         _accept(db, clerk, tmp_path, "ebike_destroyed")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from desktop.cases import ebike, intake, lifecycle, queries, worklists
 from desktop.cases.errors import ActionRefused
+from desktop.cases.hall_context import HallContext
 from desktop.store.models import AuditEvent, EbikeRegistration
 from forms import registry
 
@@ -35,8 +36,7 @@ def _actions(db) -> list[str]:
 
 def test_cancelled_registration_frees_the_frame_number_but_not_the_plate(db, people, tmp_path, signs):
     first = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=2))
-    lifecycle.cancel(db, people["sup"], first.id, "车架号录入错误", signs["sup2"], now=NOW - timedelta(days=1),
-                     papers_dir=tmp_path)
+    lifecycle.cancel(HallContext(db, people["sup"], tmp_path), first.id, "车架号录入错误", signs["sup2"], now=NOW - timedelta(days=1))
     assert ebike.find_registration(db, FRAME) is None and ebike.find_registration(db, "郑A00001") is None
     assert "ebike.registration_voided" in _actions(db)
     again = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW)
@@ -47,7 +47,7 @@ def test_cancelled_registration_frees_the_frame_number_but_not_the_plate(db, peo
 def test_a_registration_concluded_at_the_window_has_no_refusal_after_it(db, people, tmp_path):
     case = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=2))
     with pytest.raises(ActionRefused, match="没有审核环节"):
-        lifecycle.refuse(db, people["sup"], case.id, ["EB01"], "合格证与实车不符", now=NOW, papers_dir=tmp_path)
+        lifecycle.refuse(HallContext(db, people["sup"], tmp_path), case.id, ["EB01"], "合格证与实车不符", now=NOW)
     assert ebike.find_registration(db, FRAME).registered_case_no == case.case_no  # untouched
     assert queries.get_case(db, case.id).summary.status == "issued"
 
@@ -56,7 +56,7 @@ def test_registration_with_a_later_transfer_cannot_be_voided(db, people, tmp_pat
     first = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW)
     with pytest.raises(ActionRefused, match=transfer.case_no):
-        lifecycle.cancel(db, people["sup"], first.id, "误录", signs["sup2"], now=NOW, papers_dir=tmp_path)
+        lifecycle.cancel(HallContext(db, people["sup"], tmp_path), first.id, "误录", signs["sup2"], now=NOW)
     view = ebike.find_registration(db, FRAME)
     assert view.owner_name == "李娜" and len(view.owners) == 2
     assert queries.get_case(db, first.id).summary.status == "issued"  # nothing half-done
@@ -66,8 +66,7 @@ def test_revoked_transfer_gives_the_bike_back_to_the_previous_owner(db, people, 
     _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW - timedelta(days=3))
     assert ebike.find_registration(db, FRAME).owner_name == "李娜"
-    step = lifecycle.cancel(db, people["sup"], transfer.id, "转移证明系伪造", signs["sup2"], now=NOW,
-                            papers_dir=tmp_path)
+    step = lifecycle.cancel(HallContext(db, people["sup"], tmp_path), transfer.id, "转移证明系伪造", signs["sup2"], now=NOW)
     assert [p.title for p in step.papers] == ["撤销登记决定书"]
     decision = "".join(page.extract_text() for page in PdfReader(step.papers[0].pdf_path).pages).replace("\n", "")
     assert "转移证明系伪造" in decision and "作废" not in decision  # a transfer voids no plate
@@ -87,7 +86,7 @@ def test_transfer_with_a_later_theft_report_cannot_be_reverted(db, people, tmp_p
     theft = _accept(db, people["clerk"], tmp_path, "ebike_theft", NOW, owner_name=new_owner["new_owner_name"],
                     owner_id_type=new_owner["new_owner_id_type"], owner_id_number=new_owner["new_owner_id_number"])
     with pytest.raises(ActionRefused, match=theft.case_no):
-        lifecycle.cancel(db, people["sup"], transfer.id, "误录", signs["sup2"], now=NOW, papers_dir=tmp_path)
+        lifecycle.cancel(HallContext(db, people["sup"], tmp_path), transfer.id, "误录", signs["sup2"], now=NOW)
     assert ebike.find_registration(db, FRAME).status == "stolen"
 
 
@@ -95,8 +94,7 @@ def test_revoked_theft_report_restores_the_status(db, people, tmp_path, signs):
     _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     theft = _accept(db, people["clerk"], tmp_path, "ebike_theft", NOW - timedelta(days=1))
     assert ebike.find_registration(db, FRAME).status == "stolen"
-    lifecycle.cancel(db, people["sup"], theft.id, "误将他人车辆登记为被盗", signs["sup2"], now=NOW,
-                     papers_dir=tmp_path)
+    lifecycle.cancel(HallContext(db, people["sup"], tmp_path), theft.id, "误将他人车辆登记为被盗", signs["sup2"], now=NOW)
     view = ebike.find_registration(db, FRAME)
     assert view.status == "registered" and [h.status for h in view.statuses] == ["registered"]
     with db.unit() as s:

@@ -12,6 +12,7 @@ import pytest
 
 from desktop import logs, paths
 from desktop.cases import hooks, intake, log_masking, paper_files, reprints, status
+from desktop.cases.hall_context import HallContext
 from desktop.ui.crash import CrashHandler, format_details
 from forms import checks, registry
 from forms.model import Decision, Kind
@@ -172,7 +173,7 @@ def test_a_preview_copy_lives_in_the_users_private_folder(db, people, tmp_path):
         receipt = reprints.papers_of(db, 1)[0]
         printed = next(papers.glob("*.pdf"))
         printed.write_bytes(printed.read_bytes() + b"%edited\n")  # the file no longer matches the register
-        preview = paper_files.pdf_for(db, receipt.id, papers)
+        preview = paper_files.pdf_for(HallContext(db, people["clerk"], papers), receipt.id)
     finally:
         os.umask(old_umask)
     preview = os.path.realpath(preview)

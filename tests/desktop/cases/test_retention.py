@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from desktop.cases import accounts, intake, lifecycle, retention
 from desktop.cases.dto import Actor
 from desktop.cases.errors import InputError
+from desktop.cases.hall_context import HallContext
 from desktop.store import audit
 from desktop.store.models import AuditEvent, Case, Document
 from forms import registry
@@ -51,9 +52,9 @@ def hall(db, admin, tmp_path):
                              papers_dir=tmp_path).case
 
     old = accepted(datetime(2022, 3, 2, 9))
-    lifecycle.refuse(db, sup, old.id, ["RP02"], now=datetime(2022, 3, 5, 10), papers_dir=tmp_path)
+    lifecycle.refuse(HallContext(db, sup, tmp_path), old.id, ["RP02"], now=datetime(2022, 3, 5, 10))
     recent = accepted(datetime(2026, 11, 20, 9))
-    lifecycle.refuse(db, sup, recent.id, ["RP02"], now=datetime(2026, 11, 21, 10), papers_dir=tmp_path)
+    lifecycle.refuse(HallContext(db, sup, tmp_path), recent.id, ["RP02"], now=datetime(2026, 11, 21, 10))
     still_open = accepted(datetime(2022, 4, 1, 9))
     example = service.example(date(2022, 5, 6))
     refused_at_window = intake.refuse(db, clerk, "residence_permit", {**example["answers"], "hukou_in_zhengzhou": True},

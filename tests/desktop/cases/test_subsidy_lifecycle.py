@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from desktop.cases import accounts, intake, lifecycle
 from desktop.cases.dto import Actor, Countersign
+from desktop.cases.hall_context import HallContext
 from desktop.store.models import SubsidyClaim
 from forms import registry
 
@@ -21,7 +22,7 @@ def test_approve_prints_decision_and_cancel_frees_the_cap(db, admin, tmp_path):
     case = registry.get("startup_subsidy").example(NOW.date())
     first = intake.accept(db, clerk, "startup_subsidy", case["answers"], case["materials"], now=NOW,
                           papers_dir=tmp_path)
-    step = lifecycle.approve(db, supervisor, first.case.id, now=NOW, papers_dir=tmp_path)
+    step = lifecycle.approve(HallContext(db, supervisor, tmp_path), first.case.id, now=NOW)
     text = "".join(p.extract_text() for p in PdfReader(step.papers[0].pdf_path).pages)
     assert "补贴核定通知书" in text and f"{first.assessment.total:.2f}" in text
     with db.unit() as s:
@@ -30,7 +31,7 @@ def test_approve_prints_decision_and_cancel_frees_the_cap(db, admin, tmp_path):
     again = intake.assess_case(db, "startup_subsidy", case["answers"], case["materials"], NOW.date())
     assert any(f.outcome.value == "needs_manual_check" and "重复" in f.message for f in again.findings)
     # ... and not once it is cancelled (withdrawn).
-    lifecycle.cancel(db, clerk, first.case.id, "申请人撤回", Countersign("li", "secret-789"), now=NOW)
+    lifecycle.cancel(HallContext(db, clerk), first.case.id, "申请人撤回", Countersign("li", "secret-789"), now=NOW)
     with db.unit() as s:
         assert s.scalar(select(SubsidyClaim.status).where(SubsidyClaim.case_id == first.case.id)) == "withdrawn"
     freed = intake.assess_case(db, "startup_subsidy", case["answers"], case["materials"], NOW.date())
@@ -55,7 +56,7 @@ def test_approving_a_loan_recommends_it_and_pays_nothing(db, admin, tmp_path):
     clerk, supervisor = Actor(admin, "03", "大厅"), Actor(sup, "03", "大厅")
     answers, materials = loan_case(NOW.date())
     first = intake.accept(db, clerk, "startup_subsidy", answers, materials, now=NOW, papers_dir=tmp_path)
-    step = lifecycle.approve(db, supervisor, first.case.id, now=NOW, papers_dir=tmp_path)
+    step = lifecycle.approve(HallContext(db, supervisor, tmp_path), first.case.id, now=NOW)
     assert [p.kind for p in step.papers] == ["loan_recommendation"]
     text = "".join(p.extract_text() for p in PdfReader(step.papers[0].pdf_path).pages).replace("\n", "")
     assert "创业担保贷款推荐意见书" in text and "补贴核定通知书" not in text

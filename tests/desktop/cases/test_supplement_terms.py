@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pypdf import PdfReader
 
 from desktop.cases import intake, lifecycle, supplement_terms
+from desktop.cases.hall_context import HallContext
 from forms import registry
 from forms.params import ParamSet
 
@@ -26,8 +27,9 @@ def test_no_period_is_invented_on_either_notice(db, people, tmp_path):
     assert "本事项的规定未设定补正期限。本申请尚未受理，办理期限尚未起算" in text
     accepted = intake.accept(db, people["clerk"], "residence_permit", case["answers"], case["materials"], now=NOW,
                              papers_dir=tmp_path)
-    step = lifecycle.request_supplement(db, people["clerk"], accepted.case.id, ["社保缴费证明原件"], "共享数据不完整",
-                                        now=NOW, papers_dir=tmp_path)
+    step = lifecycle.request_supplement(HallContext(db, people["clerk"], tmp_path), accepted.case.id, ["社保缴费证明原件"],
+                                        "共享数据不完整",
+                                        now=NOW)
     text = _text(step.papers[0].pdf_path)
     assert "本事项的规定未设定补正期限。补正期间办理期限暂停计算，自收到全部补正材料的次日起重新计算。" in text
     assert "日内补正" not in text

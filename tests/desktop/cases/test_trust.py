@@ -25,6 +25,7 @@ from desktop.cases import (
 )
 from desktop.cases.dto import AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
+from desktop.cases.hall_context import HallContext
 from desktop.cases.queries import CaseFilter
 from desktop.store.models import Account, AuditEvent, Case
 from forms import registry
@@ -47,7 +48,7 @@ def status_of(db, case_id):
 def test_a_forged_role_in_the_account_info_is_ignored(db, people, accepted, tmp_path):
     forged = Actor(dataclasses.replace(people["clerk"].account, role="supervisor"), "03", "大厅")
     with pytest.raises(ActionRefused, match="张伟（受理）无权作出审核决定"):
-        lifecycle.approve(db, forged, accepted.id, now=NOW, papers_dir=tmp_path)
+        lifecycle.approve(HallContext(db, forged, tmp_path), accepted.id, now=NOW)
     assert status_of(db, accepted.id) == "accepted"
 
 
@@ -55,7 +56,7 @@ def test_a_forged_name_in_the_account_info_is_refused(db, people, accepted, tmp_
     """The audit and the papers name the actor from the account info: it must be the database's."""
     forged = Actor(dataclasses.replace(people["sup"].account, username="zhao", display_name="赵敏"), "03", "大厅")
     with pytest.raises(ActionRefused, match="账号信息与登录时不符"):
-        lifecycle.approve(db, forged, accepted.id, now=NOW, papers_dir=tmp_path)
+        lifecycle.approve(HallContext(db, forged, tmp_path), accepted.id, now=NOW)
     assert status_of(db, accepted.id) == "accepted"
 
 
@@ -63,21 +64,21 @@ def test_a_role_taken_away_counts_at_once(db, people, accepted, tmp_path):
     with db.unit() as s:
         s.execute(update(Account).where(Account.username == "li").values(role="clerk"))
     with pytest.raises(ActionRefused, match="无权作出审核决定"):
-        lifecycle.approve(db, people["sup"], accepted.id, now=NOW, papers_dir=tmp_path)
+        lifecycle.approve(HallContext(db, people["sup"], tmp_path), accepted.id, now=NOW)
     assert status_of(db, accepted.id) == "accepted"
 
 
 def test_a_supervisor_disabled_after_sign_in_can_no_longer_approve(db, admin, people, accepted, tmp_path):
     admin_ops.set_disabled(db, admin, people["sup"].account.id, True)
     with pytest.raises(ActionRefused, match=r"^李娜的账号已被管理员停用，不能作出审核决定。$"):
-        lifecycle.approve(db, people["sup"], accepted.id, now=NOW, papers_dir=tmp_path)
+        lifecycle.approve(HallContext(db, people["sup"], tmp_path), accepted.id, now=NOW)
     assert status_of(db, accepted.id) == "accepted"
 
 
 def test_an_account_that_does_not_exist_can_do_nothing(db, accepted, tmp_path):
     ghost = Actor(AccountInfo(999, "ghost", "无名", "supervisor"), "03", "大厅")
     with pytest.raises(ActionRefused, match="已被管理员停用"):
-        lifecycle.approve(db, ghost, accepted.id, now=NOW, papers_dir=tmp_path)
+        lifecycle.approve(HallContext(db, ghost, tmp_path), accepted.id, now=NOW)
 
 
 def _every_action(db, actor: Actor, case_id: int, tmp_path, signs):
@@ -90,15 +91,14 @@ def _every_action(db, actor: Actor, case_id: int, tmp_path, signs):
         "save_draft": lambda: intake.save_draft(db, actor, "residence_permit", case["answers"], case["materials"]),
         "accept": lambda: intake.accept(db, actor, "residence_permit", case["answers"], case["materials"],
                                         now=NOW, **paths),
-        "supplement": lambda: lifecycle.request_supplement(db, actor, case_id, ["x"], "y", now=NOW, **paths),
-        "receive": lambda: lifecycle.receive_supplement(db, actor, case_id, now=NOW),
-        "extend": lambda: lifecycle.extend(db, actor, case_id, 3, "x", now=NOW, **paths),
-        "approve": lambda: lifecycle.approve(db, actor, case_id, now=NOW, **paths),
-        "refuse": lambda: lifecycle.refuse(db, actor, case_id, ["RP02"], now=NOW, **paths),
-        "issue": lambda: lifecycle.issue(db, actor, case_id, "欧阳娜娜", "410305199001011234", False, now=NOW),
-        "cancel": lambda: lifecycle.cancel(db, actor, case_id, "x", signs["sup2"], now=NOW),
-        "reprint": lambda: reprints.reprint(db, actor, reprints.papers_of(db, case_id)[0].id, "遗失", now=NOW,
-                                            **paths),
+        "supplement": lambda: lifecycle.request_supplement(HallContext(db, actor, **paths), case_id, ["x"], "y", now=NOW),
+        "receive": lambda: lifecycle.receive_supplement(HallContext(db, actor), case_id, now=NOW),
+        "extend": lambda: lifecycle.extend(HallContext(db, actor, **paths), case_id, 3, "x", now=NOW),
+        "approve": lambda: lifecycle.approve(HallContext(db, actor, **paths), case_id, now=NOW),
+        "refuse": lambda: lifecycle.refuse(HallContext(db, actor, **paths), case_id, ["RP02"], now=NOW),
+        "issue": lambda: lifecycle.issue(HallContext(db, actor), case_id, "欧阳娜娜", "410305199001011234", False, now=NOW),
+        "cancel": lambda: lifecycle.cancel(HallContext(db, actor), case_id, "x", signs["sup2"], now=NOW),
+        "reprint": lambda: reprints.reprint(HallContext(db, actor, **paths), reprints.papers_of(db, case_id)[0].id, "遗失", now=NOW),
         "reveal": lambda: privacy.reveal(db, actor, case_id),
         "print_job": lambda: print_jobs.record_print_job(db, actor, reprints.papers_of(db, case_id)[0].id, 1, "HP"),
         "export": lambda: export.export_cases(db, actor, CaseFilter(), tmp_path, now=NOW),
@@ -135,7 +135,7 @@ def test_a_disabled_or_locked_account_can_do_nothing(db, admin, people, signs, a
 def test_a_countersign_without_a_password_is_refused(db, people, accepted):
     for forged in (None, people["sup"].account, Countersign("li", ""), {"username": "li"}):
         with pytest.raises(ActionRefused, match="复核"):
-            lifecycle.cancel(db, people["clerk"], accepted.id, "申请人撤回", forged, now=NOW)
+            lifecycle.cancel(HallContext(db, people["clerk"]), accepted.id, "申请人撤回", forged, now=NOW)
     assert status_of(db, accepted.id) == "accepted"
 
 
@@ -143,7 +143,7 @@ def test_a_countersign_with_a_wrong_password_or_unknown_name_reads_the_same(db, 
     answers = []
     for sign in (Countersign("li", "wrong-pass-1"), Countersign("nobody", "wrong-pass-1")):
         with pytest.raises(ActionRefused) as info:
-            lifecycle.cancel(db, people["clerk"], accepted.id, "申请人撤回", sign, now=NOW)
+            lifecycle.cancel(HallContext(db, people["clerk"]), accepted.id, "申请人撤回", sign, now=NOW)
         answers.append(info.value.message)
     assert answers[0] == answers[1] == "复核人登录名或密码不正确，撤销案件未完成。"
     assert status_of(db, accepted.id) == "accepted"
@@ -151,20 +151,18 @@ def test_a_countersign_with_a_wrong_password_or_unknown_name_reads_the_same(db, 
 
 def test_the_countersigner_must_be_another_enabled_supervisor(db, admin, people, signs, accepted, tmp_path):
     with pytest.raises(ActionRefused, match="不能是经办人本人"):
-        lifecycle.cancel(db, people["sup"], accepted.id, "x", signs["sup"], now=NOW)
+        lifecycle.cancel(HallContext(db, people["sup"]), accepted.id, "x", signs["sup"], now=NOW)
     with pytest.raises(ActionRefused, match="不是审核人员"):
-        lifecycle.cancel(db, people["sup"], accepted.id, "x", signs["clerk"], now=NOW)
+        lifecycle.cancel(HallContext(db, people["sup"]), accepted.id, "x", signs["clerk"], now=NOW)
     admin_ops.set_disabled(db, admin, people["sup2"].account.id, True)
     with pytest.raises(ActionRefused, match=r"^赵敏的账号已被管理员停用，不能复核撤销案件。$"):
-        lifecycle.cancel(db, people["sup"], accepted.id, "x", signs["sup2"], now=NOW)
+        lifecycle.cancel(HallContext(db, people["sup"]), accepted.id, "x", signs["sup2"], now=NOW)
     assert status_of(db, accepted.id) == "accepted"
     # The certificate's reprint: the same checks.
-    voucher = lifecycle.approve(db, people["sup"], accepted.id, now=NOW, papers_dir=tmp_path).papers[0]
+    voucher = lifecycle.approve(HallContext(db, people["sup"], tmp_path), accepted.id, now=NOW).papers[0]
     with pytest.raises(ActionRefused, match="复核人登录名或密码不正确"):
-        reprints.reprint(db, people["clerk"], voucher.id, "遗失", Countersign("li", "secret-000"), now=NOW,
-                         papers_dir=tmp_path)
-    assert reprints.reprint(db, people["clerk"], voucher.id, "遗失", signs["sup"], now=NOW,
-                            papers_dir=tmp_path).copy_no == 2
+        reprints.reprint(HallContext(db, people["clerk"], tmp_path), voucher.id, "遗失", Countersign("li", "secret-000"), now=NOW)
+    assert reprints.reprint(HallContext(db, people["clerk"], tmp_path), voucher.id, "遗失", signs["sup"], now=NOW).copy_no == 2
 
 
 def test_a_password_changed_after_the_dialog_is_checked_again(db, admin, people, signs, accepted):
@@ -174,8 +172,8 @@ def test_a_password_changed_after_the_dialog_is_checked_again(db, admin, people,
     credential = accounts.countersign(db, people["clerk"].account, "li", "secret-789", "03")
     admin_ops.reset_password(db, admin, people["sup"].account.id, "new-secret-1", "new-secret-1")
     with pytest.raises(ActionRefused, match="复核人登录名或密码不正确"):
-        lifecycle.cancel(db, people["clerk"], accepted.id, "申请人撤回", credential, now=NOW)
-    step = lifecycle.cancel(db, people["clerk"], accepted.id, "申请人撤回", Countersign("li", "new-secret-1"), now=NOW)
+        lifecycle.cancel(HallContext(db, people["clerk"]), accepted.id, "申请人撤回", credential, now=NOW)
+    step = lifecycle.cancel(HallContext(db, people["clerk"]), accepted.id, "申请人撤回", Countersign("li", "new-secret-1"), now=NOW)
     assert step.case.status == "cancelled"
 
 

@@ -12,6 +12,7 @@ from qt_helpers import answer_next_box, type_text
 from sqlalchemy import select
 
 from desktop.cases import casefile, reprints, status
+from desktop.cases.hall_context import HallContext
 from desktop.settings import Settings
 from desktop.store.models import AuditEvent
 from desktop.ui.case_dialogs import ActionDialog
@@ -67,7 +68,7 @@ def test_header_answers_and_models(qtbot, qtmodeltester, db, people, papers, acc
                for r in range(view.answers_model.rowCount())}
     assert answers["公民身份号码"] == "410305********1234" and answers["户籍是否在郑州市"] == "否"
     assert answers["居住地所在区县（市）"] == "金水区" and FULL_ID not in str(answers)
-    assert view.findings_model.rowCount() > 0 and "郑政办" in view.findings_model.row_at(0)["basis"]
+    assert view.findings_model.rowCount() > 0 and "郑政办" in view.findings_model.row_at(0).basis
     assert [p.title for p in view.papers_model.rows()] == ["受理回执"]
     assert view.timeline_model.row_at(0).what == "受理"
     for model in (view.answers_model, view.findings_model, view.papers_model, view.timeline_model,
@@ -216,7 +217,7 @@ def test_reprint_of_the_receipt_is_copy_two_with_the_mark(qtbot, db, people, pap
 def test_certificate_reprint_needs_the_countersign_dialog(qtbot, db, people, papers, accepted):
     from desktop.cases import lifecycle
 
-    lifecycle.approve(db, people["sup"], accepted.id, papers_dir=papers)
+    lifecycle.approve(HallContext(db, people["sup"], papers), accepted.id)
     view = open_view(qtbot, db, people["clerk"], papers, accepted.id)
     row = [p.kind for p in view.papers_model.rows()].index("permit_collection")
     view.papers_view.selectRow(row)
@@ -341,7 +342,7 @@ def test_the_case_view_lists_each_deadline_with_its_own_state(qtbot, db, people,
     assert m.data(m.index(0, 2), Qt.ItemDataRole.ForegroundRole) is not None  # the late one is red
     assert m.data(m.index(1, 2), Qt.ItemDataRole.ForegroundRole) is None
     assert view.tabs.isTabVisible(view.tabs.indexOf(view.deadlines_view))
-    lifecycle.approve(db, people["sup"], case.id, now=datetime(2026, 12, 4, 9), papers_dir=papers)
+    lifecycle.approve(HallContext(db, people["sup"], papers), case.id, now=datetime(2026, 12, 4, 9))
     day["today"] = date(2026, 12, 8)
     view.reload()
     assert rows() == [("审核完毕", "2026-12-02", "已完成（超期）（2026-12-04）"),

@@ -11,6 +11,7 @@ from qt_helpers import type_text
 
 from desktop.cases import lifecycle, promised
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.ui.accounts_dialog import AccountsDialog
 from desktop.ui.worklists_page import WorklistsPage
 
@@ -39,7 +40,7 @@ def test_two_weeks_of_days_each_deadline_on_its_own(qtbot, db, people, tmp_path)
     for offset in range(15):
         day["today"] = NOW.date() + timedelta(days=offset)
         if day["today"] == date(2026, 12, 3):  # the supervisor decides a day late
-            lifecycle.approve(db, people["sup"], permit.id, now=datetime(2026, 12, 3, 9), papers_dir=tmp_path)
+            lifecycle.approve(HallContext(db, people["sup"], tmp_path), permit.id, now=datetime(2026, 12, 3, 9))
         page.refresh()
         seen[day["today"]] = (_shown(page.due_soon_model), _shown(page.overdue_model))
     # Issue 13: the e-bike was registered and its plate issued at the window: its promise is met,
