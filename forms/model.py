@@ -189,6 +189,12 @@ class Finding:
     facts: Mapping[str, Any] = dc_field(default_factory=dict)
 
     @property
+    def material(self) -> str | None:
+        """The material key a finding about a material points at (its facts carry it), else None."""
+        key = self.facts.get("material")
+        return str(key) if key else None
+
+    @property
     def blocks(self) -> bool:
         if self.effect is Effect.WARN:
             return False

@@ -315,6 +315,11 @@ class VoidedPlateView:
     current_plate_no: str | None
     status_label: str
 
+    @property
+    def reissued_as(self) -> str | None:
+        """The number issued in its place (补领/换领); a revocation's voided number replaced nothing."""
+        return self.replaced_by if self.reason_label != ec.VOID_REASONS["revoked"] else None
+
 
 def _view(s: Session, row: EbikeVoidedPlate, reg: EbikeRegistration) -> VoidedPlateView:
     return VoidedPlateView(row.plate_no, ec.VOID_REASONS.get(row.reason, row.reason), row.voided_on,

@@ -23,6 +23,9 @@ from desktop.store.lifecycle_models import DecisionReason
 from desktop.store.models import Case
 from forms import checks, registry
 
+# The working days one extension may add (the extension dialog's spin box offers exactly these).
+EXTENSION_DAYS_MIN, EXTENSION_DAYS_MAX = 1, 30
+
 
 @dataclass(frozen=True)
 class StepResult:
@@ -124,8 +127,8 @@ def extend(hall: HallContext, case_id: int, working_days: int, reason: str, *,
     """A supervisor extends the running deadlines, with a reason, in working days; the 延期告知书 tells the applicant."""
     db, actor, papers_dir, font_path = hall.db, hall.actor, hall.papers_folder(), hall.font_path
     errors = {}
-    if not 1 <= working_days <= 30:
-        errors["days"] = "延长的工作日数应在1到30之间"
+    if not EXTENSION_DAYS_MIN <= working_days <= EXTENSION_DAYS_MAX:
+        errors["days"] = f"延长的工作日数应在{EXTENSION_DAYS_MIN}到{EXTENSION_DAYS_MAX}之间"
     if not reason.strip():
         errors["reason"] = "请填写延长理由"
     if errors:

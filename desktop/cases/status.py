@@ -37,15 +37,21 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def refusal_word(service_id: str) -> str | None:
+    """A procedure's own word for a refusal at the window (不予登记, 第十四条), from its refusal paper's title."""
+    from forms import registry  # NOTE: only here; the labels themselves need no service
+
+    try:
+        title = registry.get(service_id).paper_titles.get("refusal", "")
+    except KeyError:
+        title = ""
+    return title.removesuffix("通知书") if title.endswith("通知书") else None
+
+
 def status_label(status: str, service_id: str | None = None) -> str:
     """The state's label; a refusal at the window in the procedure's own word (不予登记, 第十四条) where it has one."""
     if status == NOT_ACCEPTED and service_id:
-        from forms import registry  # NOTE: only here; the labels themselves need no service
-
-        try:
-            title = registry.get(service_id).paper_titles.get("refusal", "")
-        except KeyError:
-            title = ""
-        if title.endswith("通知书"):
-            return title.removesuffix("通知书")
+        word = refusal_word(service_id)
+        if word:
+            return word
     return LABELS.get(status, status)

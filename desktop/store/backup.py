@@ -246,6 +246,11 @@ class CheckedBackup:
     def kind(self) -> str:
         return str(self.header.get("kind"))
 
+    @property
+    def created(self) -> str:
+        """When the backup was made, as its header says (shown before a restore)."""
+        return str(self.header.get("created"))
+
 
 def _known_revisions() -> set[str]:
     from alembic.script import ScriptDirectory

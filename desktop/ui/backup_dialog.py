@@ -88,10 +88,10 @@ class PassphraseDialog(QDialog):
 
 
 def _key_text() -> str:
-    record = backup.load_key()
-    if record is None:
+    key = backup.key_info()
+    if key is None:
         return "未设置：设置备份口令后才会备份"
-    return f"已设置（密钥指纹 {record['id']}，{record['created'][:10]}）"
+    return f"已设置（密钥指纹 {key.fingerprint}，{key.created_on}）"
 
 
 class BackupDialog(QDialog):
@@ -305,7 +305,7 @@ class BackupDialog(QDialog):
                 text = self.tr("备份检查通过：{created}，结构版本 {revision}。\n"
                                "恢复将用它替换当前数据库（当前数据库另存为 .before-restore），"
                                "之后程序关闭，请重新启动并登录。确定恢复吗？").format(
-                    created=checked.header.get("created"), revision=checked.revision)
+                    created=checked.created, revision=checked.revision)
                 if not self.confirm(self, text):
                     return False
                 w.db.engine.dispose()  # NOTE: our own connections closed, or the old WAL stays open

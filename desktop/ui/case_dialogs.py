@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.cases import lifecycle
 from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
@@ -179,7 +180,7 @@ class ExtendDialog:
         current = due_on.isoformat() if due_on else "—"
         d = ActionDialog(_tr("延长办理期限"), _tr("当前办结期限：%1。延长的天数按工作日计算。").replace("%1", current), _tr("延长"), parent)
         days = QSpinBox()
-        days.setRange(1, 30)
+        days.setRange(lifecycle.EXTENSION_DAYS_MIN, lifecycle.EXTENSION_DAYS_MAX)  # what lifecycle.extend accepts
         days.setValue(10)
         days.setSuffix(_tr(" 个工作日"))
         d.add_row("days", _tr("延长"), days)

@@ -201,25 +201,24 @@ class CaseView(QWidget):
             return
         f, s = self.file, self.file.summary
         service = registry.get(s.service_id)
-        v = self.values
-        v["case_no"].setText(s.case_no or "—")
-        v["service"].setText(s.service_name)
+        self.values["case_no"].setText(s.case_no or "—")
+        self.values["service"].setText(s.service_name)
         at_once = s.status == status.ISSUED and f.lifecycle.concluded_at_window
-        v["status"].setText(s.status_label + (self.tr("（当场办结）") if at_once else ""))
-        v["status"].setStyleSheet(f"font-weight:bold; color:{STATUS_COLOURS.get(s.status, '#333')};")
-        v["applicant"].setText(s.applicant_name or "—")
-        v["id_number"].setText(s.id_masked or "—")
+        self.values["status"].setText(s.status_label + (self.tr("（当场办结）") if at_once else ""))
+        self.values["status"].setStyleSheet(f"font-weight:bold; color:{STATUS_COLOURS.get(s.status, '#333')};")
+        self.values["applicant"].setText(s.applicant_name or "—")
+        self.values["id_number"].setText(s.id_masked or "—")
         self.revealed = False  # a reload shows masked numbers again
         self.reveal_button.setVisible(bool(s.id_masked))
         self.reveal_button.setText(self.tr("显示完整号码"))
-        v["received_on"].setText(s.received_on.isoformat())
-        v["accepted_on"].setText(f.accepted_on.isoformat() if f.accepted_on else "—")
+        self.values["received_on"].setText(s.received_on.isoformat())
+        self.values["accepted_on"].setText(f.accepted_on.isoformat() if f.accepted_on else "—")
         due = s.due_on.isoformat() + (self.tr("（暂定）") if f.due_provisional else "") if s.due_on else "—"
         if f.closed_on:
             due = self.tr("已于%1办结").replace("%1", f.closed_on.isoformat())
-        v["due_on"].setText(due)
-        v["due_on"].setToolTip(f.due_explanation)
-        v["outcome"].setText(outcome_text(self.file.lifecycle))
+        self.values["due_on"].setText(due)
+        self.values["due_on"].setToolTip(f.due_explanation)
+        self.values["outcome"].setText(outcome_text(self.file.lifecycle))
         self.answers_model.set_rows(answer_rows(service, f.answers))
         a = f.assessment
         self.decision_label.setText(self.tr("受理时审查结论：%1（%2审查，规则版本 %3）")

@@ -30,7 +30,7 @@ from desktop.ui.combos import ValueCombo
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
 from desktop.ui.screen_fit import fit_to_screen
-from forms import checks, ebike_common as ec
+from forms import checks
 
 STATUS_COLOURS = {"registered": "#2e7d32", "stolen": "#b3261e", "lost": "#a15c00", "destroyed": "#666666"}
 
@@ -135,7 +135,7 @@ class BikeStatusDialog(QDialog):
         entries = [(o.from_date, o.kind_label, f"{o.name}（{o.id_masked}）", o.case_no or "") for o in view.owners]
         entries += [(st.since, "状态", st.status_label, st.case_no or "") for st in view.statuses]
         entries += [(v.voided_on, "号牌作废", f"{v.plate_no}（{v.reason_label}）"
-                     + (f"，改发{v.replaced_by}" if v.replaced_by and v.reason_label != ec.VOID_REASONS["revoked"] else ""),
+                     + (f"，改发{v.reissued_as}" if v.reissued_as else ""),
                      v.case_no or "") for v in plates_voided]
         for day, what, content, case_no in sorted(entries, key=lambda e: e[0]):
             r = self.history.rowCount()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from desktop.cases import intake_offers
 from desktop.ui.items import set_item
 from forms.model import Assessment, Decision, Effect, Outcome
 
@@ -33,18 +34,14 @@ def _order(finding) -> int:
 
 
 def verdict(assessment: Assessment) -> str:
-    """The banner's verdict in the procedure's own words: 不予登记 / 可以当场办结 where it is decided at the window."""
+    """The banner's verdict in the procedure's own words, as the case layer names it (intake_offers.verdict)."""
     from forms import registry
 
     try:
         service = registry.get(assessment.service_id)
     except KeyError:
-        return assessment.decision.label
-    if assessment.decision is Decision.REFUSE and "refusal" in service.paper_titles:
-        return service.paper_titles["refusal"].removesuffix("通知书")  # 第十四条: 不予登记
-    if assessment.decision is Decision.ACCEPT and service.decided_at_window:
-        return "可以当场办结"
-    return assessment.decision.label
+        service = None
+    return intake_offers.verdict(service, assessment)
 
 
 class FindingsPanel(QWidget):
@@ -78,7 +75,7 @@ class FindingsPanel(QWidget):
         )
         self.list.clear()
         for f in sorted(assessment.findings, key=_order):
-            key = f.field or (f"material:{f.facts.get('material')}" if f.facts.get("material") else "")
+            key = f.field or (f"material:{f.material}" if f.material else "")
             self.list.addItem(set_item(QListWidgetItem(), text=f"{MARKS[f.outcome]} {f.message}\n    依据：{f.basis}",
                                        foreground=COLOURS[f.outcome], tooltip=f"{f.outcome.label} · {f.rule_id}",
                                        data={FIELD_ROLE: key}))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.cases import at_window, intake
+from desktop.cases import intake, intake_offers
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, EnvironmentFailure
 from desktop.cases.halldb import Database
@@ -36,7 +36,7 @@ from desktop.ui.findings_panel import FindingsPanel
 from desktop.ui.intake_unsaved import UnsavedInput
 from desktop.ui.materials_panel import MaterialsPanel
 from desktop.ui.preview import PreviewDialog
-from forms.model import Assessment, Decision, Kind
+from forms.model import Assessment, Kind
 from forms.service import Service
 
 log = logging.getLogger(__name__)
@@ -172,12 +172,12 @@ class IntakePage(UnsavedInput, QWidget):
         # NOTE (issue 13): a procedure decided at the window is registered and concluded at once; the
         # button says so (登记并发牌（当场办结）) instead of promising a review.
         at_once = self.service.decided_at_window
-        accept_text = at_window.accept_label(self.service) if at_once else "受理并打印回执"
+        accept_text = intake_offers.accept_label(self.service)
         self.accept_button = self._button(accept_text, "accept_button", "Ctrl+Return", self._on_accept_clicked)
         if at_once:
             self.accept_button.setToolTip(self.tr("现场查验一致后当场登记办结，打印回执和登记证明；无需审核"))
         self.notice_button = self._button("出具一次性告知书", "notice_button", "Ctrl+I", self._on_notice_clicked)
-        refusal_title = self.service.paper_titles.get("refusal", "不予受理通知书")
+        refusal_title = intake_offers.paper_title(self.service, "refusal")
         self.refuse_button = self._button(f"出具{refusal_title}", "refuse_button", "Ctrl+R", self._on_refuse_clicked)
         self.draft_button = self._button("保存草稿", "draft_button", "Ctrl+S", self._on_draft_clicked)
         bar = QHBoxLayout()
@@ -267,16 +267,16 @@ class IntakePage(UnsavedInput, QWidget):
                 label.show()
             else:
                 label.hide()
-        d = assessment.decision
-        # NOTE: the case layer refuses these papers too; the buttons only say so sooner.
-        correct_first = bool(assessment.corrections())
-        self.accept_button.setEnabled(d is Decision.ACCEPT)
-        self.notice_button.setEnabled(d is Decision.INCOMPLETE and not correct_first)
-        self.refuse_button.setEnabled(d is Decision.REFUSE and not correct_first)
+        # NOTE: the case layer refuses these steps too; the buttons ask it which ones it would take.
+        offered = intake_offers.offered(self.service, assessment)
+        correct_first = intake_offers.must_correct_first(assessment)
+        self.accept_button.setEnabled("accept" in offered)
+        self.notice_button.setEnabled("notice" in offered)
+        self.refuse_button.setEnabled("refuse" in offered)
         hint = self.tr("请先更正标红的错误信息") if correct_first else ""
         for button in (self.notice_button, self.refuse_button):
             button.setToolTip(hint)
-        self._update_rongque(assessment)
+        self._update_rongque(offered)
 
     # --- keyboard (issue 12): first field, Enter, jumping to a finding -----------------------
     def _install_keyboard(self) -> None:
@@ -383,12 +383,9 @@ class IntakePage(UnsavedInput, QWidget):
         self.rongque_button.hide()
         bar.insertWidget(bar.indexOf(self.notice_button) + 1, self.rongque_button)
 
-    def _update_rongque(self, assessment: Assessment) -> None:
-        from desktop.cases import pledges
-
+    def _update_rongque(self, offered: frozenset[str]) -> None:
         # NOTE: a read-only page (case accepted) has its materials panel disabled; never offer it there.
-        self.rongque_button.setVisible(self.materials.isEnabled() and not self.service.decided_at_window
-                                       and pledges.rongque_possible(assessment))
+        self.rongque_button.setVisible(self.materials.isEnabled() and "rongque" in offered)
 
     def _on_rongque_clicked(self) -> None:
         from desktop.cases import pledges
