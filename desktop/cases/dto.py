@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from desktop.cases.stored import StoredAssessment
+
 ROLES = ("clerk", "supervisor", "admin")  # in the order the accounts dialog offers them
 ROLE_LABELS = {"clerk": "受理", "supervisor": "审核", "admin": "管理员"}
 
@@ -62,7 +64,7 @@ class CaseDetail:
     summary: CaseSummary
     answers: dict[str, Any]
     materials: dict[str, str]
-    assessment: dict[str, Any] | None
+    assessment: StoredAssessment | None  # typed once here (desktop/cases/stored.py): no widget reads its keys
 
 
 @dataclass(frozen=True)

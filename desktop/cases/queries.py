@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, or_, select
 
 from desktop.cases.dto import CaseDetail, CaseSummary
 from desktop.cases.status import status_label
+from desktop.cases.stored import StoredAssessment
 from desktop.store.database import Database
 from desktop.store.models import Case, CaseNameBigram, EbikeVoidedPlate, name_bigrams
 from forms import checks, registry
@@ -142,4 +143,4 @@ def get_case(db: Database, case_id: int) -> CaseDetail:
             raise KeyError(case_id)
         # NOTE: in today's form (Service.upgrade_answers): a draft saved under an older form resumes with its meaning.
         answers = current_answers(registry.get(row.service_id), dict(row.answers))
-        return CaseDetail(summary(row), answers, dict(row.materials), row.assessment)
+        return CaseDetail(summary(row), answers, dict(row.materials), StoredAssessment.from_stored(row.assessment))
