@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-from desktop import db_password
 from desktop.settings import Settings
 from desktop.store.errors import EnvironmentFailure
 
@@ -17,6 +16,10 @@ FIRST_RUN_SWITCH = "HALLDESK_FIRST_RUN"
 
 
 def password_key(settings: Settings) -> str:
+    # NOTE: imported where used (here and in target): db_password pulls in secrets and hashlib, which
+    # a standalone window's way to the sign-in dialog does not need (issue 15).
+    from desktop import db_password
+
     return db_password.account_key(settings.db_host.strip(), settings.db_port, settings.db_name.strip(),
                                    settings.db_user.strip())
 
@@ -38,6 +41,8 @@ def target(cli_db: str | None, settings: Settings) -> str | None:
         return cli_db
     if settings.db_mode != "server":
         return None
+    from desktop import db_password
+
     password = db_password.load(password_key(settings))
     if password is None:
         from desktop import settings as settings_store

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from desktop import __version__, logs, paths
 
@@ -29,26 +28,64 @@ class AbnormalEnd:
     log_file: Path
 
 
+class _FolderLock:
+    """An exclusive, non-blocking OS lock on a file, freed by the OS when the process dies (even kill -9).
+
+    NOTE: issue 15: this was filelock's FileLock, whose import (platform, decimal, secrets, hashlib)
+    cost ≈ 20 ms before the sign-in dialog could paint; the lock is the same two calls it makes:
+    flock(LOCK_EX | LOCK_NB) on POSIX, msvcrt.locking(LK_NBLCK) of one byte on Windows.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._file = None
+
+    def acquire(self) -> bool:
+        """True when this process now holds the lock; False when another holds it."""
+        handle = open(self.path, "a+b")  # noqa: SIM115 - held open as long as the lock
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # NOTE: closing the descriptor frees the lock on both systems
+            self._file = None
+
+    def __del__(self) -> None:
+        self.release()  # NOTE: a marker dropped without end() frees its lock, as filelock's did
+
+
 class SessionMarker:
     """Held while HallDesk runs on a data folder.
 
     NOTE: the marker alone cannot tell a dead session from a second HallDesk still running on the
-    same folder, so a lock file (filelock: flock / LockFileEx, freed by the OS when a process dies,
-    even by kill -9) is held with it: a marker found by the one who gets the lock is a dead one's.
+    same folder, so a lock file (flock / LockFileEx, freed by the OS when a process dies, even by
+    kill -9) is held with it: a marker found by the one who gets the lock is a dead one's.
     """
 
     def __init__(self, folder: Path | None = None):
         self.folder = folder or paths.log_dir()
         self.marker = self.folder / MARKER_NAME
-        self._lock: FileLock | None = None
+        self._lock: _FolderLock | None = None
 
     def begin(self) -> AbnormalEnd | None:
         """Take the marker; the previous session's abnormal end when it left one behind."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.folder / LOCK_NAME))
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
+        lock = _FolderLock(self.folder / LOCK_NAME)
+        if not lock.acquire():
             log.info("another HallDesk is running on this data folder; its session is not ours to judge")
             return None
         self._lock = lock

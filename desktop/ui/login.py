@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.cases.dto import AccountInfo, Actor
 from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
 from desktop.preload import DataLayer
 from desktop.ui.msgbox import show_environment_failure
 
 if TYPE_CHECKING:
+    from desktop.cases.dto import AccountInfo, Actor
     from desktop.cases.halldb import Database
 
 # NOTE: the sign-in dialog is shown before SQLAlchemy and the case layer are imported (issue 15);
