@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
 from desktop.cases import queries, status
 from desktop.cases.errors import EnvironmentFailure
+from desktop.ui.lazy_tab import LazyTab
 from desktop.ui.main_window import MainWindow
 from desktop.ui.msgbox import show_environment_failure
 from forms import registry
@@ -59,15 +63,24 @@ def open_case(window: MainWindow, case_id: int):
 
 
 def install_pages(window: MainWindow) -> None:
-    from desktop.ui.search_panel import SearchPanel
-    from desktop.ui.worklists_page import WorklistsPage
-
     window.page_factory = lambda service_id: _new_page(window, service_id)
     window.case_list.sig_case_activated.connect(lambda case_id: open_case(window, case_id))
-    search = SearchPanel(window.db, actor=lambda: window.actor,
-                         exports_dir=lambda: window.settings.papers_dir() / "exports")
-    window.add_fixed_page(search, search.tr("查询"))
-    worklists = WorklistsPage(window.db)
-    window.add_fixed_page(worklists, worklists.tr("待办"))
-    for page in (search, worklists):
+
+    def opening(page: QWidget) -> QWidget:
         page.sig_case_activated.connect(lambda case_id: open_case(window, case_id))
+        return page
+
+    def search() -> QWidget:
+        from desktop.ui.search_panel import SearchPanel
+
+        return opening(SearchPanel(window.db, actor=lambda: window.actor,
+                                   exports_dir=lambda: window.settings.papers_dir() / "exports"))
+
+    def worklists() -> QWidget:
+        from desktop.ui.worklists_page import WorklistsPage
+
+        return opening(WorklistsPage(window.db))
+
+    # NOTE: built at their first show (desktop/ui/lazy_tab.py, issue 15); the titles are the pages'.
+    window.add_fixed_page(LazyTab(search), QCoreApplication.translate("SearchPanel", "查询"))
+    window.add_fixed_page(LazyTab(worklists), QCoreApplication.translate("WorklistsPage", "待办"))

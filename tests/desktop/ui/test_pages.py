@@ -65,6 +65,13 @@ def test_search_and_worklists_are_fixed_tabs(qtbot, db, admin, tmp_path):
     window = _window(qtbot, db, admin, tmp_path)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == ["案件列表", "查询", "待办"]
-    assert isinstance(window.tabs.widget(1), SearchPanel) and isinstance(window.tabs.widget(2), WorklistsPage)
+    search, worklists = window.tabs.widget(1), window.tabs.widget(2)
+    assert search.page is None and worklists.page is None  # built at their first show (issue 15)
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentIndex(2)
+    assert isinstance(worklists.page, WorklistsPage) and worklists.page.isVisible() and search.page is None
+    window.tabs.setCurrentIndex(1)
+    assert isinstance(search.page, SearchPanel) and search.page.isVisible()
     window._on_service_clicked("residence_permit")
     assert window.tabs.currentIndex() == 3
