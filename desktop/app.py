@@ -112,6 +112,8 @@ def warm_up_main_window() -> None:
 
     import desktop.ui.admin_menus  # noqa: F401
     import desktop.ui.backup_scheduler  # noqa: F401
+    import desktop.ui.connection_dialog  # noqa: F401  (管理 → 数据库与打印机, installed at build)
+    import desktop.ui.lazy_tab  # noqa: F401
     import desktop.ui.pages  # noqa: F401
     import desktop.ui.recovery  # noqa: F401
     import desktop.ui.search_panel  # noqa: F401

@@ -115,16 +115,18 @@ def _reserve_attempt(db: Database, username: str, now: datetime) -> tuple[Accoun
     the account in the same statement; a right password then lifts the lock again. An attempt that
     never finishes (a crash) stays counted, which errs on the safe side.
     """
-    last = Account.failed_attempts + 1 >= MAX_FAILURES
+    # NOTE: a Core UPDATE of the table, not the ORM entity: the same SQL without the ORM's bulk-update
+    # evaluation (≈ 10 ms of 登录 in a fresh process, issue 15); no loaded object needs syncing.
+    table = Account.__table__.c
+    last = table.failed_attempts + 1 >= MAX_FAILURES
     statement = (
-        update(Account)
-        .where(Account.username == username,
-               or_(Account.locked_until.is_(None), Account.locked_until <= now),
-               Account.failed_attempts < MAX_FAILURES)
-        .values(failed_attempts=case((last, 0), else_=Account.failed_attempts + 1),
+        update(Account.__table__)
+        .where(table.username == username,
+               or_(table.locked_until.is_(None), table.locked_until <= now),
+               table.failed_attempts < MAX_FAILURES)
+        .values(failed_attempts=case((last, 0), else_=table.failed_attempts + 1),
                 locked_until=case((last, now + timedelta(minutes=LOCK_MINUTES)), else_=None))
-        .returning(Account.id)
-        .execution_options(synchronize_session=False)
+        .returning(table.id)
     )
     with db.unit() as s:
         # NOTE: the UPDATE is the transaction's first statement, so on SQLite it takes the write
