@@ -14,8 +14,9 @@ class LazyTab(QWidget):
     登录 → usable main window, for tabs the clerk may not open that day. ``page`` is None until then.
     """
 
-    def __init__(self, build: Callable[[], QWidget], parent: QWidget | None = None):
+    def __init__(self, build: Callable[[], QWidget], name: str, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setObjectName(name)  # NOTE: the page's own name, so the window finds its tab before it is built
         self._build = build
         self.page: QWidget | None = None
         layout = QVBoxLayout(self)

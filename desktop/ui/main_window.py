@@ -291,7 +291,8 @@ class MainWindow(QMainWindow):
         if page is None:
             return
         self.tabs.setCurrentWidget(page)
-        first = first_input(page)
+        ensure_page = getattr(page, "ensure_page", None)  # NOTE: a tab built at its first show (issue 15)
+        first = first_input(ensure_page() if callable(ensure_page) else page)
         if first is not None:
             first.setFocus(Qt.FocusReason.ShortcutFocusReason)
             if isinstance(first, QLineEdit):

@@ -82,5 +82,5 @@ def install_pages(window: MainWindow) -> None:
         return opening(WorklistsPage(window.db))
 
     # NOTE: built at their first show (desktop/ui/lazy_tab.py, issue 15); the titles are the pages'.
-    window.add_fixed_page(LazyTab(search), QCoreApplication.translate("SearchPanel", "查询"))
-    window.add_fixed_page(LazyTab(worklists), QCoreApplication.translate("WorklistsPage", "待办"))
+    window.add_fixed_page(LazyTab(search, "search_panel"), QCoreApplication.translate("SearchPanel", "查询"))
+    window.add_fixed_page(LazyTab(worklists, "worklists_page"), QCoreApplication.translate("WorklistsPage", "待办"))
