@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from desktop import __version__, logs, paths
 
@@ -38,7 +39,7 @@ class _FolderLock:
 
     def __init__(self, path: Path):
         self.path = path
-        self._file = None
+        self._file: BinaryIO | None = None
 
     def acquire(self) -> bool:
         """True when this process now holds the lock; False when another holds it."""
