@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Integer, Select, bindparam, func, or_, select
 
+from desktop.cases.case_rows import CaseRow, summary_of
 from desktop.cases.dto import CaseDetail, CaseSummary
 from desktop.cases.status import status_label
 from desktop.cases.stored import StoredAssessment
@@ -56,84 +58,150 @@ def summary(row: Case) -> CaseSummary:
     )
 
 
-def _apply(query: Select, f: CaseFilter) -> Select:
+def filter_values(f: CaseFilter) -> dict[str, Any]:
+    """Each condition's value as compared, by the name of its parameter; the names present are the query's shape.
+
+    NOTE (issue 15): the lookups build and compile their statement once per shape
+    (desktop.cases.case_rows) and bind only these values per call, so the normalising lives here,
+    once, for the ORM path and the fast path alike.
+    """
+    v: dict[str, Any] = {}
     if f.service_id:
-        query = query.where(Case.service_id == f.service_id)
+        v["service_id"] = f.service_id
     if f.status:
-        query = query.where(Case.status == f.status)
+        v["status"] = f.status
     if f.case_no:
-        query = query.where(Case.case_no == f.case_no.strip().upper())
+        v["case_no"] = f.case_no.strip().upper()
     if f.id_number:
-        query = query.where(Case.id_number == checks.normalize_id(f.id_number))
+        v["id_number"] = checks.normalize_id(f.id_number)
     if f.name_prefix:
         # NOTE: a range instead of LIKE 'x%', which SQLite cannot answer from the index.
         prefix = f.name_prefix.strip()
-        query = query.where(Case.applicant_name >= prefix, Case.applicant_name < prefix + "\U0010ffff")
+        v["name_from"], v["name_to"] = prefix, prefix + "\U0010ffff"
     if f.received_from:
-        query = query.where(Case.received_on >= f.received_from)
+        v["received_from"] = f.received_from
     if f.received_to:
-        query = query.where(Case.received_on <= f.received_to)
-    return _apply_contact_and_vehicle(query, f)
-
-
-def _apply_contact_and_vehicle(query: Select, f: CaseFilter) -> Select:
+        v["received_to"] = f.received_to
     # NOTE: stored frame and plate numbers are in forms.ebike_common.normalize_code form (upper case,
     # no spaces or hyphens), so a typed or pasted number is put in the same form before comparing.
     if f.phone:
-        query = query.where(Case.phone == checks.normalize_id(f.phone))
+        v["phone"] = checks.normalize_id(f.phone)
     if f.plate_no:
-        plate = normalize_code(f.plate_no)
+        v["plate_no"] = normalize_code(f.plate_no)
+    if f.frame_no:
+        v["frame_no"] = normalize_code(f.frame_no)
+    # NOTE: see _apply_name_contains.
+    text = (f.name_contains or "").strip()
+    if len(text) == 1:
+        v["contains_from"], v["contains_to"] = text, text + "\U0010ffff"
+    elif text:
+        for n, bigram in enumerate(sorted(name_bigrams(text))):
+            v[f"bigram_{n}"] = bigram
+        if len(text) > 2:
+            v["name_like"] = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return v
+
+
+def _p(v: dict[str, Any], name: str):
+    return bindparam(name, v[name])
+
+
+def _apply(query: Select, f: CaseFilter | None, v: dict[str, Any] | None = None) -> Select:
+    v = filter_values(f or CaseFilter()) if v is None else v
+    if "service_id" in v:
+        query = query.where(Case.service_id == _p(v, "service_id"))
+    if "status" in v:
+        query = query.where(Case.status == _p(v, "status"))
+    if "case_no" in v:
+        query = query.where(Case.case_no == _p(v, "case_no"))
+    if "id_number" in v:
+        query = query.where(Case.id_number == _p(v, "id_number"))
+    if "name_from" in v:
+        query = query.where(Case.applicant_name >= _p(v, "name_from"), Case.applicant_name < _p(v, "name_to"))
+    if "received_from" in v:
+        query = query.where(Case.received_on >= _p(v, "received_from"))
+    if "received_to" in v:
+        query = query.where(Case.received_on <= _p(v, "received_to"))
+    return _apply_contact_and_vehicle(query, v)
+
+
+def _apply_contact_and_vehicle(query: Select, v: dict[str, Any]) -> Select:
+    if "phone" in v:
+        query = query.where(Case.phone == _p(v, "phone"))
+    if "plate_no" in v:
+        plate = _p(v, "plate_no")
         # NOTE: a voided plate (补领/换领, 灭失) also finds the case that voided it, and a replacement plate
         # the case that issued it (ebike_voided_plates, migration 0014).
         voided = select(EbikeVoidedPlate.case_id).where(
             or_(EbikeVoidedPlate.plate_no == plate, EbikeVoidedPlate.replaced_by == plate))
         query = query.where(or_(Case.plate_no == plate, Case.id.in_(voided)))
-    if f.frame_no:
-        query = query.where(Case.frame_no == normalize_code(f.frame_no))
-    return _apply_name_contains(query, f)
+    if "frame_no" in v:
+        query = query.where(Case.frame_no == _p(v, "frame_no"))
+    return _apply_name_contains(query, v)
 
 
-def _apply_name_contains(query: Select, f: CaseFilter) -> Select:
+def _apply_name_contains(query: Select, v: dict[str, Any]) -> Select:
     # NOTE: a substring anywhere in the name, e.g. "娜娜". SQLite's FTS5 trigram tokenizer cannot
     # match fewer than 3 characters (and most names are 2–3), and LIKE '%x%' scans every case, so
     # the store keeps every 2-character window of each name in case_name_bigrams: each window of
     # the query must be there (an index lookup each), then LIKE confirms the order of longer
     # queries among those few candidates. A single character is treated as a name prefix (in
     # practice a surname), since one character would match a large part of the hall.
-    text = (f.name_contains or "").strip()
-    if len(text) == 1:
-        return query.where(Case.applicant_name >= text, Case.applicant_name < text + "\U0010ffff")
-    for bigram in sorted(name_bigrams(text)):
-        query = query.where(Case.id.in_(select(CaseNameBigram.case_id).where(CaseNameBigram.bigram == bigram)))
-    if len(text) > 2:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Case.applicant_name.like(f"%{escaped}%", escape="\\"))
+    if "contains_from" in v:
+        return query.where(Case.applicant_name >= _p(v, "contains_from"), Case.applicant_name < _p(v, "contains_to"))
+    n = 0
+    while f"bigram_{n}" in v:
+        query = query.where(Case.id.in_(select(CaseNameBigram.case_id)
+                                        .where(CaseNameBigram.bigram == _p(v, f"bigram_{n}"))))
+        n += 1
+    if "name_like" in v:
+        query = query.where(Case.applicant_name.like(_p(v, "name_like"), escape="\\"))
     return query
 
 
-def count_cases(db: Database, f: CaseFilter = CaseFilter()) -> int:
-    with db.read() as s:
-        return s.scalar(_apply(select(func.count(Case.id)), f)) or 0
-
-
 # NOTE: only what a list row shows: loading whole cases would decode three JSON columns per row.
+# The order is desktop.cases.case_rows' row layout.
 SUMMARY_COLUMNS = (Case.id, Case.case_no, Case.service_id, Case.status, Case.applicant_name, Case.id_number,
                    Case.received_on, Case.due_on)
 
 
+def count_query(v: dict[str, Any]) -> Select:
+    return _apply(select(func.count(Case.id)), None, v)
+
+
+def page_query(v: dict[str, Any]) -> Select:
+    """One page of cases matching ``v`` (``filter_values``), newest first; ``offset`` and ``limit`` bound per call."""
+    newest = (Case.received_on.desc(), Case.id.desc())
+    offset, limit = bindparam("offset", 0, type_=Integer), bindparam("limit", 0, type_=Integer)
+    if "name_from" in v or "contains_from" in v:
+        # NOTE: a short prefix ("欧阳", a surname) matches thousands: pick the page's ids from
+        # ix_cases_name_received alone (name, date and rowid are all in it), then read only
+        # those rows, instead of reading every match from the table to sort it.
+        page = _apply(select(Case.id), None, v).order_by(*newest).offset(offset).limit(limit)
+        return select(*SUMMARY_COLUMNS).where(Case.id.in_(page.scalar_subquery())).order_by(*newest)
+    return _apply(select(*SUMMARY_COLUMNS), None, v).order_by(*newest).offset(offset).limit(limit)
+
+
+def count_cases(db: Database, f: CaseFilter = CaseFilter()) -> int:
+    v = filter_values(f)
+    plan = db.reader.plan(("cases.count", *v), lambda: count_query(v))
+    return db.reader.rows(plan, v)[0][0] or 0
+
+
+def page_rows(db: Database, f: CaseFilter = CaseFilter(), offset: int = 0, limit: int = 200) -> list[CaseRow]:
+    """One page of cases, newest first, as rows for a list (desktop.cases.case_rows formats their cells).
+
+    NOTE (issue 15): one read unit without the ORM session; the statement is compiled once for
+    each shape of filter (which conditions are set), so a call binds values and runs it.
+    """
+    v = filter_values(f)
+    plan = db.reader.plan(("cases.page", *v), lambda: page_query(v))
+    return db.reader.rows(plan, {**v, "offset": offset, "limit": limit})
+
+
 def list_cases(db: Database, f: CaseFilter = CaseFilter(), offset: int = 0, limit: int = 200) -> list[CaseSummary]:
-    """One page of cases, newest first."""
-    with db.read() as s:
-        newest = (Case.received_on.desc(), Case.id.desc())
-        if f.name_prefix or len((f.name_contains or "").strip()) == 1:
-            # NOTE: a short prefix ("欧阳", a surname) matches thousands: pick the page's ids from
-            # ix_cases_name_received alone (name, date and rowid are all in it), then read only
-            # those rows, instead of reading every match from the table to sort it.
-            page = _apply(select(Case.id), f).order_by(*newest).offset(offset).limit(limit)
-            query = select(*SUMMARY_COLUMNS).where(Case.id.in_(page.scalar_subquery())).order_by(*newest)
-            return [summary(row) for row in s.execute(query)]
-        query = _apply(select(*SUMMARY_COLUMNS), f).order_by(*newest)
-        return [summary(row) for row in s.execute(query.offset(offset).limit(limit))]
+    """One page of cases, newest first, as frozen summaries (exports, tests, the few rows acted on)."""
+    return [summary_of(row) for row in page_rows(db, f, offset, limit)]
 
 
 def get_case(db: Database, case_id: int) -> CaseDetail:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Date, Integer, bindparam, select
 
-from desktop.cases import at_window, status
+from desktop.cases import at_window, case_rows, status
 from desktop.cases.dto import CaseSummary
 from desktop.cases.queries import SUMMARY_COLUMNS, summary
 from desktop.cases.stored import EventDetail
@@ -70,45 +71,84 @@ class DeadlineDue:
 _DEADLINE_COLUMNS = (CaseDeadline.id.label("deadline_id"), CaseDeadline.key.label("deadline_key"),
                      CaseDeadline.label.label("deadline_label"), CaseDeadline.due_on.label("deadline_due"),
                      CaseDeadline.provisional.label("deadline_provisional"))
+# NOTE: a deadline row is these five, then the case's row (desktop.cases.case_rows' layout).
+DEADLINE_ID, DEADLINE_KEY, DEADLINE_LABEL, DEADLINE_DUE, DEADLINE_PROVISIONAL = range(5)
+DeadlineRow = tuple[Any, ...]
 
 
-def _running(db: Database, condition, today: date, limit: int) -> list[DeadlineDue]:
-    """Running deadlines meeting ``condition``, the earliest due first, each with its case.
+def case_of(row: DeadlineRow) -> case_rows.CaseRow:
+    """The case part of a deadline row."""
+    return row[len(_DEADLINE_COLUMNS):]
+
+
+def deadline_overdue(row: DeadlineRow, today: date) -> bool:
+    return case_rows.as_date(row[DEADLINE_DUE]) < today  # NOTE: NOT NULL
+
+
+def deadline_due(row: DeadlineRow, today: date) -> DeadlineDue:
+    """The frozen, masked form of one deadline row."""
+    due = case_rows.as_date(row[DEADLINE_DUE])
+    assert due is not None
+    return DeadlineDue(row[DEADLINE_ID], case_rows.summary_of(case_of(row)), row[DEADLINE_KEY], row[DEADLINE_LABEL],
+                       due, bool(row[DEADLINE_PROVISIONAL]), due < today)
+
+
+def _running_query(kind: str):
+    """Running deadlines, the earliest due first, each with its case.
 
     NOTE: each deadline is its own row (the 居住证 review goes overdue before the issue date), and
     the list is one ordered walk of ix_case_deadlines_state_due (state = running) joined to its case
     by primary key: the first page is read, never every overdue deadline. A 补正 stops a deadline
     (state stopped), so it drops out without a status filter on the case.
     """
-    with db.read() as s:
-        rows = s.execute(select(*_DEADLINE_COLUMNS, *SUMMARY_COLUMNS).join(Case, Case.id == CaseDeadline.case_id)
-                         .where(CaseDeadline.state == RUNNING_DEADLINE, condition)
-                         .order_by(CaseDeadline.due_on, CaseDeadline.id).limit(limit)).all()
-    return [DeadlineDue(r.deadline_id, summary(r), r.deadline_key, r.deadline_label, r.deadline_due,
-                        bool(r.deadline_provisional), r.deadline_due < today) for r in rows]
+    if kind == "overdue":
+        condition = CaseDeadline.due_on < bindparam("today", date.min, type_=Date)
+    else:
+        first, last = bindparam("first", date.min, type_=Date), bindparam("last", date.min, type_=Date)
+        condition = CaseDeadline.due_on.between(first, last)
+    return (select(*_DEADLINE_COLUMNS, *SUMMARY_COLUMNS).join(Case, Case.id == CaseDeadline.case_id)
+            .where(CaseDeadline.state == RUNNING_DEADLINE, condition)
+            .order_by(CaseDeadline.due_on, CaseDeadline.id).limit(bindparam("limit", 0, type_=Integer)))
+
+
+def overdue_rows(db: Database, today: date, limit: int = 500) -> list[DeadlineRow]:
+    """Deadlines past their last day and not yet met, the longest overdue first (rows for a list)."""
+    plan = db.reader.plan("worklists.overdue", lambda: _running_query("overdue"))
+    return db.reader.rows(plan, {"today": today, "limit": limit})
+
+
+def due_soon_rows(db: Database, today: date, within_days: int = 2, limit: int = 500) -> list[DeadlineRow]:
+    """Deadlines due today or within the next ``within_days`` calendar days, not yet overdue (rows for a list)."""
+    plan = db.reader.plan("worklists.due_soon", lambda: _running_query("due_soon"))
+    return db.reader.rows(plan, {"first": today, "last": today + timedelta(days=within_days), "limit": limit})
 
 
 def overdue(db: Database, today: date, limit: int = 500) -> list[DeadlineDue]:
     """Deadlines past their last day and not yet met, the longest overdue first."""
-    return _running(db, CaseDeadline.due_on < today, today, limit)
+    return [deadline_due(r, today) for r in overdue_rows(db, today, limit)]
 
 
 def due_soon(db: Database, today: date, within_days: int = 2, limit: int = 500) -> list[DeadlineDue]:
     """Deadlines due today or within the next ``within_days`` calendar days, not yet overdue."""
-    return _running(db, CaseDeadline.due_on.between(today, today + timedelta(days=within_days)), today, limit)
+    return [deadline_due(r, today) for r in due_soon_rows(db, today, within_days, limit)]
 
 
-def review_queue(db: Database, limit: int = 500) -> list[CaseSummary]:
-    """Accepted cases waiting for a supervisor's decision, the most urgent first.
+def review_rows(db: Database, limit: int = 500) -> list[case_rows.CaseRow]:
+    """Accepted cases waiting for a supervisor's decision, the most urgent first (rows for a list).
 
     NOTE (issue 13): never a case of a procedure decided at the window, which has no review (one
     accepted before that was so waits for its 办结 in the deadline lists, not here).
     """
-    with db.read() as s:
-        rows = s.execute(select(*SUMMARY_COLUMNS).where(Case.status == status.ACCEPTED,
-                                                        Case.service_id.not_in(at_window.service_ids()))
-                         .order_by(Case.due_on, Case.id).limit(limit))
-        return [summary(r) for r in rows]
+    decided_at_window = at_window.service_ids()
+    plan = db.reader.plan(("worklists.review", decided_at_window), lambda: (
+        select(*SUMMARY_COLUMNS).where(Case.status == status.ACCEPTED, Case.service_id.not_in(decided_at_window))
+        .order_by(Case.due_on, Case.id).limit(bindparam("limit", 0, type_=Integer))))
+    return db.reader.rows(plan, {"limit": limit})
+
+
+def review_queue(db: Database, limit: int = 500) -> list[CaseSummary]:
+    """Accepted cases waiting for a supervisor's decision, the most urgent first."""
+    return [case_rows.summary_of(r) for r in review_rows(db, limit)]
 
 
 def pledges_due(db: Database, today: date, within_days: int = 3, limit: int = 500) -> list[PledgeDue]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -17,6 +18,9 @@ from desktop import paths
 from desktop.files import fsync_dir  # noqa: F401 - also used by desktop.store.backup
 from desktop.store.errors import translate
 from forms.resources import bundle_root
+
+if TYPE_CHECKING:
+    from desktop.store.reader import Reader
 
 # NOTE: Alembic reads the migration scripts as files; a frozen build ships them as source under the
 # same relative path (packaging/halldesk.spec), so this resolves in both (forms.resources.bundle_root).
@@ -170,6 +174,16 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(engine.execution_options(**{MODE: READ}), expire_on_commit=False)
         self.backup_path: Path | None = None
+        self._reader: Reader | None = None
+
+    @property
+    def reader(self) -> Reader:
+        """Lookups and lists without the ORM session (``desktop.store.reader``), made on first use."""
+        if self._reader is None:
+            from desktop.store.reader import Reader
+
+            self._reader = Reader(self.engine)
+        return self._reader
 
     @property
     def is_sqlite(self) -> bool:
@@ -222,7 +236,7 @@ class Database:
             session.close()
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.engine.dispose()  # the reader's own connections close with it (engine_disposed)
 
 # NOTE: opening (refusals, creation, migrations) lives in desktop.store.opening; its names are
 # re-exported here, where every caller has always imported them from.

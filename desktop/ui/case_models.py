@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 from typing import Any
 
+from desktop.cases import case_rows, worklists
 from desktop.cases.casefile import PledgeInfo
 from desktop.cases.deadlines import DeadlineInfo
 from desktop.cases.dto import PrintedPaper
 from desktop.cases.stored import Lifecycle, StoredFinding
-from desktop.cases.worklists import DeadlineDue, PledgeDue, TimelineEvent
+from desktop.cases.worklists import DeadlineDue, DeadlineRow, PledgeDue, TimelineEvent
 from desktop.ui.row_models import NO_VALUE, RowsModel
 from forms.model import Field, Kind
 from forms.service import Service
@@ -281,8 +282,12 @@ class PledgeDueModel(RowsModel[PledgeDue]):
         return row.overdue and column in (self.Column.DUE_ON, self.Column.STATE)
 
 
-class DeadlineDueModel(RowsModel[DeadlineDue]):
-    """Deadlines due soon or overdue across the hall: which deadline of which case (issue 14), overdue in red."""
+class DeadlineDueModel(RowsModel[DeadlineRow]):
+    """Deadlines due soon or overdue across the hall: which deadline of which case (issue 14), overdue in red.
+
+    NOTE (issue 15): rows as read (desktop.cases.worklists.DeadlineRow), each cell formatted when
+    the view asks for it; ``row_at`` and the row role give the frozen, masked DeadlineDue.
+    """
 
     class Column(IntEnum):
         CASE_NO = 0
@@ -291,24 +296,37 @@ class DeadlineDueModel(RowsModel[DeadlineDue]):
         DUE_ON = 3
         STATUS = 4
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.today = date.today()  # the work lists set their own day with the rows
+
+    def set_rows(self, rows: Sequence[DeadlineRow], today: date | None = None) -> None:
+        if today is not None:
+            self.today = today
+        super().set_rows(rows)
+
     def headers(self):
         return {self.Column.CASE_NO: self.tr("案件编号"), self.Column.APPLICANT: self.tr("申请人"),
                 self.Column.DEADLINE: self.tr("期限"), self.Column.DUE_ON: self.tr("到期日"),
                 self.Column.STATUS: self.tr("状态")}
 
-    def cell(self, row: DeadlineDue, column: IntEnum) -> str:
+    def cell(self, row: DeadlineRow, column: IntEnum) -> str:
         if column is self.Column.CASE_NO:
-            return row.case.case_no or NO_VALUE
+            return case_rows.case_no(worklists.case_of(row)) or NO_VALUE
         if column is self.Column.APPLICANT:
-            return row.case.applicant_name
+            return case_rows.applicant(worklists.case_of(row))
         if column is self.Column.DEADLINE:
-            return row.label
+            return row[worklists.DEADLINE_LABEL]
         if column is self.Column.DUE_ON:
-            return row.due_on.isoformat() + (self.tr("（暂定）") if row.provisional else "")
-        return row.case.status_label
+            provisional = self.tr("（暂定）") if row[worklists.DEADLINE_PROVISIONAL] else ""
+            return case_rows.day_text(row[worklists.DEADLINE_DUE]) + provisional
+        return case_rows.status_text(worklists.case_of(row))
 
-    def tooltip(self, row: DeadlineDue, column: IntEnum) -> str | None:
-        return row.case.service_name
+    def tooltip(self, row: DeadlineRow, column: IntEnum) -> str | None:
+        return case_rows.service_name(worklists.case_of(row))
 
-    def warn(self, row: DeadlineDue, column: IntEnum) -> bool:
-        return row.overdue and column in (self.Column.DEADLINE, self.Column.DUE_ON)
+    def warn(self, row: DeadlineRow, column: IntEnum) -> bool:
+        return column in (self.Column.DEADLINE, self.Column.DUE_ON) and worklists.deadline_overdue(row, self.today)
+
+    def item(self, row: DeadlineRow) -> DeadlineDue:
+        return worklists.deadline_due(row, self.today)

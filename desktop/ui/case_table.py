@@ -9,6 +9,8 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QStackedWidget, QTableView, QWidget
 
+from desktop.cases import case_rows
+from desktop.cases.case_rows import CaseRow
 from desktop.cases.dto import CaseSummary
 from desktop.ui.tables import bounded_measuring, one_line_rows
 
@@ -18,7 +20,7 @@ PAGE_SIZE = 200
 KEEP_PAGES = 10
 NO_VALUE = "—"
 COLUMN_PADDING = 28
-PageLoader = Callable[[int, int], list[CaseSummary]]  # (offset, limit) -> one page
+PageLoader = Callable[[int, int], list[CaseRow]]  # (offset, limit) -> one page of rows as read
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -38,31 +40,38 @@ _ROW_ROLE = Qt.ItemDataRole.UserRole
 _ANSWERED_ROLES = _TEXT_ROLES | {_ROW_ROLE}
 
 
-def _cell(case: CaseSummary, column: Column) -> str:
-    if column is Column.CASE_NO:
-        return case.case_no or NO_VALUE
-    if column is Column.SERVICE:
-        return case.service_name
-    if column is Column.STATUS:
-        return case.status_label
-    if column is Column.APPLICANT:
-        return case.applicant_name
-    if column is Column.ID_MASKED:
-        return case.id_masked  # NOTE: masked by desktop.cases.queries; never unmask here.
-    if column is Column.RECEIVED_ON:
-        return case.received_on.isoformat()
-    return case.due_on.isoformat() if case.due_on else NO_VALUE
+def _or_dash(text: Callable[[CaseRow], str]) -> Callable[[CaseRow], str]:
+    return lambda row: text(row) or NO_VALUE
+
+
+# NOTE (issue 15): the rows stay as read and each cell's text is made when the view asks for it
+# (a screen shows 25–30 rows of a 200-row page); the ID column goes through case_rows.id_masked,
+# THE masking rule, so no full number ever leaves the model.
+_CELLS: dict[Column, Callable[[CaseRow], str]] = {
+    Column.CASE_NO: _or_dash(case_rows.case_no),
+    Column.SERVICE: case_rows.service_name,
+    Column.STATUS: case_rows.status_text,
+    Column.APPLICANT: case_rows.applicant,
+    Column.ID_MASKED: case_rows.id_masked,
+    Column.RECEIVED_ON: case_rows.received_on,
+    Column.DUE_ON: _or_dash(case_rows.due_on),
+}
+_CELL_OF = tuple(_CELLS[c] for c in _COLUMNS)
 
 
 class CaseTableModel(QAbstractTableModel):
-    """Rows are CaseSummary; ``page_loader`` supplies further pages when the view scrolls down."""
+    """Rows are case rows as read (``desktop.cases.case_rows``); ``page_loader`` supplies further pages when the view scrolls down.
+
+    What leaves the model is text made by case_rows or a masked ``CaseSummary`` (``row_at``, the
+    row role), never the row itself, which holds the stored ID number.
+    """
 
     ROW_ROLE = _ROW_ROLE
 
     def __init__(self, page_loader: PageLoader | None = None, parent=None):
         super().__init__(parent)
         self.page_loader = page_loader
-        self._pages: OrderedDict[int, list[CaseSummary]] = OrderedDict()  # page number -> rows, recent last
+        self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()  # page number -> rows, recent last
         self._count = 0  # rows the view knows of (loaded now or earlier)
         self._more = False
         self._pending: set[int] = set()  # dropped pages asked for while painting, read soon
@@ -78,7 +87,7 @@ class CaseTableModel(QAbstractTableModel):
         }
 
     # --- our API ---
-    def set_rows(self, rows: list[CaseSummary], more: bool = False) -> None:
+    def set_rows(self, rows: list[CaseRow], more: bool = False) -> None:
         """Replace every row; ``more`` says whether the loader has further pages."""
         self.beginResetModel()
         self._generation += 1
@@ -96,15 +105,16 @@ class CaseTableModel(QAbstractTableModel):
         self.set_rows(rows, more=len(rows) == PAGE_SIZE)
 
     def row_at(self, row: int) -> CaseSummary:
+        """The row's frozen, masked summary (for opening or acting on that case)."""
         case = self._row(row, load=True)
         if case is None:
             raise IndexError(row)
-        return case
+        return case_rows.summary_of(case)
 
     def pages_in_memory(self) -> int:
         return len(self._pages)
 
-    def _row(self, row: int, load: bool) -> CaseSummary | None:
+    def _row(self, row: int, load: bool) -> CaseRow | None:
         """The row if its page is in memory; a dropped page is read now (``load``) or soon after."""
         if not 0 <= row < self._count:
             return None
@@ -139,7 +149,7 @@ class CaseTableModel(QAbstractTableModel):
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
 
-    def _keep(self, number: int, page: list[CaseSummary]) -> None:
+    def _keep(self, number: int, page: list[CaseRow]) -> None:
         self._pages[number] = page
         self._pages.move_to_end(number)
         if self.page_loader is not None:
@@ -163,9 +173,9 @@ class CaseTableModel(QAbstractTableModel):
         if case is None:
             return None
         if role == _ROW_ROLE:
-            return case
+            return case_rows.summary_of(case)
         # NOTE: the tooltip gives the whole text where a narrow list elides it (the work lists).
-        return _cell(case, _COLUMNS[index.column()])
+        return _CELL_OF[index.column()](case)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:

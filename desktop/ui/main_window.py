@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.cases import permissions
-from desktop.cases.dto import Actor, CaseSummary
+from desktop.cases.case_rows import CaseRow
+from desktop.cases.dto import Actor
 from desktop.cases.errors import EnvironmentFailure
 from desktop.cases.halldb import Database
-from desktop.cases.queries import CaseFilter, list_cases
+from desktop.cases.queries import CaseFilter, page_rows
 from desktop.settings import Settings
 from desktop.ui.case_table import CaseListPanel
 from desktop.ui.msgbox import show_environment_failure, show_info
@@ -215,9 +216,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("%1 %2号窗口 — HallDesk 政务窗口受理台")
                             .replace("%1", self.actor.hall).replace("%2", self.actor.window))
 
-    def _load_page(self, offset: int, limit: int) -> list[CaseSummary]:
+    def _load_page(self, offset: int, limit: int) -> list[CaseRow]:
         try:
-            return list_cases(self.db, CaseFilter(), offset, limit)
+            return page_rows(self.db, CaseFilter(), offset, limit)
         except EnvironmentFailure as exc:
             show_environment_failure(self, exc)
             return []

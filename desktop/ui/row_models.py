@@ -40,17 +40,21 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
     def tooltip(self, row: Row, column: IntEnum) -> str | None:
         return None
 
+    def item(self, row: Row) -> Any:
+        """What ``row_at``, ``rows`` and the row role hand out for a row (a model of raw rows builds its frozen form)."""
+        return row
+
     # --- our API ---
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def row_at(self, row: int) -> Row:
-        return self._rows[row]
+    def row_at(self, row: int) -> Any:
+        return self.item(self._rows[row])
 
-    def rows(self) -> list[Row]:
-        return list(self._rows)
+    def rows(self) -> list[Any]:
+        return [self.item(row) for row in self._rows]
 
     # --- Qt overrides ---
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
@@ -71,7 +75,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row, column)
         if role == self.ROW_ROLE:
-            return row
+            return self.item(row)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.cases import numbers, permissions, status
-from desktop.cases.dto import Actor, CaseSummary
+from desktop.cases.case_rows import CaseRow
+from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, EnvironmentFailure
 from desktop.cases.export import export_cases
 from desktop.cases.halldb import Database
-from desktop.cases.queries import CaseFilter, count_cases, list_cases
-from desktop.ui import msgbox
+from desktop.cases.queries import CaseFilter, count_cases, page_rows
+from desktop.ui import case_table, msgbox
 from desktop.ui.case_table import CaseTableModel
 from desktop.ui.combos import ValueCombo
 from desktop.ui.login import error_label, set_error
@@ -164,12 +165,16 @@ class SearchPanel(QWidget):
             self._run()
 
     def _run(self) -> None:
-        try:
-            total = count_cases(self.db, self.filter)
-        except EnvironmentFailure as exc:
-            msgbox.show_environment_failure(self, exc)
-            return
         self.model.reload()
+        # NOTE (issue 15): a first page that is not full is the whole result, so a lookup by case
+        # number, ID or plate reads once; only a full page asks how many there are in all.
+        total = self.model.rowCount()
+        if total >= case_table.PAGE_SIZE:
+            try:
+                total = count_cases(self.db, self.filter)
+            except EnvironmentFailure as exc:
+                msgbox.show_environment_failure(self, exc)
+                return
         fit(self.view)
         self.count_label.setText(self.tr("共找到 %1 件").replace("%1", str(total)) if total
                                  else self.tr("没有符合条件的案件。"))
@@ -208,9 +213,9 @@ class SearchPanel(QWidget):
         msgbox.show_info(self, self.tr("已导出 %1 件案件到：\n%2\n\n证件号码已脱敏（前6位和后4位）。本次导出已记入审计日志。")
                          .replace("%1", str(result.rows)).replace("%2", str(result.path)), self.tr("导出完成"))
 
-    def _load_page(self, offset: int, limit: int) -> list[CaseSummary]:
+    def _load_page(self, offset: int, limit: int) -> list[CaseRow]:
         try:
-            return list_cases(self.db, self.filter, offset, limit)
+            return page_rows(self.db, self.filter, offset, limit)
         except EnvironmentFailure as exc:
             msgbox.show_environment_failure(self, exc)
             return []

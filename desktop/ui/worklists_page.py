@@ -88,10 +88,12 @@ class WorklistsPage(QWidget):
         today = self.today()
         n = LIST_LIMIT + 1  # one more than shown tells whether there are more
         try:
-            lists = {"due_soon": worklists.due_soon(self.db, today, limit=n),
-                     "overdue": worklists.overdue(self.db, today, limit=n),
-                     "pledges": worklists.pledges_due(self.db, today, limit=n),
-                     "review": worklists.review_queue(self.db, limit=n)}
+            # NOTE (issue 15): the deadline lists and the review queue stay rows as read, their
+            # cells formatted when shown; the pledges (a few, never thousands) come as objects.
+            lists: dict[str, list] = {"due_soon": worklists.due_soon_rows(self.db, today, limit=n),
+                                      "overdue": worklists.overdue_rows(self.db, today, limit=n),
+                                      "pledges": worklists.pledges_due(self.db, today, limit=n),
+                                      "review": worklists.review_rows(self.db, limit=n)}
         except EnvironmentFailure as exc:
             msgbox.show_environment_failure(self, exc)
             return
@@ -101,8 +103,8 @@ class WorklistsPage(QWidget):
         self._set_heading(today)
         titles = {"due_soon": self.tr("即将到期（两日内）"), "overdue": self.tr("已超期"),
                   "pledges": self.tr("容缺承诺到期"), "review": self.tr("待审核")}
-        self.due_soon_model.set_rows(lists["due_soon"])
-        self.overdue_model.set_rows(lists["overdue"])
+        self.due_soon_model.set_rows(lists["due_soon"], today)
+        self.overdue_model.set_rows(lists["overdue"], today)
         self.pledges_model.set_rows(lists["pledges"])
         self.review_model.set_rows(lists["review"])
         for key, rows in lists.items():

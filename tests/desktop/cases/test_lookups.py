@@ -25,15 +25,21 @@ def _plans(db, call) -> list[str]:
     """Run ``call`` and return the query plan of each statement it sent that reads cases."""
     sent: list[tuple[str, object]] = []
 
-    def capture(_conn, _cursor, statement, parameters, _context, _many):
+    def seen(statement, parameters):
         if statement.lstrip().upper().startswith("SELECT") and " cases" in statement:
             sent.append((statement, parameters))
 
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        seen(statement, parameters)
+
+    # NOTE: the ORM path (engine events) and the lookups' own read path (desktop.store.reader) alike.
     event.listen(db.engine, "before_cursor_execute", capture)
+    db.reader.watchers.append(seen)
     try:
         call()
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
+        db.reader.watchers.remove(seen)
     assert sent, "the call sent no query on cases"
     plans = []
     raw = db.engine.raw_connection()

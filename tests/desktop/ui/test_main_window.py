@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from desktop.cases.dto import Actor
-from desktop.cases.queries import CaseFilter, list_cases
+from desktop.cases.queries import CaseFilter, list_cases, page_rows
 from desktop.settings import Settings
 from desktop.store.models import Case
 from desktop.ui import case_table
@@ -124,7 +124,7 @@ def recording_loader(db, calls: list[tuple[int, int]]):
 
     def loader(offset: int, limit: int):
         calls.append((offset, limit))
-        return list_cases(db, CaseFilter(), offset, limit)
+        return page_rows(db, CaseFilter(), offset, limit)
 
     return loader
 
@@ -186,11 +186,11 @@ def test_painting_a_dropped_row_reads_its_page_after_the_paint_once(qtbot, db, a
 def test_rows_set_without_a_loader_are_all_kept(qtbot, db, admin, monkeypatch):
     monkeypatch.setattr(case_table, "KEEP_PAGES", 1)
     add_cases(db, admin.id, 450)
-    rows = list_cases(db, CaseFilter(), 0, 500)
+    rows = page_rows(db, CaseFilter(), 0, 500)
     model = CaseTableModel()
     model.set_rows(rows)
     assert model.rowCount() == 450 and model.pages_in_memory() == 3  # nothing could fetch them again
-    assert model.row_at(449).id == rows[-1].id
+    assert model.row_at(449).id == rows[-1][0]
 
 
 def test_settings_dialog_shows_errors_then_saves(qtbot):

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from desktop.cases.queries import list_cases
+from desktop.cases.queries import page_rows
 from desktop.demo.seed import seed
 from desktop.documents import DOCUMENT_KINDS
 from desktop.store.models import Case, Document
@@ -73,7 +73,7 @@ def test_no_full_number_in_any_printed_paper(demo):
 def test_no_full_number_in_the_case_list_model(qtbot, demo):
     db, _papers, secrets, _kinds = demo
     model = CaseTableModel()
-    model.set_rows(list_cases(db, limit=10_000))
+    model.set_rows(page_rows(db, limit=10_000))
     assert model.rowCount() > 50
     shown = []
     for row in range(model.rowCount()):

@@ -1,0 +1,194 @@
+"""Read units without the ORM session: statements compiled once, run on a read-only driver connection."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from desktop.store.errors import translate
+
+Watcher = Callable[[str, Any], None]
+Run = Callable[["Plan", Mapping[str, Any]], list[tuple]]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One statement compiled for this database: its SQL and how to bind a call's values."""
+
+    sql: str
+    names: tuple[str, ...]  # the bound parameters in the order the driver wants them
+    defaults: Mapping[str, Any]  # values fixed when the statement was built (e.g. a constant IN list)
+    processors: Mapping[str, Callable[[Any], Any]]  # the column type's bind conversion (dates on SQLite)
+    positional: bool
+
+    def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
+        bound = {}
+        for name in self.names:
+            value = values[name] if name in values else self.defaults[name]
+            convert = self.processors.get(name)
+            bound[name] = convert(value) if convert is not None and value is not None else value
+        return [bound[name] for name in self.names] if self.positional else bound
+
+
+class Reader:
+    """Lookups and lists read here: every call is one read unit on this thread's read-only connection.
+
+    NOTE (issue 15): the ORM session, SQLAlchemy's per-call statement building and compiled-cache
+    lookup, and the read unit's BEGIN / PRAGMA query_only / COMMIT cost 10–30× the SELECT of a
+    one-row lookup. Here a statement is built and compiled once per shape (``plan``) and each call
+    only binds values. The read unit stays a read unit:
+    - SQLite: the connection is its own (taken out of the pool, so no writer ever gets it) with
+      ``PRAGMA query_only`` on for good; a single statement outside BEGIN is its own implicit read
+      transaction — one snapshot, never waiting for a writer in WAL mode — so a one-statement unit
+      costs just its statement. ``unit()`` wraps several statements in BEGIN … COMMIT for one snapshot.
+    - PostgreSQL: the connection's transactions are REPEATABLE READ, READ ONLY (psycopg's
+      connection attributes, sent with its BEGIN), committed after each unit.
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.dialect = engine.dialect
+        self.is_sqlite = self.dialect.name == "sqlite"
+        self._plans: dict[Hashable, Plan] = {}
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[Any] = []
+        self.watchers: list[Watcher] = []  # told each statement before it runs (benchmarks, plan tests)
+        # NOTE: closed with the engine's pool (Database.close, a restore from backup), so no
+        # detached connection keeps the old file or its WAL open.
+        event.listen(engine, "engine_disposed", lambda _engine: self.close())
+
+    # --- statements ---
+    def plan(self, key: Hashable, build: Callable[[], ClauseElement]) -> Plan:
+        """The compiled statement for ``key``, built by ``build()`` the first time only."""
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._compile(build())
+        return plan
+
+    def _compile(self, statement: ClauseElement) -> Plan:
+        # NOTE: render_postcompile turns an IN list fixed at build time (the services decided at the
+        # window) into plain parameters, so the SQL string is final.
+        compiled = statement.compile(dialect=self.dialect, compile_kwargs={"render_postcompile": True})
+        assert isinstance(compiled, SQLCompiler)
+        defaults = dict(compiled.construct_params(_check=False))
+        positional = compiled.positiontup is not None
+        names = tuple(compiled.positiontup or ()) if positional else tuple(defaults)
+        processors = {}
+        for name in names:
+            bind = compiled.binds.get(name)
+            convert = bind.type.bind_processor(self.dialect) if bind is not None else None
+            if convert is not None:
+                processors[name] = convert
+        return Plan(compiled.string, names, defaults, processors, positional)
+
+    # --- running ---
+    def rows(self, plan: Plan, values: Mapping[str, Any] | None = None) -> list[tuple]:
+        """All rows of one statement, as plain tuples, in a read unit of its own."""
+        with self.unit(single=self.is_sqlite) as run:
+            return run(plan, values or {})
+
+    @contextmanager
+    def unit(self, single: bool = False) -> Iterator[Run]:
+        """Several statements in one read unit (one snapshot); yields a function running one of them.
+
+        ``single`` (SQLite only): the block runs one statement, which is its own read transaction.
+        """
+        connection = self._connection()
+
+        def run(plan: Plan, values: Mapping[str, Any]) -> list[tuple]:
+            return self._execute(connection, plan, values)
+
+        try:
+            with translate(), _as_sqlalchemy_error(self.dialect):
+                if self.is_sqlite and not single:
+                    connection.execute("BEGIN")
+                yield run
+                if not self.is_sqlite:
+                    connection.commit()
+                elif not single:
+                    connection.execute("COMMIT")
+        except BaseException:
+            self._abandon(connection)
+            raise
+
+    def _execute(self, connection: Any, plan: Plan, values: Mapping[str, Any]) -> list[tuple]:
+        parameters = plan.parameters(values)
+        for watch in self.watchers:
+            watch(plan.sql, parameters)
+        cursor = connection.cursor()
+        try:
+            cursor.execute(plan.sql, parameters)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    # --- connections ---
+    def _connection(self) -> Any:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._open()
+        return connection
+
+    def _open(self) -> Any:
+        # NOTE: through the engine, so the connection gets the engine's own set-up (busy timeout,
+        # WAL, driver-managed transactions off on SQLite), then detached: it never returns to the
+        # pool, where a writer could take it with query_only still on.
+        with translate():
+            proxy = self.engine.raw_connection()
+        proxy.detach()
+        connection: Any = proxy.dbapi_connection
+        if self.is_sqlite:
+            connection.execute("PRAGMA query_only = 1")
+        else:
+            import psycopg
+
+            connection.autocommit = False
+            connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            connection.read_only = True
+        with self._lock:
+            self._connections.append(connection)
+        return connection
+
+    def _abandon(self, connection: Any) -> None:
+        """After a failure the connection may be dead (server gone) or mid-transaction: open a fresh one next time."""
+        if getattr(self._local, "connection", None) is connection:
+            self._local.connection = None
+        _close(connection)
+        with self._lock:
+            if connection in self._connections:
+                self._connections.remove(connection)
+
+    def close(self) -> None:
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            _close(connection)
+        self._local = threading.local()
+
+
+def _close(connection: Any) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - closing a broken or other thread's connection: nothing left to do
+        pass
+
+
+@contextmanager
+def _as_sqlalchemy_error(dialect) -> Iterator[None]:
+    """A driver error as SQLAlchemy's, so ``translate()`` gives the clerk the same plain message."""
+    try:
+        yield
+    except dialect.loaded_dbapi.Error as exc:
+        # NOTE: no statement parameters in the error (hide_parameters): they are names and ID numbers.
+        raise DBAPIError.instance(None, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True,
+                                  dialect=dialect, ismulti=False) from exc
+
