@@ -16,7 +16,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from desktop.store.errors import translate
 
 Watcher = Callable[[str, Any], None]
-Run = Callable[["Plan", Mapping[str, Any]], list[tuple]]
+Run = Callable[..., list[tuple]]  # (plan, values) -> rows, inside a read unit
+_NO_VALUES: Mapping[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -91,45 +92,53 @@ class Reader:
         return Plan(compiled.string, names, defaults, processors, positional)
 
     # --- running ---
-    def rows(self, plan: Plan, values: Mapping[str, Any] | None = None) -> list[tuple]:
+    def rows(self, plan: Plan, values: Mapping[str, Any] = _NO_VALUES) -> list[tuple]:
         """All rows of one statement, as plain tuples, in a read unit of its own."""
-        with self.unit(single=self.is_sqlite) as run:
-            return run(plan, values or {})
+        connection = self._connection()
+        try:
+            result = self._execute(connection, plan, values)
+            if not self.is_sqlite:
+                connection.commit()
+            return result
+        except BaseException as exc:
+            self._failed(connection, exc)
+            raise
 
     @contextmanager
-    def unit(self, single: bool = False) -> Iterator[Run]:
-        """Several statements in one read unit (one snapshot); yields a function running one of them.
-
-        ``single`` (SQLite only): the block runs one statement, which is its own read transaction.
-        """
+    def unit(self) -> Iterator[Run]:
+        """Several statements in one read unit (one snapshot); yields a function running one of them."""
         connection = self._connection()
 
-        def run(plan: Plan, values: Mapping[str, Any]) -> list[tuple]:
+        def run(plan: Plan, values: Mapping[str, Any] = _NO_VALUES) -> list[tuple]:
             return self._execute(connection, plan, values)
 
         try:
-            with translate(), _as_sqlalchemy_error(self.dialect):
-                if self.is_sqlite and not single:
-                    connection.execute("BEGIN")
-                yield run
-                if not self.is_sqlite:
-                    connection.commit()
-                elif not single:
-                    connection.execute("COMMIT")
-        except BaseException:
-            self._abandon(connection)
+            if self.is_sqlite:
+                connection.execute("BEGIN")
+            yield run
+            connection.commit() if not self.is_sqlite else connection.execute("COMMIT")
+        except BaseException as exc:
+            self._failed(connection, exc)
             raise
 
     def _execute(self, connection: Any, plan: Plan, values: Mapping[str, Any]) -> list[tuple]:
         parameters = plan.parameters(values)
         for watch in self.watchers:
             watch(plan.sql, parameters)
-        cursor = connection.cursor()
-        try:
-            cursor.execute(plan.sql, parameters)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
+        # NOTE: the driver's own execute-and-fetch (sqlite3 and psycopg 3 both have it): no
+        # cursor object of ours to make and close per lookup.
+        return connection.execute(plan.sql, parameters).fetchall()
+
+    def _failed(self, connection: Any, exc: BaseException) -> None:
+        """Drop the connection (it may be dead or mid-transaction) and raise a driver error as the clerk's message."""
+        self._abandon(connection)
+        if isinstance(exc, self.dialect.loaded_dbapi.Error):
+            # NOTE: as SQLAlchemy's error, so translate() gives the same plain message as on the ORM
+            # path; no statement parameters in it (hide_parameters): they are names and ID numbers.
+            wrapped = DBAPIError.instance(None, None, exc, self.dialect.loaded_dbapi.Error, hide_parameters=True,
+                                          dialect=self.dialect, ismulti=False)
+            with translate():
+                raise wrapped from exc
 
     # --- connections ---
     def _connection(self) -> Any:
@@ -180,15 +189,3 @@ def _close(connection: Any) -> None:
         connection.close()
     except Exception:  # noqa: BLE001 - closing a broken or other thread's connection: nothing left to do
         pass
-
-
-@contextmanager
-def _as_sqlalchemy_error(dialect) -> Iterator[None]:
-    """A driver error as SQLAlchemy's, so ``translate()`` gives the clerk the same plain message."""
-    try:
-        yield
-    except dialect.loaded_dbapi.Error as exc:
-        # NOTE: no statement parameters in the error (hide_parameters): they are names and ID numbers.
-        raise DBAPIError.instance(None, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True,
-                                  dialect=dialect, ismulti=False) from exc
-

@@ -56,7 +56,7 @@ _CELLS: dict[Column, Callable[[CaseRow], str]] = {
     Column.RECEIVED_ON: case_rows.received_on,
     Column.DUE_ON: _or_dash(case_rows.due_on),
 }
-_CELL_OF = tuple(_CELLS[c] for c in _COLUMNS)
+CELL_TEXT = tuple(_CELLS[c] for c in _COLUMNS)  # by column number
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -175,7 +175,7 @@ class CaseTableModel(QAbstractTableModel):
         if role == _ROW_ROLE:
             return case_rows.summary_of(case)
         # NOTE: the tooltip gives the whole text where a narrow list elides it (the work lists).
-        return _CELL_OF[index.column()](case)
+        return CELL_TEXT[index.column()](case)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
