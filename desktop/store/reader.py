@@ -94,15 +94,25 @@ class Reader:
     # --- running ---
     def rows(self, plan: Plan, values: Mapping[str, Any] = _NO_VALUES) -> list[tuple]:
         """All rows of one statement, as plain tuples, in a read unit of its own."""
-        connection = self._connection()
-        try:
-            result = self._execute(connection, plan, values)
-            if not self.is_sqlite:
-                connection.commit()
-            return result
-        except BaseException as exc:
-            self._failed(connection, exc)
-            raise
+        for attempt in (1, 2):
+            connection = self._connection()
+            try:
+                result = self._execute(connection, plan, values)
+                if not self.is_sqlite:
+                    connection.commit()
+                return result
+            except BaseException as exc:
+                # NOTE: what pool_pre_ping does for the ORM path: a connection the server dropped
+                # while it sat idle (a restart, an idle timeout) is replaced once; a read is safe to repeat.
+                if attempt == 1 and self._disconnected(connection, exc):
+                    self._abandon(connection)
+                    continue
+                self._failed(connection, exc)
+                raise
+        raise AssertionError("unreachable")
+
+    def _disconnected(self, connection: Any, exc: BaseException) -> bool:
+        return isinstance(exc, self.dialect.loaded_dbapi.Error) and self.dialect.is_disconnect(exc, connection, None)
 
     @contextmanager
     def unit(self) -> Iterator[Run]:
@@ -132,6 +142,9 @@ class Reader:
     def _failed(self, connection: Any, exc: BaseException) -> None:
         """Drop the connection (it may be dead or mid-transaction) and raise a driver error as the clerk's message."""
         self._abandon(connection)
+        self._plain(exc)
+
+    def _plain(self, exc: BaseException) -> None:
         if isinstance(exc, self.dialect.loaded_dbapi.Error):
             # NOTE: as SQLAlchemy's error, so translate() gives the same plain message as on the ORM
             # path; no statement parameters in it (hide_parameters): they are names and ID numbers.
@@ -151,18 +164,22 @@ class Reader:
         # NOTE: through the engine, so the connection gets the engine's own set-up (busy timeout,
         # WAL, driver-managed transactions off on SQLite), then detached: it never returns to the
         # pool, where a writer could take it with query_only still on.
-        with translate():
-            proxy = self.engine.raw_connection()
-        proxy.detach()
-        connection: Any = proxy.dbapi_connection
-        if self.is_sqlite:
-            connection.execute("PRAGMA query_only = 1")
-        else:
-            import psycopg
+        try:
+            with translate():
+                proxy = self.engine.raw_connection()
+            proxy.detach()
+            connection: Any = proxy.dbapi_connection
+            if self.is_sqlite:
+                connection.execute("PRAGMA query_only = 1")
+            else:
+                import psycopg
 
-            connection.autocommit = False
-            connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-            connection.read_only = True
+                connection.autocommit = False
+                connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+                connection.read_only = True
+        except Exception as exc:
+            self._plain(exc)  # NOTE: e.g. the file damaged under the program: the plain message
+            raise
         with self._lock:
             self._connections.append(connection)
         return connection

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from desktop.cases import worklists
 from desktop.cases.queries import page_rows
 from desktop.demo.seed import seed
 from desktop.documents import DOCUMENT_KINDS
 from desktop.store.models import Case, Document
+from desktop.ui.case_models import DeadlineDueModel
 from desktop.ui.case_table import CaseTableModel
 
 ID_RE = re.compile(r"\d{17}[\dXx]")
@@ -70,18 +73,41 @@ def test_no_full_number_in_any_printed_paper(demo):
         assert not leaked, f"{pdf.name}: {leaked}"
 
 
-def test_no_full_number_in_the_case_list_model(qtbot, demo):
-    db, _papers, secrets, _kinds = demo
-    model = CaseTableModel()
-    model.set_rows(page_rows(db, limit=10_000))
-    assert model.rowCount() > 50
+def _everything_shown(model) -> str:
+    """Every value the model gives a view, for every cell and every role (the row role's object included)."""
+    roles = [*range(0, 40), int(Qt.ItemDataRole.UserRole)]
     shown = []
     for row in range(model.rowCount()):
         for column in range(model.columnCount()):
-            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            for role in roles:
                 value = model.data(model.index(row, column), role)
                 if value is not None:
-                    shown.append(str(value).upper())
-    text = "\n".join(shown)
+                    shown.append(repr(value).upper())
+    return "\n".join(shown)
+
+
+def test_no_full_number_in_the_case_list_model(qtbot, demo):
+    db, _papers, secrets, _kinds = demo
+    model = CaseTableModel()
+    rows = page_rows(db, limit=10_000)
+    # NOTE (issue 15): the model keeps the rows as read, full ID numbers in them; what it hands
+    # out is made by case_rows with THE masking rule.
+    assert any(secret in str(rows).upper() for secret in secrets)
+    model.set_rows(rows)
+    assert model.rowCount() > 50
+    text = _everything_shown(model)
     assert "****" in text
     assert not [s for s in secrets if s in text]
+    assert not [s for s in secrets if s in repr([model.row_at(r) for r in range(model.rowCount())]).upper()]
+
+
+def test_no_full_number_in_the_deadline_lists(qtbot, demo):
+    db, _papers, secrets, _kinds = demo
+    rows = worklists.overdue_rows(db, date(2100, 1, 1)) + worklists.due_soon_rows(db, date(2000, 1, 1), 100_000)
+    assert len(rows) > 5 and any(secret in str(rows).upper() for secret in secrets)
+    model = DeadlineDueModel()
+    model.set_rows(rows, date(2100, 1, 1))
+    text = _everything_shown(model)
+    assert not [s for s in secrets if s in text]
+    assert not [s for s in secrets if s in repr(model.rows()).upper()]
+    assert "****" in repr(model.rows())  # the row role's DeadlineDue carries the masked number
