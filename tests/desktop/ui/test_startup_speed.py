@@ -174,6 +174,7 @@ def test_tabs_are_built_when_first_shown(qtbot, tmp_path):
     account = accounts.sign_in(db, "clerk1", generate.PASSWORD, "01")
     event.listen(db.engine, "before_cursor_execute",
                  lambda _c, _cur, statement, *_: statements.append(statement))
+    db.reader.watchers.append(lambda statement, _parameters: statements.append(statement))  # the lists' read path
     window = build_main_window(db, Actor(account, "01", HALL), Settings(window_no="01", hall_name=HALL))
     qtbot.addWidget(window)
     window.show()
