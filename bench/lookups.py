@@ -201,7 +201,7 @@ class Screen:
 
 
 def run(db_path: Path, n: int = 200) -> list[dict]:
-    db = open_database(db_path)
+    db = open_database(db_path, check=False)  # NOTE: reads only; quick_check is start-up's
     try:
         values = _samples(db, n)
         today = date.today()
