@@ -61,9 +61,9 @@ def summary(row: Case) -> CaseSummary:
 def filter_values(f: CaseFilter) -> dict[str, Any]:
     """Each condition's value as compared, by the name of its parameter; the names present are the query's shape.
 
-    NOTE (issue 15): the lookups build and compile their statement once per shape
-    (desktop.cases.case_rows) and bind only these values per call, so the normalising lives here,
-    once, for the ORM path and the fast path alike.
+    NOTE (issue 15): a lookup's statement is built from these names and compiled once per shape
+    (``page_rows``, ``count_cases``, through desktop.store.reader); each call only normalises the
+    typed values here and binds them.
     """
     v: dict[str, Any] = {}
     if f.service_id:
@@ -106,8 +106,8 @@ def _p(v: dict[str, Any], name: str):
     return bindparam(name, v[name])
 
 
-def _apply(query: Select, f: CaseFilter | None, v: dict[str, Any] | None = None) -> Select:
-    v = filter_values(f or CaseFilter()) if v is None else v
+def _apply(query: Select, v: dict[str, Any]) -> Select:
+    """``query`` with the conditions named in ``v`` (``filter_values``), each a bound parameter of that name."""
     if "service_id" in v:
         query = query.where(Case.service_id == _p(v, "service_id"))
     if "status" in v:
@@ -166,7 +166,7 @@ SUMMARY_COLUMNS = (Case.id, Case.case_no, Case.service_id, Case.status, Case.app
 
 
 def count_query(v: dict[str, Any]) -> Select:
-    return _apply(select(func.count(Case.id)), None, v)
+    return _apply(select(func.count(Case.id)), v)
 
 
 def page_query(v: dict[str, Any]) -> Select:
@@ -177,9 +177,9 @@ def page_query(v: dict[str, Any]) -> Select:
         # NOTE: a short prefix ("欧阳", a surname) matches thousands: pick the page's ids from
         # ix_cases_name_received alone (name, date and rowid are all in it), then read only
         # those rows, instead of reading every match from the table to sort it.
-        page = _apply(select(Case.id), None, v).order_by(*newest).offset(offset).limit(limit)
+        page = _apply(select(Case.id), v).order_by(*newest).offset(offset).limit(limit)
         return select(*SUMMARY_COLUMNS).where(Case.id.in_(page.scalar_subquery())).order_by(*newest)
-    return _apply(select(*SUMMARY_COLUMNS), None, v).order_by(*newest).offset(offset).limit(limit)
+    return _apply(select(*SUMMARY_COLUMNS), v).order_by(*newest).offset(offset).limit(limit)
 
 
 def count_cases(db: Database, f: CaseFilter = CaseFilter()) -> int:
