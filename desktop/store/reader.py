@@ -50,8 +50,9 @@ class Reader:
       ``PRAGMA query_only`` on for good; a single statement outside BEGIN is its own implicit read
       transaction — one snapshot, never waiting for a writer in WAL mode — so a one-statement unit
       costs just its statement. ``unit()`` wraps several statements in BEGIN … COMMIT for one snapshot.
-    - PostgreSQL: the connection's transactions are REPEATABLE READ, READ ONLY (psycopg's
-      connection attributes, sent with its BEGIN), committed after each unit.
+    - PostgreSQL: the same, by the session's own characteristics: every transaction on the
+      connection is REPEATABLE READ, READ ONLY, and in autocommit a single statement is its own
+      such transaction — one round trip, where psycopg's implicit BEGIN and a COMMIT made three.
     """
 
     def __init__(self, engine: Engine):
@@ -97,10 +98,7 @@ class Reader:
         for attempt in (1, 2):
             connection = self._connection()
             try:
-                result = self._execute(connection, plan, values)
-                if not self.is_sqlite:
-                    connection.commit()
-                return result
+                return self._execute(connection, plan, values)
             except BaseException as exc:
                 # NOTE: what pool_pre_ping does for the ORM path: a connection the server dropped
                 # while it sat idle (a restart, an idle timeout) is replaced once; a read is safe to repeat.
@@ -123,10 +121,9 @@ class Reader:
             return self._execute(connection, plan, values)
 
         try:
-            if self.is_sqlite:
-                connection.execute("BEGIN")
+            connection.execute("BEGIN")
             yield run
-            connection.commit() if not self.is_sqlite else connection.execute("COMMIT")
+            connection.execute("COMMIT")
         except BaseException as exc:
             self._failed(connection, exc)
             raise
@@ -170,13 +167,11 @@ class Reader:
             proxy.detach()
             connection: Any = proxy.dbapi_connection
             if self.is_sqlite:
-                connection.execute("PRAGMA query_only = 1")
+                connection.execute("PRAGMA query_only = 1")  # NOTE: autocommit already (isolation_level None)
             else:
-                import psycopg
-
-                connection.autocommit = False
-                connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-                connection.read_only = True
+                connection.rollback()  # NOTE: the pool's ping may have begun one; autocommit cannot change inside it
+                connection.autocommit = True
+                connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         except Exception as exc:
             self._plain(exc)  # NOTE: e.g. the file damaged under the program: the plain message
             raise
