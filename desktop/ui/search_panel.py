@@ -49,6 +49,7 @@ class SearchPanel(QWidget):
         self.actor, self.exports_dir = actor, exports_dir
         self.filter = CaseFilter()
         self.searched = False  # the tab opens empty; refresh() re-runs only a search the clerk made
+        self._load_failed = False
         self.edits: dict[str, QLineEdit] = {}
         box = QGroupBox(self.tr("查询条件"), self)
         grid = QGridLayout(box)
@@ -165,7 +166,12 @@ class SearchPanel(QWidget):
             self._run()
 
     def _run(self) -> None:
+        self._load_failed = False
         self.model.reload()
+        if self._load_failed:  # the clerk has been told why; no "nothing found" under it
+            self.count_label.clear()
+            self.export_button.setEnabled(False)
+            return
         # NOTE (issue 15): a first page that is not full is the whole result, so a lookup by case
         # number, ID or plate reads once; only a full page asks how many there are in all.
         total = self.model.rowCount()
@@ -217,6 +223,7 @@ class SearchPanel(QWidget):
         try:
             return page_rows(self.db, self.filter, offset, limit)
         except EnvironmentFailure as exc:
+            self._load_failed = True
             msgbox.show_environment_failure(self, exc)
             return []
 

@@ -236,3 +236,41 @@ def test_search_result_follows_case_changes_made_elsewhere(qtbot, panel, db, peo
     window.add_fixed_page(panel, "查询")
     _cases_changed(window)
     assert panel.count_label.text() == "共找到 2 件" and panel.model.rowCount() == 2
+
+
+def test_a_page_that_is_not_full_is_the_count(qtbot, panel, hall, db, monkeypatch):
+    """Issue 15: a lookup reads once; only a full first page asks how many there are in all."""
+    from desktop.ui import case_table
+
+    sent: list[str] = []
+    db.reader.watchers.append(lambda statement, _parameters: sent.append(statement))
+    qtbot.keyClicks(panel.edits["case_no"], hall["permit"].case_no)
+    panel.search()
+    assert found(panel) == [hall["permit"].id] and panel.count_label.text() == "共找到 1 件"
+    assert len(sent) == 1 and "count(" not in sent[0].lower()
+    monkeypatch.setattr(case_table, "PAGE_SIZE", 1)  # now the same result fills a page
+    sent.clear()
+    panel.search()
+    assert panel.count_label.text() == "共找到 1 件"
+    assert sum("count(" in statement.lower() for statement in sent) == 1  # (and the view may ask for a next page)
+
+
+
+def test_a_failed_read_leaves_no_false_nothing_found(qtbot, panel, hall, db):
+    from pathlib import Path
+
+    from modals import answer_box
+
+    qtbot.keyClicks(panel.edits["case_no"], hall["permit"].case_no)
+    panel.search()
+    assert panel.count_label.text() == "共找到 1 件" and panel.export_button.isEnabled() is False  # no actor
+    db.engine.dispose()  # the file damaged under the program
+    path = Path(db.location())
+    path.write_bytes(b"this is not a database at all" * 200)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    texts: list[str] = []
+    answer_box(texts)
+    panel.search()
+    assert texts and "损坏" in texts[0]
+    assert panel.count_label.text() == ""  # not "没有符合条件的案件。" under the message
