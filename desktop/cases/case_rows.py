@@ -40,12 +40,16 @@ def case_no(row: CaseRow) -> str:
     return row[CASE_NO] or ""
 
 
-def service_name(row: CaseRow) -> str:
+def service_title(service_id: str) -> str:
     """The service's name, or its id when this build no longer ships it."""
     try:
-        return registry.get(row[SERVICE_ID]).name
+        return registry.get(service_id).name
     except KeyError:
-        return row[SERVICE_ID]
+        return service_id
+
+
+def service_name(row: CaseRow) -> str:
+    return service_title(row[SERVICE_ID])
 
 
 def status_text(row: CaseRow) -> str:

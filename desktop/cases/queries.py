@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Integer, Select, bindparam, func, or_, select
 
-from desktop.cases.case_rows import CaseRow, summary_of
+from desktop.cases.case_rows import CaseRow, service_title as service_name, summary_of
 from desktop.cases.dto import CaseDetail, CaseSummary
 from desktop.cases.status import status_label
 from desktop.cases.stored import StoredAssessment
@@ -32,14 +32,6 @@ class CaseFilter:
     plate_no: str | None = None
     frame_no: str | None = None
     name_contains: str | None = None  # 2+ characters anywhere in the name (see _apply_name_contains)
-
-
-def service_name(service_id: str) -> str:
-    """The service's name, or its id when this build no longer ships it."""
-    try:
-        return registry.get(service_id).name
-    except KeyError:
-        return service_id
 
 
 def summary(row: Case) -> CaseSummary:
