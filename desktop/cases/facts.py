@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from desktop.cases.registration import DuplicateRegistration, Registry, origin
 from desktop.store import locks
 from forms.service import Service
 
@@ -15,8 +16,8 @@ FactProvider = Callable[[Session, Service, Mapping[str, Any], "int | None"], dic
 # service_id -> the keys ("frame:…", "claimant:…") whose history the facts read; services that
 # read the same history name the same keys
 LockKeys = Callable[[Service, Mapping[str, Any]], Iterable[str]]
-_providers: dict[str, FactProvider] = {}
-_lock_keys: dict[str, LockKeys] = {}
+_providers: Registry[str, FactProvider] = Registry("facts provider of service")
+_lock_keys: Registry[str, LockKeys] = Registry("lock keys of service")
 _for_every_service: list[FactProvider] = []  # e.g. the duplicate check (desktop/cases/duplicates.py)
 
 
@@ -25,7 +26,7 @@ def provides(*service_ids: str) -> Callable[[FactProvider], FactProvider]:
 
     def wrap(fn: FactProvider) -> FactProvider:
         for service_id in service_ids:
-            _providers[service_id] = fn
+            _providers.add(service_id, fn, origin(fn))
         return fn
 
     return wrap
@@ -36,7 +37,7 @@ def keyed_by(*service_ids: str) -> Callable[[LockKeys], LockKeys]:
 
     def wrap(fn: LockKeys) -> LockKeys:
         for service_id in service_ids:
-            _lock_keys[service_id] = fn
+            _lock_keys.add(service_id, fn, origin(fn))
         return fn
 
     return wrap
@@ -53,7 +54,9 @@ def lock(session: Session, service: Service, answers: Mapping[str, Any]) -> None
 
 
 def provides_for_every_service(fn: FactProvider) -> FactProvider:
-    """Register a provider that runs for every service, beside the service's own."""
+    """Register a provider that runs for every service, beside the service's own (once: twice raises)."""
+    if fn in _for_every_service:
+        raise DuplicateRegistration(f"facts provider for every service registered twice: {origin(fn)}")
     _for_every_service.append(fn)
     return fn
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.cases.dto import Actor
+from desktop.cases.registration import Registry, origin
 from desktop.store.models import Case
 from forms.model import Assessment
 from forms.service import Service
@@ -40,15 +41,17 @@ class HookResult:
 
 
 Hook = Callable[[IntakeContext], HookResult]
-_hooks: dict[tuple[str, str], Hook] = {}
+_hooks: Registry[tuple[str, str], Hook] = Registry("hook (service, outcome)")
 
 
 def on(outcome: str, *service_ids: str) -> Callable[[Hook], Hook]:
-    """Register a step run when a case of these services reaches ``outcome`` (e.g. "accepted")."""
+    """Register a step run when a case of these services reaches ``outcome`` (e.g. "accepted").
+
+    One hook per (service, outcome): a second one raises DuplicateRegistration at import."""
 
     def wrap(fn: Hook) -> Hook:
         for service_id in service_ids:
-            _hooks[(service_id, outcome)] = fn
+            _hooks.add((service_id, outcome), fn, origin(fn))
         return fn
 
     return wrap

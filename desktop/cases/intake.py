@@ -35,6 +35,7 @@ from desktop.cases import (
     permissions,
     pledges,
     promised,
+    services as _services,  # issue 16: the service packages, discovered (load() below)
     status,
 )
 from desktop.cases.calendars import calendar_for
@@ -51,6 +52,8 @@ from forms import registry
 from forms.model import Assessment, Decision
 from forms.service import Service, assess, current_answers
 from forms.values import AnswerError, usable_answers
+
+_services.load()
 
 
 @dataclass(frozen=True)

@@ -17,18 +17,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop import paths
 from desktop.files import fsync_dir  # noqa: F401 - also used by desktop.store.backup
 from desktop.store.errors import translate
-from forms.resources import bundle_root
 
 if TYPE_CHECKING:
     from desktop.store.reader import Reader
 
 # NOTE: Alembic reads the migration scripts as files; a frozen build ships them as source under the
 # same relative path (packaging/halldesk.spec), so this resolves in both (forms.resources.bundle_root).
-MIGRATIONS = bundle_root() / "desktop" / "store" / "migrations"
-# NOTE: the newest migration, known without importing Alembic: a database already at this
-# revision opens without loading Alembic at all (about 90 ms of a cold start). A test checks
-# that it matches the head of desktop/store/migrations/versions — bump it with each migration.
-HEAD_REVISION = "0015"
+# The heads an up-to-date database has — the core chain's HEAD_REVISION and each service branch's —
+# are known without importing Alembic (desktop/store/schema_heads.py).
+from desktop.store.schema_heads import (  # noqa: E402,F401  (HEAD_REVISION: imported from here by callers)
+    HEAD_REVISION,
+    MIGRATIONS,
+    core_revision,
+    version_locations,
+)
+
 # NOTE: a write unit waits at BEGIN IMMEDIATE (SQLite) or at a row lock (PostgreSQL) for the
 # windows ahead of it. An accept holds the lock for tens of milliseconds (its papers are rendered
 # inside it), so 20 s covers dozens of windows writing at the same moment (the race suite runs 30),
@@ -114,20 +117,31 @@ def _alembic_config():
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    # NOTE (issue 16): the core chain and one branch per service package with tables of its own.
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join(str(p) for p in version_locations()))
     return cfg
 
-def head_revision() -> str:
-    """The head according to Alembic's script directory (tests compare it with HEAD_REVISION)."""
+def head_revisions() -> frozenset[str]:
+    """Every head according to Alembic's script directory (tests compare them with schema_heads.expected_heads)."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return frozenset(ScriptDirectory.from_config(_alembic_config()).get_heads())
 
-def current_revision(engine: Engine) -> str | None:
-    """The database's schema revision, read directly from Alembic's version table."""
+def head_revision() -> str:
+    """The core chain's head according to Alembic (tests compare it with HEAD_REVISION)."""
+    return core_revision(head_revisions()) or ""
+
+def current_revisions(engine: Engine) -> frozenset[str]:
+    """Every revision the database records (the core chain's and each service branch's); empty when none."""
     with engine.connect().execution_options(**{MODE: READ}) as conn:
         if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return frozenset()
+        return frozenset(r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version")))
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's core schema revision, read directly from Alembic's version table."""
+    return core_revision(current_revisions(engine))
 
 def fsync_file(path: Path) -> None:
     with open(path, "rb+") as handle:

@@ -333,6 +333,23 @@ class SubsidyClaimWorker(Base):
     )
 
 
+class CaseIdentifier(Base):
+    """A number a service finds its cases by (a plate, a frame number, a machine code): one row per kind and case.
+
+    NOTE (issue 16, migration 0016): replaces cases.plate_no / cases.frame_no, so the generic table names
+    no service's fields; a service declares its identifiers (desktop.cases.identifiers) and its hook
+    records them. The (kind, value) index answers a search by any of them.
+    """
+
+    __tablename__ = "case_identifiers"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_case_identifiers_kind_value", "kind", "value"),)
+
+
 class CaseNameBigram(Base):
     """Every 2-character window of a case's applicant name: the index behind a name substring search.
 

@@ -15,17 +15,17 @@ from desktop.files import fsync_dir
 from desktop.store import integrity_policy
 from desktop.store.database import (
     BUSY_TIMEOUT_MS,
-    HEAD_REVISION,
     Database,
     _alembic_config,
     _sqlite_pragmas,
     backup_sqlite,
-    current_revision,
+    current_revisions,
     database_url,
     fsync_file,
     make_engine,
 )
 from desktop.store.errors import DatabaseTooNew, EnvironmentFailure, _message_for, translate
+from desktop.store.schema_heads import expected_heads, label
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -49,8 +49,8 @@ def _last_backup_hint(db_file: Path) -> str:
     return f"最近的备份：{newest}\n恢复命令：{command}"
 
 
-def _inspect_sqlite_file(db_file: Path) -> str | None:
-    """The revision of an existing SQLite file, or NotHallDatabase for a file that is not ours."""
+def _inspect_sqlite_file(db_file: Path) -> frozenset[str]:
+    """The revisions of an existing SQLite file (core and service branches), or NotHallDatabase for a file not ours."""
     size = db_file.stat().st_size
     if size == 0:
         raise NotHallDatabase(
@@ -67,8 +67,8 @@ def _inspect_sqlite_file(db_file: Path) -> str | None:
         con = sqlite3.connect(str(db_file), timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            revision = (con.execute("SELECT version_num FROM alembic_version").fetchone()
-                        if "alembic_version" in tables else None)
+            revisions = (frozenset(r[0] for r in con.execute("SELECT version_num FROM alembic_version"))
+                         if "alembic_version" in tables else frozenset())
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
@@ -82,11 +82,11 @@ def _inspect_sqlite_file(db_file: Path) -> str | None:
         raise NotHallDatabase(
             f"文件 {db_file} 是 SQLite 数据库，但不是 HallDesk 的数据库"
             f"（{'没有任何数据表' if not tables else '含有其他程序的数据表'}），HallDesk 拒绝打开，未作任何改动。")
-    if revision is None:
+    if not revisions:
         raise NotHallDatabase(
             f"数据库 {db_file} 的结构版本记录为空（可能是旧版本程序建库时被中断），HallDesk 拒绝打开。"
             "请从备份恢复。\n" + _last_backup_hint(db_file))
-    return revision[0]
+    return revisions
 
 
 def quick_check(db_file: Path) -> list[str]:
@@ -134,7 +134,7 @@ def _run_migrations(engine: Engine) -> None:
     cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")  # the core chain and every service branch
 
 
 def _pid_alive(pid: int) -> bool:
@@ -218,14 +218,14 @@ def open_database(target: str | Path | None = None, *, check: bool | Callable[[P
                         f"数据库 {db_file} 完整性检查未通过（{problems[0][:120]}），为防止数据进一步损坏，"
                         "HallDesk 不会打开它。请关闭所有 HallDesk 窗口，由管理员从最近的备份恢复。\n"
                         + _last_backup_hint(db_file), "; ".join(problems[:20]))
-        if current == HEAD_REVISION:
+        if current == expected_heads():
             return Database(url, make_engine(url))
         with translate():
-            head = _check_known(current)
+            heads = _check_known(current)
             db = Database(url, make_engine(url))
-            if current != head:
+            if current != heads:
                 # NOTE: the file is only read until here: a newer database is refused untouched.
-                db.backup_path = backup_sqlite(db_file, current)
+                db.backup_path = backup_sqlite(db_file, label(current))
                 migrator = _migration_engine(url)
                 try:
                     _run_migrations(migrator)
@@ -235,32 +235,37 @@ def open_database(target: str | Path | None = None, *, check: bool | Callable[[P
     engine = make_engine(url)
     db = Database(url, engine)
     with translate():
-        current = current_revision(engine)
-        if current == HEAD_REVISION:
+        current = current_revisions(engine)
+        if current == expected_heads():
             return db
-        if current is None:
+        if not current:
             _refuse_foreign_server_database(engine)
         try:
-            head = _check_known(current)
+            heads = _check_known(current)
         except DatabaseTooNew:
             engine.dispose()
             raise
-        if current != head:
+        if current != heads:
             # NOTE: PostgreSQL's DDL is transactional and psycopg begins before it: Alembic's
             # upgrade inside engine.begin() is one transaction already.
             _run_migrations(engine)
     return db
 
 
-def _check_known(current: str | None) -> str:
-    """The head revision; DatabaseTooNew when ``current`` is a revision this HallDesk does not know."""
+def _check_known(current: frozenset[str]) -> frozenset[str]:
+    """The head revisions; DatabaseTooNew when ``current`` holds a revision this HallDesk does not know.
+
+    NOTE: a service branch this HallDesk has but the database lacks is simply behind (a service
+    installed since): Alembic creates its tables. A revision the scripts lack — core or service — means a
+    newer HallDesk wrote the file, and it is refused untouched."""
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(_alembic_config())
     known = {rev.revision for rev in script.walk_revisions()}
-    if current is not None and current not in known:
-        raise DatabaseTooNew(current)
-    return script.get_current_head()
+    unknown = sorted(current - known)
+    if unknown:
+        raise DatabaseTooNew("+".join(unknown))
+    return frozenset(script.get_heads())
 
 
 def _refuse_foreign_server_database(engine: Engine) -> None:
