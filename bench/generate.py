@@ -25,6 +25,7 @@ from desktop.store.deadline_models import CaseDeadline
 from desktop.store.models import (
     AuditEvent,
     Case,
+    CaseIdentifier,
     CaseNameBigram,
     CaseSequence,
     Document,
@@ -148,6 +149,7 @@ class Generator:
         self.docs: list[dict[str, Any]] = []
         self.audit: list[dict[str, Any]] = []
         self.bigrams: list[dict[str, Any]] = []
+        self.identifiers: dict[tuple[int, str], str] = {}  # (case id, kind) -> value
         self.claims: list[dict[str, Any]] = []
         self.deadlines: list[dict[str, Any]] = []
 
@@ -244,7 +246,7 @@ class Generator:
         case = {
             "id": case_id, "case_no": case_no, "service_id": sid, "status": final,
             "applicant_name": answers.get(service.name_key), "id_number": answers.get(service.id_key),
-            "phone": answers.get(service.phone_key), "plate_no": None, "frame_no": None,
+            "phone": answers.get(service.phone_key),
             "window": clerk.window, "clerk_id": clerk.account.id, "created_at": at,
             "updated_at": later_at if final != first else at, "received_on": day,
             "accepted_on": day if first == status.ACCEPTED else None, "due_on": due, "decision": decision,
@@ -260,10 +262,11 @@ class Generator:
         }
         if final in status.CLOSED:
             case["closed_on"] = day if final == status.NOT_ACCEPTED else later
-        if sid.startswith("ebike") and first != status.DRAFT:
-            case["frame_no"] = ec.normalize_code(answers.get("frame_no")) or None
-            case["plate_no"] = ec.normalize_code(answers.get("plate_no")) or None
         self.cases.append(case)
+        if sid.startswith("ebike") and first != status.DRAFT:  # the search identifiers (case_identifiers, 0016)
+            for kind in ("frame_no", "plate_no"):
+                if ec.normalize_code(answers.get(kind)):
+                    self.identifiers[(case_id, kind)] = ec.normalize_code(answers.get(kind))
         if first == status.ACCEPTED:
             self._deadlines(case, day, final)
         self.bigrams.extend({"bigram": b, "case_id": case_id} for b in name_bigrams(case["applicant_name"]))
@@ -307,10 +310,10 @@ class Generator:
         if sid == "ebike_registration":
             self.plate_no += 1
             plate = f"{PLATE_PREFIX}{self.plate_no:0{PLATE_WIDTH}d}"
-            case["plate_no"] = plate
+            self.identifiers[(case["id"], "plate_no")] = plate
             case["answers"] = {**answers, "plate_no": plate}
             reg_id = self._next("reg")
-            reg = {"id": reg_id, "frame_no": case["frame_no"], "plate_no": plate, "status": "registered",
+            reg = {"id": reg_id, "frame_no": self.identifiers[(case["id"], "frame_no")], "plate_no": plate, "status": "registered",
                    "brand": answers["brand"], "model": answers["model"], "colour": answers["colour"],
                    "owner_name": answers["owner_name"], "owner_id_type": "resident_id",
                    "owner_id_number": answers["owner_id_number"], "registered_case_id": case["id"],
@@ -321,7 +324,7 @@ class Generator:
                                     "owner_id_number": reg["owner_id_number"], "from_date": case["received_on"],
                                     "case_id": case["id"], "recorded_at": at})
             if final not in (status.REFUSED, status.CANCELLED):
-                self.bikes.append({"reg_id": reg_id, "plate_no": plate, "frame_no": case["frame_no"],
+                self.bikes.append({"reg_id": reg_id, "plate_no": plate, "frame_no": self.identifiers[(case["id"], "frame_no")],
                                    "owner_name": reg["owner_name"], "owner_id_number": reg["owner_id_number"]})
             self._paper("registration_certificate", case, case["answers"], clerk, at)
         elif sid == "ebike_transfer":
@@ -362,7 +365,9 @@ class Generator:
         case["lifecycle"] = life or None
 
     def flush(self, conn) -> None:
-        for table, rows in ((Case, self.cases), (CaseNameBigram, self.bigrams), (Document, self.docs),
+        idents = [{"case_id": c, "kind": k, "value": v} for (c, k), v in self.identifiers.items()]
+        for table, rows in ((Case, self.cases), (CaseNameBigram, self.bigrams), (CaseIdentifier, idents),
+                            (Document, self.docs),
                             (AuditEvent, self.audit), (SubsidyClaim, self.claims), (CaseDeadline, self.deadlines)):
             if rows:
                 conn.execute(insert(table.__table__), rows)

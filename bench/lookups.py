@@ -41,11 +41,16 @@ def _samples(db, n: int, seed: int = 8) -> dict[str, list]:
     with db.engine.connect() as conn:
         top = conn.execute(text("SELECT max(id) FROM cases")).scalar()
         ids = [rng.randint(1, top) for _ in range(n * 3)]
-        rows = conn.execute(text(f"SELECT case_no, id_number, applicant_name, phone, plate_no, frame_no FROM cases "
-                                 f"WHERE id IN ({','.join(map(str, ids))})")).all()
+        # NOTE (issue 16): the plate and frame number are search identifiers (case_identifiers, migration 0016).
+        numbers = ("SELECT c.id, p.value AS plate_no, f.value AS frame_no FROM cases c "
+                   "LEFT JOIN case_identifiers p ON p.case_id = c.id AND p.kind = 'plate_no' "
+                   "LEFT JOIN case_identifiers f ON f.case_id = c.id AND f.kind = 'frame_no' ")
+        rows = conn.execute(text(f"SELECT c.case_no, c.id_number, c.applicant_name, c.phone, n.plate_no, n.frame_no "
+                                 f"FROM cases c JOIN ({numbers}) n ON n.id = c.id "
+                                 f"WHERE c.id IN ({','.join(map(str, ids))})")).all()
         bikes = [r for r in rows if r.frame_no]
         if len(bikes) < n:
-            bikes += conn.execute(text("SELECT plate_no, frame_no FROM cases WHERE frame_no IS NOT NULL "
+            bikes += conn.execute(text(f"SELECT plate_no, frame_no FROM ({numbers}) n WHERE frame_no IS NOT NULL "
                                        "AND id > :start LIMIT :n"), {"start": rng.randint(1, top // 2), "n": n}).all()
     named = [r for r in rows if r.applicant_name]
     given = [r.applicant_name[-2:] for r in named if len(r.applicant_name) >= 3]  # e.g. "娜娜" of 王娜娜
@@ -219,8 +224,8 @@ def run(db_path: Path, n: int = 200) -> list[dict]:
             ("身份证号", listed(lambda v: CaseFilter(id_number=v)), values["id_number"], TARGET_MS),
             ("姓名前缀（姓+名首字）", listed(lambda v: CaseFilter(name_prefix=v)), values["name_prefix"], TARGET_MS),
             ("手机号", listed(lambda v: CaseFilter(phone=v)), values["phone"], TARGET_MS),
-            ("号牌", listed(lambda v: CaseFilter(plate_no=v)), values["plate_no"], TARGET_MS),
-            ("车架号", listed(lambda v: CaseFilter(frame_no=v)), values["frame_no"], TARGET_MS),
+            ("号牌", listed(lambda v: CaseFilter(identifiers={"plate_no": v})), values["plate_no"], TARGET_MS),
+            ("车架号", listed(lambda v: CaseFilter(identifiers={"frame_no": v})), values["frame_no"], TARGET_MS),
             ("状态工作列表（按日期，首页200条）", listed(lambda v: CaseFilter(status=v)),
              ["accepted", "supplement_requested", "approved", "issued", "draft"] * 20, TARGET_MS),
             ("超期列表（待办，501条）", running(lambda v: worklists.overdue_rows(db, today, limit=v)), [501] * 50,

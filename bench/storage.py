@@ -101,8 +101,9 @@ def real_cases(folder: Path) -> dict[str, dict]:
         hall = Hall(folder / f"b{n}")
         try:
             *_measured, registered = hall.accept("ebike_registration")
-            plate = sqlite3.connect(hall.path).execute("SELECT plate_no FROM cases WHERE id = ?",
-                                                       (registered.case.id,)).fetchone()[0]
+            plate = sqlite3.connect(hall.path).execute(
+                "SELECT value FROM case_identifiers WHERE case_id = ? AND kind = 'plate_no'",
+                (registered.case.id,)).fetchone()[0]
             columns, added, pdf, _done = hall.accept(service_id, plate_no=plate)
             out[service_id] = {**columns, "bytes": added, "pdf": pdf}
         finally:

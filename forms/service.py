@@ -64,7 +64,7 @@ class Service:
     name_key: str = "name"
     id_key: str = "id_number"
     phone_key: str = "phone"
-    extra_index: Mapping[str, str] = dc_field(default_factory=dict)  # column -> answer key
+    extra_index: Mapping[str, str] = dc_field(default_factory=dict)  # search identifier kind (desktop.cases.identifiers) -> answer key
     # Titles of the intake papers where a service's own law names them differently,
     # e.g. {"refusal": "不予登记通知书"} (郑州市非机动车管理办法 第十四条).
     paper_titles: Mapping[str, str] = dc_field(default_factory=dict)

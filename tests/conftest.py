@@ -84,7 +84,7 @@ def db(tmp_path, template_db):
 
     database = open_database(fresh_hall_file(template_db, tmp_path / "hall.sqlite3"))
     # NOTE: the tests' windows share this file, so it is the hall's register: plates come from the
-    # hall pool as in hall mode. The row is the one desktop.cases.plates.set_register_mode writes
+    # hall pool as in hall mode. The row is the one desktop.cases.services.ebike.plates.set_register_mode writes
     # (written here without an audit event, which would change the tests' event counts); a
     # standalone PC's file has no such row (tests/desktop/cases/test_plate_blocks.py).
     with database.unit() as s:

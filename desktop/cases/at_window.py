@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import deadlines, hooks, remedies, status
+from desktop.cases import deadlines, hooks, identifiers, remedies, status
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
@@ -166,7 +166,8 @@ def issued_plate(s: Session, row: Case) -> str | None:
 
 
 def revocation_paper(service: Service, row: Case, concluded_on: date | None, plate_voided: str | None, reason: str,
-                     signer_name: str, actor: Actor, now: datetime) -> dict[str, Any]:
+                     signer_name: str, actor: Actor, now: datetime,
+                     recorded: Mapping[str, str] | None = None) -> dict[str, Any]:
     """撤销登记决定书: the owner is told in writing that the registration is taken back, why, and the remedies."""
     answers: Mapping[str, Any] = row.answers or {}
     snap = header("revocation_decision", REVOCATION_TITLE, service, dict(answers), row.case_no, actor, now)
@@ -174,7 +175,8 @@ def revocation_paper(service: Service, row: Case, concluded_on: date | None, pla
     done = cn_date(concluded_on) if concluded_on else "此前"
     snap["intro"] = (f"你于{done}办理的{service.name}（受理编号{row.case_no}）已当场办结。经复核，"
                      f"该登记存在下列情形，{'根据' + basis + '，' if basis else ''}决定撤销该登记。")
-    bike = [["号牌号码", row.plate_no or "（未发牌）"], ["车架号（整车编码）", row.frame_no or ""]]
+    # NOTE (issue 16): the case's search identifiers (identifiers.of_case), as its service declared them.
+    bike = identifiers.paper_rows(dict(recorded or {}))
     snap["sections"] = [
         {"heading": "撤销的理由", "type": "text", "text": reason},
         {"heading": "所涉车辆", "type": "table", "columns": ["项目", "内容"], "rows": bike},

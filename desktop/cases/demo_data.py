@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from desktop.cases.registration import Registry
+from desktop.cases.registration import Registry, caller
 
 
 @dataclass
@@ -21,6 +21,10 @@ class DemoCase:
     materials: dict[str, Any]
     pools: dict[str, list[dict[str, Any]]]  # the hall's shared pools (e.g. "bikes"), by name
     case_id: int | None = None  # set once it is stored
+    db: Any = None  # the hall's Database (a plan's ``accepted`` may read the stored case)
+    people: Any = None  # the demo's person generator (desktop/demo/people.py People), seeded
+    today: date | None = None  # the demo hall's today: no case is dated after it
+    found: dict[str, Any] = field(default_factory=dict)  # what ``prepare`` picked (a bike), for ``fill``
 
 
 @dataclass(frozen=True)
@@ -31,11 +35,15 @@ class DemoPlan:
     refusal_reason: str | None = None  # the coded reason of its 不予许可 decision (desktop.cases.reasons)
     # How many more cases of a target state than the hall's per_state (e.g. bikes for the later procedures).
     extra: Callable[[str, int], int] = lambda _target, _per_state: 0
-    # Before the case is made: fill in what the example cannot know (a bike from a pool); False skips it.
+    # Before the example is made: pick what the case needs from a pool (into case.found), move case.day;
+    # False skips this case (the pool is empty).
     prepare: Callable[[DemoCase], bool] = lambda _case: True
+    # After the applicant's name, ID number and phone are filled in: the service's own answers.
+    fill: Callable[[DemoCase], None] = lambda _case: None
     # After it is accepted: put what it made into a pool for later services (a registered bike).
     accepted: Callable[[DemoCase], None] = lambda _case: None
-    applicant: tuple[str, ...] = field(default=())  # extra keys the demo person fills (see seed._person)
+    # Once, before any case: the hall's set-up the service needs (db, the admin's AccountInfo, the windows).
+    setup: Callable[[Any, Any, tuple[str, ...]], None] = lambda _db, _admin, _windows: None
 
 
 _plans: Registry[str, DemoPlan] = Registry("demo plan of service")
@@ -43,7 +51,7 @@ _plans: Registry[str, DemoPlan] = Registry("demo plan of service")
 
 def declare(plan: DemoPlan) -> DemoPlan:
     """Register a service's demo plan; the same service twice raises DuplicateRegistration."""
-    return _plans.add(plan.service_id, plan, plan.service_id)
+    return _plans.add(plan.service_id, plan, caller())
 
 
 def plans() -> list[DemoPlan]:

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from desktop.cases.registration import Registry
+from desktop.cases.registration import Registry, caller
 from desktop.store.models import Case, CaseIdentifier
 
-# normalised value -> a SELECT of further case ids the value finds (e.g. a voided plate finds the case
-# that voided it); None when a plain match on the recorded value is all there is.
-AlsoMatches = Callable[[str], Select]
+# the normalised value (a bound parameter of the lookup's statement) -> a SELECT of further case ids it
+# finds (e.g. a voided plate finds the case that voided it); None when a plain match is all there is.
+AlsoMatches = Callable[[Any], Select]
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class SearchIdentifier:
     normalise: Callable[[str], str]  # typed or pasted text -> the stored form
     also_matches: AlsoMatches | None = None
     max_length: int = 64  # the value column's width
+    paper_label: str = ""  # how papers name it, where that differs from the search field's label
 
 
 _declared: Registry[str, SearchIdentifier] = Registry("search identifier")
@@ -39,7 +41,7 @@ def declare(identifier: SearchIdentifier, where: str = "") -> SearchIdentifier:
     """Register a search identifier; the same key twice raises DuplicateRegistration."""
     if identifier.max_length > 64:
         raise ValueError(f"identifier {identifier.key}: values are stored in 64 characters at most")
-    return _declared.add(identifier.key, identifier, where or identifier.normalise.__module__)
+    return _declared.add(identifier.key, identifier, where or caller())
 
 
 def declared() -> tuple[SearchIdentifier, ...]:
@@ -75,10 +77,27 @@ def value_of(session: Session, case_id: int, kind: str) -> str | None:
                                                              CaseIdentifier.kind == kind))
 
 
-def matching(kind: str, typed: str) -> ColumnElement[bool]:
-    """The WHERE clause of a search by one identifier: its (kind, value) index, and the service's own matcher."""
+def of_case(session: Session, case_id: int) -> dict[str, str]:
+    """Every identifier recorded on one case, kind -> value, in declaration order."""
+    found = {kind: value for kind, value in session.execute(
+        select(CaseIdentifier.kind, CaseIdentifier.value).where(CaseIdentifier.case_id == case_id))}
+    return {i.key: found[i.key] for i in declared() if i.key in found}
+
+
+def paper_rows(recorded: dict[str, str]) -> list[list[str]]:
+    """[label, value] rows naming what a case is about on a paper (a revocation names the bike by them)."""
+    rows = []
+    for key, value in recorded.items():
+        ident = get(key)
+        rows.append([ident.paper_label or ident.label, value])
+    return rows
+
+
+def matching(kind: str, value: Any) -> ColumnElement[bool]:
+    """The WHERE clause of a search by one identifier: its (kind, value) index, and the service's own matcher.
+
+    ``value`` is the normalised value (``get(kind).normalise(typed)``), or a bound parameter holding it."""
     identifier = get(kind)
-    value = identifier.normalise(typed)
     direct = select(CaseIdentifier.case_id).where(CaseIdentifier.kind == kind, CaseIdentifier.value == value)
     if identifier.also_matches is None:
         return Case.id.in_(direct)

@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import Column
 
 from desktop.cases.errors import ActionRefused
-from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, SubsidyClaim, SubsidyClaimWorker
+from desktop.store.models import (
+    Case,
+    CaseIdentifier,
+    EbikeOwnerHistory,
+    EbikeRegistration,
+    SubsidyClaim,
+    SubsidyClaimWorker,
+)
 from forms.service import Service, parse_materials
 from forms.values import AnswerError, storage_problems
 
@@ -39,10 +46,13 @@ HOOK_COLUMNS: dict[str, tuple[tuple[Any, str, str | None], ...]] = {
 
 
 def case_columns(service: Service) -> list[tuple[Any, str]]:
-    """The cases columns an answer is copied into (intake._store), with the answer's key."""
+    """The cases columns an answer is copied into (intake._store), with the answer's key.
+
+    A search identifier (Service.extra_index) goes into case_identifiers.value (64 characters); the
+    field's own max_length (forms.values.storage_problems) is the narrower limit in practice."""
     pairs = [(Case.applicant_name, service.name_key), (Case.id_number, service.id_key),
              (Case.phone, service.phone_key)]
-    pairs += [(getattr(Case, column), key) for column, key in service.extra_index.items()]
+    pairs += [(CaseIdentifier.value, key) for key in service.extra_index.values()]
     return pairs
 
 

@@ -14,20 +14,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 # NOTE: imported here, where facts and hooks run (lifecycle goes through this module too), so that
-# every service's facts provider and hooks are registered before the first assessment or intake.
+# the facts and hooks are registered before the first assessment or intake: the duplicate check's
+# for every service, and every service package's (services.load() below, issue 16).
 import desktop.cases.duplicates  # noqa: F401  (registers the duplicate check's facts for every service)
-import desktop.cases.ebike  # noqa: F401  (registers facts and hooks)
-import desktop.cases.ebike_notices  # noqa: F401
-import desktop.cases.ebike_register  # noqa: F401  (灭失, 找回, 补领/换领号牌)
-import desktop.cases.ebike_reversal  # noqa: F401
-import desktop.cases.residence  # noqa: F401
-import desktop.cases.subsidy  # noqa: F401
-import desktop.cases.subsidy_decisions  # noqa: F401
 from desktop.cases import (
     at_window,
     deadlines,
     drafts,
     hooks,
+    identifiers,
     input_guard,
     log_masking,
     numbers,
@@ -53,7 +48,7 @@ from forms.model import Assessment, Decision
 from forms.service import Service, assess, current_answers
 from forms.values import AnswerError, usable_answers
 
-_services.load()
+_services.load()  # every service package under desktop/cases/services registers its facts and hooks
 
 
 @dataclass(frozen=True)
@@ -135,8 +130,10 @@ def _store(s: Session, service: Service, actor: Actor, answers: Mapping[str, Any
     id_number = str(answers.get(service.id_key) or "").strip().upper()
     row.id_number = id_number or None
     row.phone = (str(answers.get(service.phone_key) or "").strip() or None)
-    for column, key in service.extra_index.items():
-        setattr(row, column, (str(answers.get(key) or "").strip().upper() or None))
+    # NOTE (issue 16): the service's search identifiers typed on the form (Service.extra_index: kind ->
+    # answer key) are findable from the first draft on; the service's hook may record better ones later.
+    for kind, key in service.extra_index.items():
+        identifiers.record(s, row, kind, str(answers.get(key) or ""))
     if assessment is not None:
         row.assessment = assessment.to_dict()
         row.decision = assessment.decision.value

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import at_window, deadlines, hooks, lifecycle_papers, permissions, status
+from desktop.cases import at_window, deadlines, hooks, identifiers, lifecycle_papers, permissions, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import AccountInfo, Actor, CaseSummary, Countersign, PrintedPaper, ReasonRow
 from desktop.cases.errors import ActionRefused, InputError
@@ -305,7 +305,7 @@ def cancel(hall: HallContext, case_id: int, reason: str, countersign: Countersig
         if not revoking:
             return StepResult(summary(row))
         snap = at_window.revocation_paper(service, row, concluded_on, plate_voided, reason.strip(),
-                                          signer.display_name, actor, now)
+                                          signer.display_name, actor, now, identifiers.of_case(s, row.id))
         paper = record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)
         return StepResult(summary(row), (paper,))
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, func, or_, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 
+from desktop.cases import identifiers
 from desktop.cases.case_rows import CaseRow, service_title as service_name, summary_of
 from desktop.cases.dto import CaseDetail, CaseSummary
 from desktop.cases.status import status_label
 from desktop.cases.stored import StoredAssessment
 from desktop.store.database import Database
-from desktop.store.models import Case, CaseNameBigram, EbikeVoidedPlate, name_bigrams
+from desktop.store.models import Case, CaseNameBigram, name_bigrams
 from forms import checks, registry
-from forms.ebike_common import normalize_code
 from forms.service import current_answers
 
 
@@ -29,8 +30,8 @@ class CaseFilter:
     received_from: date | None = None
     received_to: date | None = None
     phone: str | None = None
-    plate_no: str | None = None
-    frame_no: str | None = None
+    # The services' search identifiers (desktop.cases.identifiers), kind -> typed text, e.g. {"plate_no": "郑A12345"}.
+    identifiers: Mapping[str, str] = field(default_factory=dict)
     name_contains: str | None = None  # 2+ characters anywhere in the name (see _apply_name_contains)
 
 
@@ -74,14 +75,12 @@ def filter_values(f: CaseFilter) -> dict[str, Any]:
         v["received_from"] = f.received_from
     if f.received_to:
         v["received_to"] = f.received_to
-    # NOTE: stored frame and plate numbers are in forms.ebike_common.normalize_code form (upper case,
-    # no spaces or hyphens), so a typed or pasted number is put in the same form before comparing.
     if f.phone:
         v["phone"] = checks.normalize_id(f.phone)
-    if f.plate_no:
-        v["plate_no"] = normalize_code(f.plate_no)
-    if f.frame_no:
-        v["frame_no"] = normalize_code(f.frame_no)
+    # NOTE (issue 16): a service's identifier is put in its stored form by the service's own normaliser.
+    for kind, typed in sorted(f.identifiers.items()):
+        if typed and typed.strip():
+            v[IDENTIFIER + kind] = identifiers.get(kind).normalise(typed)
     # NOTE: see _apply_name_contains.
     text = (f.name_contains or "").strip()
     if len(text) == 1:
@@ -114,21 +113,19 @@ def _apply(query: Select, v: dict[str, Any]) -> Select:
         query = query.where(Case.received_on >= _p(v, "received_from"))
     if "received_to" in v:
         query = query.where(Case.received_on <= _p(v, "received_to"))
-    return _apply_contact_and_vehicle(query, v)
+    return _apply_contact_and_identifiers(query, v)
 
 
-def _apply_contact_and_vehicle(query: Select, v: dict[str, Any]) -> Select:
+IDENTIFIER = "identifier_"  # the parameter name of a search identifier's value: "identifier_plate_no"
+
+
+def _apply_contact_and_identifiers(query: Select, v: dict[str, Any]) -> Select:
     if "phone" in v:
         query = query.where(Case.phone == _p(v, "phone"))
-    if "plate_no" in v:
-        plate = _p(v, "plate_no")
-        # NOTE: a voided plate (补领/换领, 灭失) also finds the case that voided it, and a replacement plate
-        # the case that issued it (ebike_voided_plates, migration 0014).
-        voided = select(EbikeVoidedPlate.case_id).where(
-            or_(EbikeVoidedPlate.plate_no == plate, EbikeVoidedPlate.replaced_by == plate))
-        query = query.where(or_(Case.plate_no == plate, Case.id.in_(voided)))
-    if "frame_no" in v:
-        query = query.where(Case.frame_no == _p(v, "frame_no"))
+    # NOTE (issue 16): each service declares its identifiers and any matcher of its own (an e-bike plate
+    # also finds the case that voided it); the (kind, value) index answers each.
+    for name in sorted(n for n in v if n.startswith(IDENTIFIER)):
+        query = query.where(identifiers.matching(name[len(IDENTIFIER):], _p(v, name)))
     return _apply_name_contains(query, v)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.cases.registration import Registry
+from desktop.cases.registration import Registry, caller
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def declare(*reasons: RefusalReason) -> tuple[RefusalReason, ...]:
     for reason in reasons:
         if len(reason.code) > 16:
             raise ValueError(f"reason code {reason.code!r} is longer than 16 characters")
-        _declared.add(reason.code, reason, reason.service_id)
+        _declared.add(reason.code, reason, caller())
     return reasons
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Generic, TypeVar
 
@@ -57,6 +58,11 @@ class Registry(Generic[K, V]):
 
     def values(self) -> list[V]:
         return list(self._items.values())
+
+
+def caller(depth: int = 2) -> str:
+    """The module that called the registering function (for the duplicate message)."""
+    return str(sys._getframe(depth).f_globals.get("__name__", "?"))
 
 
 def origin(fn: object) -> str:

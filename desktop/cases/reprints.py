@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from desktop.cases import permissions
+from desktop.cases import paper_kinds, permissions
 from desktop.cases.dto import Countersign, PrintedPaper
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.cases.hall_context import HallContext
@@ -16,16 +16,13 @@ from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import Case, Document
 
-# NOTE: papers that prove a right (a card to collect, a plate, a subsidy) are certificates: a copy
-# could be used twice, so reprinting one needs a supervisor's countersign (issue #7).
-# The replacement plate's 登记证明 is, like the first registration's, what the new plate is collected with.
-CERTIFICATE_KINDS = frozenset({"permit_collection", "registration_certificate", "subsidy_decision", "loan_recommendation",
-                               "plate_certificate"})
-
 
 def needs_countersign(kind: str) -> bool:
-    """A reprint of a paper of this kind (a voucher or certificate) needs a supervisor's countersign."""
-    return kind in CERTIFICATE_KINDS
+    """A reprint of a paper of this kind (a voucher or certificate) needs a supervisor's countersign.
+
+    Papers that prove a right (a card to collect, a plate, a subsidy) are certificates: a copy could be
+    used twice (issue #7). Each service declares its own (paper_kinds.declare(..., certificate=True), issue 16)."""
+    return paper_kinds.is_certificate(kind)
 
 
 def check_reason(reason: str) -> None:

@@ -23,7 +23,7 @@ MIN_YEARS, MAX_YEARS = 1, 100
 # NOTE: rows that only exist for their case go with it. Any other table that points at a case
 # (the e-bike register, subsidy claim history — archives other cases and caps rely on) keeps the
 # case: it is skipped and counted, never cut out from under the archive.
-DEPENDENT_TABLES = ("documents", "pledges", "case_name_bigrams", "case_deadlines")
+DEPENDENT_TABLES = ("documents", "pledges", "case_name_bigrams", "case_deadlines", "case_identifiers")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop.cases import accounts, intake, lifecycle, plates, status
+from desktop.cases import accounts, demo_data, intake, lifecycle, reasons, status
+from desktop.cases.demo_data import DemoCase, DemoPlan
 from desktop.cases.dto import AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hall_context import HallContext
@@ -27,18 +28,6 @@ STAFF = [  # (login, name, role, window)
     ("admin", "王丽", "admin", "01"), ("zhang", "张伟", "clerk", "03"), ("liu", "刘洋", "clerk", "04"),
     ("li", "李娜", "supervisor", "05"), ("zhao", "赵敏", "supervisor", "06"),
 ]
-# Mutations that make an otherwise accepted case a refusal at the window, per service.
-REFUSE = {
-    "residence_permit": {"hukou_in_zhengzhou": True},
-    # NOTE (issue 13): the demo's refused registration is one whose motor number did not match at the inspection.
-    "ebike_registration": {"inspect_motor": "mismatch", "inspect_note": "电机钢印为M24B009999，合格证载M24A001234"},
-    "ebike_transfer": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
-    "ebike_theft": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
-    "ebike_destroyed": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
-    "ebike_recovered": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
-    "ebike_plate": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
-    "startup_subsidy": {"applicant_category": "none"},
-}
 LATER_STATES = (status.ACCEPTED, status.SUPPLEMENT, status.APPROVED, status.REFUSED, status.ISSUED,
                 status.CANCELLED)
 # NOTE (issue 13): a procedure decided at the window is 已办结 at acceptance; afterwards it can only be
@@ -58,8 +47,8 @@ class Hall:
     staff: dict[str, Actor]
     today: date
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    bikes: list[dict[str, Any]] = field(default_factory=list)  # registered: plate, frame, owner fields
-    stolen: list[dict[str, Any]] = field(default_factory=list)  # reported stolen, for the 找回 cases
+    # What one service's cases leave for another's (registered bikes for the transfers), by pool name.
+    pools: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     papers: int = 0
 
     def count(self, service_id: str, state: str) -> None:
@@ -81,57 +70,14 @@ def _accounts(db: Database) -> dict[str, AccountInfo]:
     return made
 
 
-def _plate_blocks(db: Database, admin: AccountInfo) -> None:
-    """Each window of the demo hall its own block of plates (郑A + window × 10000), unless it has one."""
-    # NOTE: the demo hall is one SQLite file, a standalone PC by default: plates come only from the
-    # windows' blocks (desktop/cases/plates.py), as the administrator would assign them.
-    have = {b.window for b in plates.list_blocks(db)}
-    for _login, _name, _role, window in STAFF:
-        if window not in have:
-            first = int(window) * 10000
-            plates.assign_block(db, admin, window, "郑A", 5, first, first + 9999, window="01")
-
-
 def _person(hall: Hall, service_id: str, answers: dict[str, Any], day: date) -> dict[str, Any]:
+    """The example's answers with a made-up applicant (name, ID number, phone); the plan adds the rest."""
     service = registry.get(service_id)
     answers = copy.deepcopy(answers)
     p = hall.people
-    if service_id == "ebike_transfer":
-        answers.update(new_owner_name=p.name(), new_owner_id_number=p.id_number(),
-                       new_owner_phone=p.phone(), new_owner_address=p.address())
-        return answers
     answers[service.name_key] = p.name()
     answers[service.id_key] = p.id_number(p.birth(22, 60, day))
     answers[service.phone_key] = p.phone()
-    if service_id == "ebike_registration":
-        brand, model = p.brand()
-        answers.update(frame_no=p.frame_no(), brand=brand, model=model, colour=p.colour(), motor_no=p.motor_no(),
-                       owner_address=p.address())
-    if service_id == "startup_subsidy":
-        answers.update(business_uscc=p.uscc(), business_name=p.business_name(answers["name"]))
-    return answers
-
-
-# The procedures on a bike already in the register (灭失, 找回 and 补领/换领: desktop/cases/ebike_register.py).
-ON_A_BIKE = ("ebike_transfer", "ebike_theft", "ebike_destroyed", "ebike_recovered", "ebike_plate")
-# How many days after the bike's last case each one may be dated (its dates may not precede the register's).
-_AFTER = {"ebike_recovered": 1}
-
-
-def _pick_bike(hall: Hall, service_id: str, target: str) -> dict[str, Any] | None:
-    pool = hall.stolen if service_id == "ebike_recovered" else hall.bikes
-    if not pool:
-        return None
-    # A draft or a one-time notice changes nothing in the register: the bike serves a later case too.
-    return pool[0] if target in (status.DRAFT, "incomplete") else pool.pop(0)
-
-
-def _bike_case(hall: Hall, service_id: str, answers: dict[str, Any], bike: dict[str, Any]) -> dict[str, Any]:
-    """Transfers, theft reports and the register's other procedures work on a bike registered in this hall."""
-    answers.update(plate_no=bike["plate_no"], frame_no=bike["frame_no"])
-    if service_id != "ebike_transfer":
-        answers.update(owner_name=bike["owner_name"], owner_id_number=bike["owner_id_number"],
-                       owner_id_type="resident_id", owner_phone=bike["owner_phone"])
     return answers
 
 
@@ -143,23 +89,19 @@ def hall_minute(hour: int) -> int:
     return (hour * 17) % 60
 
 
-def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
+def one_case(hall: Hall, plan: DemoPlan, target: str, day: date) -> None:
+    """One case of ``plan``'s service brought to ``target`` (a status, or "incomplete")."""
+    service_id = plan.service_id
     service = registry.get(service_id)
-    bike = None
-    if service_id in ON_A_BIKE and target != status.NOT_ACCEPTED:
-        bike = _pick_bike(hall, service_id, target)
-        if bike is None:
-            return
-        day = min(max(day, bike["day"] + timedelta(days=_AFTER.get(service_id, 0))), hall.today)
+    case = DemoCase(service_id, target, day, {}, {}, hall.pools, db=hall.db, people=hall.people, today=hall.today)
+    if not plan.prepare(case):
+        return
+    day = case.day
     example = service.example(day)
-    answers = _person(hall, service_id, example["answers"], day)
-    materials = dict(example["materials"])
-    if bike is not None:
-        _bike_case(hall, service_id, answers, bike)
-        if service_id == "ebike_destroyed":  # not before the registration (dm.destroyed)
-            answers["destroyed_date"] = max(date.fromisoformat(answers["destroyed_date"]), bike["day"]).isoformat()
-        if service_id == "ebike_recovered":  # not before the loss (dh.found); the loss is dated its case's day
-            answers["found_date"] = max(date.fromisoformat(answers["found_date"]), bike["day"]).isoformat()
+    case.answers = _person(hall, service_id, example["answers"], day)
+    case.materials = dict(example["materials"])
+    plan.fill(case)
+    answers, materials = case.answers, case.materials
     clerk = hall.staff["zhang"] if hall.people.rng.random() < 0.5 else hall.staff["liu"]
     now = _at(day, 9 + hall.people.rng.randint(0, 7))
     kw = dict(now=now, papers_dir=hall.out)
@@ -175,7 +117,7 @@ def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
         hall.count(service_id, "已出具一次性告知书")
         return
     if target == status.NOT_ACCEPTED:
-        answers.update(REFUSE[service_id])
+        answers.update(plan.refuse)
         if intake.assess_case(hall.db, service_id, answers, materials, day).decision is not Decision.REFUSE:
             return
         intake.refuse(hall.db, clerk, service_id, answers, materials, **kw)
@@ -184,20 +126,14 @@ def one_case(hall: Hall, service_id: str, target: str, day: date) -> None:
         return
     result = intake.accept(hall.db, clerk, service_id, answers, materials, **kw)
     hall.papers += 1 + len(result.extra_papers)
-    if service_id == "ebike_registration" and target != status.CANCELLED:  # a revoked one has no bike left
-        from desktop.cases.queries import get_case
-
-        stored = get_case(hall.db, result.case.id).answers
-        hall.bikes.append({"plate_no": stored.get("plate_no"), "frame_no": stored["frame_no"],
-                           "owner_name": stored["owner_name"], "owner_id_number": stored["owner_id_number"],
-                           "owner_phone": stored["owner_phone"], "day": day})
-    _advance(hall, result.case.id, target, day, answers, service_id)
-    if service_id == "ebike_theft" and target not in (status.REFUSED, status.CANCELLED) and bike is not None:
-        hall.stolen.append({**bike, "day": min(day + timedelta(days=2), hall.today)})  # still stolen: 找回 may follow
+    case.case_id = result.case.id
+    plan.accepted(case)
+    _advance(hall, plan, result.case.id, target, day, answers)
     hall.count(service_id, target)
 
 
-def _advance(hall: Hall, case_id: int, target: str, day: date, answers: dict[str, Any], service_id: str) -> None:
+def _advance(hall: Hall, plan: DemoPlan, case_id: int, target: str, day: date, answers: dict[str, Any]) -> None:
+    service_id = plan.service_id
     sup, clerk = hall.staff["li"], hall.staff["zhang"]
     later = min(day + timedelta(days=2), hall.today)
     kw = dict(now=_at(later, 10))
@@ -222,10 +158,10 @@ def _advance(hall: Hall, case_id: int, target: str, day: date, answers: dict[str
             lifecycle.issue(by_clerk, case_id, answers.get(service.name_key) or "领取人",
                             answers.get(service.id_key), by_proxy=False, now=_at(later, 15))
     elif target == status.REFUSED:
-        # Each procedure's own reason (migration 0012 scopes them).
-        code = {"residence_permit": "RP02", "startup_subsidy": "CY02", "ebike_transfer": "EB03",
-                "ebike_theft": "EB04", "ebike_destroyed": "EB05", "ebike_recovered": "EB06",
-                "ebike_plate": "EB07"}.get(service_id, "EB02")
+        # Each procedure's own reason (migration 0012 scopes them): the plan's, else its first declared one.
+        code = plan.refusal_reason or next((r.code for r in reasons.for_service(service_id)), None)
+        if code is None:
+            return
         step = lifecycle.refuse(by_sup, case_id, [code], "经现场核查，与申报情况不符。", **kw)
         hall.papers += len(step.papers)
     elif target == status.CANCELLED:
@@ -238,23 +174,18 @@ def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, to
     staff = {login: Actor(acc, next(w for name, _n, _r, w in STAFF if name == login), HALL, HALL_ADDRESS, HALL_PHONE)
              for login, acc in _accounts(db).items()}
     hall = Hall(db, out, People(seed_value), staff, today)
-    _plate_blocks(db, staff["admin"].account)
-    order = ["residence_permit", "ebike_registration", "startup_subsidy", "ebike_transfer", "ebike_theft",
-             "ebike_recovered", "ebike_plate", "ebike_destroyed"]
-    for service_id in order:
-        if service_id not in registry.services():
+    windows = tuple(window for _login, _name, _role, window in STAFF)
+    for plan in demo_data.plans():  # e.g. each window's block of plates (the e-bike register)
+        plan.setup(db, staff["admin"].account, windows)
+    # NOTE (issue 16): each service's package declares its demo plan (desktop.cases.demo_data), in demo order.
+    for plan in demo_data.plans():
+        if plan.service_id not in registry.services():
             continue
-        for target in (status.DRAFT, "incomplete", status.NOT_ACCEPTED, *later_states(service_id)):
-            if service_id == "ebike_registration" and target == status.ISSUED:
-                extra = per_state * 40  # bikes for the transfer, theft, 补领/换领 and 灭失 cases that follow
-            elif service_id == "ebike_theft" and target == status.ISSUED:
-                extra = per_state * 6  # stolen bikes for the 找回 cases
-            else:
-                extra = 0
-            for _ in range(per_state + extra):
+        for target in (status.DRAFT, "incomplete", status.NOT_ACCEPTED, *later_states(plan.service_id)):
+            for _ in range(per_state + plan.extra(target, per_state)):
                 day = today - timedelta(days=hall.people.rng.randint(0, 12))
                 try:
-                    one_case(hall, service_id, target, day)
+                    one_case(hall, plan, target, day)
                 except ActionRefused:
                     continue  # a combination the rules do not allow on that day; the hall has others
     return hall

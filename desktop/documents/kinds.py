@@ -10,17 +10,6 @@ DOCUMENT_KINDS: dict[str, str] = {
     "receipt": "受理回执",
     "incomplete_notice": "一次性告知书",
     "refusal": "不予受理通知书",
-    # TODO(issue 16, this branch): these service kinds move to their services' packages (paper_kinds.declare).
-    "registration_certificate": "电动自行车登记证明",
-    "transfer_certificate": "电动自行车转移登记证明",
-    "destroyed_certificate": "电动自行车灭失登记证明",
-    "recovered_certificate": "电动自行车找回登记证明",
-    "plate_certificate": "电动自行车号牌补领/换领登记证明",
-    "subsidy_calculation": "补贴核定表",
-    "permit_collection": "居住证领取凭证",
-    "subsidy_decision": "补贴核定通知书",
-    "loan_recommendation": "创业担保贷款推荐意见书",
-    "registration_query": "电动自行车登记信息查询单",
     # After intake (desktop/cases/lifecycle*.py):
     "supplement_notice": "补正通知书",
     "refusal_decision": "不予许可决定书",

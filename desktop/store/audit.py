@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop.store import audit_anchor, audit_key, hall_section
 from desktop.store.errors import EnvironmentFailure
-from desktop.store.models import AuditChain, AuditEvent, Case, Document
+from desktop.store.models import AuditChain, AuditEvent, Case, CaseIdentifier, Document
 
 GENESIS = "0" * 64
 SCHEME = "halldesk-audit-v1"
@@ -76,8 +76,21 @@ def stored_texts(conn: Connection, table: Table, columns: Sequence[str],
     ids = list(ids)
     if not ids:
         return {}
-    query = select(table.c.id, *[cast(table.c[c], Text) for c in columns]).where(table.c.id.in_(ids))
+    query = select(table.c.id, *[_stored(table, c) for c in columns]).where(table.c.id.in_(ids))
     return {row[0]: tuple(row[1:]) for row in conn.execute(query)}
+
+
+def _stored(table: Table, column: str):
+    """A column as stored text; a hashed case column that moved to case_identifiers is read from there.
+
+    NOTE (issue 16, migration 0016): cases.plate_no and cases.frame_no became identifier rows of the
+    same kind and value, so every case hash made before still verifies, and an identifier changed behind
+    the program's back still shows as a changed case."""
+    if column in table.c:
+        return cast(table.c[column], Text)
+    ident = CaseIdentifier.__table__
+    return (select(ident.c.value).where(ident.c.case_id == table.c.id, ident.c.kind == column)
+            .scalar_subquery())
 
 
 def content_hash(kind: str, columns: Sequence[str], texts: Sequence[str | None]) -> str:

@@ -22,6 +22,7 @@ from desktop import paths
 from desktop.store import backup_crypto as crypto
 from desktop.store.backup_crypto import BackupError
 from desktop.store.database import SQLITE_MAGIC, copy_sqlite, database_url, fsync_dir, fsync_file, quick_check
+from desktop.store.schema_heads import label
 
 log = logging.getLogger(__name__)
 SUFFIX = ".hdbk"
@@ -141,12 +142,13 @@ def backups_in(folder: Path, prefix: str | None = None) -> list[Path]:
 def _sqlite_revision(path: Path) -> str | None:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
     except sqlite3.DatabaseError:
         return None
     finally:
         con.close()
-    return row[0] if row else None
+    # NOTE (issue 16): one row per head — the core chain's and each service branch's — joined "0016+nrmm_0001".
+    return label({r[0] for r in rows}) or None
 
 
 def _write_encrypted(clear: Path, folder: Path, name: str, record: dict, meta: dict) -> Path:
@@ -297,7 +299,7 @@ def check_backup(file: Path, passphrase: str, clear: Path) -> CheckedBackup:
         raise BackupError("备份文件的类型无法识别。")
     if revision != header.get("revision"):
         raise BackupError("备份内容与文件头记录的结构版本不符，不能用于恢复。")
-    if revision not in known:
+    if revision is None or not set(revision.split("+")) <= known:
         raise BackupError(f"备份的结构版本 {revision} 是本程序不认识的（可能来自更新版本的 HallDesk），不能用于恢复。")
     return CheckedBackup(header, clear)
 

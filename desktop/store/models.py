@@ -59,8 +59,8 @@ class Case(Base):
     applicant_name: Mapped[str | None] = mapped_column(String(50), nullable=True)  # migration 0011
     id_number: Mapped[str | None] = mapped_column(String(24), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    plate_no: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    frame_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # NOTE: no service's numbers here (issue 16): a plate, a frame number, a machine code are rows of
+    # case_identifiers (CaseIdentifier below, migration 0016).
     window: Mapped[str] = mapped_column(String(8))
     clerk_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -85,8 +85,6 @@ class Case(Base):
         Index("ix_cases_name_received", "applicant_name", "received_on"),
         Index("ix_cases_id_number", "id_number"),
         Index("ix_cases_phone", "phone"),
-        Index("ix_cases_plate_no", "plate_no"),
-        Index("ix_cases_frame_no", "frame_no"),
         Index("ix_cases_received_on", "received_on"),
         # Migration 0005: the status work lists and the service filter sorted by date, newest first.
         Index("ix_cases_status_received", "status", "received_on"),

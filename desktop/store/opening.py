@@ -25,7 +25,7 @@ from desktop.store.database import (
     make_engine,
 )
 from desktop.store.errors import DatabaseTooNew, EnvironmentFailure, _message_for, translate
-from desktop.store.schema_heads import expected_heads, label
+from desktop.store.schema_heads import expected_rows, label
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -218,12 +218,12 @@ def open_database(target: str | Path | None = None, *, check: bool | Callable[[P
                         f"数据库 {db_file} 完整性检查未通过（{problems[0][:120]}），为防止数据进一步损坏，"
                         "HallDesk 不会打开它。请关闭所有 HallDesk 窗口，由管理员从最近的备份恢复。\n"
                         + _last_backup_hint(db_file), "; ".join(problems[:20]))
-        if current == expected_heads():
+        if current == expected_rows():
             return Database(url, make_engine(url))
         with translate():
-            heads = _check_known(current)
+            up_to_date = _check_known(current)
             db = Database(url, make_engine(url))
-            if current != heads:
+            if not up_to_date:
                 # NOTE: the file is only read until here: a newer database is refused untouched.
                 db.backup_path = backup_sqlite(db_file, label(current))
                 migrator = _migration_engine(url)
@@ -236,24 +236,24 @@ def open_database(target: str | Path | None = None, *, check: bool | Callable[[P
     db = Database(url, engine)
     with translate():
         current = current_revisions(engine)
-        if current == expected_heads():
+        if current == expected_rows():
             return db
         if not current:
             _refuse_foreign_server_database(engine)
         try:
-            heads = _check_known(current)
+            up_to_date = _check_known(current)
         except DatabaseTooNew:
             engine.dispose()
             raise
-        if current != heads:
+        if not up_to_date:
             # NOTE: PostgreSQL's DDL is transactional and psycopg begins before it: Alembic's
             # upgrade inside engine.begin() is one transaction already.
             _run_migrations(engine)
     return db
 
 
-def _check_known(current: frozenset[str]) -> frozenset[str]:
-    """The head revisions; DatabaseTooNew when ``current`` holds a revision this HallDesk does not know.
+def _check_known(current: frozenset[str]) -> bool:
+    """Whether ``current`` is at every head; DatabaseTooNew when it holds a revision this HallDesk does not know.
 
     NOTE: a service branch this HallDesk has but the database lacks is simply behind (a service
     installed since): Alembic creates its tables. A revision the scripts lack — core or service — means a
@@ -265,7 +265,27 @@ def _check_known(current: frozenset[str]) -> frozenset[str]:
     unknown = sorted(current - known)
     if unknown:
         raise DatabaseTooNew("+".join(unknown))
-    return frozenset(script.get_heads())
+    return set(script.get_heads()) <= applied(script, current)
+
+
+def applied(script, current: frozenset[str]) -> set[str]:
+    """Every revision a database at ``current`` has run: the recorded ones, their ancestors and dependencies."""
+    seen: set[str] = set()
+    todo = list(current)
+    while todo:
+        rev = script.get_revision(todo.pop())
+        if rev is None or rev.revision in seen:
+            continue
+        seen.add(rev.revision)
+        for parent in (*_names(rev.down_revision), *_names(rev.dependencies)):
+            todo.append(parent)
+    return seen
+
+
+def _names(value) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _refuse_foreign_server_database(engine: Engine) -> None:

@@ -61,8 +61,9 @@ def archive_revision(archive: Path) -> str | None:
     result = _run([find_tool("pg_restore"), "--data-only", "--table", "alembic_version", "--file", "-",
                    str(archive)], dict(os.environ))
     text = result.stdout.decode("utf-8", "replace")
-    match = re.search(r"^COPY public\.alembic_version .*? FROM stdin;\n([^\n\\]+)\n", text, re.M)
-    return match.group(1).strip() if match else None
+    match = re.search(r"^COPY public\.alembic_version .*? FROM stdin;\n((?:[^\n\\][^\n]*\n)+)", text, re.M)
+    # NOTE (issue 16): one row per head (the core chain's and each service branch's), as backup.py names them.
+    return "+".join(sorted(line.strip() for line in match.group(1).splitlines() if line.strip())) if match else None
 
 
 def restore(url: str, archive: Path, record: dict, tmp_dir: Path) -> Path:

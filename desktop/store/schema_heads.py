@@ -10,6 +10,8 @@ the heads without importing Alembic, so an up-to-date database opens without loa
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 from forms.resources import bundle_root
@@ -40,15 +42,45 @@ def service_heads() -> dict[str, str]:
 
 
 def expected_heads() -> frozenset[str]:
-    """The revisions an up-to-date database records in alembic_version: the core head and every service head."""
+    """The heads of the migration scripts: the core chain's and every service branch's."""
     return frozenset({HEAD_REVISION, *service_heads().values()})
 
 
+_DEPENDS_ON = re.compile(r"^depends_on\s*=\s*(.+?)\s*(?:#.*)?$", re.M)
+
+
+def _service_dependencies() -> set[str]:
+    """Every core revision a service revision declares in ``depends_on`` (read as text, not imported)."""
+    found: set[str] = set()
+    for folder in service_migrations().values():
+        for script in folder.glob("*.py"):
+            for match in _DEPENDS_ON.finditer(script.read_text(encoding="utf-8")):
+                value = ast.literal_eval(match.group(1))
+                found.update([value] if isinstance(value, str) else (value or ()))
+    return found
+
+
+def expected_rows() -> frozenset[str]:
+    """What alembic_version holds in an up-to-date database.
+
+    NOTE: Alembic keeps only the heads no other recorded revision stands on, and a dependency counts:
+    while a service branch ``depends_on`` the core head, the branch's head row stands for both (a test
+    compares this with Alembic's own answer, tests/desktop/store/test_service_schema.py)."""
+    core = set() if HEAD_REVISION in _service_dependencies() else {HEAD_REVISION}
+    return frozenset({*core, *service_heads().values()})
+
+
 def core_revision(revisions: frozenset[str] | set[str]) -> str | None:
-    """The core chain's revision among a database's rows (a service's revisions are named "<name>_…")."""
+    """The core chain's revision of a database with these alembic_version rows (service ids are "<name>_…").
+
+    NOTE: when a service branch depends on the core head, Alembic records only the branch's row; the core
+    revision is then the newest one the service revisions depend on (core ids are zero-padded numbers)."""
     prefixes = tuple(f"{name}_" for name in service_migrations())
     core = sorted(r for r in revisions if not (prefixes and r.startswith(prefixes)))
-    return core[-1] if core else None
+    if core or not revisions:
+        return core[-1] if core else None
+    depended = sorted(d for d in _service_dependencies() if not d.startswith(prefixes))
+    return depended[-1] if depended else None
 
 
 def label(revisions: frozenset[str] | set[str]) -> str:

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.cases import ebike_register
 from desktop.cases.dto import Actor
-from desktop.cases.ebike import RegistrationView, find_registration
 from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
 from desktop.cases.halldb import Database
+from desktop.cases.services.ebike import procedures as ebike_register
+from desktop.cases.services.ebike.registry import RegistrationView, find_registration
 from desktop.settings import Settings
 from desktop.ui.combos import ValueCombo
 from desktop.ui.login import error_label, set_error
@@ -147,7 +147,7 @@ class BikeStatusDialog(QDialog):
     def print_query(self):
         """Check the typed ID against the register and print the 查询单; the error shows under the ID field."""
         from desktop.cases import print_jobs
-        from desktop.cases.ebike_query import print_owner_query
+        from desktop.cases.services.ebike.owner_query import print_owner_query
         from desktop.ui.preview import PreviewDialog
 
         if self.view is None or self.actor is None:

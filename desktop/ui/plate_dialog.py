@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.cases import plates
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
 from desktop.cases.halldb import Database
+from desktop.cases.services.ebike import plates
 from desktop.ui.admin_tabs import fill, rows_table, selected_row
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import ask_confirm, show_environment_failure

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.cases import numbers, permissions, status
+from desktop.cases import identifiers, numbers, permissions, status
 from desktop.cases.case_rows import CaseRow
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, EnvironmentFailure
@@ -34,7 +34,8 @@ from desktop.ui.login import error_label, set_error
 from desktop.ui.tables import fit, table
 from forms import registry
 
-TEXT_KEYS = ("case_no", "id_number", "name_prefix", "phone", "plate_no", "frame_no")
+# The generic fields; each service's search identifiers (plate, frame number, …) follow, one field each.
+TEXT_KEYS = ("case_no", "id_number", "name_prefix", "phone")
 
 
 class SearchPanel(QWidget):
@@ -54,11 +55,14 @@ class SearchPanel(QWidget):
         box = QGroupBox(self.tr("查询条件"), self)
         grid = QGridLayout(box)
         grid.setHorizontalSpacing(10)
-        labels = {"case_no": "案件编号", "id_number": "身份证号", "name_prefix": "姓名",
-                  "phone": "联系电话", "plate_no": "号牌号码", "frame_no": "车架号"}
-        hints = {"case_no": "可用扫码枪扫描回执条码", "name_prefix": "输入姓或姓名开头", "id_number": "完整号码",
-                 "plate_no": "如 郑A12345", "frame_no": "整车编码"}
-        for n, key in enumerate(TEXT_KEYS):
+        labels = {"case_no": "案件编号", "id_number": "身份证号", "name_prefix": "姓名", "phone": "联系电话"}
+        hints = {"case_no": "可用扫码枪扫描回执条码", "name_prefix": "输入姓或姓名开头", "id_number": "完整号码"}
+        # NOTE (issue 16): declared by the services' case-layer packages (desktop.cases.identifiers).
+        self.identifier_keys = tuple(i.key for i in identifiers.declared())
+        for ident in identifiers.declared():
+            labels[ident.key], hints[ident.key] = ident.label, ident.placeholder
+        keys = TEXT_KEYS + self.identifier_keys
+        for n, key in enumerate(keys):
             edit = QLineEdit(box)
             edit.setObjectName(key)
             edit.setPlaceholderText(self.tr(hints.get(key, "")))
@@ -86,12 +90,13 @@ class SearchPanel(QWidget):
         dates.addWidget(self.date_from, 1)
         dates.addWidget(QLabel(self.tr("至"), box))
         dates.addWidget(self.date_to, 1)
-        grid.addWidget(QLabel(self.tr("服务"), box), 4, 0, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.service, 4, 1)
-        grid.addWidget(QLabel(self.tr("状态"), box), 4, 2, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.status, 4, 3)
-        grid.addWidget(self.use_dates, 4, 4, Qt.AlignmentFlag.AlignRight)
-        grid.addLayout(dates, 4, 5)
+        last = 2 * (-(-len(keys) // 3))  # below the text fields (each row of them takes two grid rows)
+        grid.addWidget(QLabel(self.tr("服务"), box), last, 0, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.service, last, 1)
+        grid.addWidget(QLabel(self.tr("状态"), box), last, 2, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.status, last, 3)
+        grid.addWidget(self.use_dates, last, 4, Qt.AlignmentFlag.AlignRight)
+        grid.addLayout(dates, last, 5)
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
         self.search_button = QPushButton(self.tr("查询"), self)
@@ -148,7 +153,8 @@ class SearchPanel(QWidget):
                           name_prefix=text["name_prefix"], id_number=text["id_number"], case_no=case_no or None,
                           received_from=self.date_from.date().toPython() if dates else None,
                           received_to=self.date_to.date().toPython() if dates else None,
-                          phone=text["phone"], plate_no=text["plate_no"], frame_no=text["frame_no"])
+                          phone=text["phone"],
+                          identifiers={k: text[k] for k in self.identifier_keys if text[k]})
 
     def search(self) -> None:
         found = self.current_filter()

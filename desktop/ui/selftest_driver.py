@@ -146,14 +146,14 @@ class Driver:
         self.cases.append({"service": service_id, "case_id": page.case_id, "case_no": case.summary.case_no,
                            "status": case.summary.status, "paper": str(paper) if paper else None})
         if service_id == "ebike_registration":
-            from desktop.cases import ebike
+            from desktop.cases.services.ebike import registry as ebike
 
             view = ebike.find_registration(window.db, answers["frame_no"])
             self.plate = view.plate_no if view else None
 
     def _plate_series(self, window) -> None:
-        from desktop.cases import plates
         from desktop.cases.errors import ActionRefused
+        from desktop.cases.services.ebike import plates
 
         try:
             plates.current_series(window.db)

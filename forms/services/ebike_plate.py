@@ -15,7 +15,7 @@ Facts contract (passed by the case layer; forms never reads the database):
         not looked up → "needs manual check".
 
 What accepting does (desktop/cases/ebike_register.py): a new plate number from the pool
-(``desktop.cases.plates.allocate``) becomes the registration's; the old one is recorded in
+(``desktop.cases.services.ebike.plates.allocate``) becomes the registration's; the old one is recorded in
 ebike_voided_plates (with the number that replaced it and this case), so a search finds it and every
 later procedure that names it is refused (``forms.ebike_common.voided_plate_finding``).
 """

@@ -11,8 +11,9 @@ import pytest
 
 from concurrency import racers
 from desktop import paths
-from desktop.cases import accounts, plates
+from desktop.cases import accounts
 from desktop.cases.dto import Actor
+from desktop.cases.services.ebike import plates
 from desktop.store.database import Database, open_database
 
 # NOTE: `make test` (and so CI) runs 8 processes x 3 rounds of every race; `make races` runs the

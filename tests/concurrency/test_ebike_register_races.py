@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from concurrency.conftest import PROCS, ROUNDS
-from desktop.cases import intake
+from desktop.cases import identifiers, intake
 from desktop.store import audit
-from desktop.store.models import Case, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool
+from desktop.store.models import EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool
 from forms import registry
 
 pytestmark = pytest.mark.concurrency
@@ -31,7 +31,7 @@ def _prepare(hall, frame: str, stolen: bool) -> str:
     done = intake.accept(hall.db, clerk, "ebike_registration", dict(case["answers"], frame_no=frame),
                          case["materials"], now=NOW - timedelta(days=40), papers_dir=hall.papers)
     with hall.db.read() as s:
-        plate = s.scalar(select(Case.plate_no).where(Case.id == done.case.id))
+        plate = identifiers.value_of(s, done.case.id, "plate_no")
     if stolen:
         theft = registry.get("ebike_theft").example((NOW - timedelta(days=20)).date())
         intake.accept(hall.db, clerk, "ebike_theft", dict(theft["answers"], plate_no=plate, frame_no=frame),

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from concurrency.conftest import HALL, PROCS, ROUNDS
-from desktop.cases import accounts, plates
+from desktop.cases import accounts
 from desktop.cases.dto import Actor
+from desktop.cases.services.ebike import plates
 from desktop.store.database import open_database
 from desktop.store.models import Case, EbikeRegistration, PlatePool
 from forms import registry

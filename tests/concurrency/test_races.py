@@ -15,9 +15,19 @@ import pytest
 from sqlalchemy import func, select
 
 from concurrency.conftest import PROCS, ROUNDS
-from desktop.cases import intake, subsidy
+from desktop.cases import intake
+from desktop.cases.services.subsidy import claims as subsidy
 from desktop.store import audit
-from desktop.store.models import AuditEvent, Case, CaseSequence, Document, EbikeRegistration, PlatePool, SubsidyClaim
+from desktop.store.models import (
+    AuditEvent,
+    Case,
+    CaseIdentifier,
+    CaseSequence,
+    Document,
+    EbikeRegistration,
+    PlatePool,
+    SubsidyClaim,
+)
 from forms import registry
 
 pytestmark = pytest.mark.concurrency
@@ -152,7 +162,8 @@ def test_a_frame_number_is_registered_once_and_plates_are_never_shared(hall, poo
                 "accepted": len(won),
                 "registrations": _count(s, EbikeRegistration.frame_no == frame, column=EbikeRegistration.id),
                 # NOTE (issue 13): an e-bike registration is concluded at the window: 已办结 at once.
-                "cases": _count(s, Case.frame_no == frame, Case.status == "issued", column=Case.id),
+                "cases": _count(s, Case.status == "issued", Case.id == CaseIdentifier.case_id,
+                                CaseIdentifier.kind == "frame_no", CaseIdentifier.value == frame, column=Case.id),
                 "plates issued": s.scalar(select(PlatePool.next_no).where(PlatePool.active.is_(True))) - next_before,
             }
         if any(v != 1 for v in counts.values()):

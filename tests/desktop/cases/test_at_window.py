@@ -8,9 +8,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from desktop.cases import actions, at_window, casefile, ebike, intake, lifecycle, plates, queries, worklists
+from desktop.cases import actions, at_window, casefile, intake, lifecycle, queries, worklists
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hall_context import HallContext
+from desktop.cases.services.ebike import plates, registry as ebike
 from desktop.store.deadline_models import CaseDeadline
 from desktop.store.models import AuditEvent, Case, Document, EbikeRegistration, PlatePool
 from forms import registry

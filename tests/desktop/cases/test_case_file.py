@@ -84,14 +84,14 @@ def _ebike(db, clerk, tmp_path, frame: str, phone: str, name: str, id_number: st
 
 def test_search_by_phone_plate_and_frame(db, clerk, accepted, tmp_path):
     bike = _ebike(db, clerk, tmp_path, "119TDT240512399", "13900139000", "王芳", "410105197501010019")
-    [row] = list_cases(db, CaseFilter(frame_no="119tdt 2405-12399"))
+    [row] = list_cases(db, CaseFilter(identifiers={"frame_no": "119tdt 2405-12399"}))
     assert row.id == bike.id
     with db.unit() as s:
-        from desktop.store.models import Case
+        from desktop.cases import identifiers
 
-        plate = s.get(Case, bike.id).plate_no
+        plate = identifiers.value_of(s, bike.id, "plate_no")
     assert plate
-    assert [c.id for c in list_cases(db, CaseFilter(plate_no=plate.lower()))] == [bike.id]
+    assert [c.id for c in list_cases(db, CaseFilter(identifiers={"plate_no": plate.lower()}))] == [bike.id]
     assert [c.id for c in list_cases(db, CaseFilter(phone="139 0013 9000"))] == [bike.id]
     assert [c.id for c in list_cases(db, CaseFilter(phone="13800138000"))] == [accepted.id]
     assert count_cases(db, CaseFilter(phone="13700000000")) == 0

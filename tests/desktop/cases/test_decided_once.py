@@ -8,12 +8,13 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from desktop.cases import hooks, intake, lifecycle, subsidy
+from desktop.cases import hooks, intake, lifecycle
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
 from desktop.cases.facts import facts_for
 from desktop.cases.hall_context import HallContext
+from desktop.cases.services.subsidy import claims as subsidy
 from desktop.store.models import AuditEvent, Case, Document, SubsidyClaim
 from forms import registry
 from forms.service import assess

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from stdnum.cn import ric
 
-from desktop.cases import accounts, ebike, hooks, intake, plates
+from desktop.cases import accounts, hooks, identifiers, intake
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.services.ebike import plates, registry as ebike
 from desktop.store.models import Case, Document, EbikeOwnerHistory, EbikeRegistration, PlatePool
 from forms import registry
 from forms.model import Decision
@@ -66,7 +67,8 @@ def test_first_registration_assigns_a_plate_printed_on_receipt_and_certificate(d
     assert OWNER_ID not in text and OWNER_ID not in receipt
     with db.unit() as s:
         case = s.get(Case, result.case.id)
-        assert case.plate_no == "郑A00001" and case.frame_no == FRAME and case.answers["plate_no"] == "郑A00001"
+        assert identifiers.of_case(s, case.id) == {"plate_no": "郑A00001", "frame_no": FRAME}
+        assert case.answers["plate_no"] == "郑A00001"
         assert s.scalar(select(func.count(Document.id)).where(Document.case_id == case.id)) == 2
     view = ebike.find_registration(db, "郑A00001")
     assert view.status_label == "正常" and view.owner_name == "张伟" and view.owner_id_masked == "410105********0019"
@@ -77,7 +79,7 @@ def test_first_registration_assigns_a_plate_printed_on_receipt_and_certificate(d
 def test_plates_are_sequential_unique_and_never_reused(db, actor, admin, tmp_path):
     issued = [_register(db, actor, tmp_path, frame_no=f"119TDT24051234{i}").case for i in range(3)]
     with db.unit() as s:
-        assert [s.get(Case, c.id).plate_no for c in issued] == ["郑A00001", "郑A00002", "郑A00003"]
+        assert [identifiers.value_of(s, c.id, "plate_no") for c in issued] == ["郑A00001", "郑A00002", "郑A00003"]
     assert plates.current_series(db).next_plate == "郑A00004"
     plates.set_series(db, admin, "郑州B", 4)
     fourth = _register(db, actor, tmp_path, frame_no="119TDT240512349")
@@ -189,7 +191,7 @@ def test_theft_then_search_shows_stolen(db, actor, tmp_path):
     assert view.statuses[1].since == NOW.date()  # the example's day of the theft
     assert ebike.find_registration(db, "郑A99999") is None and ebike.find_registration(db, " ") is None
     with db.unit() as s:
-        assert s.get(Case, result.case.id).frame_no == FRAME  # indexed from the registry
+        assert identifiers.value_of(s, result.case.id, "frame_no") == FRAME  # indexed from the registry
 
 
 def test_transfer_of_a_stolen_bike_is_refused(db, actor, tmp_path):
@@ -232,7 +234,7 @@ def test_ownership_history_after_two_transfers(db, actor, tmp_path):
     receipt = _text(two.paper.pdf_path)
     assert "新所有人" in receipt and "王芳" in receipt and "郑A00001" in receipt
     with db.unit() as s:
-        assert s.get(Case, two.case.id).plate_no == "郑A00001"  # typed only the frame number
+        assert identifiers.value_of(s, two.case.id, "plate_no") == "郑A00001"  # typed only the frame number
     # The first owner can no longer report it stolen: the registry knows the current owner.
     theft, materials = _example("ebike_theft")
     assessment = intake.assess_case(db, "ebike_theft", theft, materials, NOW.date())

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from desktop.cases import intake, print_jobs
 from desktop.cases.dto import Actor
-from desktop.cases.ebike_query import print_owner_query
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.services.ebike.owner_query import print_owner_query
 from desktop.store.models import AuditEvent, Document
 from forms import registry
 from forms.model import Decision, Effect

@@ -8,10 +8,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from desktop.cases import ebike, ebike_register, intake, lifecycle, plates, queries
+from desktop.cases import intake, lifecycle, queries
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hall_context import HallContext
 from desktop.cases.queries import CaseFilter
+from desktop.cases.services.ebike import plates, procedures as ebike_register, registry as ebike
 from desktop.store.models import AuditEvent, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool
 from forms import registry
 from forms.model import Decision
@@ -107,7 +108,7 @@ def test_destroyed_ends_the_registration_and_the_frame_and_plate_are_never_used_
     transfer = _assess(db, "ebike_transfer", plate_no=None)
     assert transfer.decision is Decision.REFUSE and any("灭失" in f.message for f in transfer.failures())
     # The 查询 by the voided plate finds the case that voided it.
-    found = {c.case_no for c in queries.list_cases(db, CaseFilter(plate_no="郑A00001"))}
+    found = {c.case_no for c in queries.list_cases(db, CaseFilter(identifiers={"plate_no": "郑A00001"}))}
     assert {first.case.case_no, result.case.case_no} <= found
 
 
@@ -205,8 +206,8 @@ def test_replaced_plate_gets_a_new_number_and_the_old_one_is_voided_found_and_re
     registration = _assess(db, "ebike_registration", plate_no="郑A00001", frame_no="119TDT240519999")
     assert "作废" in _failure(registration, "dc.plate_voided").message
     # The 查询 finds the replacement case by either number, and the registration by the old one.
-    by_old = {c.case_no for c in queries.list_cases(db, CaseFilter(plate_no="郑A00001"))}
-    by_new = {c.case_no for c in queries.list_cases(db, CaseFilter(plate_no="郑A00002"))}
+    by_old = {c.case_no for c in queries.list_cases(db, CaseFilter(identifiers={"plate_no": "郑A00001"}))}
+    by_new = {c.case_no for c in queries.list_cases(db, CaseFilter(identifiers={"plate_no": "郑A00002"}))}
     assert {first.case.case_no, result.case.case_no} <= by_old and result.case.case_no in by_new
     # A second replacement goes from the new plate and voids it in turn.
     again = _accept(db, clerk, tmp_path, "ebike_plate", NOW + timedelta(days=1), plate_no="郑A00002")

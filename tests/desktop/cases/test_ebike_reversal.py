@@ -11,9 +11,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from desktop.cases import ebike, intake, lifecycle, queries, worklists
+from desktop.cases import intake, lifecycle, queries, worklists
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hall_context import HallContext
+from desktop.cases.services.ebike import registry as ebike
 from desktop.store.models import AuditEvent, EbikeRegistration
 from forms import registry
 

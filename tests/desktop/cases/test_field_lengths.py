@@ -11,9 +11,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from desktop.cases import accounts, input_guard, intake, plates
+from desktop.cases import accounts, input_guard, intake
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
+from desktop.cases.services.ebike import plates
 from desktop.store.database import open_database
 from desktop.store.models import AuditEvent, Case, Document
 from forms import registry

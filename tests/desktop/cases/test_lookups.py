@@ -64,8 +64,10 @@ LOOKUPS = {
     "ID number": (_list(id_number="410105199001011234"), "ix_cases_id_number"),
     "name prefix": (_list(name_prefix="王娜"), "COVERING INDEX ix_cases_name_received"),
     "phone": (_list(phone="13800138000"), "ix_cases_phone"),
-    "plate": (_list(plate_no="郑A00001"), "ix_cases_plate_no"),
-    "frame number": (_list(frame_no="ABC0100000001"), "ix_cases_frame_no"),
+    # NOTE (issue 16): the services' search identifiers, one (kind, value) index for all of them; the
+    # e-bike plate's own matcher (a voided or replacing plate) reads the voided plates' unique indexes.
+    "plate": (_list(identifiers={"plate_no": "郑A00001"}), "ix_case_identifiers_kind_value"),
+    "frame number": (_list(identifiers={"frame_no": "ABC0100000001"}), "ix_case_identifiers_kind_value"),
     "status list by date": (_list(status="accepted"), "ix_cases_status_received"),
     "service list by date": (_list(service_id="ebike_theft"), "ix_cases_service_received"),
     "name substring": (_list(name_contains="娜娜"), "case_name_bigrams USING PRIMARY KEY"),
@@ -156,3 +158,13 @@ def test_bigram_rows_of_a_case_are_found_by_index(db):
     finally:
         raw.close()
     assert "ix_case_name_bigrams_case_id" in " ".join(r[-1] for r in rows)
+
+
+def test_a_plate_search_reads_the_voided_plates_by_their_indexes(db):
+    # The e-bike plate's own matcher (a voided plate finds the case that voided it, a replacement the case
+    # that issued it) must stay on indexes too: both columns of ebike_voided_plates are searched by index.
+    (plan,) = _plans(db, lambda: queries.list_cases(db, CaseFilter(identifiers={"plate_no": "郑A00001"})))
+    assert "ix_case_identifiers_kind_value" in plan, plan
+    assert "sqlite_autoindex_ebike_voided_plates_1" in plan or "uq_ebike_voided_plates_plate_no" in plan, plan
+    assert "ix_ebike_voided_plates_replaced_by" in plan, plan
+    assert "SCAN ebike_voided_plates" not in plan and "SCAN case_identifiers" not in plan, plan

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from desktop.cases import accounts, calendars, permissions, plates
+from desktop.cases import accounts, calendars, permissions
 from desktop.cases.errors import ActionRefused
+from desktop.cases.services.ebike import plates
 
 
 def test_every_action_has_a_label():

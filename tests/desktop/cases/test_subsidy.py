@@ -10,8 +10,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from stdnum.cn import ric, uscc
 
-from desktop.cases import intake, subsidy
+from desktop.cases import intake
 from desktop.cases.dto import Actor
+from desktop.cases.services.subsidy import claims as subsidy
 from desktop.store.models import Case, Document, SubsidyClaim, SubsidyClaimMonth, SubsidyClaimWorker
 from forms import registry
 from forms.model import Decision, Outcome

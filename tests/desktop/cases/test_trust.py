@@ -16,7 +16,6 @@ from desktop.cases import (
     export,
     intake,
     lifecycle,
-    plates,
     pledges,
     print_jobs,
     privacy,
@@ -27,6 +26,7 @@ from desktop.cases.dto import AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hall_context import HallContext
 from desktop.cases.queries import CaseFilter
+from desktop.cases.services.ebike import plates
 from desktop.store.models import Account, AuditEvent, Case
 from forms import registry
 

@@ -167,15 +167,15 @@ def _lifecycle_samples() -> dict[str, dict]:
     from desktop.cases import at_window
     from desktop.store.models import Case
 
-    bike = Case(service_id="ebike_registration", case_no="DC032611250001K", plate_no="郑A00001",
-                frame_no="119TDT240512345", answers={"owner_name": "张伟", "owner_id_type": "resident_id",
+    bike = Case(service_id="ebike_registration", case_no="DC032611250001K", answers={"owner_name": "张伟", "owner_id_type": "resident_id",
                                                      "owner_id_number": "410105197501010019",
                                                      "owner_phone": "13800138000"})
     return {
         # issue 13: a registration concluded at the window, taken back (desktop/cases/at_window.py)
         "revocation_decision": at_window.revocation_paper(registry.get("ebike_registration"), bike,
                                                           date(2026, 11, 25), "郑A00001", "车架号录入错误", "李娜",
-                                                          actor, now),
+                                                          actor, now,
+                                                          {"plate_no": "郑A00001", "frame_no": "119TDT240512345"}),
         "supplement_notice": lifecycle_papers.supplement_notice(service, answers, no, ["社保缴费证明原件"],
                                                                 "共享数据不完整", actor, now),
         "refusal_decision": lifecycle_papers.refusal_decision(
@@ -214,7 +214,7 @@ def _registration_query() -> dict:
     from datetime import date, datetime
 
     from desktop.cases.dto import AccountInfo, Actor
-    from desktop.cases.ebike_query import OwnerLine, sheet
+    from desktop.cases.services.ebike.owner_query import OwnerLine, sheet
 
     bike = {"plate_no": "郑A10000", "frame_no": "119TDT240512345", "brand": "雅迪", "model": "TDT1234Z",
             "colour": "白色", "status": "registered", "registered_on": date(2026, 9, 26), "owner_name": "欧阳娜娜",

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from desktop import paths
 from desktop.store import backup
 from desktop.store.backup_crypto import MAGIC, BackupError
-from desktop.store.database import HEAD_REVISION, open_database, quick_check
+from desktop.store.database import open_database, quick_check
 from desktop.store.models import Case, Document
+from desktop.store.schema_heads import expected_heads, label
 
 ROOT = Path(__file__).resolve().parents[3]
 WRITER = ROOT / "tests" / "support" / "backup_writer_child.py"
@@ -73,12 +74,12 @@ def test_backup_while_another_process_writes_holds_what_the_wal_held(db, admin, 
         stop.touch()
         writer.kill() if writer.poll() is None else None
     assert writer.returncode == 0 and "stopped" in rest
-    assert result.revision == HEAD_REVISION and result.path.parent == tmp_path / "usb"
+    assert result.revision == label(expected_heads()) and result.path.parent == tmp_path / "usb"
     raw = result.path.read_bytes()
     assert raw.startswith(MAGIC) and committed[0].encode() not in raw  # the case numbers are not in clear
     restored = tmp_path / "restored.sqlite3"
     outcome = backup.restore(result.path, PASS, restored)
-    assert outcome.before_restore is None and outcome.revision == HEAD_REVISION
+    assert outcome.before_restore is None and outcome.revision == label(expected_heads())
     assert set(committed) <= _cases(restored)  # every case committed before the backup began
     check = open_database(restored)
     with check.unit() as s:
@@ -202,7 +203,7 @@ def test_hall_mode_backup_and_restore_with_pg_dump(pg_url, key, tmp_path):
     db = open_database(pg_url)
     admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123")
     result = backup.make_backup(pg_url, tmp_path / "usb")
-    assert result.revision == HEAD_REVISION and result.path.name.startswith("pg-")
+    assert result.revision == label(expected_heads()) and result.path.name.startswith("pg-")
     accounts.create_account(db, admin, "later", "后来者", "clerk", "secret-456", "secret-456")
     db.close()
     with pytest.raises(BackupError, match="口令不正确"):

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from alembic import command
 from sqlalchemy import inspect, select
 
-from desktop.cases import accounts, ebike, ebike_register, intake, plates
+from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.services.ebike import plates, procedures as ebike_register, registry as ebike
 from desktop.store.database import HEAD_REVISION, _alembic_config, current_revision, make_engine, open_database
 from desktop.store.lifecycle_models import DecisionReason
 from forms import registry

@@ -351,7 +351,8 @@ def test_the_case_view_lists_each_deadline_with_its_own_state(qtbot, db, people,
 
 def test_an_ebike_case_concluded_at_the_window_offers_only_its_revocation(qtbot, db, people, papers):
     """Issue 13: 已办结（当场办结）; no review buttons; 撤销登记 countersigned prints its decision."""
-    from desktop.cases import ebike, intake
+    from desktop.cases import intake
+    from desktop.cases.services.ebike import registry as ebike
 
     example = registry.get("ebike_registration").example(date.today())
     case = intake.accept(db, people["clerk"], "ebike_registration", example["answers"], example["materials"],

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QLineEdit
 
-from desktop.cases import accounts, intake, plates
+from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.services.ebike import plates
 from desktop.ui.ebike_dialogs import BikeStatusDialog
 from desktop.ui.plate_dialog import PlateSeriesDialog
 from forms import registry

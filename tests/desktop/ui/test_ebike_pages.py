@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from qt_helpers import type_text
 
-from desktop.cases import ebike, intake, queries
+from desktop.cases import intake, queries
 from desktop.cases.dto import Actor
+from desktop.cases.services.ebike import registry as ebike
 from desktop.settings import Settings
 from desktop.ui.intake_page import IntakePage
 from forms import registry

@@ -10,9 +10,8 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit
 from qt_helpers import type_text
 
-from desktop.cases import casefile, pledges, status
+from desktop.cases import casefile, identifiers, pledges, status
 from desktop.settings import Settings
-from desktop.store.models import Case
 from desktop.ui.case_dialogs import ActionDialog
 from desktop.ui.intake_page import IntakePage
 from desktop.ui.search_panel import SearchPanel
@@ -35,7 +34,7 @@ def hall(db, people, tmp_path):
     bike = accept_example(db, people["clerk"], tmp_path, "ebike_registration", now=NOW, owner_name="王芳",
                           owner_phone="13900139000").case
     with db.unit() as s:
-        plate = s.get(Case, bike.id).plate_no
+        plate = identifiers.value_of(s, bike.id, "plate_no")
     return {"permit": permit, "bike": bike, "plate": plate}
 
 

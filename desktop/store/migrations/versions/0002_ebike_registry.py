@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('prefix', name=op.f('pk_plate_pools'))
     )
     # NOTE: the default series 郑A + 5 digits is a placeholder an administrator replaces with the
-    # hall's real series (desktop.cases.plates.set_series); the measures do not fix a format.
+    # hall's real series (desktop.cases.services.ebike.plates.set_series); the measures do not fix a format.
     op.bulk_insert(pools, [{'prefix': '郑A', 'width': 5, 'next_no': 1, 'active': True,
                             'updated_at': datetime.now(), 'updated_by': None}])
     op.create_table('ebike_registrations',

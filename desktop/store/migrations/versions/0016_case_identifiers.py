@@ -26,7 +26,8 @@ def _can_drop_columns() -> bool:
         return True
     # NOTE: ALTER TABLE … DROP COLUMN needs SQLite 3.35; the alternative (batch mode) rebuilds the cases
     # table, which every other table references. An older SQLite keeps the two columns, unused and empty.
-    version = tuple(int(p) for p in bind.exec_driver_sql("SELECT sqlite_version()").scalar().split("."))
+    text = str(bind.exec_driver_sql("SELECT sqlite_version()").scalar())
+    version = tuple(int(p) for p in text.split("."))
     return version >= (3, 35)
 
 
@@ -42,7 +43,13 @@ def upgrade() -> None:
     for column in MOVED:
         op.execute(sa.text(f"INSERT INTO case_identifiers (case_id, kind, value) SELECT id, '{column}', {column} "
                            f"FROM cases WHERE {column} IS NOT NULL AND {column} <> ''"))
-    # TODO(issue 16, this branch): drop cases.plate_no / frame_no once the e-bike hooks write identifiers.
+    op.drop_index("ix_cases_plate_no", table_name="cases")
+    op.drop_index("ix_cases_frame_no", table_name="cases")
+    if _can_drop_columns():
+        for column in MOVED:
+            op.execute(sa.text(f"ALTER TABLE cases DROP COLUMN {column}"))
+    else:
+        op.execute(sa.text("UPDATE cases SET plate_no = NULL, frame_no = NULL"))
 
 
 def downgrade() -> None:

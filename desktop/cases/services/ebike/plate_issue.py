@@ -6,7 +6,14 @@ from sqlalchemy import case, exists, select, update
 from sqlalchemy.orm import Session
 
 from desktop.cases.errors import ActionRefused
-from desktop.cases.plates import MAX_SKIPS, format_plate, no_block_message, open_blocks, standalone, window_key
+from desktop.cases.services.ebike.plates import (
+    MAX_SKIPS,
+    format_plate,
+    no_block_message,
+    open_blocks,
+    standalone,
+    window_key,
+)
 from desktop.store import hall_section, locks
 from desktop.store.models import EbikeRegistration, PlatePool
 from desktop.store.plate_models import PlateBlock

@@ -8,7 +8,7 @@ from typing import Any
 
 from desktop.cases import hooks, remedies, status
 from desktop.cases.papers import amount_words, amounts_section, header
-from desktop.cases.subsidy import SERVICE_ID, set_claim_status
+from desktop.cases.services.subsidy.claims import SERVICE_ID, set_claim_status
 from forms.subsidy.form import BORROWERS, COUNTER_GUARANTEE, LOAN, claim_label
 
 # NOTE: the claim history must follow the case, or a refused or withdrawn claim would keep

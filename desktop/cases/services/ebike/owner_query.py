@@ -11,12 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import permissions, plates
+from desktop.cases import permissions
 from desktop.cases.dto import Actor, PrintedPaper
-from desktop.cases.ebike import OWNER_KIND_LABELS, _case_no, _find
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.cases.intake import fonts_ready, paper_unit, record_paper
 from desktop.cases.papers import cn_date, contact_line
+from desktop.cases.services.ebike import plates
+from desktop.cases.services.ebike.registry import OWNER_KIND_LABELS, _case_no, _find
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory

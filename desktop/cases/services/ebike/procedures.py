@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import ebike, facts, hooks, plate_issue, status
-from desktop.cases.ebike import REGISTERED
+from desktop.cases import facts, hooks, identifiers, status
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.cases.papers import cn_date, header
+from desktop.cases.services.ebike import plate_issue, registry as ebike
+from desktop.cases.services.ebike.registry import REGISTERED
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate
@@ -108,7 +109,8 @@ def _audit(ctx: IntakeContext, action: str, reg: EbikeRegistration, **detail: An
 
 
 def _index(ctx: IntakeContext, reg: EbikeRegistration, plate: str | None = None) -> None:
-    ctx.case.plate_no, ctx.case.frame_no = plate or reg.plate_no, reg.frame_no
+    identifiers.record(ctx.session, ctx.case, "plate_no", plate or reg.plate_no)
+    identifiers.record(ctx.session, ctx.case, "frame_no", reg.frame_no)
 
 
 def _void(ctx: IntakeContext, reg: EbikeRegistration, plate: str, reason: str, replaced_by: str | None) -> None:

@@ -9,9 +9,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from desktop.cases import hooks, status
-from desktop.cases.ebike import REGISTERED
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
+from desktop.cases.services.ebike.registry import REGISTERED
 from desktop.store import audit
 from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate
 

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desktop.cases import facts, hooks, plate_issue, plates
+from desktop.cases import facts, hooks, identifiers
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.cases.papers import cn_date, header
+from desktop.cases.services.ebike import plate_issue, plates
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
@@ -118,7 +119,8 @@ def _audit(ctx: IntakeContext, action: str, detail: dict[str, Any]) -> None:
 def _index_case(ctx: IntakeContext, reg: EbikeRegistration) -> None:
     # NOTE: the case keeps the registry's plate and frame number even when the clerk typed only
     # one of them, so a search by either finds every case of the bike.
-    ctx.case.plate_no, ctx.case.frame_no = reg.plate_no, reg.frame_no
+    identifiers.record(ctx.session, ctx.case, "plate_no", reg.plate_no)
+    identifiers.record(ctx.session, ctx.case, "frame_no", reg.frame_no)
 
 
 def _bike_rows(reg: EbikeRegistration) -> list[list[str]]:

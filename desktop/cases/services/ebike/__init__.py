@@ -1,0 +1,13 @@
+"""电动自行车登记 in the case layer: the register's facts and hooks, its papers, identifiers, reasons and demo.
+
+Importing the package registers everything (desktop.cases.services.load() does, at start-up).
+"""
+
+from desktop.cases.services.ebike import (  # noqa: F401  (each module registers on import)
+    declarations,
+    demo,
+    notices,
+    procedures,
+    registry,
+    reversal,
+)

@@ -1,0 +1,47 @@
+"""What the e-bike procedures declare to the seam: search identifiers, paper kinds and coded refusal reasons."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, or_, select
+
+from desktop.cases import identifiers, paper_kinds, reasons
+from desktop.cases.reasons import RefusalReason
+from desktop.store.models import EbikeVoidedPlate
+from forms.ebike_common import normalize_code
+
+
+def _voided_or_replacing(plate: str) -> Select:
+    # NOTE: a voided plate (补领/换领, 灭失) also finds the case that voided it, and a replacement plate
+    # the case that issued it (ebike_voided_plates, migration 0014); both columns are unique-indexed.
+    return select(EbikeVoidedPlate.case_id).where(
+        or_(EbikeVoidedPlate.plate_no == plate, EbikeVoidedPlate.replaced_by == plate))
+
+
+# NOTE: stored frame and plate numbers are in forms.ebike_common.normalize_code form (upper case, no
+# spaces or hyphens), so a typed or pasted number is put in the same form before comparing.
+PLATE = identifiers.declare(identifiers.SearchIdentifier(
+    "plate_no", "号牌号码", "如 郑A12345", normalize_code, also_matches=_voided_or_replacing, max_length=20))
+FRAME = identifiers.declare(identifiers.SearchIdentifier(
+    "frame_no", "车架号", "整车编码", normalize_code, max_length=32, paper_label="车架号（整车编码）"))
+
+# The replacement plate's 登记证明 is, like the first registration's, what the new plate is collected with,
+# so both are certificates (a reprint needs a countersign).
+paper_kinds.declare("registration_certificate", "电动自行车登记证明", certificate=True)
+paper_kinds.declare("transfer_certificate", "电动自行车转移登记证明")
+paper_kinds.declare("destroyed_certificate", "电动自行车灭失登记证明")
+paper_kinds.declare("recovered_certificate", "电动自行车找回登记证明")
+paper_kinds.declare("plate_certificate", "电动自行车号牌补领/换领登记证明", certificate=True)
+paper_kinds.declare("registration_query", "电动自行车登记信息查询单")  # 第十七条 (owner_query.py)
+
+# Inserted by migrations 0004, 0012 and 0014 of the core chain (their history is there).
+MEASURES = "郑州市非机动车管理办法"
+reasons.declare(
+    RefusalReason("EB01", "车辆不符合强制性国家标准或不在强制性产品认证目录内", f"{MEASURES} 第十三条", "ebike_registration"),
+    RefusalReason("EB02", "来历证明或合格证明无效", f"{MEASURES} 第十四条", "ebike_registration"),
+    RefusalReason("EB03", "申请人不是该车登记所有人，或所有权转移的证明无效", f"{MEASURES} 第十五条", "ebike_transfer"),
+    RefusalReason("EB04", "申请人不是该车登记所有人", f"{MEASURES} 第十五条", "ebike_theft"),
+    RefusalReason("EB05", "申请人不是该车登记所有人，或车辆并未灭失", f"{MEASURES} 第十五条", "ebike_destroyed"),
+    RefusalReason("EB06", "申请人不是该车登记所有人，或找回的车辆与登记不符", f"{MEASURES} 第十五条", "ebike_recovered"),
+    RefusalReason("EB07", "申请人不是该车登记所有人，或交验的车辆与登记不符", f"{MEASURES} 第十五条、第二十一条",
+                  "ebike_plate"),
+)
