@@ -47,6 +47,10 @@ def _filter_for_audit(f: CaseFilter) -> dict[str, str]:
     used = {}
     for spec in fields(f):
         value = getattr(f, spec.name)
+        if spec.name == "identifiers":
+            # NOTE (issue 16): a service's identifiers (plate, frame number) as before, each by its own key.
+            used.update({kind: str(typed) for kind, typed in sorted(value.items()) if typed})
+            continue
         if value in (None, ""):
             continue
         used[spec.name] = "（已填）" if spec.name in _PERSONAL_KEYS else str(value)

@@ -171,6 +171,10 @@ def test_the_migration_copies_the_open_cases_deadlines(tmp_path, people, db):
     con.executescript("DROP TABLE case_deadlines; DROP TABLE hall_parameters;"
                       "DROP TABLE ebike_voided_plates; DELETE FROM decision_reasons WHERE code IN ('EB05', 'EB06', 'EB07');"
                       "DROP TABLE plate_blocks; DROP TABLE plate_register_mode;"  # 0015's, re-made too
+                      # 0016's: the identifiers were columns of cases
+                      "DROP TABLE case_identifiers; ALTER TABLE cases ADD COLUMN plate_no VARCHAR(20);"
+                      "ALTER TABLE cases ADD COLUMN frame_no VARCHAR(32); CREATE INDEX ix_cases_plate_no ON cases (plate_no);"
+                      "CREATE INDEX ix_cases_frame_no ON cases (frame_no);"
                       "UPDATE alembic_version SET version_num = '0012';")  # and what 0014 adds
     con.close()
     again = open_database(path)

@@ -66,6 +66,13 @@ def test_case_number_typed_by_a_scanner(qtbot, qtmodeltester, panel, hall):
     assert found(panel) == [hall["permit"].id]  # the earlier result stays; nothing was searched
 
 
+def test_one_field_per_declared_identifier(panel):
+    # NOTE (issue 16): the plate and frame fields come from what the e-bike package declares.
+    declared = identifiers.declared()
+    assert tuple(panel.edits) == ("case_no", "id_number", "name_prefix", "phone", *(i.key for i in declared))
+    assert [panel.edits[i.key].placeholderText() for i in declared] == ["如 郑A12345", "整车编码"]
+
+
 @pytest.mark.parametrize("key, value, which", [
     ("id_number", "410305199001011234", "permit"),
     ("phone", "139 0013 9000", "bike"),
