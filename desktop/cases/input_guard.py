@@ -8,41 +8,21 @@ from typing import Any
 from sqlalchemy import Column
 
 from desktop.cases.errors import ActionRefused
-from desktop.store.models import (
-    Case,
-    CaseIdentifier,
-    EbikeOwnerHistory,
-    EbikeRegistration,
-    SubsidyClaim,
-    SubsidyClaimWorker,
-)
+from desktop.cases.registration import Registry, caller
+from desktop.store.models import Case, CaseIdentifier
 from forms.service import Service, parse_materials
 from forms.values import AnswerError, storage_problems
 
-# Answers that hooks copy into registry columns at intake, per service: (column, answer key, table
-# column key or None). tests/forms/test_field_lengths.py holds each field's max_length to its column.
-HOOK_COLUMNS: dict[str, tuple[tuple[Any, str, str | None], ...]] = {
-    "ebike_registration": (
-        (EbikeRegistration.brand, "brand", None), (EbikeRegistration.model, "model", None),
-        (EbikeRegistration.colour, "colour", None), (EbikeRegistration.owner_name, "owner_name", None),
-        (EbikeRegistration.owner_id_number, "owner_id_number", None),
-        (EbikeRegistration.frame_no, "frame_no", None), (EbikeRegistration.plate_no, "plate_no", None),
-        (EbikeOwnerHistory.owner_name, "owner_name", None),
-        (EbikeOwnerHistory.owner_id_number, "owner_id_number", None),
-    ),
-    "ebike_transfer": (
-        (EbikeRegistration.owner_name, "new_owner_name", None),
-        (EbikeRegistration.owner_id_number, "new_owner_id_number", None),
-        (EbikeOwnerHistory.owner_name, "new_owner_name", None),
-        (EbikeOwnerHistory.owner_id_number, "new_owner_id_number", None),
-    ),
-    # 灭失, 找回, 补领/换领 (desktop/cases/ebike_register.py) copy no answer into a registry column: their
-    # hooks only compare the owner's ID with the register's, and the new plate comes from the pool.
-    "startup_subsidy": (
-        (SubsidyClaim.business_uscc, "business_uscc", None), (SubsidyClaim.id_number, "id_number", None),
-        (SubsidyClaimWorker.id_number, "employees", "id_number"),
-    ),
-}
+# Answers that hooks copy into a service's register columns at intake, per service: (column, answer key,
+# table column key or None). Declared by each service's package (declare_hook_columns, issue 16);
+# tests/desktop/cases/test_field_lengths.py holds each field's max_length to its column.
+HookColumn = tuple[Any, str, str | None]
+HOOK_COLUMNS: Registry[str, tuple[HookColumn, ...]] = Registry("register columns of service")
+
+
+def declare_hook_columns(service_id: str, *columns: HookColumn) -> None:
+    """Name the register columns a service's hooks copy answers into; twice for one service raises."""
+    HOOK_COLUMNS.add(service_id, tuple(columns), caller())
 
 
 def case_columns(service: Service) -> list[tuple[Any, str]]:

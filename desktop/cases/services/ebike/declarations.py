@@ -1,12 +1,12 @@
-"""What the e-bike procedures declare to the seam: search identifiers, paper kinds and coded refusal reasons."""
+"""What the e-bike procedures declare to the seam: identifiers, paper kinds, refusal reasons, register columns."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, or_, select
 
-from desktop.cases import identifiers, paper_kinds, reasons
+from desktop.cases import identifiers, input_guard, paper_kinds, reasons
 from desktop.cases.reasons import RefusalReason
-from desktop.store.models import EbikeVoidedPlate
+from desktop.store.models import EbikeOwnerHistory, EbikeRegistration, EbikeVoidedPlate
 from forms.ebike_common import normalize_code
 
 
@@ -44,4 +44,23 @@ reasons.declare(
     RefusalReason("EB06", "申请人不是该车登记所有人，或找回的车辆与登记不符", f"{MEASURES} 第十五条", "ebike_recovered"),
     RefusalReason("EB07", "申请人不是该车登记所有人，或交验的车辆与登记不符", f"{MEASURES} 第十五条、第二十一条",
                   "ebike_plate"),
+)
+
+# The answers the hooks copy into the register (tests/desktop/cases/test_field_lengths.py holds each field to
+# its column). 灭失, 找回, 补领/换领 copy none: their hooks compare the owner's ID with the register's, and the
+# new plate comes from the pool.
+input_guard.declare_hook_columns(
+    "ebike_registration",
+    (EbikeRegistration.brand, "brand", None), (EbikeRegistration.model, "model", None),
+    (EbikeRegistration.colour, "colour", None), (EbikeRegistration.owner_name, "owner_name", None),
+    (EbikeRegistration.owner_id_number, "owner_id_number", None),
+    (EbikeRegistration.frame_no, "frame_no", None), (EbikeRegistration.plate_no, "plate_no", None),
+    (EbikeOwnerHistory.owner_name, "owner_name", None), (EbikeOwnerHistory.owner_id_number, "owner_id_number", None),
+)
+input_guard.declare_hook_columns(
+    "ebike_transfer",
+    (EbikeRegistration.owner_name, "new_owner_name", None),
+    (EbikeRegistration.owner_id_number, "new_owner_id_number", None),
+    (EbikeOwnerHistory.owner_name, "new_owner_name", None),
+    (EbikeOwnerHistory.owner_id_number, "new_owner_id_number", None),
 )

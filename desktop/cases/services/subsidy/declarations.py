@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from desktop.cases import demo_data, paper_kinds, reasons
+from desktop.cases import demo_data, input_guard, paper_kinds, reasons
 from desktop.cases.demo_data import DemoCase
 from desktop.cases.reasons import RefusalReason
+from desktop.store.models import SubsidyClaim, SubsidyClaimWorker
 
 SERVICE_ID = "startup_subsidy"
 
@@ -26,3 +27,10 @@ def _business(case: DemoCase) -> None:
 
 demo_data.declare(demo_data.DemoPlan(SERVICE_ID, order=30, refuse={"applicant_category": "none"},
                                      refusal_reason="CY02", fill=_business))
+
+# The answers the claim hook copies into the claim history (tests/desktop/cases/test_field_lengths.py).
+input_guard.declare_hook_columns(
+    SERVICE_ID,
+    (SubsidyClaim.business_uscc, "business_uscc", None), (SubsidyClaim.id_number, "id_number", None),
+    (SubsidyClaimWorker.id_number, "employees", "id_number"),
+)
