@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.cases import deadlines, hooks, identifiers, remedies, status
@@ -23,7 +22,7 @@ from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.cases.papers import cn_date, header
 from desktop.store import audit
-from desktop.store.models import Case, EbikeRegistration
+from desktop.store.models import Case
 from forms import ebike_inspection, registry
 from forms.service import Service
 
@@ -160,12 +159,7 @@ def revocation_basis(service: Service, day: date) -> str:
         return ""
 
 
-def issued_plate(s: Session, row: Case) -> str | None:
-    """The plate this case issued (a first registration), read before its cancel hook voids it."""
-    return s.scalar(select(EbikeRegistration.plate_no).where(EbikeRegistration.registered_case_id == row.id))
-
-
-def revocation_paper(service: Service, row: Case, concluded_on: date | None, plate_voided: str | None, reason: str,
+def revocation_paper(service: Service, row: Case, concluded_on: date | None, consequence: str, reason: str,
                      signer_name: str, actor: Actor, now: datetime,
                      recorded: Mapping[str, str] | None = None) -> dict[str, Any]:
     """撤销登记决定书: the owner is told in writing that the registration is taken back, why, and the remedies."""
@@ -182,8 +176,7 @@ def revocation_paper(service: Service, row: Case, concluded_on: date | None, pla
         {"heading": "所涉车辆", "type": "table", "columns": ["项目", "内容"], "rows": bike},
         {"heading": "撤销的后果", "type": "text", "text": (
             "本次登记自始不发生效力，电动自行车登记信息恢复为本次登记前的状态。"
-            + (f"本次核发的号牌号码{plate_voided}作废，不再核发；请将号牌和登记证明交回登记窗口。" if plate_voided
-               else "请将本次办理时领取的证明交回登记窗口。"))},
+            + (consequence or "请将本次办理时领取的证明交回登记窗口。"))},
     ]
     snap["footer"] = f"复核人：{signer_name}。"
     snap["remedies"] = remedies.section(service.service_id, REVOCATION_TITLE, now.date())

@@ -38,6 +38,9 @@ class HookResult:
     # A last change to the main paper's snapshot once it is built (a case concluded at the window
     # says so on it: desktop/cases/at_window.py).
     finish_receipt: Callable[[dict[str, Any]], None] | None = None
+    # What a cancel hook undid, in a sentence for the 撤销登记决定书 ("本次核发的号牌号码…作废…"; issue 16:
+    # the service says it, at_window.py names no service's register).
+    consequence: str = ""
 
 
 Hook = Callable[[IntakeContext], HookResult]

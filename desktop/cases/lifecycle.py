@@ -298,13 +298,12 @@ def cancel(hall: HallContext, case_id: int, reason: str, countersign: Countersig
                           "countersign": signer.display_name, **revoked}
         row.lifecycle = life
         service = registry.get(row.service_id)
-        plate_voided = at_window.issued_plate(s, row) if revoking else None
         # NOTE: the reversal hooks refuse when a later case built on this one (a transfer after the
         # registration): then nothing is written, the case stays 已办结.
-        hooks.run(status.CANCELLED, hooks.IntakeContext(s, row, service, row.answers, None, actor, now))
+        undone = hooks.run(status.CANCELLED, hooks.IntakeContext(s, row, service, row.answers, None, actor, now))
         if not revoking:
             return StepResult(summary(row))
-        snap = at_window.revocation_paper(service, row, concluded_on, plate_voided, reason.strip(),
+        snap = at_window.revocation_paper(service, row, concluded_on, undone.consequence, reason.strip(),
                                           signer.display_name, actor, now, identifiers.of_case(s, row.id))
         paper = record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)
         return StepResult(summary(row), (paper,))

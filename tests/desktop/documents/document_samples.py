@@ -173,7 +173,9 @@ def _lifecycle_samples() -> dict[str, dict]:
     return {
         # issue 13: a registration concluded at the window, taken back (desktop/cases/at_window.py)
         "revocation_decision": at_window.revocation_paper(registry.get("ebike_registration"), bike,
-                                                          date(2026, 11, 25), "郑A00001", "车架号录入错误", "李娜",
+                                                          date(2026, 11, 25),
+                                                          "本次核发的号牌号码郑A00001作废，不再核发；请将号牌和登记证明交回登记窗口。",
+                                                          "车架号录入错误", "李娜",
                                                           actor, now,
                                                           {"plate_no": "郑A00001", "frame_no": "119TDT240512345"}),
         "supplement_notice": lifecycle_papers.supplement_notice(service, answers, no, ["社保缴费证明原件"],

@@ -57,11 +57,13 @@ def void_registration(ctx: IntakeContext) -> HookResult:
     _refuse_if_later(s, _newest_other(s, EbikeStatusHistory, reg.id, ctx.case.id), "被盗/遗失、找回或灭失登记")
     _refuse_if_later(s, _newest_other(s, EbikeVoidedPlate, reg.id, ctx.case.id), "号牌补领/换领或灭失登记")
     _audit(ctx, "ebike.registration_voided", reg, status=ctx.case.status)
+    plate = reg.plate_no
     s.execute(delete(EbikeOwnerHistory).where(EbikeOwnerHistory.registration_id == reg.id))
     s.execute(delete(EbikeStatusHistory).where(EbikeStatusHistory.registration_id == reg.id))
     s.delete(reg)
     s.flush()
-    return HookResult()
+    # NOTE: what the 撤销登记决定书 says was undone (desktop/cases/at_window.py revocation_paper).
+    return HookResult(consequence=f"本次核发的号牌号码{plate}作废，不再核发；请将号牌和登记证明交回登记窗口。" if plate else "")
 
 
 def _revert(ctx: IntakeContext, mine_model: type, other_model: type, what: str, other_what: str,
