@@ -50,7 +50,7 @@ class Hall:
     """A fresh hall file; ``accept`` measures what one real accept adds to it."""
 
     def __init__(self, folder: Path):
-        from desktop.cases import accounts
+        from desktop.cases import accounts, plates
         from desktop.cases.dto import Actor
         from desktop.store.database import open_database
 
@@ -58,6 +58,7 @@ class Hall:
         self.path = folder / "hall.sqlite3"
         self.db = open_database(self.path)
         admin = accounts.create_first_admin(self.db, "admin", "王丽", "bench-pass-1", "bench-pass-1", "01")
+        plates.assign_block(self.db, admin, "01", "郑A", 5, 10000, 19999)  # a standalone file issues from its block
         self.actor = Actor(admin, "01", "郑州市金水区政务服务中心")
         self.now = datetime.now()
 

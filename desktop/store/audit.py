@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, Text, cast, event, select, text
+from sqlalchemy import Connection, Table, Text, cast, event, select, text, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.store import audit_anchor, audit_key, hall_section
 from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import AuditChain, AuditEvent, Case, CaseIdentifier, Document
+from desktop.store.packed_json import PackedJSON, RawBytes, hash_text
 
 GENESIS = "0" * 64
 SCHEME = "halldesk-audit-v1"
@@ -76,8 +77,13 @@ def stored_texts(conn: Connection, table: Table, columns: Sequence[str],
     ids = list(ids)
     if not ids:
         return {}
-    query = select(table.c.id, *[_stored(table, c) for c in columns]).where(table.c.id.in_(ids))
-    return {row[0]: tuple(row[1:]) for row in conn.execute(query)}
+    # NOTE: a packed JSON column (migration 0017) is hashed as the JSON text it stands for, which for
+    # a row from before 0017 is exactly the text that was stored and hashed then.
+    packed = [column in table.c and isinstance(table.c[column].type, PackedJSON) for column in columns]
+    query = select(table.c.id, *[type_coerce(table.c[c], RawBytes()) if p else _stored(table, c)
+                                 for c, p in zip(columns, packed, strict=True)]).where(table.c.id.in_(ids))
+    return {row[0]: tuple(hash_text(v) if p else v for v, p in zip(row[1:], packed, strict=True))
+            for row in conn.execute(query)}
 
 
 def _stored(table: Table, column: str):

@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from desktop.store.packed_json import PackedJSON
+
 # Stable constraint names so that Alembic migrations work the same on SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -69,13 +71,14 @@ class Case(Base):
     accepted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     decision: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    answers: Mapped[dict] = mapped_column(JSON)
-    materials: Mapped[dict] = mapped_column(JSON)
-    assessment: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # NOTE: migration 0017: the four JSON values of a case are stored packed (compact, zlib; desktop.store.packed_json).
+    answers: Mapped[dict] = mapped_column(PackedJSON)
+    materials: Mapped[dict] = mapped_column(PackedJSON)
+    assessment: Mapped[dict | None] = mapped_column(PackedJSON, nullable=True)
     rules_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
     calendar_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
     # After intake: decision, supplements, extensions, hand-over, cancellation (see cases.lifecycle).
-    lifecycle: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    lifecycle: Mapped[dict | None] = mapped_column(PackedJSON, nullable=True)
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     __table_args__ = (
@@ -112,7 +115,7 @@ class Document(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(40))
-    snapshot: Mapped[dict] = mapped_column(JSON)
+    snapshot: Mapped[dict] = mapped_column(PackedJSON)  # migration 0017: packed
     copy_no: Mapped[int] = mapped_column(Integer)
     reprint_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     printed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -88,8 +88,12 @@ def raw(path: Path, *statements: str, params: tuple = ()) -> None:
             conn.execute(statement, params) if "?" in statement else conn.execute(statement)
 
 
-def flip_one_byte(value: str) -> str:
-    """Change the last digit in a stored text: one byte, still valid JSON."""
+def flip_one_byte(value: str | bytes) -> str | bytes:
+    """Change the last digit in a stored text (one byte, still valid JSON), or one bit in the middle of a
+    packed value (migration 0017: compressed; it no longer unpacks, and verify must say so, not crash)."""
+    if isinstance(value, bytes):
+        i = len(value) // 2
+        return value[:i] + bytes([value[i] ^ 0x01]) + value[i + 1:]
     i = max(i for i, ch in enumerate(value) if ch.isdigit())
     return value[:i] + str((int(value[i]) + 1) % 10) + value[i + 1:]
 
