@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import func, insert, select, update
 
+from bench.samples import Samples
 from desktop.cases import accounts, status
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.cases.papers import header
@@ -41,7 +42,8 @@ from forms.workdays import default_calendar
 
 # NOTE: bump when the generator changes what it writes; the cached file is keyed by this and the
 # schema head, so a new migration or generator rebuilds it instead of benchmarking a stale file.
-VERSION = "g4"  # g2: papers are "paper.made" events; g3: audit rows numbered and signed (0010); g4: case_deadlines rows
+VERSION = "g5"  # g2: papers are "paper.made" events; g3: audit rows numbered and signed (0010); g4: case_deadlines rows
+# g5 (issue 15): real assessments and papers' sections (bench/samples.py), audit rows with their case and paper hashes
 CACHE = Path(os.environ.get("HALLDESK_BENCH_DIR", "/tmp/halldesk-bench"))
 # NOTE: the generated hall's data folder (its audit key, anchors, logs): every benchmark that
 # writes to the cached file, and the start-up runs (--data-dir), use this one.
@@ -136,6 +138,7 @@ class Generator:
         self.owner_rows: list[dict[str, Any]] = []
         self.plate_no = 0
         self.templates: dict[tuple[str, int], dict[str, Any]] = {}
+        self.samples = Samples(today)
         calendar = default_calendar()
         self.versions = {}
         for sid, service in self.services.items():
@@ -176,17 +179,39 @@ class Generator:
             self._log(at, actor, action, case_id, detail)
 
     def _log(self, at: datetime, actor: Actor, action: str, case_id: int, detail: dict[str, Any]) -> None:
-        # NOTE: signed and numbered like the program's rows; no case hash (the generator fills a case's
-        # columns once for all its events), so verify counts these cases as not content-checked.
-        doc_id = detail.get("document_id")
-        self.audit.append({"id": self._next("audit"), **self.writer.row(
-            at=at, actor=actor.account.username, window=actor.window, action=action, detail=detail,
-            case_id=case_id, document_id=doc_id if isinstance(doc_id, int) else None)})
+        # NOTE: numbered now, signed at flush (``_sign``) once the batch's cases and papers are stored.
+        self.audit.append({"id": self._next("audit"), "at": at, "actor": actor.account.username,
+                           "window": actor.window, "action": action, "detail": detail, "case_id": case_id})
+
+    def _sign(self, conn) -> list[dict[str, Any]]:
+        """The batch's audit rows, signed like the program's, each with its case's and paper's hash as stored.
+
+        NOTE: a case's columns are written once, in their final state, so every event of it carries
+        the final state's hash (the program's earlier events carry earlier states'); the last one is
+        what `audit verify` checks, and it matches. The bytes are the program's: two hashes a row."""
+        case_ids = {row["case_id"] for row in self.audit if row["case_id"] is not None}
+        doc_ids = {row["detail"]["document_id"] for row in self.audit if isinstance(row["detail"].get("document_id"), int)}
+        cases = {i: audit.content_hash("case", audit.CASE_COLUMNS, texts)
+                 for i, texts in audit.stored_texts(conn, Case.__table__, audit.CASE_COLUMNS, case_ids).items()}
+        docs = {i: audit.content_hash("document", audit.DOCUMENT_COLUMNS, texts)
+                for i, texts in audit.stored_texts(conn, Document.__table__, audit.DOCUMENT_COLUMNS, doc_ids).items()}
+        signed = []
+        for row in self.audit:
+            doc_id = row["detail"].get("document_id")
+            doc_id = doc_id if isinstance(doc_id, int) else None
+            signed.append({"id": row["id"], **self.writer.row(
+                at=row["at"], actor=row["actor"], window=row["window"], action=row["action"], detail=row["detail"],
+                case_id=row["case_id"], case_hash=cases.get(row["case_id"]), document_id=doc_id,
+                document_hash=docs.get(doc_id) if doc_id is not None else None)})
+        return signed
 
     def _paper(self, kind: str, case: dict[str, Any], answers: dict[str, Any], actor: Actor, at: datetime) -> None:
         service = self.services[case["service_id"]]
-        snap = header(kind, DOCUMENT_KINDS[kind], service, answers, case["case_no"], actor, at)
-        snap["sections"] = [{"heading": "办理事项", "type": "text", "text": f"{service.name}，状态：{case['status']}"}]
+        head = header(kind, DOCUMENT_KINDS[kind], service, answers, case["case_no"], actor, at)
+        snap = self.samples.paper(case["service_id"], kind, head)
+        if snap is None:  # a paper the demo hall did not print for this service
+            snap = {**head, "sections": [{"heading": "办理事项", "type": "text",
+                                          "text": f"{service.name}，状态：{case['status']}"}]}
         doc_id = self._next("doc")
         self.docs.append({"id": doc_id, "case_id": case["id"], "kind": kind, "title": snap["title"],
                           "snapshot": snap, "copy_no": 1, "reprint_reason": None, "printed_at": at,
@@ -251,12 +276,13 @@ class Generator:
             "updated_at": later_at if final != first else at, "received_on": day,
             "accepted_on": day if first == status.ACCEPTED else None, "due_on": due, "decision": decision,
             "answers": answers, "materials": materials,
-            # NOTE: compact (the real one lists every finding with its basis, about 2.5 KB): the
-            # benchmarks look cases up, they do not re-read their findings.
-            "assessment": {"service_id": sid, "decision": decision, "assessed_on": day.isoformat(),
-                           "rules_version": rules_version, "calendar_version": calendar_version,
-                           "findings": [], "missing_materials": [], "amounts": [], "total": None,
-                           "deadlines": [{"key": "issue", "due": due.isoformat()}] if due else []},
+            # NOTE: g5: the real path's assessment of this service and decision (every finding with
+            # its message and basis; bench/samples.py), so a generated case stores what a real one does.
+            "assessment": self.samples.assessment(sid, decision, day) or {
+                "service_id": sid, "decision": decision, "assessed_on": day.isoformat(),
+                "rules_version": rules_version, "calendar_version": calendar_version,
+                "findings": [], "missing_materials": [], "amounts": [], "total": None,
+                "deadlines": [{"key": "issue", "due": due.isoformat()}] if due else []},
             "rules_version": rules_version, "calendar_version": calendar_version,
             "lifecycle": None, "closed_on": None,
         }
@@ -367,10 +393,11 @@ class Generator:
     def flush(self, conn) -> None:
         idents = [{"case_id": c, "kind": k, "value": v} for (c, k), v in self.identifiers.items()]
         for table, rows in ((Case, self.cases), (CaseNameBigram, self.bigrams), (CaseIdentifier, idents),
-                            (Document, self.docs),
-                            (AuditEvent, self.audit), (SubsidyClaim, self.claims), (CaseDeadline, self.deadlines)):
+                            (Document, self.docs), (SubsidyClaim, self.claims), (CaseDeadline, self.deadlines)):
             if rows:
                 conn.execute(insert(table.__table__), rows)
+        if self.audit:
+            conn.execute(insert(AuditEvent.__table__), self._sign(conn))
         self.reset()
 
 

@@ -162,11 +162,25 @@ def test_an_extension_survives_a_supplement_and_nothing_runs_while_stopped(db, p
                                        ("issue", date(2026, 12, 15), "running")]
 
 
+def _unpack(path) -> None:
+    from alembic import command
+
+    from desktop.store.database import _alembic_config, make_engine
+
+    engine = make_engine(f"sqlite:///{path}")
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0015")
+    engine.dispose()
+
+
 def test_the_migration_copies_the_open_cases_deadlines(tmp_path, people, db):
     case = _accept(db, people["clerk"], tmp_path, "residence_permit").case
     lifecycle.extend(HallContext(db, people["sup"], tmp_path), case.id, 3, "需要实地核查", now=NOW)
     path = db.engine.url.database
     db.close()
+    _unpack(path)  # 0017's packed values back to JSON text, as a 0012 file holds them
     con = sqlite3.connect(path)  # the file as revision 0012 left it: no deadline tables
     con.executescript("DROP TABLE case_deadlines; DROP TABLE hall_parameters;"
                       "DROP TABLE ebike_voided_plates; DELETE FROM decision_reasons WHERE code IN ('EB05', 'EB06', 'EB07');"
