@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import func, insert, select, update
 
-from bench.samples import Samples
+from bench.samples import samples
 from desktop.cases import accounts, status
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.cases.papers import header
@@ -138,7 +138,7 @@ class Generator:
         self.owner_rows: list[dict[str, Any]] = []
         self.plate_no = 0
         self.templates: dict[tuple[str, int], dict[str, Any]] = {}
-        self.samples = Samples(today)
+        self.samples = samples(today, tuple(SERVICE_WEIGHTS))
         calendar = default_calendar()
         self.versions = {}
         for sid, service in self.services.items():

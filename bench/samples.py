@@ -10,6 +10,7 @@ its service and decision, and each paper the sections of its kind, under the cas
 from __future__ import annotations
 
 import copy
+import functools
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -20,10 +21,16 @@ from sqlalchemy import select
 SEED = 11  # NOTE: not the dictionary's (packed_dictionary: seed 7), so the samples are not the texts it was made of
 
 
+@functools.lru_cache(maxsize=4)
+def samples(today: date, services: tuple[str, ...]) -> Samples:
+    """The samples of one day, made once per process (the demo hall takes ≈ 10–25 s on this machine)."""
+    return Samples(today, services)
+
+
 class Samples:
     """Stored values by (service, decision) and (service, paper kind), read back through the ORM."""
 
-    def __init__(self, today: date):
+    def __init__(self, today: date, services: tuple[str, ...]):
         from desktop import paths
         from desktop.demo import seed
         from desktop.store.database import open_database
@@ -37,7 +44,7 @@ class Samples:
             try:
                 db = open_database(Path(tmp) / "samples.sqlite3")
                 try:
-                    seed.seed(db, Path(tmp) / "papers", per_state=1, seed_value=SEED, today=today)
+                    seed.seed(db, Path(tmp) / "papers", per_state=1, seed_value=SEED, today=today, services=services)
                     with db.read() as s:
                         for case in s.scalars(select(Case).where(Case.assessment.is_not(None)).order_by(Case.id)):
                             self.assessments.setdefault((case.service_id, case.decision or ""), case.assessment)

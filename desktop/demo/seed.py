@@ -169,7 +169,9 @@ def _advance(hall: Hall, plan: DemoPlan, case_id: int, target: str, day: date, a
                          now=_at(later, 11))
 
 
-def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, today: date | None = None) -> Hall:
+def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, today: date | None = None,
+         services: tuple[str, ...] | None = None) -> Hall:
+    """``services``: only these (in the demo order each service package declares); None: every service."""
     today = today or date.today()
     staff = {login: Actor(acc, next(w for name, _n, _r, w in STAFF if name == login), HALL, HALL_ADDRESS, HALL_PHONE)
              for login, acc in _accounts(db).items()}
@@ -179,7 +181,7 @@ def seed(db: Database, out: Path, per_state: int = 2, seed_value: int = 2026, to
         plan.setup(db, staff["admin"].account, windows)
     # NOTE (issue 16): each service's package declares its demo plan (desktop.cases.demo_data), in demo order.
     for plan in demo_data.plans():
-        if plan.service_id not in registry.services():
+        if plan.service_id not in registry.services() or (services is not None and plan.service_id not in services):
             continue
         for target in (status.DRAFT, "incomplete", status.NOT_ACCEPTED, *later_states(plan.service_id)):
             for _ in range(per_state + plan.extra(target, per_state)):
