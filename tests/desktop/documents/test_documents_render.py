@@ -58,6 +58,18 @@ def test_font_is_embedded_as_subset(rendered):
             assert "/FontFile2" in font["/FontDescriptor"].get_object()
 
 
+def test_streams_are_compressed_binary_not_ascii85(rendered):
+    # NOTE: issue 15: ASCII85 on top of zlib made every page stream a quarter larger on disk.
+    _, pdf = rendered
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        contents = page["/Contents"].get_object()
+        for stream in contents if isinstance(contents, list) else [contents]:
+            filters = stream.get_object().get("/Filter")
+            assert filters in ("/FlateDecode", ["/FlateDecode"]), filters
+    assert b"/ASCII85Decode" not in pdf
+
+
 def test_two_renders_are_byte_identical(rendered):
     snapshot, pdf = rendered
     assert render_pdf(sample(snapshot["kind"])) == pdf
