@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from desktop.store import packed_json
+
 pytestmark = pytest.mark.realdisplay
 DRIVER = Path(__file__).with_name("driver.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,8 +140,9 @@ def test_after_kill_9_the_next_start_offers_the_typed_page_back(x_display, hall)
     assert second.returncode == 0, err
     assert "Traceback" not in err and "qt.qpa" not in err, err
     # What was typed before the kill came back and is now a saved draft; no copy is left over.
-    assert _query(db_file, "SELECT status, json_extract(answers, '$.name'), json_extract(answers, '$.phone') "
-                           "FROM cases") == [("draft", "欧阳娜娜", "13812345678")]
+    # NOTE: a case's answers are stored packed (migration 0017), read through the store's own decoder.
+    saved = [(st, packed_json.loads(a)) for st, a in _query(db_file, "SELECT status, answers FROM cases")]
+    assert [(st, a.get("name"), a.get("phone")) for st, a in saved] == [("draft", "欧阳娜娜", "13812345678")]
     assert _query(db_file, "SELECT count(*) FROM draft_autosaves") == [(0,)]
     assert not (hall / "logs" / "session.running").exists()  # a clean exit removes the marker
 
