@@ -207,7 +207,7 @@ def run(big_file: Path | None = None) -> list[dict]:
                              f"{m['answers']:.0f} B, materials {m['materials']:.0f} B, assessment "
                              f"{m['assessment']:.0f} B, paper snapshots {m['snapshot']:.0f} B, {m['audit_rows']:.0f} "
                              f"audit rows with {m['audit_detail']:.0f} B of detail, the rest row "
-                             f"columns and index entries); receipt PDF {m['pdf'] / 1024:.1f} KB on disk"})
+                             f"columns and index entries); its papers' PDFs {m['pdf'] / 1024:.1f} KB on disk"})
     rows.append({"name": "存储 真实受理一件，按表与索引（按比例）", "ok": True, "ref": True, "where": dict(where),
                  "line": ", ".join(f"{name} {b:.0f} B" for name, b in where.most_common() if b >= 20)})
     line = (f"real mix {mean['bytes'] / 1024:.2f} KB per accepted case (answers {mean['answers']:.0f} B, snapshots "
