@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from desktop.cases import accounts, intake, plates, reprints
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.store import audit, packed_json
 from desktop.store.database import HEAD_REVISION, _alembic_config, current_revision, make_engine, open_database
 from desktop.store.models import Case, Document
@@ -148,7 +149,7 @@ def test_old_rows_are_packed_and_still_verify(old_file, tmp_path):
     # A reprint after the upgrade renders from the same snapshot, and new rows are compact and packed.
     admin = accounts.sign_in(db, "admin", "secret-123", "03")
     actor = Actor(admin, "03", "郑州市金水区政务服务中心")
-    paper = reprints.reprint(db, actor, docs, "原件遗失", now=NOW, papers_dir=tmp_path / "papers")
+    paper = reprints.reprint(HallContext(db, actor, tmp_path / "papers"), docs, "原件遗失", now=NOW)
     with db.read() as s:
         copy = s.get(Document, paper.id)
         assert copy is not None and copy.snapshot == values[("documents", docs, "snapshot")]
