@@ -60,8 +60,9 @@ class Hall:
     """A fresh hall file; ``accept`` measures what one real accept adds to it."""
 
     def __init__(self, folder: Path):
-        from desktop.cases import accounts, plates
+        from desktop.cases import accounts
         from desktop.cases.dto import Actor
+        from desktop.cases.services.ebike import plates
         from desktop.store.database import open_database
 
         self.folder = folder

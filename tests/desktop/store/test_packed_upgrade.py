@@ -23,9 +23,10 @@ from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from desktop.cases import accounts, intake, plates, reprints
+from desktop.cases import accounts, intake, reprints
 from desktop.cases.dto import Actor
 from desktop.cases.hall_context import HallContext
+from desktop.cases.services.ebike import plates
 from desktop.store import audit, packed_json
 from desktop.store.database import HEAD_REVISION, _alembic_config, current_revision, make_engine, open_database
 from desktop.store.models import Case, Document
@@ -53,7 +54,7 @@ def _hall(url: str, papers: Path) -> list[int]:
     return ids
 
 
-def _downgrade(url: str, revision: str = "0015") -> None:
+def _downgrade(url: str, revision: str = "0016") -> None:
     engine = make_engine(url)
     cfg = _alembic_config()
     with engine.begin() as conn:
@@ -178,7 +179,7 @@ def test_kill_9_inside_the_conversion_leaves_the_old_file_and_the_next_open_fini
             proc.communicate()
     assert proc.returncode == -signal.SIGKILL
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0015"
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0016"
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert _stored(path) == before  # nothing half-converted: one transaction
     db = open_database(path)
