@@ -1,10 +1,10 @@
 """Migration 0017 on a real hall with rows in the old form: every value packed, read back the same, the audit still intact.
 
-The old form is made the way the old program left it: real accepts, the file taken back to 0015
+The old form is made the way the old program left it: real accepts, the file taken back to 0016 (just before packing)
 (the downgrade writes each value's text), one case's answers rewritten as SQLAlchemy's old JSON
 type wrote them (``json.dumps`` defaults: spaces, ``\\uXXXX``) and an event signed over that text,
 plus an unsigned row from before 0010. A child killed in the middle of the conversion leaves the
-file at 0015 with every value as it was, and the next open converts it all.
+file at 0016 with every value as it was, and the next open converts it all.
 """
 
 from __future__ import annotations
