@@ -171,7 +171,7 @@ def _unpack(path) -> None:
     cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0015")
+        command.downgrade(cfg, "0016")
     engine.dispose()
 
 
