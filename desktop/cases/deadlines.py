@@ -74,13 +74,18 @@ def _sync_case_due(s: Session, row: Case) -> None:
         row.due_on = max(open_due)
 
 
+def latest_due(assessment: Assessment) -> date | None:
+    """The case's due date: its latest deadline's (None without deadlines)."""
+    return max((d.due for d in assessment.deadlines), default=None)
+
+
 def record(s: Session, row: Case, assessment: Assessment) -> None:
     """At acceptance: one running row per deadline of the assessment (caller's transaction)."""
     for d in assessment.deadlines:
         s.add(CaseDeadline(case_id=row.id, key=d.key, label=d.label, stage=d.stage, count=d.count, unit=d.unit,
                            extended_days=0, basis=str(d.basis)[:200], explanation=d.explanation, due_on=d.due,
                            provisional=d.provisional, state=RUNNING))
-    row.due_on = max((d.due for d in assessment.deadlines), default=None)
+    row.due_on = latest_due(assessment)
 
 
 def stop(s: Session, row: Case) -> None:

@@ -164,8 +164,8 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
             expected: Decision, case_status: str, kind: str, case_id: int | None, now: datetime | None,
             papers_dir: Path, font_path: str | None, rongque_due: date | None = None,
             autosave_id: int | None = None) -> IntakeResult:
-    with db.unit() as s:  # NOTE: refused early, before the assessment; checked again in the transaction
-        permissions.require(s, actor, "intake")
+    # NOTE: the permission is checked once, first thing in the writing transaction below (before the
+    # assessment, nothing written yet); a unit of its own before it cost a transaction per accept.
     service = registry.get(service_id)
     answers = current_answers(service, answers)
     input_guard.check_storable(service, answers, materials)
@@ -207,11 +207,15 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
                 f"字体中缺少这些字：{'、'.join(lacking)}，打印会出现空白。"
                 "请在“设置”中选择包含这些字的字体（例如 Windows 的宋体-方正超大字符集）后再办理。"
             )
+        # NOTE: a new case's number is taken before its row is added, so the INSERT carries it (and
+        # the latest deadline) instead of an UPDATE of the row just inserted.
+        case_no = numbers.allocate(s, service.code, actor.window, now.date()) if case_id is None else None
         row = _store(s, service, actor, answers, typed_materials, assessment, case_status, case_id, now)
         if case_status == status.ACCEPTED:
             row.accepted_on = now.date()
+            row.due_on = deadlines.latest_due(assessment)
         if row.case_no is None:
-            row.case_no = numbers.allocate(s, service.code, actor.window, now.date())
+            row.case_no = case_no or numbers.allocate(s, service.code, actor.window, now.date())
         s.flush()
         if case_status == status.ACCEPTED:
             deadlines.record(s, row, assessment)  # each deadline tracked on its own (issue 14)
@@ -236,9 +240,12 @@ def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, A
         if case_status == status.ACCEPTED:
             extra.papers.extend(pledges.record(s, row, service, answers, typed_materials, assessment, actor, now,
                                                rongque_due))
-        printed = [record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)]
+        # NOTE: a case inserted by this transaction has no papers but those it records here, so their
+        # copy numbers are counted here, not read (a resumed draft's are read: it may have a notice).
+        copies: dict[str, int] | None = {} if case_id is None else None
+        printed = [record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written, copies)]
         for more in extra.papers:
-            printed.append(record_paper(s, row.id, more, actor, now, papers_dir, font_path, written))
+            printed.append(record_paper(s, row.id, more, actor, now, papers_dir, font_path, written, copies))
         return IntakeResult(summary(row), assessment, printed[0], tuple(printed[1:]))
 
 
@@ -295,8 +302,10 @@ def next_copy_no(s: Session, case_id: int, kind: str) -> int:
 
 
 def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, now: datetime, papers_dir: Path,
-                 font_path: str | None, written: list[Path]) -> PrintedPaper:
-    """Render, register with the next copy number, audit and write one paper (caller's transaction)."""
+                 font_path: str | None, written: list[Path], copies: dict[str, int] | None = None) -> PrintedPaper:
+    """Render, register with the next copy number, audit and write one paper (caller's transaction).
+
+    ``copies``: for a case this transaction inserted, the papers recorded so far by kind (counted, not read)."""
     from desktop import documents
 
     kind = snap["kind"]
@@ -310,7 +319,10 @@ def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, n
         )
     with hall_section.operation("render"):
         pdf = documents.render_pdf(snap, font_path=font_path or None)
-    copy_no = next_copy_no(s, case_id, kind)
+    if copies is None:
+        copy_no = next_copy_no(s, case_id, kind)
+    else:
+        copy_no = copies[kind] = copies.get(kind, 0) + 1
     doc = Document(case_id=case_id, kind=kind, title=snap["title"], snapshot=snap, copy_no=copy_no,
                    printed_at=now, printed_by=actor.account.id, window=actor.window,
                    sha256=hashlib.sha256(pdf).hexdigest())
