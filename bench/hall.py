@@ -33,6 +33,15 @@ HALL = "郑州市金水区政务服务中心"
 # NOTE: the mix of a busy morning: most cases are 居住证, then first e-bike registrations (two
 # papers each and a plate from the pool), then subsidy claims.
 MIX = (("residence_permit", 0.5), ("ebike_registration", 0.3), ("startup_subsidy", 0.2))
+# NOTE: the busiest morning (issue 15: "what a hall of 30 windows would feel"): every window busy
+# from opening, each accepting a case on average every 30 s — faster than any clerk really can:
+# the applicant sits down, hands over the ID card and materials, the clerk checks the originals,
+# reads the card and types the rest, the receipt prints and is signed (minutes for a first e-bike
+# registration or a subsidy claim; ≈ 1 min for the simplest 居住证 with everything read from the
+# card). Exponential gaps, so several windows press 受理 within the same few milliseconds.
+MORNING = "busiest morning"
+MORNING_WINDOWS = 30
+MORNING_CASE_S = 30.0
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -76,7 +85,7 @@ def _answers(people, service_id: str, day):
 
 
 def window_main(url: str, data_dir: str, papers: str, window: str, username: str, seconds: float,
-                think: float, seed: int, barrier, out) -> None:
+                think: float, seed: int, barrier, out, arrivals: bool = False) -> None:
     """One window: open the hall, sign in, warm up with one case, then accept until ``seconds`` have passed."""
     os.environ["HALLDESK_DATA_DIR"] = data_dir
     result = WindowResult(window)
@@ -127,6 +136,12 @@ def window_main(url: str, data_dir: str, papers: str, window: str, username: str
     end = time.monotonic() + seconds
     with hall_section.Recorder() as recorder:
         while time.monotonic() < end:
+            if arrivals:
+                # NOTE: the busiest morning: the clerk presses 受理 after the applicant's time at the
+                # window (exponential, so windows collide), from the run's first second on.
+                time.sleep(rng.expovariate(1 / think))
+                if time.monotonic() >= end:
+                    break
             service_id = rng.choices(services, weights)[0]
             c0, t0 = time.process_time(), time.perf_counter()
             try:
@@ -138,7 +153,7 @@ def window_main(url: str, data_dir: str, papers: str, window: str, username: str
                 result.latencies_ms.append((time.perf_counter() - t0) * 1000)
                 result.cpu_ms.append((time.process_time() - c0) * 1000)
             result.accepts += 1
-            if think:
+            if think and not arrivals:
                 time.sleep(rng.expovariate(1 / think))  # a clerk's next applicant sits down
     for section in recorder.sections:
         result.sections.append(["+".join(sorted(set(section.locks))), section.held_ms, sorted(set(section.operations))])
@@ -199,14 +214,16 @@ class Round:
     sign_in_p95_ms: float
 
 
-def run_round(ctx, hall: dict, windows: int, seconds: float, think: float, mode: str, seed: int) -> Round:
+def run_round(ctx, hall: dict, windows: int, seconds: float, think: float, mode: str, seed: int,
+              arrivals: bool = False) -> Round:
     barrier = ctx.Barrier(windows + 1)
     out = ctx.Queue()
     procs = []
     for i in range(windows):
         window = f"{i + 1:02d}"
         p = ctx.Process(target=window_main, args=(hall["url"], hall["data_dir"], hall["papers"], window,
-                                                  f"clerk{window}", seconds, think, seed * 1000 + i, barrier, out))
+                                                  f"clerk{window}", seconds, think, seed * 1000 + i, barrier, out,
+                                                  arrivals))
         p.start()
         procs.append(p)
     barrier.wait(timeout=900)
@@ -305,7 +322,8 @@ def report(rounds: list[Round], checks: dict) -> str:
              "| CPU per accept: client + server ms | ceiling on this machine's cores | errors | load avg before → after |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in rounds:
-        pace = "back to back" if not r.think_s else f"think {r.think_s:g} s"
+        pace = ("back to back" if not r.think_s else f"a case every {r.think_s:g} s per window"
+                if r.mode == MORNING else f"think {r.think_s:g} s")
         lines.append(f"| {r.mode} ({pace}, {r.seconds:g} s) | {r.windows} | {r.throughput:.1f} | "
                      f"{r.p50_ms:.0f} / {r.p95_ms:.0f} / {r.max_ms:.0f} | {r.section_p95_ms:.2f} / {r.section_max_ms:.2f} "
                      f"({r.sections}, {r.sections_with_work}) | {r.client_cpu_ms:.1f} + {r.server_cpu_ms:.1f} | "
@@ -327,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paced", type=int, default=30, help="windows of the paced run (0: none)")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean think time of the paced run; default: half the saturated ceiling offered")
+    parser.add_argument("--morning", type=float, default=MORNING_CASE_S,
+                        help="the busiest morning: mean seconds per case at each of 30 windows (0: no such run)")
+    parser.add_argument("--morning-seconds", type=float, default=120.0, help="measured seconds of the morning run")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args(argv)
@@ -335,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ctx = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="halldesk-hall-") as tmp:
-        hall = set_up_hall(Path(tmp), max(counts + [args.paced]))
+        hall = set_up_hall(Path(tmp), max(counts + [args.paced, MORNING_WINDOWS if args.morning else 0]))
         rounds: list[Round] = []
         try:
             for n in counts:
@@ -348,6 +369,10 @@ def main(argv: list[str] | None = None) -> int:
                     # NOTE: offered ≈ half the ceiling: each window's cycle is think + latency.
                     think = round(max(0.05, args.paced / (0.5 * ceiling)), 2)
                 rounds.append(run_round(ctx, hall, args.paced, args.seconds, think, "paced", args.seed + 999))
+                print(report(rounds[-1:], {}).splitlines()[2], flush=True)
+            if args.morning:
+                rounds.append(run_round(ctx, hall, MORNING_WINDOWS, args.morning_seconds, args.morning, MORNING,
+                                        args.seed + 555, arrivals=True))
                 print(report(rounds[-1:], {}).splitlines()[2], flush=True)
             checks = integrity(hall["url"], Path(hall["papers"]))
             checks["duplicate_case_nos_returned"] = len(hall["case_nos"]) - len(set(hall["case_nos"]))

@@ -8,6 +8,7 @@ the write lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL): 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, Text, cast, event, select, text, type_coerce
+from sqlalchemy import Connection, Dialect, Table, Text, cast, event, select, text, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -174,6 +175,14 @@ def lock_and_read_head(conn: Connection, steps: Sequence[tuple[str, Any]] = ()) 
     return (Head(0, GENESIS, None) if row is None else Head(row[0], row[1], row[2])), times
 
 
+@functools.lru_cache(maxsize=8)
+def _insert_sql(dialect: Dialect, columns: tuple[str, ...]) -> str:
+    """The audit rows' INSERT for the pipeline, compiled once per process (not inside the section).
+
+    NOTE: inline(): no RETURNING of the new ids, which nothing reads (the rows are not in the session)."""
+    return str(AuditEvent.__table__.insert().inline().compile(dialect=dialect, column_keys=list(columns)))
+
+
 def _insert_and_commit(session: Session, conn: Connection, rows: list[dict[str, Any]]) -> bool:
     """PostgreSQL: the audit rows and the COMMIT in one pipeline, so the chain's lock is held for one
     exchange with the server after the head arrives. False (nothing sent) if the session is not clean.
@@ -184,9 +193,8 @@ def _insert_and_commit(session: Session, conn: Connection, rows: list[dict[str, 
 
     if session.new or session.dirty or session.deleted:
         return False
-    table = AuditEvent.__table__
-    columns = [c for c in rows[0] if c in table.c]
-    sql = str(table.insert().compile(dialect=conn.dialect, column_keys=columns))
+    columns = tuple(c for c in rows[0] if c in AuditEvent.__table__.c)
+    sql = _insert_sql(conn.dialect, columns)
     # NOTE: detail as JSON the way SQLAlchemy's JSON type writes it (json.dumps); the rest as they are.
     params = [{c: Json(r[c]) if c == "detail" else r[c] for c in columns} for r in rows]
     try:
@@ -349,6 +357,7 @@ def _write_pending(session: Session) -> None:
     written = session.info.get(_WRITTEN, set()) if postgres else None
     cases, docs = _content_hashes(conn, pending, written)
     chain = chain_row(conn)
+    where = audit_anchor.location(conn.engine.url)  # NOTE: before the lock, like everything not needing the head
     head = None
     if postgres and chain is not None:
         # NOTE: the hall-wide section starts here (every window waits for these locks) and ends at
@@ -381,7 +390,7 @@ def _write_pending(session: Session) -> None:
         for name, value in values.items():
             setattr(row, name, value)
         rows.append(values)
-    session.info[_ANCHOR] = (audit_anchor.location(conn.engine.url), writer.chain_id, writer.head.seq,
+    session.info[_ANCHOR] = (where, writer.chain_id, writer.head.seq,
                              writer.head.hash)
     if postgres and _insert_and_commit(session, conn, rows):
         return
