@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test lint races soak crash fuzz bench bench-1m bench-start bench-docs bench-hall setup clean package check-package
+.PHONY: run test lint races soak crash fuzz bench bench-1m bench-start bench-docs bench-hall bench-accept setup clean package check-package
 
 setup: $(STAMP) $(FONT)
 
@@ -73,6 +73,11 @@ bench-docs: setup
 # BENCH_HALL_ARGS="--seconds 30 --windows 1,10,30 --json hall.json".
 bench-hall: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.hall $(BENCH_HALL_ARGS)
+
+# Issue 15: accepting a 居住证 case against its floor (the same rows through the raw driver, the bare
+# page, the file), alternating, on SQLite and on a PostgreSQL it starts. BENCH_ACCEPT_ARGS="--rounds 60".
+bench-accept: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.accept $(BENCH_ACCEPT_ARGS)
 
 # Issue 12: a clerk's day, 300 cases and 30 supervisor decisions typed into the real program on
 # Xvfb + openbox (xcb), ≈ 10 min; prints its numbers, exits 1 when a check fails. SOAK_ARGS="--cases 600".

@@ -85,7 +85,7 @@ def _answers(people, service_id: str, day):
 
 
 def window_main(url: str, data_dir: str, papers: str, window: str, username: str, seconds: float,
-                think: float, seed: int, barrier, out, arrivals: bool = False) -> None:
+                think: float, seed: int, barrier, out, arrivals: bool = False, done=None) -> None:
     """One window: open the hall, sign in, warm up with one case, then accept until ``seconds`` have passed."""
     os.environ["HALLDESK_DATA_DIR"] = data_dir
     result = WindowResult(window)
@@ -139,9 +139,10 @@ def window_main(url: str, data_dir: str, papers: str, window: str, username: str
             if arrivals:
                 # NOTE: the busiest morning: the clerk presses 受理 after the applicant's time at the
                 # window (exponential, so windows collide), from the run's first second on.
-                time.sleep(rng.expovariate(1 / think))
-                if time.monotonic() >= end:
-                    break
+                gap = rng.expovariate(1 / think)
+                if time.monotonic() + gap >= end:
+                    break  # NOTE: the next applicant would come after the run: none is waited for
+                time.sleep(gap)
             service_id = rng.choices(services, weights)[0]
             c0, t0 = time.process_time(), time.perf_counter()
             try:
@@ -157,8 +158,12 @@ def window_main(url: str, data_dir: str, papers: str, window: str, username: str
                 time.sleep(rng.expovariate(1 / think))  # a clerk's next applicant sits down
     for section in recorder.sections:
         result.sections.append(["+".join(sorted(set(section.locks))), section.held_ms, sorted(set(section.operations))])
-    db.close()
     out.put(asdict(result))
+    if done is not None:
+        # NOTE: the connection stays open until the parent has read the server's CPU: a backend
+        # that exits in between would take its CPU time out of the count before it is reaped.
+        done.wait(timeout=600)
+    db.close()
 
 
 # --- the server's CPU -----------------------------------------------------------------------------
@@ -218,12 +223,13 @@ def run_round(ctx, hall: dict, windows: int, seconds: float, think: float, mode:
               arrivals: bool = False) -> Round:
     barrier = ctx.Barrier(windows + 1)
     out = ctx.Queue()
+    done = ctx.Event()
     procs = []
     for i in range(windows):
         window = f"{i + 1:02d}"
         p = ctx.Process(target=window_main, args=(hall["url"], hall["data_dir"], hall["papers"], window,
                                                   f"clerk{window}", seconds, think, seed * 1000 + i, barrier, out,
-                                                  arrivals))
+                                                  arrivals, done))
         p.start()
         procs.append(p)
     barrier.wait(timeout=900)
@@ -233,6 +239,7 @@ def run_round(ctx, hall: dict, windows: int, seconds: float, think: float, mode:
     wall = time.perf_counter() - t0
     server = server_cpu_s(hall["postmaster"]) - cpu0
     load_after = os.getloadavg()
+    done.set()
     for p in procs:
         p.join(timeout=60)
     lat = [x for r in results for x in r["latencies_ms"]]
