@@ -206,10 +206,9 @@ def _floor_write(raw: _Raw, rows: dict, pdf_path: Path, pdf: bytes) -> None:
 
 def floor_pairs(real_url: str, twin_url: str, papers: Path, rounds: int, seed: int = 1) -> dict:
     """``rounds`` alternating pairs of a real 居住证 accept and its floor; medians and the pairs' ratios."""
-    import json
-
     from bench.documents import _strings, bare_page
     from desktop.cases import accounts
+    from desktop.store import packed_json
 
     password = "bench-pass-1"
     dbs = {}
@@ -239,9 +238,10 @@ def floor_pairs(real_url: str, twin_url: str, papers: Path, rounds: int, seed: i
         return (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000, got.case.case_no
 
     def floor_one(rows: dict) -> tuple[float, float]:
-        snapshot = rows["documents"][0]["snapshot"]
-        snapshot = json.loads(snapshot) if isinstance(snapshot, str) else snapshot
+        # NOTE: the snapshot as stored: packed (migration 0017) or JSON text; the page's text is its strings.
+        snapshot = packed_json.loads(rows["documents"][0]["snapshot"])
         text = "".join(_strings(snapshot))
+        assert len(text) > 200, "the receipt's text was not read back"
         path = papers / "floor" / f"{rows['case']['case_no']}-receipt-1.pdf"
         c, t = time.process_time(), time.perf_counter()
         _floor_write(twin_raw, rows, path, bare_page(font, text))
