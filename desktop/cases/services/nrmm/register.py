@@ -15,7 +15,6 @@ from desktop.cases.services.nrmm.models import PENDING, REGISTERED, NrmmCodeCoun
 from forms.params import ParamsAt
 from forms.services.nrmm import code as codes
 
-
 # The answers copied into the register (tests/desktop/cases/test_field_lengths.py holds each field to its
 # column); machine_type and department are choice keys, a few characters each.
 input_guard.declare_hook_columns(
