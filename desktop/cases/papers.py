@@ -39,6 +39,8 @@ def contact_line(actor: Actor) -> str:
 
 
 def _id_type_label(service: Service, answers: dict[str, Any]) -> str:
+    if not answers.get(service.id_key):
+        return ""  # NOTE: an applicant without an ID number (a unit owning a machine) has no ID type either
     field = service.field(service.id_key)
     if field.id_type_key and answers.get(field.id_type_key):
         return checks.ID_TYPES_BY_KEY[answers[field.id_type_key]].label

@@ -38,7 +38,7 @@ def _landing(service):
 
 def test_the_services_declare_their_register_columns():
     # NOTE (issue 16): declared by the service packages; without them the test below would check nothing there.
-    assert set(input_guard.HOOK_COLUMNS) == {"ebike_registration", "ebike_transfer", "startup_subsidy"}
+    assert {"ebike_registration", "ebike_transfer", "startup_subsidy"} <= set(input_guard.HOOK_COLUMNS)
 
 
 @pytest.mark.parametrize("service_id", list(registry.services()))

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_service_packages_are_discovered_in_name_order():
-    assert services.load() == ("ebike", "residence", "subsidy")
+    loaded = services.load()
+    assert {"ebike", "residence", "subsidy"} <= set(loaded) and loaded == tuple(sorted(loaded))
     assert services.load() is services.load()  # once
 
 
@@ -37,7 +38,7 @@ def test_every_service_with_a_case_part_has_registered():
     # Each registry the seam offers holds what the three packages declare.
     assert ("ebike_registration", "accepted") in hooks._hooks and ("residence_permit", "approved") in hooks._hooks
     assert "ebike_transfer" in facts._providers and "startup_subsidy" in facts._providers
-    assert [i.key for i in identifiers.declared()] == ["plate_no", "frame_no"]
+    assert [i.key for i in identifiers.declared()][:2] == ["plate_no", "frame_no"]  # ebike's, loaded first
     assert paper_kinds.is_certificate("registration_certificate") and not paper_kinds.is_certificate("receipt")
     assert {p.service_id for p in demo_data.plans()} == set(registry.services())
 
@@ -111,7 +112,7 @@ def test_every_declared_reason_is_in_a_fresh_database_under_its_service(tmp_path
     finally:
         db.close()
     declared = {r.code: (r.label, r.basis, r.service_id) for r in reasons.declared()}
-    assert len(declared) == 12
+    assert len(declared) >= 12  # the first three services' twelve, and any later service's own
     assert {code: stored.get(code) for code in declared} == declared
 
 

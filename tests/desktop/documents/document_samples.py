@@ -240,3 +240,27 @@ SAMPLES = {"receipt": RECEIPT, "incomplete_notice": INCOMPLETE, "refusal": REFUS
 def sample(kind: str) -> dict:
     """A fresh deep copy, so a test may change it freely."""
     return copy.deepcopy(SAMPLES[kind])
+
+
+def _service_samples() -> dict[str, dict]:
+    """Each service package's own paper samples: ``SAMPLES`` of tests/services/<name>/document_samples.py.
+
+    NOTE (issue 16): a service's paper kinds are declared by its package, so their samples live with its
+    tests too; found by path, naming no service here. A kind sampled twice fails loudly."""
+    import importlib.util
+    from pathlib import Path
+
+    found: dict[str, dict] = {}
+    for path in sorted((Path(__file__).resolve().parents[2] / "services").glob("*/document_samples.py")):
+        spec = importlib.util.spec_from_file_location(f"service_samples_{path.parent.name}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for kind, snapshot in module.SAMPLES.items():
+            if kind in SAMPLES or kind in found:
+                raise RuntimeError(f"paper kind {kind!r} sampled twice ({path})")
+            found[kind] = snapshot
+    return found
+
+
+SAMPLES.update(_service_samples())

@@ -18,7 +18,7 @@ from desktop.store import backup
 from desktop.store.backup_crypto import MAGIC, BackupError
 from desktop.store.database import open_database, quick_check
 from desktop.store.models import Case, Document
-from desktop.store.schema_heads import expected_heads, label
+from desktop.store.schema_heads import HEAD_REVISION, expected_heads, label
 
 ROOT = Path(__file__).resolve().parents[3]
 WRITER = ROOT / "tests" / "support" / "backup_writer_child.py"
@@ -163,7 +163,7 @@ def test_a_backup_of_an_unknown_revision_is_refused(db, admin, key, tmp_path):
     db_file = Path(db.url.split("///", 1)[1])
     db.close()
     with sqlite3.connect(db_file) as con:
-        con.execute("UPDATE alembic_version SET version_num = 'ffff9999'")
+        con.execute("UPDATE alembic_version SET version_num = 'ffff9999' WHERE version_num = ?", (HEAD_REVISION,))
     result = backup.make_backup(db_file, tmp_path / "usb")
     with pytest.raises(BackupError, match="不认识"):
         backup.restore(result.path, PASS, tmp_path / "new.sqlite3")

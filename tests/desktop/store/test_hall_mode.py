@@ -14,6 +14,7 @@ from desktop.store import audit
 from desktop.store.database import current_revision, head_revision, open_database
 from desktop.store.errors import DatabaseTooNew
 from desktop.store.models import Case, CaseSequence
+from desktop.store.schema_heads import HEAD_REVISION
 from forms import registry
 
 pytestmark = pytest.mark.postgres
@@ -75,7 +76,7 @@ def test_concurrent_sequence_allocation_never_repeats(pg_url):
 def test_newer_schema_refused_on_postgres(pg_url):
     db = open_database(pg_url)
     with db.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff9999'")
+        conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = 'ffff9999' WHERE version_num = '{HEAD_REVISION}'")
     db.close()
     with pytest.raises(DatabaseTooNew):
         open_database(pg_url)

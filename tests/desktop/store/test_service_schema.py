@@ -56,7 +56,8 @@ def with_service(tmp_path, monkeypatch):
     return install
 
 
-def test_without_service_branches_the_heads_are_the_core_chain():
+def test_without_service_branches_the_heads_are_the_core_chain(tmp_path, monkeypatch):
+    monkeypatch.setattr(schema_heads, "SERVICES", tmp_path / "none")  # NOTE: the tree has a real branch (nrmm)
     assert schema_heads.expected_heads() == {HEAD_REVISION} and head_revision() == HEAD_REVISION
 
 
@@ -86,7 +87,9 @@ def test_an_up_to_date_hall_opens_without_alembic(tmp_path, with_service, monkey
 
 def test_a_service_installed_later_gets_its_tables_after_a_backup(tmp_path, with_service):
     path = tmp_path / "hall.sqlite3"
-    open_database(path).close()  # a hall without the service
+    with pytest.MonkeyPatch.context() as before:
+        before.setattr(schema_heads, "SERVICES", tmp_path / "none")  # a HallDesk without any service branch
+        open_database(path).close()  # a hall without the service
     with_service()
     db = open_database(path)
     try:
