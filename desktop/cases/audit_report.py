@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import permissions, status
+from desktop.cases import audit_labels, permissions, status
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.files import replace_file
 from desktop.store import audit, audit_anchor
@@ -32,24 +32,17 @@ EVENT_LABELS = {
     "paper.made": "生成文书", "paper.print": "生成文书", "paper.reprint": "补打文书（生成）",
     "paper.printed": "送打印机打印", "case.extended": "延长办理期限",
     "audit.keyed": "审计链启用大厅密钥",
-    "plates.series": "修改号牌号段", "plates.block": "分配窗口号牌号段", "plates.block_closed": "停用窗口号牌号段",
-    "plates.mode": "设置号牌登记库模式（大厅共用或单机）",
-    "ebike.query_refused": "登记信息查询单：证件与所有人不一致，未出具",
     "pledge.record": "登记承诺（容缺受理或告知承诺）", "pledge.fulfilled": "承诺材料已补齐",
-    "ebike.registered": "电动自行车登记上牌生效", "ebike.transferred": "电动自行车转移登记生效",
-    "ebike.status": "电动自行车被盗遗失登记生效", "ebike.registration_voided": "注销未生效的电动自行车登记",
-    "ebike.transfer_reverted": "转移登记撤回，恢复原所有人", "ebike.status_reverted": "被盗遗失登记撤回，恢复原登记状态",
-    "case.inspected": "电动自行车现场查验",
-    "ebike.destroyed": "电动自行车灭失登记生效（号牌作废）", "ebike.recovered": "电动自行车找回登记生效",
-    "ebike.plate_replaced": "电动自行车号牌补领/换领生效（原号牌作废）",
-    "ebike.destroyed_reverted": "灭失登记撤回，恢复原登记状态", "ebike.recovered_reverted": "找回登记撤回，恢复被盗/遗失状态",
-    "ebike.plate_reverted": "号牌补领/换领撤回，恢复原号牌、新号牌作废",
+    "case.inspected": "现场查验",
 }
 
 
 def event_label(action: str) -> str:
     if action in EVENT_LABELS:
         return EVENT_LABELS[action]
+    declared = audit_labels.report_label(action)  # a service's own events (its package declares them)
+    if declared is not None:
+        return declared
     if action.startswith("case."):
         return "案件：" + status.status_label(action[5:])
     return action

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Date, Integer, bindparam, select
 
-from desktop.cases import at_window, case_rows, status
+from desktop.cases import at_window, audit_labels, case_rows, status
 from desktop.cases.dto import CaseSummary
 from desktop.cases.queries import SUMMARY_COLUMNS, summary
 from desktop.cases.stored import EventDetail
@@ -24,13 +24,7 @@ ACTION_LABELS = {
     # NOTE: "paper.print" is what older versions wrote when the PDF was made; it never meant a print job.
     "paper.made": "生成文书", "paper.print": "生成文书", "paper.reprint": "补打文书（生成）",
     "paper.printed": "送打印机打印", "pledge.record": "签署承诺",
-    "pledge.fulfilled": "承诺已履行", "id.reveal": "查看完整证件号码",
-    "ebike.registered": "登记上牌", "ebike.transferred": "转移登记", "ebike.status": "被盗/遗失登记",
-    "ebike.registration_voided": "注销未生效的登记", "ebike.transfer_reverted": "恢复原所有人",
-    "ebike.status_reverted": "恢复原登记状态", "case.inspected": "现场查验",
-    "ebike.destroyed": "灭失登记（号牌作废）", "ebike.recovered": "找回登记（恢复正常）",
-    "ebike.plate_replaced": "补领/换领号牌（原号牌作废）", "ebike.destroyed_reverted": "撤回灭失登记",
-    "ebike.recovered_reverted": "撤回找回登记", "ebike.plate_reverted": "撤回补领/换领，恢复原号牌",
+    "pledge.fulfilled": "承诺已履行", "id.reveal": "查看完整证件号码", "case.inspected": "现场查验",
 }
 # The same events where the case was decided at the window (issue 13) or revoked after that.
 AT_WINDOW_LABELS = {"case.issued": "当场办结", "case.cancelled": "撤销登记"}
@@ -175,4 +169,4 @@ def timeline(db: Database, case_id: int) -> list[TimelineEvent]:
 def _label(action: str, detail: dict) -> str:
     if detail.get("at_window") or detail.get("revoked"):
         return AT_WINDOW_LABELS.get(action, ACTION_LABELS.get(action, action))
-    return ACTION_LABELS.get(action, action)
+    return ACTION_LABELS.get(action) or audit_labels.timeline_label(action) or action

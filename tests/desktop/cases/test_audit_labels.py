@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 import desktop
 from desktop.cases import status
 from desktop.cases.audit_report import event_label
@@ -97,3 +99,18 @@ def test_every_written_action_has_a_chinese_label():
     unnamed = {a: where for a, where in written_actions().items()
                if event_label(a) == a or re.search(r"[A-Za-z_]", event_label(a))}
     assert not unnamed, f"audit actions without a Chinese name in EVENT_LABELS: {unnamed}"
+
+
+def test_a_service_names_its_own_events_once_and_never_a_core_one():
+    from desktop.cases import audit_labels, worklists
+    from desktop.cases.audit_report import EVENT_LABELS
+    from desktop.cases.registration import DuplicateRegistration
+
+    declared = audit_labels.declared()
+    assert {"ebike.registered", "plates.block", "nrmm.registered"} <= set(declared)
+    assert not set(declared) & (set(EVENT_LABELS) | set(worklists.ACTION_LABELS))  # no service shadows the core
+    assert event_label("ebike.plate_replaced") == "电动自行车号牌补领/换领生效（原号牌作废）"
+    assert worklists._label("ebike.plate_replaced", {}) == "补领/换领号牌（原号牌作废）"
+    with pytest.raises(DuplicateRegistration, match=r"ebike\.registered"):
+        audit_labels.declare("ebike.registered", "另一个名称")
+    assert event_label("ebike.registered") == "电动自行车登记上牌生效"  # the first stays

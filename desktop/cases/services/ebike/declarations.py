@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, or_, select
 
-from desktop.cases import identifiers, input_guard, paper_kinds, reasons
+from desktop.cases import audit_labels, identifiers, input_guard, paper_kinds, reasons
 from desktop.cases.reasons import RefusalReason
 from desktop.store.models import EbikeOwnerHistory, EbikeRegistration, EbikeVoidedPlate
 from forms.ebike_common import normalize_code
@@ -64,3 +64,25 @@ input_guard.declare_hook_columns(
     (EbikeOwnerHistory.owner_name, "new_owner_name", None),
     (EbikeOwnerHistory.owner_id_number, "new_owner_id_number", None),
 )
+
+# The register's and the plate administration's own audit events: the 审计日报's name, then the timeline's.
+for _action, _report, _timeline in (
+    ("ebike.registered", "电动自行车登记上牌生效", "登记上牌"),
+    ("ebike.transferred", "电动自行车转移登记生效", "转移登记"),
+    ("ebike.status", "电动自行车被盗遗失登记生效", "被盗/遗失登记"),
+    ("ebike.registration_voided", "注销未生效的电动自行车登记", "注销未生效的登记"),
+    ("ebike.transfer_reverted", "转移登记撤回，恢复原所有人", "恢复原所有人"),
+    ("ebike.status_reverted", "被盗遗失登记撤回，恢复原登记状态", "恢复原登记状态"),
+    ("ebike.destroyed", "电动自行车灭失登记生效（号牌作废）", "灭失登记（号牌作废）"),
+    ("ebike.recovered", "电动自行车找回登记生效", "找回登记（恢复正常）"),
+    ("ebike.plate_replaced", "电动自行车号牌补领/换领生效（原号牌作废）", "补领/换领号牌（原号牌作废）"),
+    ("ebike.destroyed_reverted", "灭失登记撤回，恢复原登记状态", "撤回灭失登记"),
+    ("ebike.recovered_reverted", "找回登记撤回，恢复被盗/遗失状态", "撤回找回登记"),
+    ("ebike.plate_reverted", "号牌补领/换领撤回，恢复原号牌、新号牌作废", "撤回补领/换领，恢复原号牌"),
+    ("ebike.query_refused", "登记信息查询单：证件与所有人不一致，未出具", None),
+    ("plates.series", "修改号牌号段", None),
+    ("plates.block", "分配窗口号牌号段", None),
+    ("plates.block_closed", "停用窗口号牌号段", None),
+    ("plates.mode", "设置号牌登记库模式（大厅共用或单机）", None),
+):
+    audit_labels.declare(_action, _report, _timeline)

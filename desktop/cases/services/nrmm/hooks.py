@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.cases import audit_report, hooks, identifiers, paper_kinds, status
+from desktop.cases import audit_labels, hooks, identifiers, paper_kinds, status
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
-from desktop.cases.registration import DuplicateRegistration
 from desktop.cases.services.nrmm import papers, register
 from desktop.cases.services.nrmm.identifiers import CODE, PRODUCT
 from desktop.cases.services.nrmm.models import CANCELLED, REFUSED, NrmmRegistration
@@ -16,23 +15,12 @@ from forms.services.nrmm import SERVICE_ID
 from forms.values import parse_answers
 
 CERTIFICATE = paper_kinds.declare("nrmm_certificate", papers.CERTIFICATE_TITLE, certificate=True)
-# The audit log's Chinese names of this service's own events (the 审计日报 prints them).
-AUDIT_LABELS = {
-    "nrmm.accepted": "非道路移动机械编码信息受理（待登记）", "nrmm.registered": "非道路移动机械完成编码登记（核发编码）",
-    "nrmm.refused": "非道路移动机械不予编码登记", "nrmm.cancelled": "非道路移动机械编码登记撤销（编码不再核发）",
-}
-
-
-def _declare_audit_labels() -> None:
-    # NOTE: the seam has no registry for audit labels yet; added here the way a registry would, refusing to
-    # overwrite one another part of the program named.
-    for action, label in AUDIT_LABELS.items():
-        if action in audit_report.EVENT_LABELS:
-            raise DuplicateRegistration(f"audit label {action!r} registered twice")
-        audit_report.EVENT_LABELS[action] = label
-
-
-_declare_audit_labels()
+# The audit log's Chinese names of this service's own events (the 审计日报 and the case's timeline).
+for _action, _label in (
+    ("nrmm.accepted", "非道路移动机械编码信息受理（待登记）"), ("nrmm.registered", "非道路移动机械完成编码登记（核发编码）"),
+    ("nrmm.refused", "非道路移动机械不予编码登记"), ("nrmm.cancelled", "非道路移动机械编码登记撤销（编码不再核发）"),
+):
+    audit_labels.declare(_action, _label)
 
 
 def _typed(ctx: IntakeContext) -> dict[str, Any]:
