@@ -91,6 +91,10 @@ class Service:
     # What the clerk's accept button says the window does at once where decided_at_window holds, e.g.
     # "登记并发牌" (the page adds "当场办结").
     window_action: str = ""
+    # What the reviewer's two decisions are called for this procedure (the case view's buttons and
+    # dialogs): 批准 / 不予许可 for a licence; a register's department "完成编码登记" / "不予登记".
+    approve_word: str = "批准"
+    decline_word: str = "不予许可"
     # Answers saved under an older form (drafts, cases, case files) brought to today's fields, e.g. the
     # e-bike's single "vehicle_inspected" tick → the recorded inspection (forms/ebike_inspection.py).
     upgrade_answers: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None

@@ -143,8 +143,11 @@ class SupplementDialog:
 
 class ApproveDialog:
     @staticmethod
-    def ask(case_no: str, submit: Callable[[str], Any], parent: QWidget | None = None) -> Any:
-        d = ActionDialog(_tr("批准"), _tr("批准案件 %1。批准后打印领取凭证等文书。").replace("%1", case_no), _tr("批准"), parent)
+    def ask(case_no: str, submit: Callable[[str], Any], parent: QWidget | None = None, word: str = "批准") -> Any:
+        """``word``: the procedure's own name of the decision (Service.approve_word)."""
+        intro = (_tr("批准案件 %1。批准后打印领取凭证等文书。") if word == "批准"
+                 else _tr("案件 %1：%2，并打印相应文书。").replace("%2", word)).replace("%1", case_no)
+        d = ActionDialog(_tr(word), intro, _tr(word), parent)
         d.add_row("note", _tr("审核意见（可不填）"), QLineEdit())
         return d.run(lambda d: submit(d.text("note")))
 
@@ -152,9 +155,9 @@ class ApproveDialog:
 class RefuseDialog:
     @staticmethod
     def ask(reasons: Iterable[tuple[str, str]], submit: Callable[[list[str], str], Any],
-            parent: QWidget | None = None) -> Any:
-        """不予许可: coded reasons (code, label with basis) and free text."""
-        d = ActionDialog(_tr("不予许可"), _tr("请选择不予许可的理由（可多选），决定书将载明理由、依据和救济途径。"),
+            parent: QWidget | None = None, word: str = "不予许可") -> Any:
+        """不予许可 (or the procedure's own word): coded reasons (code, label with basis) and free text."""
+        d = ActionDialog(_tr(word), _tr("请选择%1的理由（可多选），决定书将载明理由、依据和救济途径。").replace("%1", word),
                          _tr("出具决定书"), parent)
         d.add_row("reasons", _tr("理由"), check_list(reasons, rows=8))
         d.add_row("text", _tr("补充说明"), _plain())

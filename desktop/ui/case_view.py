@@ -244,7 +244,18 @@ class CaseView(QWidget):
         basis.resizeSection(FindingsModel.Column.BASIS, min(basis.sectionSize(FindingsModel.Column.BASIS), 190))
         self._update_buttons()
 
+    def _words(self) -> tuple[str, str]:
+        """The procedure's own names of the two review decisions (Service.approve_word / decline_word)."""
+        try:
+            service = registry.get(self.file.summary.service_id)
+        except KeyError:  # a case of a service this HallDesk no longer offers: the generic words
+            return "批准", "不予许可"
+        return service.approve_word, service.decline_word
+
     def _update_buttons(self) -> None:
+        approve, decline = self._words()
+        self.buttons["approve_button"].setText(self.tr(approve))
+        self.buttons["decline_button"].setText(self.tr(decline))
         steps = actions.offered(self.file, self.actor.account)
         for step in actions.STEPS:
             self.buttons[f"{step}_button"].setVisible(step in steps)
@@ -323,7 +334,7 @@ class CaseView(QWidget):
 
     def _on_approve_clicked(self) -> None:
         self._done(case_dialogs.ApproveDialog.ask(self.file.summary.case_no or "", lambda note: lifecycle.approve(
-            self._hall(), self.case_id, note), self))
+            self._hall(), self.case_id, note), self, word=self._words()[0]))
 
     def _on_decline_clicked(self) -> None:
         try:
@@ -333,7 +344,7 @@ class CaseView(QWidget):
             return
         choices = [(r.code, f"{r.code}  {r.label}（{r.basis}）") for r in reasons]
         self._done(case_dialogs.RefuseDialog.ask(choices, lambda codes, text: lifecycle.refuse(
-            self._hall(), self.case_id, codes, text), self))
+            self._hall(), self.case_id, codes, text), self, word=self._words()[1]))
 
     def _on_issue_clicked(self) -> None:
         self._done(case_dialogs.IssueDialog.ask(self.file.summary.applicant_name, lambda name, number, proxy:

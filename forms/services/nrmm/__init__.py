@@ -82,6 +82,9 @@ SERVICE = PackagedService(
     service_id=SERVICE_ID,
     name="非道路移动机械编码登记",
     code="FD",
+    # NOTE: 第九条第三款: the 区县 department "完成编码登记"; its decision is a registration, not a 许可.
+    approve_word="完成编码登记",
+    decline_word="不予登记",
     basis=Basis(DOC_WITH_NO),
     version="2026.1",
     fields=FIELDS,
