@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop import paths
-from forms.params import load_params
+from forms import registry
+from forms.params import DatedValue, ParameterError, load_params
 
 log = logging.getLogger(__name__)
 HALL_FILE = "remedies.toml"  # in the configuration folder: a hall's own authorities, per service
@@ -51,11 +52,28 @@ def for_service(service_id: str, on: date) -> Remedies:
     params = load_params("remedies").at(on)
     table = params["remedies"]
     merged: dict = {**table.get("default", {}), **table.get(service_id, {})}
+    source = params.source("remedies")
+    # NOTE (issue 16): a service package may carry its own authorities in its own parameter file (a
+    # ``remedies`` parameter, dated and sourced like the shared one), so adding a service needs no
+    # edit of resources/params/remedies.toml; the shared file's defaults (periods, court) still apply.
+    own = _own_remedies(service_id, on)
+    if own is not None:
+        merged.update(own.value)
+        source = own.source
     hall = _hall_values()
     merged.update({k: v for k, v in hall.get("default", {}).items() if k in KEYS})
     merged.update({k: v for k, v in hall.get(service_id, {}).items() if k in KEYS})
     return Remedies(str(merged["authority"]), str(merged["review_body"]), str(merged["court"]),
-                    int(merged["review_days"]), int(merged["suit_months"]), params.source("remedies"))
+                    int(merged["review_days"]), int(merged["suit_months"]), source)
+
+
+def _own_remedies(service_id: str, on: date) -> DatedValue | None:
+    """The ``remedies`` parameter of the service's own parameter file, if it has one."""
+    try:
+        service = registry.get(service_id)
+        return service.params().parameter("remedies").at(on)
+    except (KeyError, ParameterError, FileNotFoundError):
+        return None
 
 
 def paper_noun(title: str) -> str:
