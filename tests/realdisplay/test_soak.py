@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "soak"))
 import run as soak  # noqa: E402
 from plan import SERVICES  # noqa: E402
 
-SHORT_DAY = 20  # two cycles: every service accepted, a notice, a refusal, a draft resumed, two case views
+SHORT_DAY = 22  # two cycles: every service accepted, a notice, a refusal, a draft resumed, two case views
 DECISIONS = 3
 
 

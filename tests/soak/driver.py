@@ -42,6 +42,8 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QWidget  # noqa: E402,E501
 from script import ScriptFailed, ScriptRunner, Wait  # noqa: E402
 
+from forms import registry  # noqa: E402
+
 PASSWORD = "demo-pass-1"  # the demo hall's accounts (python -m desktop seed-demo)
 STATE: dict = {"case": None}
 
@@ -310,17 +312,20 @@ def decide(day: Day, todo: list[dict]):
         view = yield from search_case_no(item["case_no"])
         status = ui.child(view, QLabel, "value_status")
         before = status.text()
+        # NOTE: each procedure names its decisions (Service.approve_word: 批准, 完成编码登记 …).
+        service = registry.get(item["service"])
+        approve, decline = service.approve_word, service.decline_word
         if item["decision"] == "approve":
-            yield from k.press_button(ui.child(view, QPushButton, "approve_button"), "批准")
+            yield from k.press_button(ui.child(view, QPushButton, "approve_button"), approve)
             yield Wait(lambda: QApplication.activeModalWidget() is not None
-                       and QApplication.activeModalWidget().windowTitle() == "批准", "the 批准 dialog")
+                       and QApplication.activeModalWidget().windowTitle() == approve, f"the {approve} dialog")
             dialog = QApplication.activeModalWidget()
             yield from k.fill_line(ui.child(dialog, QLineEdit, "note"), "材料齐全，符合条件，同意。", "note")
             yield from k.key(K.Key_Return)
         else:
-            yield from k.press_button(ui.child(view, QPushButton, "decline_button"), "不予许可")
+            yield from k.press_button(ui.child(view, QPushButton, "decline_button"), decline)
             yield Wait(lambda: QApplication.activeModalWidget() is not None
-                       and QApplication.activeModalWidget().windowTitle() == "不予许可", "the 不予许可 dialog")
+                       and QApplication.activeModalWidget().windowTitle() == decline, f"the {decline} dialog")
             dialog = QApplication.activeModalWidget()
             reasons = ui.child(dialog, QWidget, "reasons")
             yield from k.focus(reasons, "reasons")

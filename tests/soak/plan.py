@@ -17,14 +17,16 @@ REFUSE = {
     "ebike_transfer": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
     "ebike_theft": {"plate_no": "郑A99999", "frame_no": "ZZZ000000000000"},
     "startup_subsidy": {"applicant_category": "none"},
+    "nrmm_registration": {"test_result": "fail"},  # 第九条第二款: only a machine that passed is registered
 }
-SERVICES = ("residence_permit", "ebike_registration", "ebike_transfer", "ebike_theft", "startup_subsidy")
-# NOTE: one cycle of ten cases: every service accepted, registrations before the transfers and
+SERVICES = ("residence_permit", "ebike_registration", "ebike_transfer", "ebike_theft", "startup_subsidy",
+            "nrmm_registration")
+# NOTE: one cycle of eleven cases: every service accepted, registrations before the transfers and
 # theft reports that need a registered bike, then a notice, a refusal, and a draft that is resumed.
 # An accepted e-bike case is concluded at the window (已办结, issue 13); the others wait for a decision.
 CYCLE = (("accept", "residence_permit"), ("accept", "ebike_registration"), ("accept", "startup_subsidy"),
          ("accept", "ebike_transfer"), ("accept", "ebike_registration"), ("accept", "ebike_theft"),
-         ("notice", None), ("refuse", None), ("draft", None), ("resume", None))
+         ("accept", "nrmm_registration"), ("notice", None), ("refuse", None), ("draft", None), ("resume", None))
 # Drafts, notices and refusals rotate through the services that need no registered bike here.
 ROTATING = ("residence_permit", "startup_subsidy", "ebike_registration")
 DRAFT_KEYS = 3  # a draft holds the first fields typed (name, ID number, phone) before the applicant left
@@ -62,6 +64,9 @@ def _applicant(people: People, service_id: str, answers: dict[str, Any], today: 
         answers.update(residence_address=people.address())
     elif service_id == "startup_subsidy":
         answers.update(business_uscc=people.uscc(), business_name=people.business_name(answers["name"]))
+    elif service_id == "nrmm_registration":
+        # A machine of its own (the register refuses the same product number twice), owned by the applicant.
+        answers.update(product_no=people.frame_no(), engine_no=people.motor_no(), owner_address=people.address())
     return answers
 
 
