@@ -22,7 +22,17 @@ from pathlib import Path
 
 from desktop import paths, settings as settings_store
 
-SERVICES = ("residence_permit", "ebike_registration", "ebike_transfer", "ebike_theft", "startup_subsidy")
+# NOTE: the e-bike procedures that act on a registered bike need the one this run registers; the driver
+# stages the transfer and the theft report on it, in the registry's order. 灭失, 找回 and 号牌补领/换领 would
+# each need a bike in another state and are left to the tests; every other service is run as it comes.
+BIKE_STAGED = ("ebike_registration", "ebike_transfer", "ebike_theft")
+
+
+def services() -> tuple[str, ...]:
+    """Every service this HallDesk offers, in the service panel's order, less the e-bike ones it cannot stage."""
+    from forms import registry
+
+    return tuple(s for s in registry.services() if not s.startswith("ebike_") or s in BIKE_STAGED)
 ADMIN = "selftest"
 EXIT_REFUSED = 2
 EXIT_FAILED = 1
@@ -58,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     from desktop.ui.selftest_driver import Driver, application
 
     app = application()
-    driver = Driver(out, SERVICES, ADMIN, printer=getattr(args, "printer", None))
+    planned = services()
+    driver = Driver(out, planned, ADMIN, printer=getattr(args, "printer", None))
     driver.start()
     # NOTE: the wizard is what an installed program shows on a fresh folder; the switch makes a
     # source checkout show it too, so `python -m desktop selftest` tests the same path.
@@ -67,10 +78,10 @@ def run(args: argparse.Namespace) -> int:
 
     code = run_gui(args)
     del app
-    report = driver.report(code)
+    report = {**driver.report(code), "services": list(planned)}
     (out / "selftest.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     for problem in report["problems"]:
         print(f"自检问题：{problem}", file=sys.stderr)
-    ok = code == 0 and not report["problems"] and len(report["cases"]) == len(SERVICES)
+    ok = code == 0 and not report["problems"] and len(report["cases"]) == len(planned)
     print(("自检通过" if ok else "自检未通过") + f"：{out / 'selftest.json'}")
     return 0 if ok else EXIT_FAILED

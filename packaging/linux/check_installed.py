@@ -33,7 +33,8 @@ from xdisplay import XDisplay  # noqa: E402
 
 LAUNCHER = Path("/usr/bin/hall-desk")
 BUNDLE = Path("/opt/halldesk")
-SERVICES = 5
+# How many cases the installed self-test accepts: every service it planned (its report's "services").
+SERVICES = 0
 PROBLEMS: list[str] = []
 
 
@@ -207,6 +208,10 @@ def main(argv: list[str]) -> int:
         for marker in ("qt.qpa", "Could not load the Qt platform plugin", "Traceback"):
             check(marker not in run.stderr, f"no “{marker}” on stderr")
         report = json.loads((out / "selftest.json").read_text(encoding="utf-8"))
+        global SERVICES
+        SERVICES = len(report.get("services", []))
+        check(SERVICES >= 6 and "nrmm_registration" in report.get("services", []),
+              f"the self-test planned {SERVICES} services: {', '.join(report.get('services', []))}")
         check(Path(report["data_dir"]) == data, f"the data went to the default folder {data}")
         check(len(report["cases"]) == SERVICES and all(c["status"] in ("accepted", "issued") for c in report["cases"]),
               f"{len(report['cases'])} cases accepted: {', '.join(c['case_no'] for c in report['cases'])}")

@@ -34,7 +34,7 @@ def test_every_wizard_page_fits_the_screen_and_leads_to_sign_in(x_display, tmp_p
 
 
 def test_selftest_runs_the_whole_program_from_source(x_display, tmp_path):
-    """What CI runs on the installed package, from the source tree: wizard, admin, five cases, papers printed."""
+    """What CI runs on the installed package, from the source tree: wizard, admin, a case of each service, papers printed."""
     from pypdf import PdfReader
 
     out, data = tmp_path / "out", tmp_path / "data"
@@ -43,15 +43,15 @@ def test_selftest_runs_the_whole_program_from_source(x_display, tmp_path):
                          timeout=300)
     assert run.returncode == 0, run.stderr
     report = json.loads((out / "selftest.json").read_text(encoding="utf-8"))
-    assert [c["service"] for c in report["cases"]] == ["residence_permit", "ebike_registration", "ebike_transfer",
-                                                        "ebike_theft", "startup_subsidy"]
+    assert [c["service"] for c in report["cases"]] == report["services"] == [
+        "residence_permit", "ebike_registration", "ebike_transfer", "ebike_theft", "startup_subsidy", "nrmm_registration"]
     # The e-bike procedures are concluded at the window (issue 13): 已办结 at acceptance.
-    expected = {"residence_permit": "accepted", "startup_subsidy": "accepted"}
+    expected = {"residence_permit": "accepted", "startup_subsidy": "accepted", "nrmm_registration": "accepted"}
     assert all(c["status"] == expected.get(c["service"], "issued") for c in report["cases"]), report["cases"]
     assert report["problems"] == []
     for case in report["cases"]:
         assert case["case_no"] in PdfReader(case["paper"]).pages[0].extract_text()
-    assert len(report["printed"]) >= 5 and all(Path(p).stat().st_size > 0 for p in report["printed"])
+    assert len(report["printed"]) >= 6 and all(Path(p).stat().st_size > 0 for p in report["printed"])
 
 
 def test_selftest_prints_every_paper_on_a_real_cups_queue(x_display, tmp_path, cups_queue):
