@@ -26,12 +26,16 @@ def declare(action: str, report: str, timeline: str | None = None) -> EventLabel
     return _labels.add(action, EventLabel(report, timeline or report), where)
 
 
-def _label(action: str) -> EventLabel | None:
+def _loaded() -> Registry[str, EventLabel]:
     # NOTE: the 审计日报 is also made by the command line, where no intake ran to load the packages.
     from desktop.cases import services
 
     services.load()
-    return _labels.get(action)
+    return _labels
+
+
+def _label(action: str) -> EventLabel | None:
+    return _loaded().get(action)
 
 
 def report_label(action: str) -> str | None:
@@ -45,7 +49,4 @@ def timeline_label(action: str) -> str | None:
 
 
 def declared() -> dict[str, EventLabel]:
-    from desktop.cases import services
-
-    services.load()
-    return dict(_labels.items())
+    return dict(_loaded().items())

@@ -47,6 +47,7 @@ from desktop.ui.countersign import CountersignDialog
 from desktop.ui.preview import PreviewDialog
 from desktop.ui.tables import fit, table
 from forms import registry
+from forms.service import Service
 
 log = logging.getLogger(__name__)
 STATUS_COLOURS = {status.ACCEPTED: "#1d5fa8", status.SUPPLEMENT: "#b26a00", status.APPROVED: "#2e7d32",
@@ -249,7 +250,7 @@ class CaseView(QWidget):
         try:
             service = registry.get(self.file.summary.service_id)
         except KeyError:  # a case of a service this HallDesk no longer offers: the generic words
-            return "批准", "不予许可"
+            return Service.approve_word, Service.decline_word
         return service.approve_word, service.decline_word
 
     def _update_buttons(self) -> None:

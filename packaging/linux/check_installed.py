@@ -31,6 +31,9 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 from cups import CupsQueue, available as cups_available  # noqa: E402
 from xdisplay import XDisplay  # noqa: E402
 
+sys.path.insert(0, str(ROOT))
+from desktop import print_queue  # noqa: E402  (the source tree's: the same lpstat questions the program asks)
+
 LAUNCHER = Path("/usr/bin/hall-desk")
 BUNDLE = Path("/opt/halldesk")
 # How many cases the installed self-test accepts: every service it planned (its report's "services").
@@ -93,9 +96,6 @@ def check_papers(report: dict) -> None:
 def check_queue(report: dict, queue: CupsQueue, before: set[int]) -> None:
     """Every paper the installed program sent to the real queue came out of the spooler, whole."""
     from pypdf import PdfReader
-
-    sys.path.insert(0, str(ROOT))
-    from desktop import print_queue
 
     queued = report.get("queued", [])
     check(len(queued) == len(report["printed"]) > 0,
@@ -195,9 +195,6 @@ def main(argv: list[str]) -> int:
         print(f"note  no CUPS print queue here ({no_cups}): papers printed to PDF files only", flush=True)
     try:
         from_queue = ["--printer", queue.name] if queue else []
-        sys.path.insert(0, str(ROOT))
-        from desktop import print_queue
-
         before = (print_queue.job_ids(queue.name) or set()) if queue else set()
         started = time.monotonic()
         run = subprocess.run([str(LAUNCHER), "selftest", "--out", str(out), *from_queue], env=user_env(home, display),

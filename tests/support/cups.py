@@ -79,8 +79,8 @@ class CupsQueue:
         for line in CONF.read_text(errors="replace").splitlines():
             if line.startswith("Out "):
                 out = line[4:].strip()
-        home = pwd.getpwuid(os.getuid()).pw_dir
-        return Path(out.replace("${HOME}", home).replace("${USER}", pwd.getpwuid(os.getuid()).pw_name))
+        user = pwd.getpwuid(os.getuid())
+        return Path(out.replace("${HOME}", user.pw_dir).replace("${USER}", user.pw_name))
 
     def wait_for_output(self, job_id: int) -> Path:
         """The PDF cups-pdf made of job ``job_id``, once the spooler says the job is completed."""
