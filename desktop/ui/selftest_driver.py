@@ -29,7 +29,8 @@ class Driver:
         # the installed program's print path reach the PC's printer, not only a PDF file.
         self.printer_name = printer
         self.queued: list[dict] = []
-        self.password = "Sel-" + secrets.token_urlsafe(12)
+        # NOTE: the policy asks for letters AND digits; a random token alone has no digit one time in 15.
+        self.password = f"Sel-{secrets.token_urlsafe(12)}-{secrets.randbelow(10)}"
         self.cases: list[dict] = []
         self.problems: list[str] = []
         self.printed: list[str] = []
@@ -84,7 +85,7 @@ class Driver:
             self._quit()
 
     def _wizard(self, wizard) -> None:
-        from PySide6.QtWidgets import QWizard
+        from PySide6.QtWidgets import QLabel, QWizard
 
         from desktop.ui.setup_wizard import ADMIN as ADMIN_PAGE, DATABASE, HALL, PRINTER
 
@@ -106,7 +107,9 @@ class Driver:
         else:
             wizard.next()
         if wizard.isVisible() and wizard.currentId() == before[0] and page != PRINTER:
-            self.problems.append(f"设置向导停在第 {page + 1} 页")
+            shown = [label.text() for label in wizard.currentPage().findChildren(QLabel)
+                     if label.objectName().endswith("_error") and label.text()]
+            self.problems.append(f"设置向导停在第 {page + 1} 页" + (f"：{'；'.join(shown)}" if shown else ""))
             wizard.reject()
 
     def _main(self, window) -> None:
