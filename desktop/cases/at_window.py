@@ -82,7 +82,7 @@ def run(ctx: IntakeContext) -> HookResult:
     life = copy.deepcopy(row.lifecycle or {})
     declared = terms(ctx.service).inspection
     inspection = declared.record(ctx.answers) if declared is not None else None
-    if inspection is not None:
+    if declared is not None and inspection is not None:
         if not inspection["passed"]:  # the rules refuse such a case; never register what failed its inspection
             raise ActionRefused(declared.refused)
         life["inspection"] = {**inspection, "on": now.date().isoformat(), "by": actor.account.display_name}
