@@ -130,3 +130,26 @@ def test_the_accounts_dialog_lists_every_permission_from_the_registry(qtbot, db,
     assert rows["受理"] == ["通用", "✓", "✓", "✓"]
     assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == [
         "操作", "所属", "受理", "审核", "管理员"]
+
+
+def test_the_main_window_imports_no_service_dialog_until_its_item_is_chosen(tmp_path):
+    code = textwrap.dedent(f'''
+        import sys
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from desktop.cases import accounts
+        from desktop.cases.dto import Actor
+        from desktop.settings import Settings
+        from desktop.store.database import open_database
+        from desktop.ui.main_window import MainWindow
+        db = open_database({str(tmp_path / "hall.sqlite3")!r})
+        admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123", window="03")
+        window = MainWindow(db, Actor(admin, "03", "大厅"), Settings(window_no="03"))
+        print(sorted(n for n in sys.modules if n.startswith("desktop.ui.services.")))
+        db.close()
+    ''')
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen",
+           "HALLDESK_DATA_DIR": str(tmp_path / "data")}
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "['desktop.ui.services.ebike']"  # declared, no dialog loaded
