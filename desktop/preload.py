@@ -27,9 +27,13 @@ def import_data_layer() -> None:
     import desktop.cases.worklists  # noqa: F401  (the 待办 tab)
     import desktop.store.backup  # noqa: F401  (the scheduled backups: cryptography)
     import desktop.store.opening  # noqa: F401
+    from desktop.cases import services
     from forms import registry
 
     registry.services()  # NOTE: the service panel lists every service; their definitions load once
+    # NOTE (issue 16): the main window shows a service's menu items by the permissions its case-layer
+    # package declares (desktop.cases.permissions), so the packages load here, off the UI thread.
+    services.load()
 
 
 class DataLayer:

@@ -22,17 +22,19 @@ from pathlib import Path
 
 from desktop import paths, settings as settings_store
 
-# NOTE: the e-bike procedures that act on a registered bike need the one this run registers; the driver
-# stages the transfer and the theft report on it, in the registry's order. 灭失, 找回 and 号牌补领/换领 would
-# each need a bike in another state and are left to the tests; every other service is run as it comes.
-BIKE_STAGED = ("ebike_registration", "ebike_transfer", "ebike_theft")
-
 
 def services() -> tuple[str, ...]:
-    """Every service this HallDesk offers, in the service panel's order, less the e-bike ones it cannot stage."""
+    """Every service this HallDesk offers, in the service panel's order, less those it cannot stage.
+
+    NOTE (issue 16): which those are, and what the others need first (a plate series) or from an earlier
+    case (the bike the run registered), each service's package declares (desktop.cases.selftest_plans).
+    """
+    from desktop.cases import selftest_plans
     from forms import registry
 
-    return tuple(s for s in registry.services() if not s.startswith("ebike_") or s in BIKE_STAGED)
+    return tuple(s for s in registry.services() if selftest_plans.plan(s).staged)
+
+
 ADMIN = "selftest"
 EXIT_REFUSED = 2
 EXIT_FAILED = 1

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from forms import checks
+from forms.at_window import AtWindow
 from forms.model import Basis, Effect, Field, Finding, Kind, Outcome, Rule, RuleContext
 from forms.service import missing_info
 from forms.zhengzhou import DISTRICT_CHOICES, URBAN_CODES, district_name
@@ -371,6 +372,11 @@ def on_a_bike_rules(prefix: str, what: str, basis: Basis) -> tuple[Rule, Rule]:
     )
 
 
+# What every e-bike procedure decided at the window says of itself (desktop/cases/at_window.py names none):
+# 第十四条 (查验并及时发放号牌；不予登记并书面说明理由) and 第十五条 (变更、转移、被盗/遗失、灭失登记).
+AT_WINDOW = AtWindow(basis="《郑州市非机动车管理办法》第十四条、第十五条", register="电动自行车登记信息", subject="所涉车辆")
+
+
 # The Service keywords of a procedure on a registered bike: the owner is the applicant, the bike is
 # indexed by plate and frame, one open case per bike, refused in writing (第十四条), decided at the window.
 ON_A_BIKE_SERVICE: dict[str, Any] = {
@@ -383,4 +389,5 @@ ON_A_BIKE_SERVICE: dict[str, Any] = {
     "duplicate_scope": ("frame_no",),
     "paper_titles": {"refusal": "不予登记通知书"},  # 第十四条: 不予登记并书面说明理由
     "decided_at_window": True,
+    "at_window": AT_WINDOW,
 }

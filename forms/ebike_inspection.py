@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from forms.at_window import Inspection
 from forms.model import Basis, Effect, Field, Finding, Kind, Outcome, RuleContext
 from forms.service import missing_info
 
@@ -108,3 +109,8 @@ def upgrade(answers: Mapping[str, Any]) -> dict[str, Any]:
     if answers["vehicle_inspected"] in (True, "true", "是", 1, "1") and not out.get("inspect_frame"):
         out["inspect_frame"] = MATCH
     return out
+
+
+# What the first registration declares (forms/services/ebike_registration.py, Service.at_window): its
+# inspection's fields and record, so desktop/cases/at_window.py records it without naming the e-bike.
+INSPECTION = Inspection(KEYS, record, "现场查验有未通过或未完成的项目，不能登记。请核对查验结果。")

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from forms.at_window import AtWindow
 from forms.model import (
     AmountLine,
     Assessment,
@@ -88,6 +89,9 @@ class Service:
     # review after it (郑州市非机动车管理办法 第十四条: 查验并及时发放号牌; 第十五条 登记): accepting
     # registers and issues at once, and a failed rule or inspection is a 不予登记通知书 (issue 13).
     decided_at_window: bool = False
+    # What such a procedure says of itself (forms/at_window.py): the law that has it decided at the window,
+    # what a revocation restores, and its on-site inspection if it has one; None: the neutral words.
+    at_window: AtWindow | None = None
     # What the clerk's accept button says the window does at once where decided_at_window holds, e.g.
     # "登记并发牌" (the page adds "当场办结").
     window_action: str = ""
@@ -98,6 +102,16 @@ class Service:
     # Answers saved under an older form (drafts, cases, case files) brought to today's fields, e.g. the
     # e-bike's single "vehicle_inspected" tick → the recorded inspection (forms/ebike_inspection.py).
     upgrade_answers: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+
+    def __post_init__(self) -> None:
+        # NOTE: a wrong declaration fails where the service is defined, not at the first acceptance.
+        if self.at_window is not None and not self.decided_at_window:
+            raise ValueError(f"{self.service_id}: at_window is declared but the procedure is not decided at the window")
+        inspection = self.at_window.inspection if self.at_window is not None else None
+        if inspection is not None:
+            missing = set(inspection.keys) - {f.key for f in self.fields}
+            if missing:
+                raise ValueError(f"{self.service_id}: the inspection's fields {sorted(missing)} are not on its form")
 
     def field(self, key: str) -> Field:
         for f in self.fields:

@@ -80,10 +80,10 @@ LAYER_RULES = {
 }
 
 
-def imported_modules(path: Path) -> list[tuple[int, str]]:
+def imported_modules(path: Path, root: Path | None = None) -> list[tuple[int, str]]:
     """Every module a file imports (absolute names; relative imports resolved against its package)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    package = ".".join(path.relative_to(root or ROOT).with_suffix("").parts[:-1])
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -129,3 +129,71 @@ def test_the_layer_walk_sees_every_kind_of_import(tmp_path, monkeypatch):
     found = layer_violations("desktop/ui", LAYER_RULES["desktop/ui"])
     assert [v.split(":")[1].split()[0] for v in found] == ["1", "2", "4", "5"]
     assert not any("desktop.cases" in v for v in found)
+
+
+# --- the service seam (issue 16) ----------------------------------------------------------------
+# NOTE: the generic modules — desktop/ui/*.py and desktop/cases/*.py, not the services' own packages under
+# desktop/ui/services/ and desktop/cases/services/ — import no service's part: a service's menu items,
+# dialogs, permissions, inspection and self-test steps are declared by its packages and discovered. The
+# loaders themselves (desktop.cases.services, desktop.ui.services) may be imported: they name no service.
+GENERIC_FOLDERS = ("desktop/ui", "desktop/cases")
+SERVICE_FOLDERS = ("desktop/cases/services", "desktop/ui/services")
+
+
+def service_names(root: Path) -> list[str]:
+    """The services' package names, found in the tree (the test names none): ebike, nrmm, residence, …"""
+    return sorted({p.name for folder in SERVICE_FOLDERS for p in (root / folder).glob("*")
+                   if p.is_dir() and not p.name.startswith(("_", "."))})
+
+
+def service_packages(root: Path) -> tuple[str, ...]:
+    """Module prefixes a generic module may not import: each service's packages and its forms modules."""
+    prefixes = ["desktop.cases.services.", "desktop.ui.services.", "forms.services."]
+    # forms/ebike_common.py, forms/ebike_inspection.py, forms/residence/, forms/subsidy/: a service's pure
+    # part kept beside forms/services (a prefix of the module name).
+    prefixes += [f"forms.{name}" for name in service_names(root)]
+    return tuple(prefixes)
+
+
+def seam_violations(root: Path) -> list[str]:
+    forbidden = service_packages(root)
+    bad: dict[tuple[str, int], str] = {}
+    for folder in GENERIC_FOLDERS:
+        for path in sorted((root / folder).glob("*.py")):  # the folder's own modules, not its subpackages
+            for line, module in imported_modules(path, root):
+                if module.startswith(forbidden):
+                    bad.setdefault((path.relative_to(root).as_posix(), line), module)
+    return [f"{where}:{line} imports {module}" for (where, line), module in sorted(bad.items())]
+
+
+def test_the_walk_knows_the_services():
+    assert {"ebike", "residence", "subsidy", "nrmm"} <= set(service_names(ROOT))
+    assert "forms.ebike" in service_packages(ROOT)
+
+
+def test_generic_modules_import_no_service_package():
+    assert seam_violations(ROOT) == []
+
+
+@pytest.mark.parametrize("folder, source, module", [
+    ("desktop/ui", "from desktop.cases.services.ebike import plates\n", "desktop.cases.services.ebike"),
+    ("desktop/ui", "def f():\n    from desktop.ui.services.ebike.plate_dialog import PlateSeriesDialog\n",
+     "desktop.ui.services.ebike.plate_dialog"),
+    ("desktop/cases", "from forms import ebike_inspection, registry\n", "forms.ebike_inspection"),
+    ("desktop/cases", "from .services.subsidy import claims\n", "desktop.cases.services.subsidy"),
+    ("desktop/cases", "import forms.services.residence_permit\n", "forms.services.residence_permit"),
+], ids=["ui-case-part", "ui-dialog", "cases-forms-part", "cases-relative", "cases-forms-service"])
+def test_the_seam_check_fails_on_a_planted_file(tmp_path, folder, source, module):
+    # The tree's service folders (so their names are found), a service's own module importing its own
+    # parts (allowed) and the loader imported by a generic module (allowed); then one planted file.
+    for services in SERVICE_FOLDERS:
+        for p in (ROOT / services).iterdir():
+            if p.is_dir():
+                (tmp_path / services / p.name).mkdir(parents=True)
+    (tmp_path / "desktop/ui/services/ebike/own.py").write_text(
+        "from desktop.cases.services.ebike import plates\n", encoding="utf-8")
+    (tmp_path / "desktop/cases/intake.py").write_text("from desktop.cases import services\n", encoding="utf-8")
+    assert seam_violations(tmp_path) == []
+    (tmp_path / folder / "generic.py").write_text(source, encoding="utf-8")
+    found = seam_violations(tmp_path)
+    assert len(found) == 1 and found[0].startswith(f"{folder}/generic.py:") and module in found[0], found

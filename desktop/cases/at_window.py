@@ -1,10 +1,11 @@
 """Procedures decided at the window (Service.decided_at_window): inspect, register and conclude in one unit.
 
-郑州市非机动车管理办法 第十四条: 对符合条件的，公安机关交通管理部门应当对车辆进行查验并及时发放号牌；
-对不符合条件的，不予登记并书面向申请人说明理由. So accepting such a case records the on-site
-inspection, runs the service's registry hook (registration and plate, transfer, status) and closes
+Where a service's law has the department check and register in the same sitting (the basis each
+declares in ``Service.at_window``), accepting such a case records the on-site inspection
+the service declares (forms/at_window.py ``Inspection``), runs the service's registry hook and closes
 the case as 已办结 in the intake's own transaction; there is no supervisor review after it. A failed
-rule or inspection is the intake's 不予登记通知书. Everything here keys on the flag, never on a service id.
+rule or inspection is the intake's written refusal. Everything here keys on the flag and the service's
+``Service.at_window`` declaration, never on a service id (tests/test_boundaries.py, test_at_window_terms).
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.cases.papers import cn_date, header
 from desktop.store import audit
 from desktop.store.models import Case
-from forms import ebike_inspection, registry
+from forms import registry
+from forms.at_window import AtWindow
 from forms.service import Service
 
 AT_WINDOW_LABEL = "当场办结"
 REVOCATION_TITLE = "撤销登记决定书"
+NEUTRAL = AtWindow()  # the words of a procedure that declares none of its own
 
 
 def applies(service_id: str) -> bool:
@@ -48,9 +51,9 @@ def accept_label(service: Service) -> str:
     return f"{service.window_action or '办理登记'}（{AT_WINDOW_LABEL}）"
 
 
-def _has_inspection(service: Service) -> bool:
-    keys = {f.key for f in service.fields}
-    return all(key in keys for key in ebike_inspection.KEYS)
+def terms(service: Service) -> AtWindow:
+    """What the service declares of its procedure decided at the window (Service.at_window), or the neutral words."""
+    return service.at_window or NEUTRAL
 
 
 def _audit(s: Session, action: str, actor: Actor, case_id: int, detail: dict[str, Any]) -> None:
@@ -64,8 +67,8 @@ def _close(s: Session, row: Case, actor: Actor, now: datetime, life: dict[str, A
     row.updated_at = now
     row.closed_on = now.date()
     deadlines.settle(s, row, status.ISSUED, now.date())  # the 承诺办结 deadline is met by the conclusion
-    # NOTE: the plate and the certificate are handed over at the window to the applicant who sits
-    # there (第十四条 及时发放号牌); no separate 领取 step with a receiver follows.
+    # NOTE: what the service issues (Service.collects) is handed over at the
+    # window to the applicant who sits there; no separate 领取 step with a receiver follows.
     life["issue"] = {"on": now.date().isoformat(), "at_window": True, "by": actor.account.display_name,
                      **({"legacy": True} if detail.get("legacy") else {})}
     row.lifecycle = life
@@ -77,10 +80,11 @@ def run(ctx: IntakeContext) -> HookResult:
     """Accepting a case decided at the window: inspection, the registry hook, then 已办结 (caller's transaction)."""
     s, row, actor, now = ctx.session, ctx.case, ctx.actor, ctx.now
     life = copy.deepcopy(row.lifecycle or {})
-    inspection = ebike_inspection.record(ctx.answers) if _has_inspection(ctx.service) else None
-    if inspection is not None:
-        if not inspection["passed"]:  # the rules refuse such a case; never register a bike that failed
-            raise ActionRefused("现场查验有未通过或未完成的项目，不能登记。请核对查验结果。")
+    declared = terms(ctx.service).inspection
+    inspection = declared.record(ctx.answers) if declared is not None else None
+    if declared is not None and inspection is not None:
+        if not inspection["passed"]:  # the rules refuse such a case; never register what failed its inspection
+            raise ActionRefused(declared.refused)
         life["inspection"] = {**inspection, "on": now.date().isoformat(), "by": actor.account.display_name}
         _audit(s, "case.inspected", actor, row.id,
                {"passed": True, "results": {i["item"]: i["result"] for i in inspection["items"]}})
@@ -126,8 +130,9 @@ def refuse_review_step(row: Case, what: str) -> None:
     service = registry.get(row.service_id)
     done = (f"该案件已于{row.closed_on.isoformat()}当场办结" if row.status == status.ISSUED and row.closed_on
             else "该案件不经审核")
+    basis = terms(service).basis
     raise ActionRefused(
-        f"“{service.name}”在窗口当场办结（《郑州市非机动车管理办法》第十四条、第十五条），"
+        f"“{service.name}”在窗口当场办结{f'（{basis}）' if basis else ''}，"
         f"没有审核环节，不能{what}。{done}；登记有误的，请撤销登记（需审核人员复核）。"
     )
 
@@ -135,7 +140,7 @@ def refuse_review_step(row: Case, what: str) -> None:
 def conclude(s: Session, row: Case, actor: Actor, now: datetime) -> None:
     """A case of such a procedure accepted before it was decided at the window: record it as 已办结.
 
-    NOTE: its registry change took effect at that acceptance and the plate or certificate was
+    NOTE: its registry change took effect at that acceptance and what it issues (Service.collects) was
     printed then; what is missing is only the case's closing, which the clerk records (permission
     "issue"), without a review that the procedure no longer has.
     """
@@ -169,13 +174,15 @@ def revocation_paper(service: Service, row: Case, concluded_on: date | None, con
     done = cn_date(concluded_on) if concluded_on else "此前"
     snap["intro"] = (f"你于{done}办理的{service.name}（受理编号{row.case_no}）已当场办结。经复核，"
                      f"该登记存在下列情形，{'根据' + basis + '，' if basis else ''}决定撤销该登记。")
-    # NOTE (issue 16): the case's search identifiers (identifiers.of_case), as its service declared them.
-    bike = identifiers.paper_rows(dict(recorded or {}))
+    # NOTE (issue 16): the case's search identifiers (identifiers.of_case), as its service declared them,
+    # under the heading and with the register's name the service declares (Service.at_window).
+    words = terms(service)
+    subject = identifiers.paper_rows(dict(recorded or {}))
     snap["sections"] = [
         {"heading": "撤销的理由", "type": "text", "text": reason},
-        {"heading": "所涉车辆", "type": "table", "columns": ["项目", "内容"], "rows": bike},
+        {"heading": words.subject, "type": "table", "columns": ["项目", "内容"], "rows": subject},
         {"heading": "撤销的后果", "type": "text", "text": (
-            "本次登记自始不发生效力，电动自行车登记信息恢复为本次登记前的状态。"
+            f"本次登记自始不发生效力，{words.register}恢复为本次登记前的状态。"
             + (consequence or "请将本次办理时领取的证明交回登记窗口。"))},
     ]
     snap["footer"] = f"复核人：{signer_name}。"

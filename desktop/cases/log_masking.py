@@ -21,7 +21,8 @@ from forms.service import Service
 NOT_PERSONAL = frozenset({"brand", "model", "colour"})
 _NAME_WORDS = ("姓名", "名称")
 _ADDRESS_WORDS = ("地址", "住址", "地点")
-_NUMBER_WORDS = ("编号", "号码", "代码", "车架号", "电机号")
+# NOTE (issue 16): no service's own words here; a number field is found by its key (…_no) or these.
+_NUMBER_WORDS = ("编号", "号码", "代码")
 
 
 def field_kind(service: Service, f: Field) -> str | None:

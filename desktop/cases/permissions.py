@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from desktop.cases import passwords
 from desktop.cases.dto import ROLE_LABELS, AccountInfo, Actor, Countersign
 from desktop.cases.errors import ActionRefused
+from desktop.cases.registration import Registry, caller
 from desktop.store.models import Account
 
 # NOTE: separation of duties (放管服: 受理、审核分离): clerks take cases in; supervisors decide,
@@ -33,7 +35,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     "purge": frozenset({"admin"}),
     "reasons": frozenset({"admin"}),
     "retention": frozenset({"admin"}),
-    "plates": frozenset({"admin"}),
     "calendar": frozenset({"admin"}),
     "promised": frozenset({"admin"}),
     # NOTE: the audit trail names every clerk's actions; supervisors check it, clerks do not browse it.
@@ -47,16 +48,74 @@ LABELS = {
     "supplement": "补正", "issue": "发证", "extend": "延长办理期限",
     "decide": "作出审核决定", "countersign": "复核签字", "accounts": "管理账号",
     "settings": "修改大厅设置", "purge": "清理到期数据",
-    "reasons": "维护不予许可理由", "retention": "设置保存期限", "plates": "设置号牌号段",
+    "reasons": "维护不予许可理由", "retention": "设置保存期限",
     "calendar": "调整节假日安排", "promised": "设置承诺办结时限", "audit": "查看审计记录", "export": "导出案件清单",
 }
 # Actions that need a second person: a supervisor other than the one acting.
 NEEDS_COUNTERSIGN = frozenset({"cancel", "reprint_certificate"})
+CORE_SCOPE = "通用"  # what the 权限 tab says of the actions above (a service's say its own name)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """One action a role may take: its key, what a refusal calls it (无权{label}), the roles, whose it is."""
+
+    key: str
+    label: str
+    roles: frozenset[str]
+    scope: str = CORE_SCOPE  # the service (group) that declared it, for the administrator's list
+
+
+# NOTE (issue 16): a service's own actions (the e-bike plate series: "plates") are declared by its package
+# (desktop/cases/services/<name>/), not listed above; a key declared twice, or one of the core's, fails at
+# start-up like every registration of the seam.
+_declared: Registry[str, Permission] = Registry("permission")
+for _key, _roles in ALLOWED.items():
+    _declared.add(_key, Permission(_key, LABELS[_key], _roles), __name__)
+
+
+def declare(key: str, label: str, roles: frozenset[str] | set[str], scope: str) -> Permission:
+    """A service's permission (key, Chinese label, roles); DuplicateRegistration for a key already known."""
+    unknown = set(roles) - set(ROLE_LABELS)
+    if unknown:
+        raise ValueError(f"permission {key!r}: unknown roles {sorted(unknown)}")
+    return _declared.add(key, Permission(key, label, frozenset(roles), scope), caller())
+
+
+def _permission(action: str) -> Permission | None:
+    found = _declared.get(action)
+    if found is None:
+        # NOTE: a service's permission is declared when its package loads (imported here, not at the top:
+        # the packages import this module).
+        from desktop.cases import services
+
+        services.load()
+        found = _declared.get(action)
+    return found
+
+
+def allowed(action: str) -> frozenset[str]:
+    """The roles that may take ``action`` (none for an action nobody declared)."""
+    found = _permission(action)
+    return found.roles if found is not None else frozenset()
+
+
+def label(action: str) -> str:
+    found = _permission(action)
+    return found.label if found is not None else action
+
+
+def declared() -> tuple[Permission, ...]:
+    """Every permission, the core's first, then each service's in load order (the administrator's 权限 tab)."""
+    from desktop.cases import services
+
+    services.load()
+    return tuple(_declared.values())
 
 
 def can(account: AccountInfo, action: str) -> bool:
     """For the UI only (which menu items to show): the role the account had when it signed in."""
-    return account.role in ALLOWED.get(action, frozenset())
+    return account.role in allowed(action)
 
 
 def _account_row(s: Session, account_id: int | None = None, username: str | None = None) -> Account | None:
@@ -107,17 +166,17 @@ def require(s: Session, actor: Actor | AccountInfo, action: str, now: datetime |
     copy from sign-in and may be stale or forged. ``refused`` replaces the words for a role that may not.
     """
     account = actor.account if isinstance(actor, Actor) else actor
-    label = LABELS.get(action, action)
+    what = label(action)
     row = _account_row(s, account.id)
     problem = _state_problem(row, account.display_name, now or datetime.now())
     if problem:
-        raise ActionRefused(f"{problem}，不能{label}。")
+        raise ActionRefused(f"{problem}，不能{what}。")
     if (row.username, row.display_name) != (account.username, account.display_name):
         # NOTE: the audit rows and papers name the actor from the account the UI holds; one that
         # does not match the database would put another person's name on the record.
-        raise ActionRefused(f"账号信息与登录时不符，不能{label}。请重新登录。")
-    if row.role not in ALLOWED.get(action, frozenset()):
-        raise ActionRefused(refused or f"{row.display_name}（{ROLE_LABELS.get(row.role, row.role)}）无权{label}。")
+        raise ActionRefused(f"账号信息与登录时不符，不能{what}。请重新登录。")
+    if row.role not in allowed(action):
+        raise ActionRefused(refused or f"{row.display_name}（{ROLE_LABELS.get(row.role, row.role)}）无权{what}。")
     return _info(row)
 
 

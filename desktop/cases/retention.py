@@ -54,7 +54,8 @@ class PurgeResult:
         if self.by_service:
             text += "\n" + "\n".join(f"  {service_name(k)}：{v} 件" for k, v in sorted(self.by_service.items()))
         if self.kept_referenced:
-            text += f"\n另有 {self.kept_referenced} 件仍被电动自行车登记档案或补贴发放记录引用，予以保留。"
+            # NOTE (issue 16): the archives are found by their foreign keys (_referencing), whoever's they are.
+            text += f"\n另有 {self.kept_referenced} 件仍被登记档案或发放记录引用，予以保留。"
         return text
 
 

@@ -1,4 +1,4 @@
-"""The administrator's dialog: accounts (create, disable/enable, reset password), coded reasons, retention."""
+"""The administrator's dialog: accounts (create, disable/enable, reset password), who may do what, coded reasons, retention."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.cases import admin
+from desktop.cases import admin, permissions
 from desktop.cases.admin import AccountRow
 from desktop.cases.dto import ROLE_LABELS, ROLES, AccountInfo, Actor
 from desktop.cases.halldb import Database
@@ -25,6 +25,7 @@ from desktop.ui.msgbox import ask_confirm, attempt, show_info
 from desktop.ui.promised_tab import PromisedTab
 
 COLUMNS = ("登录名", "姓名", "角色", "状态", "最近登录")
+MAY, MAY_NOT = "✓", ""
 
 
 class NewAccountDialog(_FormDialog):
@@ -155,8 +156,39 @@ class AccountsTab(QWidget):
             self.reload(row.id)
 
 
+def _permission_texts(p: permissions.Permission) -> tuple[str, ...]:
+    return (p.label, p.scope, *(MAY if role in p.roles else MAY_NOT for role in ROLES))
+
+
+class PermissionsTab(QWidget):
+    """Which role may do what: every permission the case layer enforces, the core's and each service's.
+
+    NOTE (issue 16): read from the registry (desktop.cases.permissions.declared), so a service's own
+    permission (the e-bike's 设置号牌号段) is listed as soon as its package declares it. Read-only: the
+    roles are the separation of duties the case layer enforces, not a setting.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rows = list(permissions.declared())
+        self.table = rows_table([self.tr("操作"), self.tr("所属"), *(ROLE_LABELS[r] for r in ROLES)],
+                                "permissions_table")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 2 + len(ROLES)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        fill(self.table, self.rows, _permission_texts, lambda _p: False)
+        note = QLabel(self.tr("角色的权限由程序按“受理、审核分离”的规定设定，不能在此修改；界面隐藏的操作，"
+                              "程序在办理时也会再次核对账号当时的角色。"))
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #666;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(note)
+
+
 class AccountsDialog(QDialog):
-    """Tabs for accounts, coded reasons, retention and the 承诺办结时限; every change goes through the case layer."""
+    """Tabs for accounts, permissions, coded reasons, retention and the 承诺办结时限; changes go through the case layer."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):
         super().__init__(parent)
@@ -168,6 +200,8 @@ class AccountsDialog(QDialog):
         self.reasons_tab = ReasonsTab(db, actor)
         self.retention_tab = RetentionTab(db, actor)
         self.tabs.addTab(self.accounts_tab, self.tr("账号"))
+        self.permissions_tab = PermissionsTab()
+        self.tabs.addTab(self.permissions_tab, self.tr("权限"))
         self.tabs.addTab(self.reasons_tab, self.tr("不予许可理由"))
         self.tabs.addTab(self.retention_tab, self.tr("保存期限"))
         self.promised_tab = PromisedTab(db, actor)

@@ -158,7 +158,7 @@ def outcome_text(life: Lifecycle) -> str:
         parts.append(f"{_day(inspection.on)} {inspection.by} 现场查验{passed}")
     issue = life.issue
     if issue and issue.at_window:
-        # NOTE (issue 13): decided at the window, the plate and certificate were handed over there.
+        # NOTE (issue 13): decided at the window, what the service issues was handed over there.
         parts.append(f"{_day(issue.on)} {issue.by} " + ("补记办结" if issue.legacy else "当场办结"))
     elif issue:
         proxy = "（代领）" if issue.by_proxy else ""

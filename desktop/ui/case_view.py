@@ -353,8 +353,8 @@ class CaseView(QWidget):
                                                                 proxy), self))
 
     def _on_conclude_clicked(self) -> None:
-        # NOTE (issue 13): an e-bike case accepted before it was decided at the window: its plate was
-        # issued then, only the closing is recorded.
+        # NOTE (issue 13): a case accepted before its procedure was decided at the window: what it issues
+        # was issued then, only the closing is recorded.
         if not msgbox.ask_confirm(self, self.tr("该案件受理时已登记生效并打印登记证明。确认补记为已办结？")):
             return
         self._done(self._call(lambda: lifecycle.conclude_at_window(self._hall(), self.case_id)))

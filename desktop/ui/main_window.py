@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, sid=service_id: self._on_service_clicked(sid))
             service_menu.addAction(action)
             self.service_actions[service_id] = action
-        self._add_ebike_actions(file_menu, service_menu)
+        self._add_declared_actions(file_menu, service_menu)
         case_menu = bar.addMenu(self.tr("案件(&C)"))
         refresh = QAction(self.tr("刷新列表"), self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
         """A new person at this window: status bar, title and what their role may see follow."""
         self.actor = actor
         self.calendar_action.setVisible(permissions.can(actor.account, "calendar"))
-        self.plate_action.setVisible(permissions.can(actor.account, "plates"))
+        self._show_declared_actions()
         self._update_status()
         self._update_title()
         self.refresh_cases()
@@ -414,27 +414,35 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.sig_settings_changed.emit(changed)
 
-    def _add_ebike_actions(self, file_menu, service_menu) -> None:
-        service_menu.addSeparator()
-        lookup = QAction(self.tr("电动自行车登记状态查询…"), self)
-        lookup.setObjectName("bike_status_action")
-        lookup.triggered.connect(self._on_bike_status_triggered)
-        service_menu.addAction(lookup)
-        self.plate_action = QAction(self.tr("号牌号段…"), self)
-        self.plate_action.setObjectName("plate_series_action")
-        self.plate_action.setVisible(permissions.can(self.actor.account, "plates"))
-        self.plate_action.triggered.connect(self._on_plate_series_triggered)
-        file_menu.insertAction(self.calendar_action, self.plate_action)
+    def _add_declared_actions(self, file_menu, service_menu) -> None:
+        """The menu items the services' UI packages declare (desktop.ui.menu_actions), by objectName.
 
-    def _on_bike_status_triggered(self) -> None:
-        from desktop.ui.ebike_dialogs import BikeStatusDialog
+        NOTE (issue 16): 文件's go above 节假日与调休… (an administrator's settings), 服务's after the services
+        behind a separator; each is shown by its declared permission, as the calendar is.
+        """
+        from desktop.ui import menu_actions
 
-        BikeStatusDialog.ask(self.db, self.actor, self.settings, self)
+        self.declared_actions: dict[str, QAction] = {}
+        self._declared_permissions: dict[str, str | None] = {}
+        declared = menu_actions.declared()
+        if any(d.menu == menu_actions.SERVICE_MENU for d in declared):
+            service_menu.addSeparator()
+        for d in declared:
+            action = QAction(d.text, self)
+            action.setObjectName(d.object_name)
+            action.triggered.connect(lambda _checked=False, opens=d.opens: opens(self))
+            if d.menu == menu_actions.FILE_MENU:
+                file_menu.insertAction(self.calendar_action, action)
+            else:
+                service_menu.addAction(action)
+            self.declared_actions[d.object_name] = action
+            self._declared_permissions[d.object_name] = d.permission
+        self._show_declared_actions()
 
-    def _on_plate_series_triggered(self) -> None:
-        from desktop.ui.plate_dialog import PlateSeriesDialog
-
-        PlateSeriesDialog.ask(self.db, self.actor, self)
+    def _show_declared_actions(self) -> None:
+        for name, action in self.declared_actions.items():
+            needs = self._declared_permissions[name]
+            action.setVisible(needs is None or permissions.can(self.actor.account, needs))
 
     def _on_calendar_triggered(self) -> None:
         from desktop.ui.calendar_dialog import CalendarDialog

@@ -14,6 +14,7 @@ Facts contract (passed by the case layer in ``assess(..., facts=...)``; forms ne
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from forms import ebike_common as ec, ebike_inspection as inspection, ebike_standard as es
@@ -251,6 +252,7 @@ SERVICE = Service(
     # NOTE (issue 13): 第十四条 — 对符合条件的，应当对车辆进行查验并及时发放号牌；对不符合条件的，不予登记
     # 并书面说明理由: inspected, registered and the plate issued in the same sitting, no review after it.
     decided_at_window=True,
+    at_window=replace(ec.AT_WINDOW, inspection=inspection.INSPECTION),  # 第十四条: 对车辆进行查验
     window_action="登记并发牌",
     upgrade_answers=inspection.upgrade,
 )

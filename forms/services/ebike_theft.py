@@ -189,5 +189,6 @@ SERVICE = Service(
     # NOTE (issue 13): 第十五条 (可以向公安机关交通管理部门登记) is recorded at the window on the
     # owner's report; nothing in the measures asks for a review after it.
     decided_at_window=True,
+    at_window=ec.AT_WINDOW,
     window_action="办理被盗/遗失登记",
 )

@@ -181,5 +181,6 @@ SERVICE = Service(
     # NOTE (issue 13): 第十五条 (到公安机关交通管理部门办理变更转移登记) is registered at the window like
     # the first registration; nothing in the measures asks for a review after it, nor an inspection.
     decided_at_window=True,
+    at_window=ec.AT_WINDOW,
     window_action="办理转移登记",
 )

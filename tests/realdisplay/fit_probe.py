@@ -184,9 +184,9 @@ def main() -> int:
     from desktop.ui.calendar_dialog import CalendarDialog
     from desktop.ui.countersign import CountersignDialog
     from desktop.ui.crash import CrashDialog
-    from desktop.ui.ebike_dialogs import BikeStatusDialog
     from desktop.ui.login import FirstAdminDialog, LoginDialog
-    from desktop.ui.plate_dialog import PlateSeriesDialog
+    from desktop.ui.services.ebike.plate_dialog import PlateSeriesDialog
+    from desktop.ui.services.ebike.status_dialog import BikeStatusDialog
     from desktop.ui.settings_dialog import SettingsDialog
 
     reasons = [(f"R{n:02d}", f"不符合第{n}项条件（郑政办〔2021〕8号 第{n}条）") for n in range(1, 13)]

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QLineEdit
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
 from desktop.cases.services.ebike import plates
-from desktop.ui.ebike_dialogs import BikeStatusDialog
-from desktop.ui.plate_dialog import PlateSeriesDialog
+from desktop.ui.services.ebike.plate_dialog import PlateSeriesDialog
+from desktop.ui.services.ebike.status_dialog import BikeStatusDialog
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 0)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from desktop.cases import intake
 from desktop.cases.dto import Actor
-from desktop.ui.ebike_dialogs import BikeStatusDialog
+from desktop.ui.services.ebike.status_dialog import BikeStatusDialog
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 0)

@@ -1,4 +1,4 @@
-"""电动自行车登记 in the case layer: the register's facts and hooks, its papers, identifiers, reasons and demo.
+"""电动自行车登记 in the case layer: the register's facts and hooks, its papers, identifiers, reasons, demo and self-test.
 
 Importing the package registers everything (desktop.cases.services.load() does, at start-up).
 """
@@ -10,4 +10,5 @@ from desktop.cases.services.ebike import (  # noqa: F401  (each module registers
     procedures,
     registry,
     reversal,
+    selftest,
 )

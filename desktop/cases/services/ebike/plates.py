@@ -46,6 +46,9 @@ PREFIX = re.compile(r"[\u4e00-\u9fff]{1,4}[A-Z]{0,3}")
 MIN_WIDTH, MAX_WIDTH = 3, 7
 MAX_SKIPS = 1000  # plates taken by hand-entered registrations are skipped, but not forever
 _ADMIN_ONLY = "只有管理员可以设置号牌号段。"
+# NOTE (issue 16): the register's own permission, declared here beside what it guards; the main window's
+# 号牌号段… (desktop/ui/services/ebike) is shown by it, the 账号与权限 dialog lists it.
+PLATES = permissions.declare("plates", "设置号牌号段", {"admin"}, "电动自行车登记").key
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ def set_register_mode(db: Database, admin: AccountInfo, shared: bool, window: st
     """Declare whether every window of the hall uses this database (administrators only, audited)."""
     now = now or datetime.now()
     with db.unit() as s:
-        permissions.require(s, admin, "plates", refused=_ADMIN_ONLY)
+        permissions.require(s, admin, PLATES, refused=_ADMIN_ONLY)
         row = s.get(PlateRegisterMode, 1)
         if row is None:
             row = PlateRegisterMode(id=1)
@@ -194,12 +197,12 @@ def set_series(db: Database, admin: AccountInfo, prefix: str, width: int, window
     """Issue plates from ``prefix`` + ``width`` digits from now on (administrators only, audited)."""
     errors = validate_series(prefix, width)
     with db.unit() as s:
-        permissions.require(s, admin, "plates", refused=_ADMIN_ONLY)
+        permissions.require(s, admin, PLATES, refused=_ADMIN_ONLY)
     if errors:
         raise InputError(errors)
     prefix, now = ec.normalize_code(prefix), now or datetime.now()
     with db.unit() as s:
-        permissions.require(s, admin, "plates", refused=_ADMIN_ONLY)
+        permissions.require(s, admin, PLATES, refused=_ADMIN_ONLY)
         row = _lock_prefix(s, prefix)
         blocks_width = _block_width(s, prefix)
         if blocks_width is not None and blocks_width != width:
@@ -253,14 +256,14 @@ def assign_block(db: Database, admin: AccountInfo, window_no: str, prefix: str, 
     Refused (InputError, by field) when the range overlaps another block of this database, numbers
     the hall pool has already counted past, or a plate already registered here."""
     with db.unit() as s:
-        permissions.require(s, admin, "plates", refused=_ADMIN_ONLY)
+        permissions.require(s, admin, PLATES, refused=_ADMIN_ONLY)
     prefix, now = ec.normalize_code(prefix), now or datetime.now()
     target = window_key(window_no)
     errors, first_no, last_no = _block_errors(target, prefix, width, first, last)
     if errors:
         raise InputError(errors)
     with db.unit() as s:
-        permissions.require(s, admin, "plates", refused=_ADMIN_ONLY)
+        permissions.require(s, admin, PLATES, refused=_ADMIN_ONLY)
         pool = _lock_prefix(s, prefix)
         known_width = pool.width if pool is not None else _block_width(s, prefix)
         if known_width is not None and known_width != width:
@@ -294,7 +297,7 @@ def close_block(db: Database, admin: AccountInfo, block_id: int, window: str = "
     """Stop a block (a window closed, a PC replaced): it issues nothing more and its numbers stay reserved."""
     now = now or datetime.now()
     with db.unit() as s:
-        permissions.require(s, admin, "plates", refused=_ADMIN_ONLY)
+        permissions.require(s, admin, PLATES, refused=_ADMIN_ONLY)
         row = s.scalar(select(PlateBlock).where(PlateBlock.id == block_id).with_for_update())
         if row is None:
             raise ActionRefused("该号段不存在。")

@@ -1,6 +1,6 @@
 """E-bike tools: look up a bike's registration status by plate or frame, and print the owner's 查询单 (第十七条).
 
-The plate series is set in plate_dialog.py."""
+The plate series is set in plate_dialog.py beside it; both open from the menu items this package declares."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ class BikeStatusDialog(QDialog):
             return None
         try:
             view = find_registration(self.db, text)
-            # A voided plate (补领/换领, 灭失) leads to its bike, said in red (desktop/cases/ebike_register.py).
+            # A voided plate (补领/换领, 灭失) leads to its bike, said in red (desktop/cases/services/ebike/procedures.py).
             voided = ebike_register.find_voided_plate(self.db, text)
             if view is None and voided is not None:
                 view = find_registration(self.db, voided.frame_no)
