@@ -111,7 +111,9 @@ class EbikeVoidedPlate(Base):
 
 
 class PlateBlock(Base):
-    """A plate block an administrator assigned to one window (issue 13): numbers ``first_no``..``last_no`` of ``prefix`` (``width`` digits), issued only by window ``window``."""
+    """A plate block an administrator assigned to one window (issue 13, migration 0015).
+
+    Numbers ``first_no``..``last_no`` of ``prefix`` (``width`` digits), issued only by window ``window``."""
 
     __tablename__ = "plate_blocks"
 
