@@ -42,7 +42,8 @@ _WRITTEN = "halldesk.audit.written"  # ("Case" | "Document", id) this transactio
 # (halldesk-audit-v1), not a list of a service's fields. Every case hash ever signed — a 居住证 case's too,
 # as ["plate_no", null] — holds these two names at these places, so verifying *any* case needs them,
 # whichever service packages are installed; were they taken from the e-bike package, a hall's audit would
-# verify differently with and without it (and `audit verify` runs without loading any service). Since
+# verify differently with and without it (and the verifier, desktop/store/audit_verify.py, never imports
+# the case layer). Since
 # migration 0016 they are read from case_identifiers rows of the same kind (``_stored``); the e-bike
 # package records its plate and frame number under exactly these kinds, and a test holds it to that
 # (tests/desktop/cases/test_service_tables.py). A new service's identifiers never join this tuple.

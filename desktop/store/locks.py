@@ -1,4 +1,4 @@
-"""Transaction-scoped locks on what has no row to lock yet: a key a service names (a person, a number it registers)."""
+"""Transaction-scoped locks on what has no row to lock yet: a key a service names (a person, a number)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def hold(session: Session, keys: Iterable[str]) -> None:
     """Lock ``keys`` until the caller's write transaction ends (a no-op for none).
 
     A decision that reads "is there already a row for X?" (a claim, a registration: the service
-    names the key) and then writes one must hold X's lock from before the read to the commit, or two windows both read "none".
+    names the key) and then writes one must hold X's lock from before the read to the commit, or
+    two windows both read "none".
     SQLite needs nothing more: a write unit began with BEGIN IMMEDIATE and holds the database's
     only write lock. On PostgreSQL each key is a ``pg_advisory_xact_lock``, taken in one order (by
     hash) so two transactions wanting the same keys cannot deadlock; a hash collision only makes
