@@ -18,24 +18,14 @@ from bench.samples import samples
 from desktop.cases import accounts, status
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.cases.papers import header
+from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistration, PlatePool
+from desktop.cases.services.subsidy.models import SubsidyClaim
 from desktop.demo.people import People
 from desktop.documents.kinds import DOCUMENT_KINDS
 from desktop.store import audit
 from desktop.store.database import HEAD_REVISION, open_database
 from desktop.store.deadline_models import CaseDeadline
-from desktop.store.models import (
-    AuditEvent,
-    Case,
-    CaseIdentifier,
-    CaseNameBigram,
-    CaseSequence,
-    Document,
-    EbikeOwnerHistory,
-    EbikeRegistration,
-    PlatePool,
-    SubsidyClaim,
-    name_bigrams,
-)
+from desktop.store.models import AuditEvent, Case, CaseIdentifier, CaseNameBigram, CaseSequence, Document, name_bigrams
 from forms import ebike_common as ec, registry
 from forms.service import assess
 from forms.workdays import default_calendar

@@ -269,9 +269,10 @@ def integrity(url: str, papers: Path) -> dict:
     """Duplicates, papers on disk against the register, and the audit chain."""
     from sqlalchemy import func, select
 
+    from desktop.cases.services.ebike.models import EbikeRegistration
     from desktop.store import audit
     from desktop.store.database import open_database
-    from desktop.store.models import Case, Document, EbikeRegistration
+    from desktop.store.models import Case, Document
 
     db = open_database(url)
     try:

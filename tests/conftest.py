@@ -79,8 +79,8 @@ def db(tmp_path, template_db):
     """A hall's one database that every window of the test uses (windows 03, 05, … all work on it)."""
     from datetime import datetime
 
+    from desktop.cases.services.ebike.models import PlateRegisterMode
     from desktop.store.database import open_database
-    from desktop.store.plate_models import PlateRegisterMode
 
     database = open_database(fresh_hall_file(template_db, tmp_path / "hall.sqlite3"))
     # NOTE: the tests' windows share this file, so it is the hall's register: plates come from the

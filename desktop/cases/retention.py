@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Table, delete, func, select
 
-from desktop.cases import permissions, status
+from desktop.cases import permissions, services, status
 from desktop.cases.dto import AccountInfo
 from desktop.cases.errors import InputError
 from desktop.cases.queries import service_name
@@ -105,7 +105,11 @@ def _cutoff(today: date, years: int) -> date:
 
 
 def _referencing() -> list[tuple[Table, object]]:
-    """(table, column) for every mapped table with a foreign key to cases.id."""
+    """(table, column) for every mapped table with a foreign key to cases.id, the services' registers included."""
+    # NOTE (issue 16): a service's register tables join Base.metadata when its package is imported; the
+    # purge (`python -m desktop purge` too) must see every one of them, or it would cut a registered
+    # bike's or a claim's case out from under its archive.
+    services.load()
     found = []
     cases = Case.__table__
     for table in Base.metadata.sorted_tables:

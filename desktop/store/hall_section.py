@@ -1,8 +1,8 @@
 """The hall-wide serialised section of a write: from taking a lock every window needs to the commit, timed.
 
-A write takes such a lock (the audit chain's advisory lock, the e-bike plate pool's row) and holds
-it to the end of its transaction, so every other window that needs it waits that long. ``enter``
-marks the moment the lock is taken; when the session commits or rolls back the section ends and
+A write takes such a lock (the audit chain's advisory lock, a counter row a service's windows all
+move) and holds it to the end of its transaction, so every other window that needs it waits that
+long. ``enter`` marks the moment the lock is taken; when the session commits or rolls back the section ends and
 every observer gets a ``Section``: how long it was held, which locks, and which slow operations
 (``operation``: a PDF render, a glyph check, a file write) ran while it was open in this process.
 The benchmark (bench/hall.py) reports the held times; a test asserts that no render runs inside.
@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 
 _KEY = "halldesk.hall_section"
 _STEPS = "halldesk.hall_section.steps"
+# The store's own locks. NOTE (issue 16): a service names its own (the e-bike package's plate pool:
+# desktop/cases/services/ebike/plate_issue.PLATE_POOL); a lock is any name a caller passes to ``enter``
+# or ``at_commit``, so this module keeps the mechanism and names no service.
 AUDIT_CHAIN = "audit_chain"
-PLATE_POOL = "plate_pool"
 SQLITE_WRITE = "sqlite_write_lock"
 _MODE = "halldesk_mode"  # desktop.store.database sets it in every session's info ("read" / "write")
 
@@ -64,8 +66,8 @@ def enter(session: Session, lock: str, since: float | None = None) -> None:
 def at_commit(session: Session, lock: str, statement: Executable) -> None:
     """Execute ``statement`` (which takes ``lock``) when the transaction commits, after everything else.
 
-    NOTE: for a counter every window moves (the plate pool): run in the commit's tail, its lock is
-    held for that tail (on PostgreSQL sent together with the audit chain's lock), not while the
+    NOTE: for a counter every window moves (a service's number series): run in the commit's tail, its
+    lock is held for that tail (on PostgreSQL sent together with the audit chain's lock), not while the
     papers are rendered."""
     session.info.setdefault(_STEPS, []).append((lock, statement))
 

@@ -1,4 +1,4 @@
-"""Transaction-scoped locks on what has no row to lock yet: an applicant's claims, a frame number, a plate."""
+"""Transaction-scoped locks on what has no row to lock yet: a key a service names (a person, a number)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ def _key(key: str) -> int:
 def hold(session: Session, keys: Iterable[str]) -> None:
     """Lock ``keys`` until the caller's write transaction ends (a no-op for none).
 
-    A decision that reads "is there already a claim / a registration for X?" and then writes one
-    must hold X's lock from before the read to the commit, or two windows both read "none".
+    A decision that reads "is there already a row for X?" (a claim, a registration: the service
+    names the key) and then writes one must hold X's lock from before the read to the commit, or
+    two windows both read "none".
     SQLite needs nothing more: a write unit began with BEGIN IMMEDIATE and holds the database's
     only write lock. On PostgreSQL each key is a ``pg_advisory_xact_lock``, taken in one order (by
     hash) so two transactions wanting the same keys cannot deadlock; a hash collision only makes
@@ -41,8 +42,8 @@ def hold(session: Session, keys: Iterable[str]) -> None:
 def try_hold(session: Session, key: str) -> bool:
     """Lock ``key`` until the write transaction ends if no other transaction holds it; never waits.
 
-    For picking one of several candidates (the next free plate): a number another window is about to
-    issue is passed over instead of waited for. Always True on SQLite (its write lock serialises)."""
+    For picking one of several candidates (the next free number of a series): a number another window
+    is about to issue is passed over instead of waited for. Always True on SQLite (its write lock serialises)."""
     if session.info.get(MODE) == "read":
         raise RuntimeError("decision locks are taken in a write unit (Database.unit()), not in a read")
     if session.get_bind().dialect.name != "postgresql":

@@ -1,4 +1,12 @@
-"""SQLAlchemy 2 table models: accounts, cases, printed documents, calendar overrides, audit."""
+"""SQLAlchemy 2 table models: accounts, cases, printed documents, calendar overrides, audit.
+
+NOTE (issue 16): only the generic tables. A service's register (the e-bike registrations and plate
+series, the subsidy claim history, the NRMM codes) is declared in its case package
+(desktop/cases/services/<name>/models.py) on this same Base, so ``Base.metadata`` holds those tables
+once ``desktop.cases.services.load()`` has imported the packages — whatever walks the metadata for
+every table (the retention purge, the schema comparison test) loads them first. The store never
+imports the case layer (tests/test_boundaries.py).
+"""
 
 from __future__ import annotations
 
@@ -184,156 +192,6 @@ class AuditChain(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class PlatePool(Base):
-    """The plate number series a hall issues from: prefix + zero-padded number (hall setting)."""
-
-    __tablename__ = "plate_pools"
-
-    prefix: Mapped[str] = mapped_column(String(12), primary_key=True)  # e.g. "郑A"
-    width: Mapped[int] = mapped_column(Integer)  # digits of the number, e.g. 5 → 郑A00001
-    next_no: Mapped[int] = mapped_column(Integer)  # the next number to issue; only ever grows
-    active: Mapped[bool] = mapped_column(Boolean, default=False)  # exactly one pool issues plates
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
-
-
-class EbikeRegistration(Base):
-    """One registered e-bike (第十七条 archive): frame number once, plate once, current owner and status."""
-
-    __tablename__ = "ebike_registrations"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    frame_no: Mapped[str] = mapped_column(String(32), unique=True)  # forms.ebike_common.normalize_code form
-    plate_no: Mapped[str | None] = mapped_column(String(20), unique=True, nullable=True)
-    status: Mapped[str] = mapped_column(String(16))  # registered / stolen / lost / destroyed
-    brand: Mapped[str] = mapped_column(String(40))
-    model: Mapped[str] = mapped_column(String(40))
-    colour: Mapped[str] = mapped_column(String(20))
-    owner_name: Mapped[str] = mapped_column(String(50))
-    owner_id_type: Mapped[str] = mapped_column(String(32))
-    owner_id_number: Mapped[str] = mapped_column(String(32))
-    registered_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    registered_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
-
-    __table_args__ = (
-        Index("ix_ebike_registrations_owner_id_number", "owner_id_number"),
-        Index("ix_ebike_registrations_status", "status"),
-    )
-
-
-class EbikeOwnerHistory(Base):
-    """Every owner a registration has had, in order: the first one and each transfer (第十五条, 第十七条)."""
-
-    __tablename__ = "ebike_owner_history"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    registration_id: Mapped[int] = mapped_column(ForeignKey("ebike_registrations.id"))
-    kind: Mapped[str] = mapped_column(String(16))  # first / transfer
-    owner_name: Mapped[str] = mapped_column(String(50))
-    owner_id_type: Mapped[str] = mapped_column(String(32))
-    owner_id_number: Mapped[str] = mapped_column(String(32))
-    from_date: Mapped[date] = mapped_column(Date)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
-
-    __table_args__ = (Index("ix_ebike_owner_history_registration_id", "registration_id"),)
-
-
-class EbikeStatusHistory(Base):
-    """Every status a registration has had (registered, stolen, lost, …) and the case that set it."""
-
-    __tablename__ = "ebike_status_history"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    registration_id: Mapped[int] = mapped_column(ForeignKey("ebike_registrations.id"))
-    status: Mapped[str] = mapped_column(String(16))
-    since: Mapped[date] = mapped_column(Date)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
-
-    __table_args__ = (Index("ix_ebike_status_history_registration_id", "registration_id"),)
-
-
-class EbikeVoidedPlate(Base):
-    """A plate number voided for good (补领/换领, 灭失; migration 0014): found by search, refused when named again."""
-
-    __tablename__ = "ebike_voided_plates"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # NOTE: unique: a number is voided once, and the pool never issues it again (it only counts forward).
-    plate_no: Mapped[str] = mapped_column(String(20), unique=True)  # forms.ebike_common.normalize_code form
-    registration_id: Mapped[int] = mapped_column(ForeignKey("ebike_registrations.id"))
-    reason: Mapped[str] = mapped_column(String(16))  # forms.ebike_common.VOID_REASONS: lost / damaged / destroyed / revoked
-    replaced_by: Mapped[str | None] = mapped_column(String(20), nullable=True)  # the plate issued instead
-    voided_on: Mapped[date] = mapped_column(Date)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))  # the case that voided it
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
-
-    __table_args__ = (Index("ix_ebike_voided_plates_registration_id", "registration_id"),
-                      Index("ix_ebike_voided_plates_case_id", "case_id"),
-                      Index("ix_ebike_voided_plates_replaced_by", "replaced_by"))  # the 查询 by a new plate
-
-
-class SubsidyClaim(Base):
-    """One accepted 返乡入乡创业补贴 claim: who, which business, what kind, which year, how much (history for caps)."""
-
-    __tablename__ = "subsidy_claims"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
-    case_no: Mapped[str] = mapped_column(String(24))
-    claim_type: Mapped[str] = mapped_column(String(24))  # forms.subsidy.form claim keys
-    business_uscc: Mapped[str | None] = mapped_column(String(18), nullable=True)
-    id_number: Mapped[str] = mapped_column(String(24))  # the applicant's, upper case
-    year: Mapped[int] = mapped_column(Integer)  # the budget year the amount counts against
-    training_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    # NOTE: yuan as text ("1234.50"): exact Decimal on SQLite and PostgreSQL alike, where
-    # Numeric on SQLite goes through float and warns.
-    amount: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16))  # accepted / approved / paid / refused / withdrawn
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
-
-    __table_args__ = (
-        Index("ix_subsidy_claims_business_uscc", "business_uscc"),
-        Index("ix_subsidy_claims_id_number", "id_number"),
-    )
-
-
-class SubsidyClaimMonth(Base):
-    """A cost month and category a site-cost or e-commerce claim covered (same month claimed twice)."""
-
-    __tablename__ = "subsidy_claim_months"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("subsidy_claims.id"))
-    month: Mapped[str] = mapped_column(String(7))  # "YYYY-MM"
-    category: Mapped[str] = mapped_column(String(16))
-
-    __table_args__ = (
-        Index("ix_subsidy_claim_months_claim_id", "claim_id"),
-        Index("ix_subsidy_claim_months_month", "month"),
-    )
-
-
-class SubsidyClaimWorker(Base):
-    """An employee a claim counted (same worker counted by two businesses)."""
-
-    __tablename__ = "subsidy_claim_workers"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("subsidy_claims.id"))
-    id_number: Mapped[str] = mapped_column(String(24))
-    business_uscc: Mapped[str | None] = mapped_column(String(18), nullable=True)
-
-    __table_args__ = (
-        Index("ix_subsidy_claim_workers_claim_id", "claim_id"),
-        Index("ix_subsidy_claim_workers_id_number", "id_number"),
-    )
-
-
 class CaseIdentifier(Base):
     """A number a service finds its cases by (a plate, a frame number, a machine code): one row per kind and case.
 
@@ -396,10 +254,10 @@ def _sync_name_bigrams(connection, target: Case, replace: bool) -> None:
 event.listen(Case, "after_insert", lambda _m, connection, target: _sync_name_bigrams(connection, target, False))
 event.listen(Case, "after_update", lambda _m, connection, target: _sync_name_bigrams(connection, target, True))
 
-# NOTE: the other model modules add their tables to this Base; importing them here keeps
-# Base.metadata complete whichever module a caller imported first (migrations compare against it).
+# NOTE: the store's other model modules add their tables to this Base; importing them here keeps the
+# core's part of Base.metadata complete whichever module a caller imported first (the services' tables
+# join it from their packages, see the module docstring).
 import desktop.store.admin_models  # noqa: E402,F401
 import desktop.store.deadline_models  # noqa: E402,F401
 import desktop.store.draft_models  # noqa: E402,F401
 import desktop.store.lifecycle_models  # noqa: E402,F401
-import desktop.store.plate_models  # noqa: E402,F401

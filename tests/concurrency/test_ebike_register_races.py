@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from concurrency.conftest import PROCS, ROUNDS
 from desktop.cases import identifiers, intake
+from desktop.cases.services.ebike.models import EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool
 from desktop.store import audit
-from desktop.store.models import EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool
 from forms import registry
 
 pytestmark = pytest.mark.concurrency

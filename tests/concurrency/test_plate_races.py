@@ -16,8 +16,9 @@ from concurrency.conftest import HALL, PROCS, ROUNDS
 from desktop.cases import accounts
 from desktop.cases.dto import Actor
 from desktop.cases.services.ebike import plates
+from desktop.cases.services.ebike.models import EbikeRegistration, PlatePool
 from desktop.store.database import open_database
-from desktop.store.models import Case, EbikeRegistration, PlatePool
+from desktop.store.models import Case
 from forms import registry
 
 pytestmark = pytest.mark.concurrency

@@ -16,18 +16,11 @@ from sqlalchemy import func, select
 
 from concurrency.conftest import PROCS, ROUNDS
 from desktop.cases import intake
+from desktop.cases.services.ebike.models import EbikeRegistration, PlatePool
 from desktop.cases.services.subsidy import claims as subsidy
+from desktop.cases.services.subsidy.models import SubsidyClaim
 from desktop.store import audit
-from desktop.store.models import (
-    AuditEvent,
-    Case,
-    CaseIdentifier,
-    CaseSequence,
-    Document,
-    EbikeRegistration,
-    PlatePool,
-    SubsidyClaim,
-)
+from desktop.store.models import AuditEvent, Case, CaseIdentifier, CaseSequence, Document
 from forms import registry
 
 pytestmark = pytest.mark.concurrency

@@ -12,8 +12,9 @@ from desktop.cases import actions, at_window, casefile, intake, lifecycle, queri
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike import plates, registry as ebike
+from desktop.cases.services.ebike.models import EbikeRegistration, PlatePool
 from desktop.store.deadline_models import CaseDeadline
-from desktop.store.models import AuditEvent, Case, Document, EbikeRegistration, PlatePool
+from desktop.store.models import AuditEvent, Case, Document
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 30)

@@ -15,7 +15,8 @@ from desktop.cases.errors import ActionRefused
 from desktop.cases.facts import facts_for
 from desktop.cases.hall_context import HallContext
 from desktop.cases.services.subsidy import claims as subsidy
-from desktop.store.models import AuditEvent, Case, Document, SubsidyClaim
+from desktop.cases.services.subsidy.models import SubsidyClaim
+from desktop.store.models import AuditEvent, Case, Document
 from forms import registry
 from forms.service import assess
 

@@ -14,7 +14,8 @@ from desktop.cases import accounts, hooks, identifiers, intake
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.cases.services.ebike import plates, registry as ebike
-from desktop.store.models import Case, Document, EbikeOwnerHistory, EbikeRegistration, PlatePool
+from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistration, PlatePool
+from desktop.store.models import Case, Document
 from forms import registry
 from forms.model import Decision
 

@@ -13,7 +13,8 @@ from desktop.cases.errors import ActionRefused
 from desktop.cases.hall_context import HallContext
 from desktop.cases.queries import CaseFilter
 from desktop.cases.services.ebike import plates, procedures as ebike_register, registry as ebike
-from desktop.store.models import AuditEvent, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool
+from desktop.cases.services.ebike.models import EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool
+from desktop.store.models import AuditEvent
 from forms import registry
 from forms.model import Decision
 

@@ -15,7 +15,8 @@ from desktop.cases import intake, lifecycle, queries, worklists
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike import registry as ebike
-from desktop.store.models import AuditEvent, EbikeRegistration
+from desktop.cases.services.ebike.models import EbikeRegistration
+from desktop.store.models import AuditEvent
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 30)

@@ -24,10 +24,11 @@ from sqlalchemy import func, select
 
 from desktop import paths
 from desktop.cases import accounts
+from desktop.cases.services.ebike.models import EbikeRegistration, PlatePool
 from desktop.files import PENDING, clean_stale
 from desktop.store import audit
 from desktop.store.database import open_database
-from desktop.store.models import Case, Document, EbikeRegistration, PlatePool
+from desktop.store.models import Case, Document
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[3]

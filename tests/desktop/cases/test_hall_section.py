@@ -15,10 +15,11 @@ from sqlalchemy import create_engine, select, text
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.services.ebike.models import EbikeRegistration, PlatePool
 from desktop.files import PENDING
 from desktop.store import audit, hall_section
 from desktop.store.database import open_database
-from desktop.store.models import Document, EbikeRegistration, PlatePool
+from desktop.store.models import Document
 from forms import registry
 
 pytestmark = pytest.mark.postgres

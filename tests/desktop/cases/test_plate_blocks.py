@@ -11,8 +11,9 @@ from desktop.cases import accounts, identifiers, intake
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.cases.services.ebike import plates
+from desktop.cases.services.ebike.models import EbikeRegistration, PlatePool
 from desktop.store.database import open_database
-from desktop.store.models import AuditEvent, Case, EbikeRegistration, PlatePool
+from desktop.store.models import AuditEvent, Case
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 30)

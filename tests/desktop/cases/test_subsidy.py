@@ -13,7 +13,8 @@ from stdnum.cn import ric, uscc
 from desktop.cases import intake
 from desktop.cases.dto import Actor
 from desktop.cases.services.subsidy import claims as subsidy
-from desktop.store.models import Case, Document, SubsidyClaim, SubsidyClaimMonth, SubsidyClaimWorker
+from desktop.cases.services.subsidy.models import SubsidyClaim, SubsidyClaimMonth, SubsidyClaimWorker
+from desktop.store.models import Case, Document
 from forms import registry
 from forms.model import Decision, Outcome
 

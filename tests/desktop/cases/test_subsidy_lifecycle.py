@@ -10,7 +10,7 @@ from sqlalchemy import select
 from desktop.cases import accounts, intake, lifecycle
 from desktop.cases.dto import Actor, Countersign
 from desktop.cases.hall_context import HallContext
-from desktop.store.models import SubsidyClaim
+from desktop.cases.services.subsidy.models import SubsidyClaim
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 0)

@@ -12,9 +12,8 @@ from sqlalchemy import select
 from desktop.cases import accounts
 from desktop.cases.errors import InputError
 from desktop.cases.services.ebike import plates
+from desktop.cases.services.ebike.models import PlateBlock, PlatePool, PlateRegisterMode
 from desktop.store.database import HEAD_REVISION, _alembic_config, current_revision, make_engine, open_database
-from desktop.store.models import PlatePool
-from desktop.store.plate_models import PlateBlock, PlateRegisterMode
 
 T0 = datetime(2026, 3, 2, 9, 0)
 

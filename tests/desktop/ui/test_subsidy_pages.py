@@ -14,8 +14,8 @@ from stdnum.cn import ric
 
 from desktop.cases import queries
 from desktop.cases.dto import Actor
+from desktop.cases.services.subsidy.models import SubsidyClaim
 from desktop.settings import Settings
-from desktop.store.models import SubsidyClaim
 from desktop.ui.intake_page import IntakePage
 from forms import registry
 

@@ -6,7 +6,7 @@ from sqlalchemy import Select, or_, select
 
 from desktop.cases import audit_labels, identifiers, input_guard, paper_kinds, reasons
 from desktop.cases.reasons import RefusalReason
-from desktop.store.models import EbikeOwnerHistory, EbikeRegistration, EbikeVoidedPlate
+from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistration, EbikeVoidedPlate
 from forms.ebike_common import normalize_code
 
 

@@ -17,10 +17,10 @@ from desktop.cases.errors import ActionRefused, InputError
 from desktop.cases.intake import fonts_ready, paper_unit, record_paper
 from desktop.cases.papers import cn_date, contact_line
 from desktop.cases.services.ebike import plates
+from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
 from desktop.cases.services.ebike.registry import OWNER_KIND_LABELS, _case_no, _find
 from desktop.store import audit
 from desktop.store.database import Database
-from desktop.store.models import EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
 from forms import checks, ebike_common as ec
 
 KIND = "registration_query"

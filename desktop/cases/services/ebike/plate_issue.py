@@ -6,6 +6,7 @@ from sqlalchemy import case, exists, select, update
 from sqlalchemy.orm import Session
 
 from desktop.cases.errors import ActionRefused
+from desktop.cases.services.ebike.models import EbikeRegistration, PlateBlock, PlatePool
 from desktop.cases.services.ebike.plates import (
     MAX_SKIPS,
     format_plate,
@@ -15,11 +16,12 @@ from desktop.cases.services.ebike.plates import (
     window_key,
 )
 from desktop.store import hall_section, locks
-from desktop.store.models import EbikeRegistration, PlatePool
-from desktop.store.plate_models import PlateBlock
 
-# NOTE: the series, blocks and register mode are kept by desktop/cases/plates.py (administrators,
+# NOTE: the series, blocks and register mode are kept by plates.py beside this module (administrators,
 # audited); this module only draws from them, under the rules written there.
+# The hall-wide section's name for the hall pool's counter row (desktop.store.hall_section measures how
+# long every window waits on it; bench/hall.py reports it by this name).
+PLATE_POOL = "plate_pool"
 
 
 def _free(session: Session, plate: str) -> bool:
@@ -78,7 +80,7 @@ def _from_pool(session: Session) -> str:
         plate = format_plate(prefix, width, number)
         # NOTE: the lock first, then the check: a plate committed by the window that held it is seen.
         if locks.try_hold(session, f"plate:{plate}") and _free(session, plate):
-            hall_section.at_commit(session, hall_section.PLATE_POOL, _advance(prefix, number))
+            hall_section.at_commit(session, PLATE_POOL, _advance(prefix, number))
             return plate
         number += 1
     raise ActionRefused("号牌号段中连续多个号码已被占用，请管理员检查号段设置。")

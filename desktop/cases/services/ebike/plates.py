@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 from desktop.cases import permissions
 from desktop.cases.dto import AccountInfo
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.services.ebike.models import EbikeRegistration, PlateBlock, PlatePool, PlateRegisterMode
 from desktop.store import audit, locks
 from desktop.store.database import Database
-from desktop.store.models import EbikeRegistration, PlatePool
-from desktop.store.plate_models import PlateBlock, PlateRegisterMode
 from forms import ebike_common as ec
 
 # NOTE: why a table in the database and not desktop.settings: settings.json lives on one window's

@@ -15,10 +15,16 @@ from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.cases.papers import cn_date, header
 from desktop.cases.services.ebike import plate_issue, registry as ebike
+from desktop.cases.services.ebike.models import (
+    EbikeOwnerHistory,
+    EbikeRegistration,
+    EbikeStatusHistory,
+    EbikeVoidedPlate,
+)
 from desktop.cases.services.ebike.registry import REGISTERED
 from desktop.store import audit
 from desktop.store.database import Database
-from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate
+from desktop.store.models import Case
 from forms import checks, ebike_common as ec
 from forms.service import Service
 

@@ -16,9 +16,10 @@ from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.cases.papers import cn_date, header
 from desktop.cases.services.ebike import plate_issue, plates
+from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
 from desktop.store import audit
 from desktop.store.database import Database
-from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
+from desktop.store.models import Case
 from forms import checks, ebike_common as ec, ebike_inspection as inspection
 from forms.service import Service
 from forms.values import parse_answers

@@ -11,9 +11,15 @@ from sqlalchemy.orm import Session
 from desktop.cases import hooks, status
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
+from desktop.cases.services.ebike.models import (
+    EbikeOwnerHistory,
+    EbikeRegistration,
+    EbikeStatusHistory,
+    EbikeVoidedPlate,
+)
 from desktop.cases.services.ebike.registry import REGISTERED
 from desktop.store import audit
-from desktop.store.models import Case, EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate
+from desktop.store.models import Case
 
 # NOTE: an e-bike case changes the registry when it is accepted (the plate is assigned, the owner
 # or status changes at the window, 第十四条/第十五条). A later refusal or cancellation must take

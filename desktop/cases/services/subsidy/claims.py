@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from desktop.cases import facts, hooks, papers, status
 from desktop.cases.errors import ActionRefused
 from desktop.cases.facts import keyed_by, provides
-from desktop.store.models import SubsidyClaim, SubsidyClaimMonth, SubsidyClaimWorker
+from desktop.cases.services.subsidy.models import SubsidyClaim, SubsidyClaimMonth, SubsidyClaimWorker
 from forms import checks, periods
 from forms.model import Assessment, Outcome
 from forms.service import Service

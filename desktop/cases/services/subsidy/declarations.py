@@ -5,7 +5,7 @@ from __future__ import annotations
 from desktop.cases import demo_data, input_guard, paper_kinds, reasons
 from desktop.cases.demo_data import DemoCase
 from desktop.cases.reasons import RefusalReason
-from desktop.store.models import SubsidyClaim, SubsidyClaimWorker
+from desktop.cases.services.subsidy.models import SubsidyClaim, SubsidyClaimWorker
 
 SERVICE_ID = "startup_subsidy"
 
