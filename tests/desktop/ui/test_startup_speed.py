@@ -90,6 +90,42 @@ def test_signing_in_while_the_data_layer_loads(qtbot, tmp_path):
     data.join().close()
 
 
+_PAINTED_WITHOUT_QT = r"""
+import os, sys
+import desktop.__main__ as m
+m.import_before_qt()  # as python -m desktop does
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication([sys.argv[0]])
+
+
+class Watch(QObject):
+    def eventFilter(self, obj, event):  # noqa: N802
+        if event.type() == QEvent.Type.Paint and obj.objectName() == "login_dialog":
+            made = "Qt" in QtCore.__dict__  # a lazy module: the name appears once PySide6 has made it
+            QTimer.singleShot(0, lambda: (print(made, flush=True), os._exit(0)))  # once it has painted
+        return False
+
+
+watch = Watch()
+app.installEventFilter(watch)
+m.main(["--db", sys.argv[1], "--data-dir", sys.argv[2]])
+"""
+
+
+def test_the_sign_in_dialog_paints_before_the_qt_namespace_is_made(tmp_path, data_dir):
+    """PySide6 makes every Python enum of its Qt namespace at the namespace's first use (≈ 25–50 ms, issue 15):
+    the real start paints the sign-in dialog (crash handler, screen fitter, label alignment) without it."""
+    _hall(tmp_path / "hall.sqlite3")
+    result = subprocess.run([sys.executable, "-c", _PAINTED_WITHOUT_QT, str(tmp_path / "hall.sqlite3"),
+                             str(data_dir)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
 def _answer(kind, then) -> None:
     """When a dialog of ``kind`` is up, call ``then(dialog)`` (tests/support/modals.py: the dialog runs its own loop)."""
     on_next_dialog(kind, then)
