@@ -41,6 +41,7 @@ class PaintWaiter:
         waiter = self
         self.target = None
         self.then = None
+        self.delivered = 0.0  # when the last awaited Paint reached its widget (before it painted)
 
         class Filter(QObject):
             def eventFilter(self, obj, event):  # noqa: N802 - Qt override
@@ -49,6 +50,7 @@ class PaintWaiter:
                     if obj is target or (hasattr(target, "isAncestorOf") and hasattr(obj, "isWidgetType")
                                          and obj.isWidgetType() and target.isAncestorOf(obj)):
                         then, waiter.target, waiter.then = waiter.then, None, None
+                        waiter.delivered = time.time()
                         QTimer.singleShot(0, lambda: then(time.time()))
                 return False
 
@@ -77,6 +79,7 @@ def run_bare(width: int, height: int) -> dict:
 
     def dialog_painted(t: float) -> None:
         out["dialog_painted"], out["dialog_cpu_s"] = t, time.process_time()
+        out["dialog_paint_s"] = t - painter.delivered
         out["pressed"] = time.time()
         window = QMainWindow()
         out["_keep"] = window
@@ -121,6 +124,7 @@ def run_app(db: str, data_dir: str, username: str, password: str) -> dict:
 
     def dialog_painted(dialog, t: float) -> None:
         out["dialog_painted"], out["dialog_cpu_s"] = t, time.process_time()
+        out["dialog_paint_s"] = t - painter.delivered
         out["dialog_size"] = [dialog.width(), dialog.height()]
         wait_ready(dialog)
 
