@@ -47,21 +47,23 @@ def test_the_sign_in_dialog_needs_no_data_layer():
     assert result.stdout.strip() == "[]"
 
 
-def test_the_way_to_the_sign_in_dialog_loads_only_what_it_needs():
+def test_the_way_to_the_sign_in_dialog_loads_only_what_it_needs(data_dir):
     """What was moved off the way to the first paint stays off it (issue 15), and the Qt-free part imports no Qt.
 
     filelock (≈ 20 ms: platform, decimal, secrets) gave way to the OS lock itself; the dataclasses of
     the case layer's DTOs, the database password store (secrets, hashlib) and the 查询/待办 pages load
-    after the dialog has painted.
+    after the dialog has painted; so do the rotating log's module (socket, pickle, queue) and the
+    command-line parser's translations (locale).
     """
     code = ("import sys, desktop.__main__ as m; m.import_before_qt(); "
             "before = sorted(n for n in sys.modules if n.startswith('PySide6')); "
-            "m.build_parser(with_commands=False); import desktop.app, desktop.ui.login; "
+            "m.window_args(['--db', 'x']); import desktop.logs; desktop.logs.setup_logging(rotating=False); "
+            "import desktop.app, desktop.ui.login; "
             "print(before, sorted(n for n in ('filelock', 'desktop.cases.dto', 'desktop.db_password', 'secrets', "
-            "'desktop.ui.search_panel', 'desktop.ui.worklists_page', 'desktop.ui.pages', 'sqlalchemy') "
-            "if n in sys.modules))")
+            "'desktop.ui.search_panel', 'desktop.ui.worklists_page', 'desktop.ui.pages', 'sqlalchemy', "
+            "'logging.handlers', 'locale') if n in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "HALLDESK_DATA_DIR": str(data_dir)})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[] []"
 
