@@ -37,7 +37,7 @@ def main() -> int:
                         help="also measure at this many generated cases (1000000 for the issue's targets); "
                              "the database is generated once into /tmp/halldesk-bench")
     parser.add_argument("--rounds", type=int, default=3,
-                        help="alternating rounds of each start-up measurement (medians; at least 3)")
+                        help="alternating rounds of each start-up measurement (medians; at least 5)")
     parser.add_argument("--json", metavar="FILE", help="also write every row with its figures as JSON")
     args = parser.parse_args()
     big = ["lookups", "accept", "paging", "storage"] if args.cases else []
@@ -77,7 +77,7 @@ def main() -> int:
     if "startup" in chosen:
         from bench import startup
 
-        rows += startup.run(str(db_path) if db_path else None, f"{args.cases:,} 件", rounds=max(3, args.rounds))
+        rows += startup.run(str(db_path) if db_path else None, f"{args.cases:,} 件", rounds=max(5, args.rounds))
     print(f"machine: {machine()}; load average now {os.getloadavg()[0]:.1f}")
     print("| benchmark | result | target met |")
     print("|---|---|---|")

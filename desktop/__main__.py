@@ -30,6 +30,28 @@ def wants_window(argv: list[str]) -> bool:
     return True
 
 
+def window_args(argv: list[str]) -> argparse.Namespace | None:
+    """The options of a window start (``wants_window``) as the parser would read them; None to let it read them.
+
+    NOTE: issue 15: building the parser looks up argparse's translations (gettext, locale: ≈ 3 ms)
+    before the sign-in dialog; the window's two options need none of it. Anything unusual (an option
+    without its value) goes to the parser, so its message reads the same.
+    """
+    values = {"db": None, "data_dir": None}
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        name, eq, value = arg.partition("=")
+        if name not in _VALUED_OPTIONS:
+            return None
+        if not eq:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        values[name[2:].replace("-", "_")] = value
+    return argparse.Namespace(**values)
+
+
 def build_parser(with_commands: bool = True) -> tuple[argparse.ArgumentParser, argparse._SubParsersAction | None]:
     """The parser and its subcommand group; a subcommand sets ``handler=fn(args) -> int``."""
     parser = argparse.ArgumentParser(
@@ -94,8 +116,11 @@ PRIVATE_UMASK = 0o077
 def main(argv: list[str] | None = None) -> int:
     os.umask(PRIVATE_UMASK)
     argv = sys.argv[1:] if argv is None else argv
-    parser, _commands = build_parser(with_commands=not wants_window(argv))
-    args = parser.parse_args(argv)
+    window = wants_window(argv)
+    args = window_args(argv) if window else None
+    if args is None:
+        parser, _commands = build_parser(with_commands=not window)
+        args = parser.parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
     handler = getattr(args, "handler", None) or run_gui

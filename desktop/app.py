@@ -96,6 +96,7 @@ def _is_new_hall(target: str | None) -> bool:
 
 def warm_up_main_window() -> None:
     """Import the main window's own modules (Qt widgets, the tabs) while the clerk types."""
+    logs.rotate_from_now()  # NOTE: its module was imported by the loader (desktop/preload.py)
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import (
         QCheckBox,
@@ -203,6 +204,7 @@ def bootstrap(args: argparse.Namespace, app: QApplication | None = None,
                 data.db.close()
             return None
         db = _joined(data)
+    logs.rotate_from_now()  # NOTE: where the warm-up did not (a first start, a quick clerk); else nothing
     from desktop.cases.dto import Actor  # NOTE: after sign-in: its dataclasses cost ≈ 5 ms (issue 15)
 
     actor = Actor(account=account, window=settings.window_no, hall=settings.hall_name,
@@ -223,7 +225,7 @@ def report_startup_failure(failure: StartupFailure) -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    log_file = logs.setup_logging()
+    log_file = logs.setup_logging(rotating=False)  # NOTE: rotating once the clerk can type (desktop/logs.py)
     logs.enable_fatal_log()
     log.info("HallDesk %s starting", __version__)
     session = lastrun.SessionMarker()

@@ -11,7 +11,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from datetime import datetime
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TextIO
 
@@ -160,8 +159,8 @@ class MaskPersonalData(logging.Filter):
         return True
 
 
-class _HallDeskHandler(RotatingFileHandler):
-    """Our own handler (a second set-up replaces it); every file it opens is the user's alone."""
+class _PrivateFile(logging.FileHandler):
+    """A handler of ours (a second set-up replaces it); every file it opens is the user's alone."""
 
     def _open(self):
         # NOTE: created 0600 whatever the umask, rotated files keep the mode (rename), and a file
@@ -171,28 +170,82 @@ class _HallDeskHandler(RotatingFileHandler):
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
+class _EarlyHandler(_PrivateFile):
+    """The log file until the sign-in dialog has painted: the same file, mode, format and masking, not rotated.
+
+    NOTE: issue 15: logging.handlers (RotatingFileHandler) imports socket, pickle and queue, ≈ 7.5 ms
+    of CPU the dialog's first paint need not wait for; rotate_from_now() puts the rotating handler in
+    its place once the clerk can type. A session that ends before (a start-up failure) wrote a few
+    lines past the limit at most; the next start's first record rotates the file.
+    """
+
+
+_rotating: type[_PrivateFile] | None = None
+
+
+def _rotating_class() -> type[_PrivateFile]:
+    """_HallDeskHandler: the rotating handler, its module imported at first use (see _EarlyHandler)."""
+    global _rotating
+    if _rotating is None:
+        from logging.handlers import RotatingFileHandler
+
+        class _HallDeskHandler(_PrivateFile, RotatingFileHandler):
+            """Our own handler (a second set-up replaces it); every file it opens is the user's alone."""
+
+        _rotating = _HallDeskHandler
+    return _rotating
+
+
+def __getattr__(name: str) -> object:
+    if name == "_HallDeskHandler":  # NOTE: the class is made at first use (_rotating_class)
+        return _rotating_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def log_path() -> Path:
     return paths.log_dir() / LOG_FILE_NAME
 
 
-def setup_logging(level: int = logging.INFO) -> Path:
-    """Send the root logger to the rotating file in the log folder; returns the file's path."""
+def _rotating_handler(path: Path | str) -> _PrivateFile:
+    return _rotating_class()(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")  # type: ignore[call-arg]
+
+
+def _dressed(handler: _PrivateFile) -> _PrivateFile:
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    # NOTE: the filter sits on the handler, not a logger: logger filters skip records that
+    # propagate up from child loggers.
+    handler.addFilter(MaskPersonalData())
+    return handler
+
+
+def setup_logging(level: int = logging.INFO, rotating: bool = True) -> Path:
+    """Send the root logger to the rotating file in the log folder; returns the file's path.
+
+    ``rotating=False`` (the window's start): the same file through _EarlyHandler until rotate_from_now().
+    """
     path = log_path()
     paths.private_folder(path.parent)
     for old in path.parent.glob(f"{LOG_FILE_NAME}*"):
         os.chmod(old, FILE_MODE)
     root = logging.getLogger()
-    for stale in [h for h in root.handlers if isinstance(h, _HallDeskHandler)]:
+    for stale in [h for h in root.handlers if isinstance(h, _PrivateFile)]:
         root.removeHandler(stale)
         stale.close()
-    handler = _HallDeskHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
-    handler.setFormatter(logging.Formatter(_FORMAT))
-    # NOTE: the filter sits on the handler, not a logger: logger filters skip records that
-    # propagate up from child loggers.
-    handler.addFilter(MaskPersonalData())
-    root.addHandler(handler)
+    root.addHandler(_dressed(_rotating_handler(path) if rotating else _EarlyHandler(path, encoding="utf-8")))
     root.setLevel(level)
     return path
+
+
+def rotate_from_now() -> None:
+    """Put the rotating handler in the early one's place (call it on the GUI thread); nothing to do otherwise."""
+    root = logging.getLogger()
+    early = [h for h in root.handlers if isinstance(h, _EarlyHandler)]
+    if not early:
+        return
+    root.addHandler(_dressed(_rotating_handler(early[0].baseFilename)))  # NOTE: first, so no record misses both
+    for handler in early:
+        root.removeHandler(handler)
+        handler.close()
 
 
 def fatal_log_path() -> Path:

@@ -17,6 +17,8 @@ def import_data_layer() -> None:
     NOTE: issue 15: these imports were 88 % of the time to the sign-in dialog. Importing them here,
     on the worker, lets the dialog paint first; nothing here may import Qt (a test walks it).
     """
+    import logging.handlers  # noqa: F401  (the rotating log, put in place after the paint: desktop/logs.py)
+
     import desktop.cases.accounts  # noqa: F401  (SQLAlchemy, the ORM models, argon2)
     import desktop.cases.audit_report  # noqa: F401  (the 审计 menu)
     import desktop.cases.drafts  # noqa: F401  (the recovery offer after sign-in)

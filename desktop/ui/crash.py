@@ -8,7 +8,6 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,6 +30,10 @@ class CrashDialog(QDialog):
     """Shows the traceback with a 复制 button and where the log file is."""
 
     def __init__(self, details: str, log_path: Path | str, parent: QWidget | None = None):
+        # NOTE: imported here: PySide6 creates every enum of the Qt namespace at its first use (≈ 25 ms),
+        # which the crash handler, installed before the sign-in dialog, must not cost (issue 15).
+        from PySide6.QtCore import Qt
+
         super().__init__(parent)
         self.setObjectName("crash_dialog")
         self.setWindowTitle(self.tr("HallDesk 出现意外错误"))

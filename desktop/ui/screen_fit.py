@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -24,12 +24,33 @@ def available_geometry(widget: QWidget) -> QRect:
 
 def frame_allowance(widget: QWidget) -> QSize:
     """What the window manager's frame adds around the widget (measured when it can be, else a default)."""
+    measured = _measured_frame(widget)
+    if measured is not None:
+        return measured  # NOTE: a frameless window has no frame to measure
+    from PySide6.QtCore import Qt  # NOTE: not at import: see fit_to_screen
+
     if widget.windowFlags() & Qt.WindowType.FramelessWindowHint:
         return QSize(0, 0)
+    return _default_frame(widget)
+
+
+def _framed_allowance(widget: QWidget) -> QSize:
+    """frame_allowance of the widget as if it had a frame (never less than a frameless one's)."""
+    measured = _measured_frame(widget)
+    return measured if measured is not None else _default_frame(widget)
+
+
+def _measured_frame(widget: QWidget) -> QSize | None:
+    """The frame the window manager put around the shown widget; None before it has one."""
     if widget.isVisible():
         extra = widget.frameGeometry().size() - widget.geometry().size()
         if extra.width() > 0 or extra.height() > 0:
             return extra.expandedTo(QSize(0, 0))
+    return None
+
+
+def _default_frame(widget: QWidget) -> QSize:
+    """The allowance for a frame not measured yet."""
     # NOTE: a parent's frame is only a hint (a maximised main window has no borders), so never less
     # than the default.
     parent = widget.parentWidget().window() if widget.parentWidget() else None
@@ -38,10 +59,10 @@ def frame_allowance(widget: QWidget) -> QSize:
     return QSize(DEFAULT_FRAME)
 
 
-def fit_size(widget: QWidget, preferred: QSize | None = None) -> QSize:
+def fit_size(widget: QWidget, preferred: QSize | None = None, extra: QSize | None = None) -> QSize:
     """``preferred`` (or the current size) shrunk so the framed window fits the available geometry."""
     area = available_geometry(widget)
-    extra = frame_allowance(widget)
+    extra = frame_allowance(widget) if extra is None else extra
     wanted = preferred if preferred is not None else widget.size()
     return QSize(max(1, min(wanted.width(), area.width() - extra.width())),
                  max(1, min(wanted.height(), area.height() - extra.height())))
@@ -50,8 +71,14 @@ def fit_size(widget: QWidget, preferred: QSize | None = None) -> QSize:
 def fit_to_screen(widget: QWidget, preferred: QSize | None = None) -> None:
     """Resize the window to fit its screen and move it, keeping its centre, until its frame is inside."""
     area = available_geometry(widget)
-    extra = frame_allowance(widget)
-    size = fit_size(widget, preferred)
+    extra = _framed_allowance(widget)
+    size = fit_size(widget, preferred, extra)
+    if size != widget.size() or not area.contains(QRect(widget.pos(), size + extra)):
+        # NOTE: only a window that does not fit with a frame asks whether it has one: a frameless
+        # one fits wherever a framed one does, and the flags are of PySide6's Qt namespace, whose
+        # first use creates all of its enums (≈ 25 ms) — before the sign-in dialog's paint (issue 15).
+        extra = frame_allowance(widget)
+        size = fit_size(widget, preferred, extra)
     if size != widget.size():
         centre = widget.geometry().center()
         widget.resize(size)
@@ -77,6 +104,8 @@ def fit_main_window(window: QWidget) -> None:
     frame = QRect(QPoint(0, 0), window.size() + frame_allowance(window))
     frame.moveCenter(area.center())
     window.move(frame.topLeft())
+    from PySide6.QtCore import Qt
+
     window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 

@@ -117,3 +117,21 @@ def test_log_file_masks_id_and_mobile_numbers(tmp_path):
     assert "410105********1234" in text
     assert "19900101" not in text and "13812345678" not in text
     assert "JZ03250303000001" in text
+
+
+@pytest.mark.parametrize("argv", [[], ["--db", "x.sqlite3"], ["--db=x", "--data-dir", "d"], ["--data-dir=d", "--db", ""],
+                                  ["--db", "a", "--db", "b"], ["--db="]])
+def test_a_window_start_reads_its_options_as_the_parser_does(argv):
+    """The window's --db / --data-dir are read without building the parser (issue 15), to the same Namespace."""
+    from desktop import __main__ as cli
+
+    parser, _ = cli.build_parser(with_commands=False)
+    assert cli.wants_window(argv)
+    assert cli.window_args(argv) == parser.parse_args(argv)
+
+
+@pytest.mark.parametrize("argv", [["--db"], ["--db", "--data-dir", "d"], ["--data-dir"]])
+def test_a_window_start_without_an_option_value_goes_to_the_parser(argv):
+    from desktop import __main__ as cli
+
+    assert cli.window_args(argv) is None  # the parser reads it and says what is missing

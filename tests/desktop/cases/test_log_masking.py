@@ -182,3 +182,34 @@ def test_a_preview_copy_lives_in_the_users_private_folder(db, people, tmp_path):
     assert mode(os.path.dirname(preview)) == 0o700 and mode(data / "tmp") == 0o700
     assert mode(preview) == 0o600
     assert sys.platform != "win32"  # modes are POSIX; on Windows the user's profile folder is private
+
+
+def test_the_window_start_logs_to_the_same_file_before_it_rotates(tmp_path, monkeypatch):
+    """The start's first lines go through a plain handler (logging.handlers loads after the sign-in dialog's
+    paint, issue 15): the same 0600 file, masked; rotate_from_now() puts the rotating handler in its place."""
+    paths.set_data_dir(tmp_path / "data")
+    old_umask = os.umask(0o022)
+    root = logging.getLogger()
+    try:
+        path = logs.setup_logging(rotating=False)
+        logging.getLogger("halldesk.test").warning("early %s", "41010519900101123X")
+        assert [type(h).__name__ for h in root.handlers if isinstance(h, logs._PrivateFile)] == ["_EarlyHandler"]
+        monkeypatch.setattr(logs, "MAX_BYTES", 300)
+        logs.rotate_from_now()
+        logs.rotate_from_now()  # nothing left to do
+        ours = [h for h in root.handlers if isinstance(h, logs._PrivateFile)]
+        assert len(ours) == 1 and isinstance(ours[0], logs._HallDeskHandler)
+        for n in range(8):
+            logging.getLogger("halldesk.test").warning("later %d phone %s", n, "13812345678")
+    finally:
+        os.umask(old_umask)
+        for h in [h for h in root.handlers if isinstance(h, logs._PrivateFile)]:
+            root.removeHandler(h)
+            h.close()
+        paths.set_data_dir(None)
+    files = sorted(path.parent.glob(f"{logs.LOG_FILE_NAME}*"))
+    assert len(files) > 1  # rotated at the (lowered) limit
+    text = "".join(f.read_text(encoding="utf-8") for f in files)
+    assert "early 410105********123X" in text and "later 7 phone 138****5678" in text
+    assert "19900101" not in text and "13812345678" not in text
+    assert all(mode(f) == 0o600 for f in files)

@@ -129,3 +129,10 @@ def test_lockout_after_five_failures_says_how_long(qtbot, db, admin):
     attempt(qtbot, dialog, "secret-123")  # the right password no longer helps
     assert error.text() == accounts.SIGN_IN_FAILED
     assert dialog.result_account is None
+
+
+def test_the_labels_stand_right_aligned_beside_their_fields(qtbot, db, admin):
+    """The alignment is set through the Q_PROPERTY by its keys (no Qt namespace before the paint, issue 15)."""
+    for dialog in (LoginDialog(db, "03"), FirstAdminDialog(db)):
+        qtbot.addWidget(dialog)
+        assert dialog.form.labelAlignment() == Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -47,21 +47,23 @@ def test_the_sign_in_dialog_needs_no_data_layer():
     assert result.stdout.strip() == "[]"
 
 
-def test_the_way_to_the_sign_in_dialog_loads_only_what_it_needs():
+def test_the_way_to_the_sign_in_dialog_loads_only_what_it_needs(data_dir):
     """What was moved off the way to the first paint stays off it (issue 15), and the Qt-free part imports no Qt.
 
     filelock (≈ 20 ms: platform, decimal, secrets) gave way to the OS lock itself; the dataclasses of
     the case layer's DTOs, the database password store (secrets, hashlib) and the 查询/待办 pages load
-    after the dialog has painted.
+    after the dialog has painted; so do the rotating log's module (socket, pickle, queue) and the
+    command-line parser's translations (locale).
     """
     code = ("import sys, desktop.__main__ as m; m.import_before_qt(); "
             "before = sorted(n for n in sys.modules if n.startswith('PySide6')); "
-            "m.build_parser(with_commands=False); import desktop.app, desktop.ui.login; "
+            "m.window_args(['--db', 'x']); import desktop.logs; desktop.logs.setup_logging(rotating=False); "
+            "import desktop.app, desktop.ui.login; "
             "print(before, sorted(n for n in ('filelock', 'desktop.cases.dto', 'desktop.db_password', 'secrets', "
-            "'desktop.ui.search_panel', 'desktop.ui.worklists_page', 'desktop.ui.pages', 'sqlalchemy') "
-            "if n in sys.modules))")
+            "'desktop.ui.search_panel', 'desktop.ui.worklists_page', 'desktop.ui.pages', 'sqlalchemy', "
+            "'logging.handlers', 'locale') if n in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "HALLDESK_DATA_DIR": str(data_dir)})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[] []"
 
@@ -88,6 +90,42 @@ def test_signing_in_while_the_data_layer_loads(qtbot, tmp_path):
         dialog.findChild(QPushButton, "submit").click()
     assert dialog.result_account.username == "zhang" and dialog.result_account.role == "clerk"
     data.join().close()
+
+
+_PAINTED_WITHOUT_QT = r"""
+import os, sys
+import desktop.__main__ as m
+m.import_before_qt()  # as python -m desktop does
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication([sys.argv[0]])
+
+
+class Watch(QObject):
+    def eventFilter(self, obj, event):  # noqa: N802
+        if event.type() == QEvent.Type.Paint and obj.objectName() == "login_dialog":
+            made = "Qt" in QtCore.__dict__  # a lazy module: the name appears once PySide6 has made it
+            QTimer.singleShot(0, lambda: (print(made, flush=True), os._exit(0)))  # once it has painted
+        return False
+
+
+watch = Watch()
+app.installEventFilter(watch)
+m.main(["--db", sys.argv[1], "--data-dir", sys.argv[2]])
+"""
+
+
+def test_the_sign_in_dialog_paints_before_the_qt_namespace_is_made(tmp_path, data_dir):
+    """PySide6 makes every Python enum of its Qt namespace at the namespace's first use (≈ 25–50 ms, issue 15):
+    the real start paints the sign-in dialog (crash handler, screen fitter, label alignment) without it."""
+    _hall(tmp_path / "hall.sqlite3")
+    result = subprocess.run([sys.executable, "-c", _PAINTED_WITHOUT_QT, str(tmp_path / "hall.sqlite3"),
+                             str(data_dir)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
 
 
 def _answer(kind, then) -> None:
