@@ -416,7 +416,8 @@ def _staff(db) -> list[Actor]:
     return staff
 
 
-def generate(path: Path, n: int, today: date | None = None, log=print) -> None:
+def generate(path: Path | str, n: int, today: date | None = None, log=print) -> None:
+    """``n`` cases into the SQLite file ``path`` (or a PostgreSQL URL: bench/pg_lookups.py)."""
     today = today or date.today()
     db = open_database(path)  # the real migrations
     try:
@@ -424,13 +425,14 @@ def generate(path: Path, n: int, today: date | None = None, log=print) -> None:
         days = _weekdays(today)
         per_day, extra = divmod(n, len(days))
         with db.engine.connect() as conn:
-            # NOTE: generation only: no fsync per batch and a big cache while a million index entries
-            # go in; the benchmarks reopen the file with HallDesk's own settings (WAL, synchronous=FULL).
-            # Set on the driver's connection, outside SQLAlchemy's BEGIN (SQLite refuses to change
-            # the safety level inside a transaction).
             raw = conn.connection.driver_connection
-            raw.execute("PRAGMA synchronous = OFF")
-            raw.execute("PRAGMA cache_size = -400000")
+            if db.is_sqlite:
+                # NOTE: generation only: no fsync per batch and a big cache while a million index entries
+                # go in; the benchmarks reopen the file with HallDesk's own settings (WAL, synchronous=FULL).
+                # Set on the driver's connection, outside SQLAlchemy's BEGIN (SQLite refuses to change
+                # the safety level inside a transaction).
+                raw.execute("PRAGMA synchronous = OFF")
+                raw.execute("PRAGMA cache_size = -400000")
             done, started = 0, clock.perf_counter()
             # The accounts made above are audited too; the chain continues from them.
             gen.ids["audit"] = conn.scalar(select(func.max(AuditEvent.id))) or 0
@@ -458,7 +460,15 @@ def generate(path: Path, n: int, today: date | None = None, log=print) -> None:
             conn.commit()
             # NOTE: no ANALYZE: a clerk's database has no planner statistics either, so the query
             # shapes must pick their index without them (tests/desktop/cases/test_query_plans.py).
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # outside a transaction, like the pragmas
+            if db.is_sqlite:
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # outside a transaction, like the pragmas
+            else:  # the ids were written explicitly: the next real insert takes the next number
+                for table in (Case, CaseNameBigram, CaseIdentifier, Document, SubsidyClaim, CaseDeadline, AuditEvent,
+                              EbikeRegistration, EbikeOwnerHistory):
+                    if "id" in table.__table__.c:
+                        conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table.__tablename__}', 'id'), "
+                                             f"coalesce((SELECT max(id) FROM {table.__tablename__}), 0) + 1, false)")
+                conn.commit()
     finally:
         db.close()
 
