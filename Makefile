@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test lint races soak crash fuzz bench bench-1m bench-start bench-docs bench-hall bench-accept setup clean package check-package
+.PHONY: run test lint races soak crash fuzz bench bench-1m bench-start bench-docs bench-hall bench-accept bench-pg bench-upgrade setup clean package check-package
 
 setup: $(STAMP) $(FONT)
 
@@ -73,6 +73,16 @@ bench-docs: setup
 # BENCH_HALL_ARGS="--seconds 30 --windows 1,10,30 --json hall.json".
 bench-hall: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.hall $(BENCH_HALL_ARGS)
+
+# Issue 15: the lookups in hall mode: the same calls on a PostgreSQL it starts and fills with generated
+# cases (100,000 by default, ≈ 11 min here; BENCH_PG_ARGS="--cases 1000000"), against raw psycopg.
+bench-pg: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.pg_lookups $(BENCH_PG_ARGS)
+
+# Issue 15: what a hall's upgrade costs at a million: a copy of the generated million taken back one
+# revision (BENCH_UPGRADE_ARGS="--from 0017"), opened by the program (its backup, then the migration).
+bench-upgrade: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.upgrade $(BENCH_UPGRADE_ARGS)
 
 # Issue 15: accepting a 居住证 case against its floor (the same rows through the raw driver, the bare
 # page, the file), alternating, on SQLite and on a PostgreSQL it starts. BENCH_ACCEPT_ARGS="--rounds 60".

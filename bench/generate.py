@@ -32,8 +32,9 @@ from forms.workdays import default_calendar
 
 # NOTE: bump when the generator changes what it writes; the cached file is keyed by this and the
 # schema head, so a new migration or generator rebuilds it instead of benchmarking a stale file.
-VERSION = "g5"  # g2: papers are "paper.made" events; g3: audit rows numbered and signed (0010); g4: case_deadlines rows
+VERSION = "g6"  # g2: papers are "paper.made" events; g3: audit rows numbered and signed (0010); g4: case_deadlines rows
 # g5 (issue 15): real assessments and papers' sections (bench/samples.py), audit rows with their case and paper hashes
+# g6: case_deadlines rows (labels, basis, explanation, due dates) and cases.due_on as intake records them
 CACHE = Path(os.environ.get("HALLDESK_BENCH_DIR", "/tmp/halldesk-bench"))
 # NOTE: the generated hall's data folder (its audit key, anchors, logs): every benchmark that
 # writes to the cached file, and the start-up runs (--data-dir), use this one.
@@ -129,7 +130,8 @@ class Generator:
         self.plate_no = 0
         self.templates: dict[tuple[str, int], dict[str, Any]] = {}
         self.samples = samples(today, tuple(SERVICE_WEIGHTS))
-        calendar = default_calendar()
+        self.calendar = calendar = default_calendar()
+        self.deadline_defs: dict[tuple[str, date], list[dict[str, Any]]] = {}
         self.versions = {}
         for sid, service in self.services.items():
             ex = service.example(today)
@@ -255,7 +257,6 @@ class Generator:
         self.sequences[seq_key] = self.sequences.get(seq_key, 0) + 1
         case_no = ec.example_case_no(service.code, day, self.sequences[seq_key], clerk.window)
         rules_version, calendar_version = self.versions[sid]
-        due = day + timedelta(days=10) if sid == "residence_permit" and first == status.ACCEPTED else None
         later = min(self.today, day + timedelta(days=rng.randint(1, 6)))
         later_at = datetime.combine(later, time(14, 0)) + timedelta(minutes=rng.randrange(180))
         case = {
@@ -264,7 +265,7 @@ class Generator:
             "phone": answers.get(service.phone_key),
             "window": clerk.window, "clerk_id": clerk.account.id, "created_at": at,
             "updated_at": later_at if final != first else at, "received_on": day,
-            "accepted_on": day if first == status.ACCEPTED else None, "due_on": due, "decision": decision,
+            "accepted_on": day if first == status.ACCEPTED else None, "due_on": None, "decision": decision,
             "answers": answers, "materials": materials,
             # NOTE: g5: the real path's assessment of this service and decision (every finding with
             # its message and basis; bench/samples.py), so a generated case stores what a real one does.
@@ -272,7 +273,7 @@ class Generator:
                 "service_id": sid, "decision": decision, "assessed_on": day.isoformat(),
                 "rules_version": rules_version, "calendar_version": calendar_version,
                 "findings": [], "missing_materials": [], "amounts": [], "total": None,
-                "deadlines": [{"key": "issue", "due": due.isoformat()}] if due else []},
+                "deadlines": []},
             "rules_version": rules_version, "calendar_version": calendar_version,
             "lifecycle": None, "closed_on": None,
         }
@@ -284,7 +285,7 @@ class Generator:
                 if ec.normalize_code(answers.get(kind)):
                     self.identifiers[(case_id, kind)] = ec.normalize_code(answers.get(kind))
         if first == status.ACCEPTED:
-            self._deadlines(case, day, final)
+            self._deadlines(case, day, final, later)
         self.bigrams.extend({"bigram": b, "case_id": case_id} for b in name_bigrams(case["applicant_name"]))
         self._audit(at, clerk, f"case.{first if first != status.NOT_ACCEPTED else 'not_accepted'}", case_id,
                     {"service": sid, "case_no": case_no, "decision": decision})
@@ -299,28 +300,42 @@ class Generator:
         self._hooks(sid, case, answers, final, clerk, at, later)
         self._advance(case, answers, final, clerk, supervisor, later_at)
 
-    # (key, stage, calendar days to the due date — close to the working days they count)
-    _DEADLINES: ClassVar[dict[str, tuple[tuple[str, str, int], ...]]] = {
-        "residence_permit": (("review", "decision", 7), ("issue", "issue", 10)),
-        "startup_subsidy": (("promised", "decision", 28),)}
     _MEETS: ClassVar[dict[str, set[str]]] = {status.APPROVED: {"decision"}, status.REFUSED: {"decision", "completion"},
                                               status.ISSUED: {"decision", "issue", "completion"}}
 
-    def _deadlines(self, case: dict[str, Any], day: date, final: str) -> None:
+    def _deadline_rows(self, sid: str, day: date) -> list[dict[str, Any]]:
+        """The deadlines the real intake records for a case of ``sid`` accepted on ``day`` (deadlines.record).
+
+        NOTE: g6: from the service's own assessment on that day (the shipped 承诺办结时限, the real
+        calendar), so each row has the label, basis, explanation and due date intake writes; g5 wrote
+        the key as the label, a placeholder basis and no explanation. Cached per service and day."""
+        key = (sid, day)
+        if key not in self.deadline_defs:
+            service, ex = self.services[sid], self._template(sid, day)
+            a = assess(service, ex["answers"], ex["materials"], day, ex.get("facts", {}), self.calendar,
+                       strict=False, params=service.params())
+            self.deadline_defs[key] = [
+                {"key": d.key, "label": d.label, "stage": d.stage, "count": d.count, "unit": d.unit,
+                 "extended_days": 0, "basis": str(d.basis)[:200], "explanation": d.explanation, "due_on": d.due,
+                 "provisional": d.provisional} for d in a.deadlines]
+        return self.deadline_defs[key]
+
+    def _deadlines(self, case: dict[str, Any], day: date, final: str, later: date) -> None:
         """The case's rows in case_deadlines, in the state its final status leaves them (deadlines.settle)."""
-        for key, stage, days in self._DEADLINES.get(case["service_id"], (("promised", "completion", 1),)):
+        rows = self._deadline_rows(case["service_id"], day)
+        for d in rows:
             if final == status.SUPPLEMENT:
                 state = "stopped"
-            elif stage in self._MEETS.get(final, set()):
+            elif d["stage"] in self._MEETS.get(final, set()):
                 state = "met"
             elif final in status.CLOSED:
                 state = "ended"
             else:
                 state = "running"
-            self.deadlines.append({"case_id": case["id"], "key": key, "label": key, "stage": stage, "count": days,
-                                   "unit": "working_days", "extended_days": 0, "basis": "bench", "explanation": "",
-                                   "due_on": day + timedelta(days=days), "provisional": False, "state": state,
-                                   "met_on": case["closed_on"] if state in ("met", "ended") else None})
+            self.deadlines.append({"case_id": case["id"], **d, "state": state,
+                                   "met_on": later if state in ("met", "ended") else None})
+        # NOTE: as intake does (deadlines.latest_due): the case's 办结期限 is its latest deadline's.
+        case["due_on"] = max((d["due_on"] for d in rows), default=None)
 
     def _hooks(self, sid, case, answers, final, clerk, at, later) -> None:
         if sid == "ebike_registration":
@@ -401,7 +416,8 @@ def _staff(db) -> list[Actor]:
     return staff
 
 
-def generate(path: Path, n: int, today: date | None = None, log=print) -> None:
+def generate(path: Path | str, n: int, today: date | None = None, log=print) -> None:
+    """``n`` cases into the SQLite file ``path`` (or a PostgreSQL URL: bench/pg_lookups.py)."""
     today = today or date.today()
     db = open_database(path)  # the real migrations
     try:
@@ -409,13 +425,14 @@ def generate(path: Path, n: int, today: date | None = None, log=print) -> None:
         days = _weekdays(today)
         per_day, extra = divmod(n, len(days))
         with db.engine.connect() as conn:
-            # NOTE: generation only: no fsync per batch and a big cache while a million index entries
-            # go in; the benchmarks reopen the file with HallDesk's own settings (WAL, synchronous=FULL).
-            # Set on the driver's connection, outside SQLAlchemy's BEGIN (SQLite refuses to change
-            # the safety level inside a transaction).
             raw = conn.connection.driver_connection
-            raw.execute("PRAGMA synchronous = OFF")
-            raw.execute("PRAGMA cache_size = -400000")
+            if db.is_sqlite:
+                # NOTE: generation only: no fsync per batch and a big cache while a million index entries
+                # go in; the benchmarks reopen the file with HallDesk's own settings (WAL, synchronous=FULL).
+                # Set on the driver's connection, outside SQLAlchemy's BEGIN (SQLite refuses to change
+                # the safety level inside a transaction).
+                raw.execute("PRAGMA synchronous = OFF")
+                raw.execute("PRAGMA cache_size = -400000")
             done, started = 0, clock.perf_counter()
             # The accounts made above are audited too; the chain continues from them.
             gen.ids["audit"] = conn.scalar(select(func.max(AuditEvent.id))) or 0
@@ -443,7 +460,15 @@ def generate(path: Path, n: int, today: date | None = None, log=print) -> None:
             conn.commit()
             # NOTE: no ANALYZE: a clerk's database has no planner statistics either, so the query
             # shapes must pick their index without them (tests/desktop/cases/test_query_plans.py).
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # outside a transaction, like the pragmas
+            if db.is_sqlite:
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # outside a transaction, like the pragmas
+            else:  # the ids were written explicitly: the next real insert takes the next number
+                for table in (Case, CaseNameBigram, CaseIdentifier, Document, SubsidyClaim, CaseDeadline, AuditEvent,
+                              EbikeRegistration, EbikeOwnerHistory):
+                    if "id" in table.__table__.c:
+                        conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table.__tablename__}', 'id'), "
+                                             f"coalesce((SELECT max(id) FROM {table.__tablename__}), 0) + 1, false)")
+                conn.commit()
     finally:
         db.close()
 

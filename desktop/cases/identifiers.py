@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Select, delete, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -101,4 +101,7 @@ def matching(kind: str, value: Any) -> ColumnElement[bool]:
     direct = select(CaseIdentifier.case_id).where(CaseIdentifier.kind == kind, CaseIdentifier.value == value)
     if identifier.also_matches is None:
         return Case.id.in_(direct)
-    return or_(Case.id.in_(direct), Case.id.in_(identifier.also_matches(value)))
+    # NOTE (issue 15): one IN over a UNION, not an OR of two INs: PostgreSQL cannot make a join of
+    # an OR, and walked every case filtering it by both subqueries (139 ms at 100,000 cases, raw);
+    # over the UNION it reads the few ids and each case by its key (SQLite alike).
+    return Case.id.in_(union(direct, identifier.also_matches(value)))

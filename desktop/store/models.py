@@ -91,7 +91,7 @@ class Case(Base):
 
     __table_args__ = (
         Index("ix_cases_service_status_received", "service_id", "status", "received_on"),
-        Index("ix_cases_status_due", "status", "due_on"),
+        Index("ix_cases_review", "status", "due_on", "id", "service_id"),  # migration 0018: the review queue
         # Migration 0008: with the date, a name prefix sorts its matches newest first from the index alone.
         Index("ix_cases_name_received", "applicant_name", "received_on"),
         Index("ix_cases_id_number", "id_number"),

@@ -103,3 +103,46 @@ def test_deadline_and_review_rows_on_both_backends(hall):
     review = worklists.review_rows(db)
     assert {case_rows.case_id(r) for r in review} == {ids["王娜娜"], ids["王丽"], ids["李_%娜"]}
     assert [c.id for c in worklists.review_queue(db, limit=1)] == [case_rows.case_id(review[0])]
+
+
+def _pg_plan(db, call) -> str:
+    """PostgreSQL's plan of the one statement ``call`` sends, with sequential scans priced out.
+
+    NOTE: a test's tables are tiny, so the planner would rightly scan them whatever the indexes;
+    with ``enable_seqscan`` off it still shows what it *can* do, which is what a million rows needs."""
+    sent: list[tuple[str, object]] = []
+
+    def seen(statement, parameters):
+        sent.append((statement, parameters))
+
+    db.reader.watchers.append(seen)
+    try:
+        call()
+    finally:
+        db.reader.watchers.remove(seen)
+    ((statement, parameters),) = sent
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {statement}", parameters)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        raw.rollback()
+    finally:
+        raw.close()
+    return plan
+
+
+@pytest.mark.postgres
+def test_postgres_plans_of_the_review_queue_and_a_plate(pg_url, data_dir):
+    """Issue 15, hall mode: the review queue walks ix_cases_review in order (migration 0018), and a plate
+    search reads each case it finds by its key — an OR of two INs made PostgreSQL filter every case."""
+    db = open_database(pg_url)
+    try:
+        review = _pg_plan(db, lambda: worklists.review_rows(db))
+        assert "ix_cases_review" in review and "Sort" not in review, review
+        plate = _pg_plan(db, lambda: queries.page_rows(db, CaseFilter(identifiers={"plate_no": "郑A12345"}), 0, 200))
+        assert "ix_case_identifiers_kind_value" in plate, plate
+        assert "Index Cond: (id = " in plate, plate  # each found case by pk_cases, not a walk of every case
+    finally:
+        db.close()

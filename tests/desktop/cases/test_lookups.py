@@ -73,7 +73,7 @@ LOOKUPS = {
     "name substring": (_list(name_contains="娜娜"), "case_name_bigrams USING PRIMARY KEY"),
     "overdue": (lambda db: worklists.overdue(db, TODAY), "ix_case_deadlines_state_due"),
     "due soon": (lambda db: worklists.due_soon(db, TODAY), "ix_case_deadlines_state_due"),
-    "review queue": (lambda db: worklists.review_queue(db), "ix_cases_status_due"),
+    "review queue": (lambda db: worklists.review_queue(db), "ix_cases_review"),
 }
 # Lists read in index order: a sort of every match would grow with the hall.
 SORTED_BY_INDEX = {"main list", "status list by date", "service list by date", "overdue", "due soon",
@@ -90,6 +90,46 @@ def test_lookup_uses_its_index(db, name):
             assert "TEMP B-TREE" not in plan, plan
         if name in ("overdue", "due soon"):  # each deadline's case is read by its primary key
             assert "SEARCH cases USING INTEGER PRIMARY KEY" in plan, plan
+
+
+def _program(db, statement: str, parameters) -> list[tuple]:
+    """SQLite's bytecode of one statement (EXPLAIN): (addr, opcode, p1, p2, p3, p4, …) rows."""
+    raw = db.engine.raw_connection()
+    try:
+        return raw.cursor().execute(f"EXPLAIN {statement}", parameters).fetchall()
+    finally:
+        raw.close()
+
+
+def test_review_queue_skips_procedures_decided_at_the_window_on_the_index(db):
+    """Migration 0018: the service filter is read from ix_cases_review, before the case's row is read.
+
+    NOTE (issue 15): at a million cases, thousands of accepted cases of procedures decided at the
+    window stood in (status, due_on) and each had its table row read only to be skipped. The
+    bytecode shows who reads ``service_id``: with it in the index, the first column read is the
+    index cursor's, and the table's row is read (a deferred seek) only for a case the queue shows.
+    """
+    sent: list[tuple[str, object]] = []
+
+    def seen(statement, parameters):
+        sent.append((statement, parameters))
+
+    db.reader.watchers.append(seen)
+    try:
+        worklists.review_queue(db)
+    finally:
+        db.reader.watchers.remove(seen)
+    ((statement, parameters),) = sent
+    program = _program(db, statement, parameters)
+    opened = {row[2]: row[5] for row in program if row[1] == "OpenRead"}  # cursor -> KeyInfo (an index) or not
+    index_cursors = {cursor for cursor, p4 in opened.items() if str(p4).startswith("k(")}
+    assert len(index_cursors) == 1 and len(opened) == 2, program  # the table and one index
+    # NOTE: the NOT IN list of six services is an ephemeral table of its own (OpenEphemeral), not a read of cases.
+    columns = [row for row in program if row[1] == "Column" and row[2] in opened]
+    assert columns and columns[0][2] in index_cursors, program  # service_id, from the index entry
+    table_reads = [row[0] for row in columns if row[2] not in index_cursors]
+    compares = [row[0] for row in program if row[1] in ("Eq", "Ne", "Found", "NotFound")]
+    assert compares and table_reads and min(compares) < min(table_reads), program  # filtered before the row
 
 
 def test_count_reads_an_index_not_the_table(db):
