@@ -303,7 +303,8 @@ def next_copy_no(s: Session, case_id: int, kind: str) -> int:
 
 
 def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, now: datetime, papers_dir: Path,
-                 font_path: str | None, written: list[Path], copies: dict[str, int] | None = None) -> PrintedPaper:
+                 font_path: str | None, written: list[StagedFile],
+                 copies: dict[str, int] | None = None) -> PrintedPaper:
     """Render, register with the next copy number, audit and write one paper (caller's transaction).
 
     ``copies``: for a case this transaction inserted, the papers recorded so far by kind (counted, not read)."""
