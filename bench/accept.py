@@ -25,6 +25,7 @@ from sqlalchemy import text
 
 from desktop.cases import intake
 from desktop.cases.dto import AccountInfo, Actor
+from desktop.cases.hall_context import HallContext
 from desktop.demo.people import People
 from desktop.fonts import find_font
 from desktop.store.database import open_database
@@ -64,7 +65,7 @@ def run(db_path: Path, rounds: int = 40) -> list[dict]:
         answers = dict(case["answers"], name=people.name(), id_number=people.id_number(people.birth(20, 60)),
                        phone=people.phone())
         t = time.perf_counter()
-        intake.accept(db, actor, SERVICE, answers, case["materials"], now=now, papers_dir=papers, font_path=font)
+        intake.accept(HallContext(db, actor, papers, font), SERVICE, answers, case["materials"], now=now)
         return (time.perf_counter() - t) * 1000
 
     from desktop import documents
@@ -233,8 +234,7 @@ def floor_pairs(real_url: str, twin_url: str, papers: Path, rounds: int, seed: i
         answers = dict(case["answers"], name=people.name(), id_number=people.id_number(people.birth(20, 60)),
                        phone=people.phone())
         c, t = time.process_time(), time.perf_counter()
-        got = intake.accept(db, actor, SERVICE, answers, case["materials"], now=now, papers_dir=papers / "real",
-                            font_path=font)
+        got = intake.accept(HallContext(db, actor, papers / "real", font), SERVICE, answers, case["materials"], now=now)
         return (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000, got.case.case_no
 
     def floor_one(rows: dict) -> tuple[float, float]:

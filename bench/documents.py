@@ -16,6 +16,7 @@ from reportlab.pdfgen import canvas
 from desktop import documents
 from desktop.cases import papers
 from desktop.cases.dto import AccountInfo, Actor
+from desktop.cases.hall_context import HallContext
 from desktop.fonts import find_font
 from forms import registry
 from forms.model import Decision
@@ -111,8 +112,8 @@ def _rongque(db, hall, papers_dir) -> None:
         assessment = intake.assess_case(db, service.service_id, case["answers"], materials, today)
         if pledges.rongque_possible(assessment):
             due = min(d.due for d in assessment.deadlines)
-            intake.accept_with_pledge(db, actor, service.service_id, case["answers"], materials, due=due,
-                                      papers_dir=papers_dir)
+            intake.accept_with_pledge(HallContext(db, actor, papers_dir),
+                                      service.service_id, case["answers"], materials, due=due)
             return
 
 

@@ -95,6 +95,7 @@ def window_main(url: str, data_dir: str, papers: str, window: str, username: str
         paths.set_data_dir(data_dir)
         from desktop.cases import accounts, intake
         from desktop.cases.dto import Actor
+        from desktop.cases.hall_context import HallContext
         from desktop.demo.people import People
         from desktop.fonts import find_font
         from desktop.store import hall_section
@@ -115,8 +116,7 @@ def window_main(url: str, data_dir: str, papers: str, window: str, username: str
         def one(service_id: str) -> None:
             now = datetime.now()
             answers, materials = _answers(people, service_id, now.date())
-            got = intake.accept(db, actor, service_id, answers, materials, now=now, papers_dir=papers_dir,
-                                font_path=font)
+            got = intake.accept(HallContext(db, actor, papers_dir, font), service_id, answers, materials, now=now)
             result.case_nos.append(got.case.case_no)
 
         for service_id in services:  # warm: reportlab, the font, every service's first case

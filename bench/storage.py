@@ -76,13 +76,14 @@ class Hall:
     def accept(self, service_id: str, answers: dict) -> tuple[dict, int, int, object]:
         """(columns, payload bytes added, PDF bytes written, the IntakeResult) of one accepted case."""
         from desktop.cases import intake
+        from desktop.cases.hall_context import HallContext
         from forms import registry
 
         example = registry.get(service_id).example(self.now.date())
         before = payload(self.path)
         pdf_before = self._pdf_bytes()
-        done = intake.accept(self.db, self.actor, service_id, answers, example["materials"],
-                             now=self.now, papers_dir=self.folder / "papers")
+        done = intake.accept(HallContext(self.db, self.actor, self.folder / "papers"), service_id, answers,
+                             example["materials"], now=self.now)
         self.last_added = payload(self.path) - before  # per table and index
         added = sum(self.last_added.values())
         return _columns(self.path, done.case.id), added, self._pdf_bytes() - pdf_before, done

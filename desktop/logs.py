@@ -126,6 +126,8 @@ class LiveValues:
         regex, names, every = compiled
 
         def replace(m: re.Match[str]) -> str:
+            if m.lastgroup is None:  # NOTE: cannot be (every alternative is a named group); never unmasked
+                return "*" * len(m.group(0))
             value = names[m.lastgroup]
             return _masked(every[value], value)
 

@@ -121,7 +121,7 @@ def _message(service: Service, error) -> str:
     validator = error.validator
     if validator == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        names = "或".join(_TYPE_NAMES.get(t, t) for t in wanted)
+        names = "或".join(_TYPE_NAMES.get(str(t), str(t)) for t in wanted)
         if not path:
             return "案件文件应为对象：{\"answers\": {...}, \"materials\": {...}}"
         return f"{where} 应为{names}，收到 {preview(error.instance)}"
@@ -228,6 +228,8 @@ def run(argv: list[str]) -> int:
     if args.command == "schema":
         _write_json(case_schema(service))
     elif args.command == "example":
+        if service.example is None:
+            raise CliError(f"{service.name}没有示例案件")
         _write_json(service.example(args.today or date.today()))
     else:
         case = _load_case(service, args.file)

@@ -79,7 +79,8 @@ def record(answers: Mapping[str, Any]) -> dict[str, Any] | None:
     if not any(key in answers for key in KEYS):
         return None
     items = [{"item": key, "label": short, "result": answers.get(key) or "",
-              "result_label": dict(RESULTS).get(answers.get(key), "未查验")} for key, _label, short, _mismatch in ITEMS]
+              "result_label": dict(RESULTS).get(str(answers.get(key) or ""), "未查验")}
+             for key, _label, short, _mismatch in ITEMS]
     passed = all(i["result"] == MATCH for i in items)
     return {"items": items, "passed": passed, "note": str(answers.get(NOTE_KEY) or "")}
 

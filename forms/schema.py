@@ -7,7 +7,7 @@ from typing import Any
 from forms.model import Field, Kind
 from forms.service import Service
 
-_TYPES = {
+_TYPES: dict[Kind, dict[str, Any]] = {
     Kind.TEXT: {"type": "string"},
     Kind.ID_NUMBER: {"type": "string", "pattern": "^[0-9A-Za-z]{5,18}$"},
     Kind.PHONE: {"type": "string", "pattern": "^1[3-9][0-9]{9}$"},

@@ -154,19 +154,24 @@ def sign_in(db: Database, username: str, password: str, window: str = "",
         raise InputError({"username" if not username.strip() else "password": "请输入登录名和密码"})
     name = username.strip()
     row, allowed = _reserve_attempt(db, name, now)
+    checked = row if allowed else None  # the account whose password is checked (None: a dummy hash)
     if row is None:
-        reason = "unknown_user"
+        reason: str | None = "unknown_user"
     elif not allowed:
         reason = "locked"
     else:
         reason = None
     # NOTE: outside any transaction: the argon2 work must not hold the database's write lock.
-    ok = passwords.matches(row.password_hash if reason is None else None, password)
+    ok = passwords.matches(checked.password_hash if checked is not None else None, password)
     with db.unit() as s:
         permissions.begin_write(s)  # NOTE: the audit row below reads the chain's head; no stale snapshot
-        if ok:
-            current = s.get(Account, row.id, with_for_update=s.get_bind().dialect.name == "postgresql")
-            if current.disabled:
+        if ok and checked is not None:  # (a dummy hash never matches: ok means an account was checked)
+            current = s.get(Account, checked.id, with_for_update=s.get_bind().dialect.name == "postgresql")
+            if current is None:  # NOTE: removed since the check (accounts are disabled, not deleted)
+                audit.append(s, "signin.failed", actor=checked.username, window=window,
+                             detail={"reason": "unknown_user"})
+                failure = SIGN_IN_FAILED
+            elif current.disabled:
                 audit.append(s, "signin.failed", actor=current.username, window=window, detail={"reason": "disabled"})
                 failure = DISABLED
             else:
@@ -177,7 +182,7 @@ def sign_in(db: Database, username: str, password: str, window: str = "",
                     current.password_hash = passwords.hash_password(password)
                 audit.append(s, success_action, actor=current.username, window=window, detail=detail)
                 return _info(current)
-        elif reason is not None:
+        elif reason is not None or row is None:
             audit.append(s, "signin.failed", actor=row.username if row else None, window=window,
                          detail={"reason": reason})
             failure = SIGN_IN_FAILED

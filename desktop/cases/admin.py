@@ -54,7 +54,10 @@ def _row(a: Account) -> AccountRow:
 def _acting(s: Session, who: AccountInfo, action: str) -> Account:
     """The actor's own row, re-read: a role taken away or an account disabled meanwhile counts now."""
     permissions.require(s, who, action)
-    return s.get(Account, who.id)
+    row = s.get(Account, who.id)
+    if row is None:  # NOTE: cannot be: require() just read it
+        raise ActionRefused("账号不存在，请重新登录。")
+    return row
 
 
 def _target(s: Session, account_id: int) -> Account:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from desktop.cases import deadlines, hooks, identifiers, remedies, status
+from desktop.cases import deadlines, hooks, identifiers, numbers, remedies, status
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
@@ -169,7 +169,7 @@ def revocation_paper(service: Service, row: Case, concluded_on: date | None, con
                      recorded: Mapping[str, str] | None = None) -> dict[str, Any]:
     """撤销登记决定书: the owner is told in writing that the registration is taken back, why, and the remedies."""
     answers: Mapping[str, Any] = row.answers or {}
-    snap = header("revocation_decision", REVOCATION_TITLE, service, dict(answers), row.case_no, actor, now)
+    snap = header("revocation_decision", REVOCATION_TITLE, service, dict(answers), numbers.number_of(row), actor, now)
     basis = revocation_basis(service, now.date())
     done = cn_date(concluded_on) if concluded_on else "此前"
     snap["intro"] = (f"你于{done}办理的{service.name}（受理编号{row.case_no}）已当场办结。经复核，"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop.cases import audit_labels, permissions, status
 from desktop.cases.dto import AccountInfo, Actor
+from desktop.cases.hall_context import HallContext
 from desktop.files import replace_file
 from desktop.store import audit, audit_anchor
 from desktop.store.audit_verify import Problem
@@ -170,10 +171,26 @@ def day_report_snapshot(report: DayReport, hall: str, window: str, clerk: str) -
     }
 
 
-def write_day_report(db: Database, day: date, out: Path, *, hall: str, window: str, clerk: str,
-                     actor: Actor | None = None, font_path: str | None = None,
-                     now: datetime | None = None) -> tuple[Path, DayReport]:
-    """Render the report to ``out``; from the menu (``actor`` given) the print itself is audited."""
+def write_day_report(hall: HallContext, day: date, *, now: datetime | None = None) -> tuple[Path, DayReport]:
+    """From the menu: the report into the papers folder's ``audit/``, in the hall's font; the print is audited."""
+    actor = hall.actor
+    out = hall.papers_folder() / "audit" / f"{report_number(day)}-审计日报.pdf"
+    return _write_report(hall.db, day, out, actor.hall, actor.window, actor.account.display_name, actor,
+                         hall.font_path, now)
+
+
+def write_console_report(db: Database, day: date, out: Path, *, hall: str, window: str, clerk: str,
+                         now: datetime | None = None) -> tuple[Path, DayReport]:
+    """From the command line (`python -m desktop audit report`): to ``out`` in the bundled font.
+
+    NOTE: nobody is signed in at the console, so there is no permission to check and no actor to
+    audit — whoever can open the database file can read its audit log anyway."""
+    return _write_report(db, day, out, hall, window, clerk, None, None, now)
+
+
+def _write_report(db: Database, day: date, out: Path, hall: str, window: str, clerk: str, actor: Actor | None,
+                  font_path: str | None, now: datetime | None) -> tuple[Path, DayReport]:
+    """Render the report to ``out``; with an ``actor`` the permission is checked and the print itself audited."""
     from desktop import documents  # NOTE: reportlab loads only when a report is made
 
     if actor is not None:

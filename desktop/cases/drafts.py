@@ -55,10 +55,11 @@ def autosave(db: Database, actor: Actor, service_id: str, answers: Mapping[str, 
         permissions.require(s, actor, "intake")
         if autosave_id is not None:
             # NOTE: one UPDATE decides; no read comes before it, so nothing can change in between.
+            # (RETURNING, not rowcount: the ORM session types its result as rows, and both backends return them)
             done = s.execute(update(DraftAutosave).where(DraftAutosave.id == autosave_id,
                                                          DraftAutosave.clerk_id == actor.account.id)
-                             .values(**values)).rowcount
-            if done:
+                             .values(**values).returning(DraftAutosave.id)).first()
+            if done is not None:
                 return autosave_id
         row = DraftAutosave(**values)
         s.add(row)

@@ -29,6 +29,12 @@ class IntakeContext:
     # records a claim checks them again under its lock and refuses if they changed.
     facts: Mapping[str, Any] | None = None
 
+    def assessed(self) -> Assessment:
+        """The assessment of an intake hook (accept, notice, refusal); a later step's hook has none."""
+        if self.assessment is None:
+            raise ValueError(f"case {self.case.id}: this hook runs after intake and has no assessment")
+        return self.assessment
+
 
 @dataclass
 class HookResult:

@@ -37,6 +37,7 @@ from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import Actor, CaseSummary, PrintedPaper
 from desktop.cases.errors import ActionRefused
 from desktop.cases.facts import facts_for
+from desktop.cases.hall_context import HallContext
 from desktop.cases.queries import summary
 from desktop.files import StagedFile, replace_file, stage_file
 from desktop.store import audit, hall_section
@@ -160,12 +161,12 @@ def save_draft(db: Database, actor: Actor, service_id: str, answers: Mapping[str
         return summary(row)
 
 
-def _finish(db: Database, actor: Actor, service_id: str, answers: Mapping[str, Any], materials: Mapping[str, Any],
+def _finish(hall: HallContext, service_id: str, answers: Mapping[str, Any], materials: Mapping[str, Any],
             expected: Decision, case_status: str, kind: str, case_id: int | None, now: datetime | None,
-            papers_dir: Path, font_path: str | None, rongque_due: date | None = None,
-            autosave_id: int | None = None) -> IntakeResult:
+            rongque_due: date | None = None, autosave_id: int | None = None) -> IntakeResult:
     # NOTE: the permission is checked once, first thing in the writing transaction below (before the
     # assessment, nothing written yet); a unit of its own before it cost a transaction per accept.
+    db, actor, papers_dir, font_path = hall.db, hall.actor, hall.papers_folder(), hall.font_path
     service = registry.get(service_id)
     answers = current_answers(service, answers)
     input_guard.check_storable(service, answers, materials)
@@ -302,7 +303,8 @@ def next_copy_no(s: Session, case_id: int, kind: str) -> int:
 
 
 def record_paper(s: Session, case_id: int, snap: dict[str, Any], actor: Actor, now: datetime, papers_dir: Path,
-                 font_path: str | None, written: list[Path], copies: dict[str, int] | None = None) -> PrintedPaper:
+                 font_path: str | None, written: list[StagedFile],
+                 copies: dict[str, int] | None = None) -> PrintedPaper:
     """Render, register with the next copy number, audit and write one paper (caller's transaction).
 
     ``copies``: for a case this transaction inserted, the papers recorded so far by kind (counted, not read)."""
@@ -365,33 +367,30 @@ def stage_pdf(folder: Path, case_no: str, kind: str, copy_no: int, pdf: bytes, w
     return staged.target
 
 
-def accept(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,
-           now: datetime | None = None, papers_dir: Path, font_path: str | None = None,
-           autosave_id: int | None = None) -> IntakeResult:
+def accept(hall: HallContext, service_id: str, answers, materials, *, case_id: int | None = None,
+           now: datetime | None = None, autosave_id: int | None = None) -> IntakeResult:
     """Accept: case number, stored case, 受理回执 — or ActionRefused when the rules say otherwise."""
-    return _finish(db, actor, service_id, answers, materials, Decision.ACCEPT, status.ACCEPTED, "receipt",
-                   case_id, now, papers_dir, font_path, autosave_id=autosave_id)
+    return _finish(hall, service_id, answers, materials, Decision.ACCEPT, status.ACCEPTED, "receipt",
+                   case_id, now, autosave_id=autosave_id)
 
 
-def accept_with_pledge(db: Database, actor: Actor, service_id: str, answers, materials, *, due: date,
-                       case_id: int | None = None, now: datetime | None = None, papers_dir: Path,
-                       font_path: str | None = None, autosave_id: int | None = None) -> IntakeResult:
+def accept_with_pledge(hall: HallContext, service_id: str, answers, materials, *, due: date,
+                       case_id: int | None = None, now: datetime | None = None,
+                       autosave_id: int | None = None) -> IntakeResult:
     """容缺受理: accepted with non-core materials missing, on a signed pledge to bring them by ``due``."""
-    return _finish(db, actor, service_id, answers, materials, Decision.ACCEPT, status.ACCEPTED, "receipt",
-                   case_id, now, papers_dir, font_path, rongque_due=due, autosave_id=autosave_id)
+    return _finish(hall, service_id, answers, materials, Decision.ACCEPT, status.ACCEPTED, "receipt",
+                   case_id, now, rongque_due=due, autosave_id=autosave_id)
 
 
-def give_notice(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,
-                now: datetime | None = None, papers_dir: Path, font_path: str | None = None,
-                autosave_id: int | None = None) -> IntakeResult:
+def give_notice(hall: HallContext, service_id: str, answers, materials, *, case_id: int | None = None,
+                now: datetime | None = None, autosave_id: int | None = None) -> IntakeResult:
     """Incomplete: the 一次性告知书 listing everything missing; the case stays a draft to resume."""
-    return _finish(db, actor, service_id, answers, materials, Decision.INCOMPLETE, status.DRAFT,
-                   "incomplete_notice", case_id, now, papers_dir, font_path, autosave_id=autosave_id)
+    return _finish(hall, service_id, answers, materials, Decision.INCOMPLETE, status.DRAFT,
+                   "incomplete_notice", case_id, now, autosave_id=autosave_id)
 
 
-def refuse(db: Database, actor: Actor, service_id: str, answers, materials, *, case_id: int | None = None,
-           now: datetime | None = None, papers_dir: Path, font_path: str | None = None,
-           autosave_id: int | None = None) -> IntakeResult:
+def refuse(hall: HallContext, service_id: str, answers, materials, *, case_id: int | None = None,
+           now: datetime | None = None, autosave_id: int | None = None) -> IntakeResult:
     """Not eligible: the 不予受理通知书 with reasons, basis and remedies."""
-    return _finish(db, actor, service_id, answers, materials, Decision.REFUSE, status.NOT_ACCEPTED, "refusal",
-                   case_id, now, papers_dir, font_path, autosave_id=autosave_id)
+    return _finish(hall, service_id, answers, materials, Decision.REFUSE, status.NOT_ACCEPTED, "refusal",
+                   case_id, now, autosave_id=autosave_id)

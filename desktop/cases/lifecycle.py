@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import at_window, deadlines, hooks, identifiers, lifecycle_papers, permissions, status
+from desktop.cases import at_window, deadlines, hooks, identifiers, lifecycle_papers, numbers, permissions, status
 from desktop.cases.calendars import calendar_for
 from desktop.cases.dto import AccountInfo, Actor, CaseSummary, Countersign, PrintedPaper, ReasonRow
 from desktop.cases.errors import ActionRefused, InputError
@@ -95,7 +95,8 @@ def request_supplement(hall: HallContext, case_id: int, items: list[str], reason
                                                    "reason": reason.strip()})
         row.lifecycle = life
         service = registry.get(row.service_id)
-        snap = lifecycle_papers.supplement_notice(service, row.answers, row.case_no, items, reason.strip(), actor, now)
+        snap = lifecycle_papers.supplement_notice(service, row.answers, numbers.number_of(row), items, reason.strip(),
+                                                  actor, now)
         paper = record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)
         return StepResult(summary(row), (paper,))
 
@@ -155,7 +156,7 @@ def extend(hall: HallContext, case_id: int, working_days: int, reason: str, *,
                      detail={"days": working_days, "to": row.due_on.isoformat() if row.due_on else None,
                              "deadlines": {c.label: c.after.isoformat() for c in changes}})
         service = registry.get(row.service_id)
-        snap = lifecycle_papers.extension_notice(service, row.answers, row.case_no, changes, working_days,
+        snap = lifecycle_papers.extension_notice(service, row.answers, numbers.number_of(row), changes, working_days,
                                                  reason.strip(), _extension_basis(service, now.date()), actor, now)
         paper = record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)
         return StepResult(summary(row), (paper,))
@@ -229,7 +230,8 @@ def refuse(hall: HallContext, case_id: int, reason_codes: list[str], text: str =
         row.lifecycle = life
         service = registry.get(row.service_id)
         hooks.run(status.REFUSED, hooks.IntakeContext(s, row, service, row.answers, None, actor, now))
-        snap = lifecycle_papers.refusal_decision(service, row.answers, row.case_no, reasons, text, actor, now)
+        snap = lifecycle_papers.refusal_decision(service, row.answers, numbers.number_of(row), reasons, text, actor,
+                                                 now)
         paper = record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)
         return StepResult(summary(row), (paper,))
 
@@ -305,7 +307,8 @@ def cancel(hall: HallContext, case_id: int, reason: str, countersign: Countersig
             return StepResult(summary(row))
         snap = at_window.revocation_paper(service, row, concluded_on, undone.consequence, reason.strip(),
                                           signer.display_name, actor, now, identifiers.of_case(s, row.id))
-        paper = record_paper(s, row.id, snap, actor, now, papers_dir, font_path, written)
+        # (papers_dir was checked above: a revocation is refused without one)
+        paper = record_paper(s, row.id, snap, actor, now, hall.papers_folder(), font_path, written)
         return StepResult(summary(row), (paper,))
 
 

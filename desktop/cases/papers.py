@@ -186,7 +186,7 @@ def incomplete_notice(service: Service, answers: dict[str, Any], assessment: Ass
         f"你提交的{service.name}申请，申请材料不齐全或者不符合法定形式。"
         f"根据{notice_basis(service)}，现一次性告知需要补正的全部内容："
     )
-    sections = []
+    sections: list[dict[str, Any]] = []
     if assessment.missing_materials:
         sections.append({
             "heading": "需补齐的材料", "type": "findings",

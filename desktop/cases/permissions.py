@@ -141,8 +141,8 @@ def begin_write(s: Session) -> None:
     if s.get_bind().dialect.name != "sqlite":
         return
     connection = s.connection()
-    raw = connection.connection.driver_connection
-    if not raw.in_transaction:
+    raw = connection.connection.driver_connection  # a checked-out connection always has its driver's
+    if raw is None or not raw.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -169,7 +169,7 @@ def require(s: Session, actor: Actor | AccountInfo, action: str, now: datetime |
     what = label(action)
     row = _account_row(s, account.id)
     problem = _state_problem(row, account.display_name, now or datetime.now())
-    if problem:
+    if row is None or problem:  # (no row is always a problem: the account was removed)
         raise ActionRefused(f"{problem}，不能{what}。")
     if (row.username, row.display_name) != (account.username, account.display_name):
         # NOTE: the audit rows and papers name the actor from the account the UI holds; one that
@@ -190,7 +190,8 @@ def require_countersign(s: Session, actor: Actor, countersign: Countersign | Non
     row = _account_row(s, username=countersign.username)
     # NOTE: the hash is checked before anything else is said about the account, and an unknown
     # name costs a dummy check, so this answer does not tell which login names exist.
-    if not passwords.matches(row.password_hash if row is not None else None, countersign.password):
+    matched = passwords.matches(row.password_hash if row is not None else None, countersign.password)
+    if not matched or row is None:  # (a dummy hash never matches)
         raise ActionRefused(f"复核人登录名或密码不正确，{what}未完成。")
     if row.id == actor.account.id:
         raise ActionRefused(f"{what}的复核人不能是经办人本人。")

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import lifecycle_papers, permissions
+from desktop.cases import lifecycle_papers, numbers, permissions
 from desktop.cases.dto import Actor, PledgeInfo
 from desktop.cases.errors import ActionRefused
 from desktop.store import audit
@@ -61,22 +61,23 @@ def record(s: Session, row: Case, service: Service, answers: Mapping[str, Any], 
     """Store the pledges of an accepted case and return the papers to print for them."""
     papers = []
     provisional = any(d.provisional for d in assessment.deadlines)
+    case_no = numbers.number_of(row)
     if rongque_due is not None:
         items = [(m.label, str(m.basis)) for m in assessment.missing_materials]
         for m in assessment.missing_materials:
             s.add(Pledge(case_id=row.id, kind="rongque", material_key=m.key, material_label=m.label,
                          due_on=rongque_due, created_at=now))
-        papers.append(lifecycle_papers.rongque_notice(service, dict(answers), row.case_no, items, rongque_due,
+        papers.append(lifecycle_papers.rongque_notice(service, dict(answers), case_no, items, rongque_due,
                                                       provisional, actor, now))
-        papers.append(lifecycle_papers.pledge_letter(service, dict(answers), row.case_no, "rongque", items,
+        papers.append(lifecycle_papers.pledge_letter(service, dict(answers), case_no, "rongque", items,
                                                      rongque_due, provisional, actor, now))
     pledged = [service.material(k) for k, v in materials.items() if v == MaterialState.PLEDGED.value]
     if pledged:
-        for m in pledged:
-            s.add(Pledge(case_id=row.id, kind="gaozhi", material_key=m.key, material_label=m.label,
+        for material in pledged:
+            s.add(Pledge(case_id=row.id, kind="gaozhi", material_key=material.key, material_label=material.label,
                          due_on=None, created_at=now))
-        items = [(m.label, str(m.basis)) for m in pledged]
-        papers.append(lifecycle_papers.pledge_letter(service, dict(answers), row.case_no, "gaozhi", items, None,
+        items = [(material.label, str(material.basis)) for material in pledged]
+        papers.append(lifecycle_papers.pledge_letter(service, dict(answers), case_no, "gaozhi", items, None,
                                                      provisional, actor, now))
     if rongque_due is not None or pledged:
         s.flush()

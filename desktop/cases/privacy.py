@@ -83,4 +83,4 @@ def reveal_id(db: Database, actor: Actor, case_id: int) -> str:
         row = s.get(Case, case_id)
         if row is not None and not row.id_number:
             raise ActionRefused("该案件没有登记证件号码。")
-        return _reveal(s, actor, case_id).id_number
+        return _reveal(s, actor, case_id).id_number or ""  # (a case without one was refused above)

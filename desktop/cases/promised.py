@@ -98,7 +98,7 @@ def set_promised(db: Database, admin: AccountInfo, service_id: str, days: int, g
         errors["guide"] = "请填写依据，例如办事指南的名称或编号"
     elif len(guide.strip()) > MAX_GUIDE:
         errors["guide"] = f"依据过长，请简写（{MAX_GUIDE}字以内），例如办事指南的名称"
-    if errors:
+    if errors or param is None:  # (no parameter is in errors)
         raise InputError(errors)
     source = hall_source(days, guide)
     with db.unit() as s:

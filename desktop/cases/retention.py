@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Column, Table, delete, func, select
 
 from desktop.cases import permissions, services, status
 from desktop.cases.dto import AccountInfo
@@ -104,13 +105,13 @@ def _cutoff(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
-def _referencing() -> list[tuple[Table, object]]:
+def _referencing() -> list[tuple[Table, Column[Any]]]:
     """(table, column) for every mapped table with a foreign key to cases.id, the services' registers included."""
     # NOTE (issue 16): a service's register tables join Base.metadata when its package is imported; the
     # purge (`python -m desktop purge` too) must see every one of them, or it would cut a registered
     # bike's or a claim's case out from under its archive.
     services.load()
-    found = []
+    found: list[tuple[Table, Column[Any]]] = []
     cases = Case.__table__
     for table in Base.metadata.sorted_tables:
         for column in table.columns:

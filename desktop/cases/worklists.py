@@ -76,7 +76,8 @@ def case_of(row: DeadlineRow) -> case_rows.CaseRow:
 
 
 def deadline_overdue(row: DeadlineRow, today: date) -> bool:
-    return case_rows.as_date(row[DEADLINE_DUE]) < today  # NOTE: NOT NULL
+    due = case_rows.as_date(row[DEADLINE_DUE])
+    return due is not None and due < today  # NOTE: NOT NULL
 
 
 def deadline_due(row: DeadlineRow, today: date) -> DeadlineDue:
@@ -153,7 +154,8 @@ def pledges_due(db: Database, today: date, within_days: int = 3, limit: int = 50
                                 Pledge.due_on <= today + timedelta(days=within_days),
                                 Case.status.not_in(tuple(status.CLOSED)))
                          .order_by(Pledge.due_on, Pledge.id).limit(limit))
-        return [PledgeDue(p.id, summary(c), p.material_label, p.due_on, p.due_on < today) for p, c in rows]
+        return [PledgeDue(p.id, summary(c), p.material_label, p.due_on, p.due_on < today) for p, c in rows
+                if p.due_on is not None]  # (the query's own condition, for the type checker)
 
 
 def timeline(db: Database, case_id: int) -> list[TimelineEvent]:

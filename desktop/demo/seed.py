@@ -104,7 +104,7 @@ def one_case(hall: Hall, plan: DemoPlan, target: str, day: date) -> None:
     answers, materials = case.answers, case.materials
     clerk = hall.staff["zhang"] if hall.people.rng.random() < 0.5 else hall.staff["liu"]
     now = _at(day, 9 + hall.people.rng.randint(0, 7))
-    kw = dict(now=now, papers_dir=hall.out)
+    by_clerk = HallContext(hall.db, clerk, hall.out)
     if target == status.DRAFT:
         intake.save_draft(hall.db, clerk, service_id, {service.name_key: answers.get(service.name_key)}, {}, now=now)
         hall.count(service_id, target)
@@ -112,7 +112,7 @@ def one_case(hall: Hall, plan: DemoPlan, target: str, day: date) -> None:
     if target == "incomplete":
         first = next(iter(materials))
         materials.pop(first)
-        intake.give_notice(hall.db, clerk, service_id, answers, materials, **kw)
+        intake.give_notice(by_clerk, service_id, answers, materials, now=now)
         hall.papers += 1
         hall.count(service_id, "已出具一次性告知书")
         return
@@ -120,11 +120,11 @@ def one_case(hall: Hall, plan: DemoPlan, target: str, day: date) -> None:
         answers.update(plan.refuse)
         if intake.assess_case(hall.db, service_id, answers, materials, day).decision is not Decision.REFUSE:
             return
-        intake.refuse(hall.db, clerk, service_id, answers, materials, **kw)
+        intake.refuse(by_clerk, service_id, answers, materials, now=now)
         hall.papers += 1
         hall.count(service_id, target)
         return
-    result = intake.accept(hall.db, clerk, service_id, answers, materials, **kw)
+    result = intake.accept(by_clerk, service_id, answers, materials, now=now)
     hall.papers += 1 + len(result.extra_papers)
     case.case_id = result.case.id
     plan.accepted(case)

@@ -169,7 +169,9 @@ class Grid(Table):
         if not isinstance(cellval, str) or "\n" in cellval or cellstyle.direction or cellstyle.shaping \
                 or cellstyle.valign not in ("TOP", "MIDDLE", "BOTTOM") \
                 or cellstyle.alignment not in ("LEFT", "CENTER", "CENTRE", "RIGHT"):
-            return super()._drawCell(cellval, cellstyle, pos, size)
+            # (type: ignore: reportlab's Table._drawCell is private and not in its stubs; this class
+            # overrides it to draw plain cells faster, and hands every other cell back to it)
+            return super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
         if not cellval:
             return None
         colpos, rowpos = pos

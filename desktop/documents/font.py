@@ -62,8 +62,7 @@ def _register(path_str: str, mtime_ns: int) -> str:
     digest = hashlib.sha1(f"{path_str}:{mtime_ns}".encode()).hexdigest()[:8]
     name = f"{fonts.FONT_FAMILY_PDF}-{digest}"
     try:
-        kwargs = {"subfontIndex": 0} if _is_collection(Path(path_str)) else {}
-        font = TTFont(name, path_str, **kwargs)
+        font = TTFont(name, path_str, subfontIndex=0) if _is_collection(Path(path_str)) else TTFont(name, path_str)
         _slice_glyf_table(font.face)
         pdfmetrics.registerFont(font)
     except Exception as exc:  # reportlab raises several types for broken fonts

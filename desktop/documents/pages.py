@@ -76,8 +76,8 @@ def _continuation(c: Canvas, info: PageInfo) -> None:
     c.line(right - stringWidth(text, info.font, 9), y - 2.5 * mm, right, y - 2.5 * mm)
 
 
-def _stamp(c: Canvas, info: PageInfo) -> None:
-    head, detail = stamp_lines(info.reprint)
+def _stamp(c: Canvas, info: PageInfo, reprint: dict) -> None:
+    head, detail = stamp_lines(reprint)
     width = max(stringWidth(head, info.font, 15), stringWidth(detail, info.font, 7.5)) + 8 * mm
     height = 14 * mm
     c.saveState()
@@ -105,7 +105,9 @@ def canvas_class(info: PageInfo) -> type[Canvas]:
 
         def showPage(self):
             self._held.append(dict(self.__dict__))
-            self._startPage()
+            # (type: ignore: Canvas._startPage is private and not in the stubs; the "page X of Y"
+            # footer needs the pages held until save(), reportlab's own recipe for it)
+            self._startPage()  # type: ignore[attr-defined]
 
         def save(self):
             total = len(self._held)
@@ -116,7 +118,7 @@ def canvas_class(info: PageInfo) -> type[Canvas]:
                 _footer(self, info, number, total)
                 # Drawn last so the original page's text comes first and stays identical.
                 if info.reprint:
-                    _stamp(self, info)
+                    _stamp(self, info, info.reprint)
                 super().showPage()
             super().save()
 

@@ -77,4 +77,5 @@ def qr_matrix(data: str) -> list[list[bool]]:
     code = _QRCode(error_correction=ERROR_CORRECT_M, border=0)
     code.add_data(data)
     code.make(fit=True)
-    return code.modules
+    # (make() has set every module; before it the library's matrix holds None for unset ones)
+    return [[bool(module) for module in row] for row in code.modules]

@@ -105,7 +105,9 @@ def build_story(snapshot: dict, st: Styles) -> list[Flowable]:
         # into one flat KeepTogether: a KeepTogether nested in another pushed whole sections of
         # one-page receipts to a second page.
         last = story.pop()
-        story.append(KeepTogether([*(last._content if isinstance(last, KeepTogether) else [last]), *tail]))
+        # (type: ignore: KeepTogether keeps its flowables in the private _content, absent from the stubs)
+        kept = last._content if isinstance(last, KeepTogether) else [last]  # type: ignore[attr-defined]
+        story.append(KeepTogether([*kept, *tail]))
     return story
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -11,6 +12,9 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, TableStyle
 
 from desktop.documents.flowables import BoldLine, Grid, TextLine, room_left
 from desktop.documents.styles import FRAME_WIDTH, HEADER_FILL, INK, Styles, para_text
+
+if TYPE_CHECKING:
+    from reportlab.platypus.tables import _TableCommand  # the stubs' name for one TableStyle command
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 CELL_PAD = 4  # points of padding on each side of a table cell
@@ -74,7 +78,7 @@ def cell_commands(style: ParagraphStyle) -> list[tuple]:
             ("LEADING", (0, 0), (-1, -1), style.leading), ("TEXTCOLOR", (0, 0), (-1, -1), style.textColor)]
 
 
-def _grid(data, widths, st: Styles, header_rows: int = 1, extra: list | None = None) -> Grid:
+def _grid(data, widths, st: Styles, header_rows: int = 1, extra: list[_TableCommand] | None = None) -> Grid:
     table = Grid(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     commands = [
         # FONTNAME also for Paragraph cells: otherwise Helvetica, unembedded, joins the PDF.
@@ -136,7 +140,7 @@ def _amounts(section: dict, st: Styles) -> list[Group]:
     for label, formula, amount, basis in rows:
         data.append([cell(label, st.cell, w_label), cell(formula, st.cell, w_formula),
                      cell(amount, st.cell_right, w_amount), cell(basis, st.cell, w_basis)])
-    extra = [("ALIGN", (2, 1), (2, -1), "RIGHT")]
+    extra: list[_TableCommand] = [("ALIGN", (2, 1), (2, -1), "RIGHT")]
     if total:
         data.append([cell("合计", st.cell_head, w_label), "", cell(total, st.cell_right, w_amount), ""])
         last = len(data) - 1

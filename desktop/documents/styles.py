@@ -16,10 +16,12 @@ from reportlab.platypus import paragraph as _paragraph
 # NOTE: reportlab's line-start prohibition list (kinsoku) knows "。" and "）" but not the other
 # full-width Chinese punctuation, so a "：" or "，" could begin a line (GB/T 15834 forbids it).
 # Both modules hold their own reference to the list, so both are extended once, here.
+# (type: ignore: the stubs mark textsplit's list Final and do not list paragraph's copy; changing
+# both is the point — reportlab reads them at each line break.)
 _CHINESE_CANNOT_START = "，：；？！、》」』〉％’”"
 if _CHINESE_CANNOT_START[0] not in textsplit.ALL_CANNOT_START:
-    textsplit.ALL_CANNOT_START += _CHINESE_CANNOT_START
-    _paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START
+    textsplit.ALL_CANNOT_START += _CHINESE_CANNOT_START  # type: ignore[misc]
+    _paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START  # type: ignore[attr-defined]
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_LEFT = MARGIN_RIGHT = 22 * mm

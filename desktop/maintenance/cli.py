@@ -93,10 +93,10 @@ def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from desktop import settings as settings_store
-    from desktop.cases.audit_report import write_day_report
+    from desktop.cases.audit_report import write_console_report
 
     settings = settings_store.load()
-    written = _on_database(args.db, lambda db: write_day_report(
+    written = _on_database(args.db, lambda db: write_console_report(
         db, args.day, Path(args.out), hall=settings.hall_name, window=settings.window_no, clerk="（命令行）"))
     if written is None:
         return EXIT_FAILED

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, Text, cast, event, select, text, type_coerce
+from sqlalchemy import Connection, Dialect, Row, Table, Text, cast, event, select, text, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -157,7 +157,9 @@ def _pipeline(conn: Connection, what: str) -> Iterator[Any]:
     import psycopg
     from sqlalchemy.exc import DBAPIError
 
-    raw = conn.connection.dbapi_connection
+    raw = conn.connection.driver_connection
+    if not isinstance(raw, psycopg.Connection):  # NOTE: only a PostgreSQL unit (psycopg 3) comes here
+        raise TypeError(f"a pipeline needs a psycopg connection, not {type(raw).__name__}")
     try:
         with raw.pipeline():
             yield raw
@@ -228,9 +230,13 @@ def read_head(conn: Connection) -> Head:
     return Head(0, GENESIS, None) if row is None else Head(row.seq, row.hash, row.key_id)
 
 
-def chain_row(conn: Connection) -> AuditChain | None:
-    row = conn.execute(select(AuditChain.chain_id, AuditChain.legacy_seq).where(AuditChain.id == 1)).first()
-    return row
+# The audit_chain row as read: (chain_id, legacy_seq).
+ChainRow = Row[str, int]
+
+
+def chain_row(conn: Connection) -> ChainRow | None:
+    """The chain's identity and the last sequence number written before the chain existed (chain_id, legacy_seq)."""
+    return conn.execute(select(AuditChain.chain_id, AuditChain.legacy_seq).where(AuditChain.id == 1)).first()
 
 
 def hall_key(head_key_id: str | None) -> bytes:
@@ -254,7 +260,7 @@ def hall_key(head_key_id: str | None) -> bytes:
 class Writer:
     """Continues the chain on one connection inside its transaction: lock, head, key, then signed rows."""
 
-    def __init__(self, conn: Connection, chain: AuditChain | None = None, head: Head | None = None):
+    def __init__(self, conn: Connection, chain: ChainRow | None = None, head: Head | None = None):
         """``chain`` and ``head``: read by a caller who has taken the lock (lock_chain) before the head."""
         if chain is None:
             lock_chain(conn)

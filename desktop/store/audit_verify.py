@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Text, cast, func, select
+from sqlalchemy import Column, Connection, Row, Table, Text, cast, func, select
 
 from desktop.store import audit, audit_anchor, audit_key
 from desktop.store.models import AuditEvent, Case, Document
@@ -139,7 +139,7 @@ class _Checker:
             self.add("chain-replaced",
                      f"本机记录过这个数据库的审计链（标识 {last.chain}，已到第 {last.seq} 条），"
                      f"现在的数据库却是另一条链（标识 {self.chain_id or '无'}）：整条审计链被删除重建，或数据库文件被替换。")
-        expected_anchor = {}
+        expected_anchor: dict[int, audit_anchor.Anchor] = {}
         for a in mine:
             expected_anchor.setdefault(a.seq, a)
         query = (select(t.c.seq, cast(t.c.at, Text), t.c.actor, t.c.window, t.c.action, t.c.case_id,
@@ -258,7 +258,7 @@ class _Checker:
                        t.c.action).join(last, t.c.seq == last.c.m)
         return {row[0]: row for row in self.conn.execute(query)}
 
-    def _batches(self, table, columns) -> Iterable[list[Any]]:
+    def _batches(self, table: Table, columns: list[Column[Any]]) -> Iterable[Sequence[Row[*tuple[Any, ...]]]]:
         after = 0
         while True:
             rows = self.conn.execute(select(table.c.id, *columns).where(table.c.id > after)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from desktop import paths
 from desktop.store import backup_crypto as crypto
@@ -120,10 +120,17 @@ def _private_tmp() -> Path:
     return folder
 
 
+def _sqlite_file(parsed: URL) -> Path:
+    """The file of a SQLite URL; an in-memory database (no file) has nothing to back up or restore."""
+    if not parsed.database or parsed.database == ":memory:":
+        raise BackupError("内存中的数据库没有文件，不能备份或恢复。")
+    return Path(parsed.database)
+
+
 def _prefix(url: str) -> str:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return Path(parsed.database).stem
+        return _sqlite_file(parsed).stem
     return f"pg-{parsed.database}"
 
 
@@ -202,7 +209,7 @@ def make_backup(target: str | Path | None, folder: Path, *, keep: int = DEFAULT_
         clear = tmp_dir / "copy"
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
-            db_file = Path(parsed.database)
+            db_file = _sqlite_file(parsed)
             if not db_file.is_file():
                 raise BackupError(f"数据库文件 {db_file} 不存在。")
             copy_sqlite(db_file, clear)
@@ -354,7 +361,7 @@ def replace_with(checked: CheckedBackup, target: str | Path | None) -> RestoreRe
     if parsed.get_backend_name() == "sqlite":
         if checked.kind != "sqlite":
             raise BackupError("这是大厅共享数据库（PostgreSQL）的备份，不能恢复到单机 SQLite 文件。")
-        before = _restore_sqlite(checked, Path(parsed.database))
+        before = _restore_sqlite(checked, _sqlite_file(parsed))
         where = parsed.database
     else:
         if checked.kind != "postgresql":

@@ -11,6 +11,7 @@ imports the case layer (tests/test_boundaries.py).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     event,
@@ -42,6 +44,12 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+    if TYPE_CHECKING:
+        # NOTE: SQLAlchemy types ``__table__`` as any FromClause, since a class may be mapped to a
+        # join or a select; every class here is mapped to a Table, so Core statements (update,
+        # delete, insert, ``.insert()``) on ``Model.__table__`` type-check as they run.
+        __table__: ClassVar[Table]
 
 
 class Account(Base):

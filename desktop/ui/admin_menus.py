@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
 
 from desktop.cases import audit_report, permissions, sessions
 from desktop.cases.errors import EnvironmentFailure
+from desktop.cases.hall_context import HallContext
 from desktop.ui.idle_lock import install_idle_lock
 from desktop.ui.msgbox import attempt, show_info
 
@@ -102,10 +103,8 @@ class AdminTools:
         if day is None:
             return
         w = self.window
-        out = w.settings.papers_dir() / "audit" / f"{audit_report.report_number(day)}-审计日报.pdf"
-        done, written = attempt(w, lambda: audit_report.write_day_report(
-            w.db, day, out, hall=w.actor.hall, window=w.actor.window, clerk=w.actor.account.display_name,
-            actor=w.actor, font_path=w.settings.font_path or None))
+        hall = HallContext(w.db, w.actor, w.settings.papers_dir(), w.settings.font_path or None)
+        done, written = attempt(w, lambda: audit_report.write_day_report(hall, day))
         if not done:
             return
         from desktop.ui.preview import PreviewDialog

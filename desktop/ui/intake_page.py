@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.cases import intake, intake_offers
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, EnvironmentFailure
+from desktop.cases.hall_context import HallContext
 from desktop.cases.halldb import Database
 from desktop.settings import Settings
 from desktop.ui import msgbox
@@ -319,11 +320,9 @@ class IntakePage(UnsavedInput, QWidget):
     # --- actions ------------------------------------------------------------------------
     def _run(self, action) -> None:
         self.reassess()
-        kwargs = dict(case_id=self.case_id, papers_dir=self.settings.papers_dir(),
-                      font_path=self.settings.font_path or None, autosave_id=self.autosave_id)
         try:
-            result = action(self.db, self.actor, self.service.service_id, self.values(), self.materials.values(),
-                            **kwargs)
+            result = action(self._hall(), self.service.service_id, self.values(), self.materials.values(),
+                            case_id=self.case_id, autosave_id=self.autosave_id)
         except ActionRefused as exc:
             msgbox.show_info(self, exc.message)
             return
@@ -335,6 +334,10 @@ class IntakePage(UnsavedInput, QWidget):
         self._show_result(result)
         if result.case.status != "draft":
             self.set_read_only()
+
+    def _hall(self) -> HallContext:
+        """Built per action: a papers folder or font changed in 设置 counts from the next paper on."""
+        return HallContext(self.db, self.actor, self.settings.papers_dir(), self.settings.font_path or None)
 
     def _show_result(self, result) -> None:
         """After intake, notice, refusal or 容缺: tell the lists, open the paper and any extra papers."""
@@ -397,9 +400,8 @@ class IntakePage(UnsavedInput, QWidget):
         default, limit = pledges.default_due(self.assessment, date.today())
         missing = [m.label for m in self.assessment.missing_materials]
         result = RongqueDialog.ask(missing, default, limit, lambda due: intake.accept_with_pledge(
-            self.db, self.actor, self.service.service_id, self.values(), self.materials.values(), due=due,
-            case_id=self.case_id, papers_dir=self.settings.papers_dir(), font_path=self.settings.font_path or None,
-            autosave_id=self.autosave_id), self)
+            self._hall(), self.service.service_id, self.values(), self.materials.values(), due=due,
+            case_id=self.case_id, autosave_id=self.autosave_id), self)
         if result is None:
             return
         self._after_stored(result.case)

@@ -162,7 +162,7 @@ def proxy(ctx: RuleContext) -> Finding:
     birth = checks.birth_date_from_resident_id(id_number) if id_number else None
     if reason in ("minor", "elderly") and birth is None:
         return missing_info(rid, "需要申请人的有效身份号码以核对年龄", basis, "id_number")
-    if reason == "minor":
+    if reason == "minor" and birth is not None:
         limit = ctx.params["proxy_minor_age"]
         age = checks.age_on(birth, ctx.today)
         if age < limit:
@@ -170,7 +170,7 @@ def proxy(ctx: RuleContext) -> Finding:
                            field="proxy_reason", facts={"age": age})
         return Finding(rid, Outcome.FAIL, f"申请人已满{limit}周岁（{age}周岁），不属于未成年人代办情形，请本人办理",
                        basis, Effect.CORRECT, "proxy_reason", {"age": age})
-    if reason == "elderly":
+    if reason == "elderly" and birth is not None:
         limit = ctx.params["elderly_age"]
         age = checks.age_on(birth, ctx.today)
         if age < limit:

@@ -43,12 +43,14 @@ class ClaimResult:
     lines: list[AmountLine] = dc_field(default_factory=list)
 
 
-def fail(rule_id: str, message: str, basis: Basis, key: str | None = None, effect: Effect = Effect.REFUSE,
-         **facts) -> Finding:
+def fail(rule_id: str, message: str, basis: Basis, key: str | None = None, effect: Effect = Effect.REFUSE, /,
+         **facts: object) -> Finding:
+    """A failed finding; ``facts`` are what it was judged on (positional-only before them, so a fact cannot
+    be named ``key`` or ``effect`` by accident)."""
     return Finding(rule_id, Outcome.FAIL, message, basis, effect, key, facts)
 
 
-def ok(rule_id: str, message: str, basis: Basis, key: str | None = None, **facts) -> Finding:
+def ok(rule_id: str, message: str, basis: Basis, key: str | None = None, /, **facts: object) -> Finding:
     return Finding(rule_id, Outcome.PASS, message, basis, Effect.REFUSE, key, facts)
 
 

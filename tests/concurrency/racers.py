@@ -39,15 +39,17 @@ def run_warm(url: str) -> str:
 
 def accept_draft(db, actor, case_id, service_id, answers, materials, now, papers_dir):
     from desktop.cases import intake
+    from desktop.cases.hall_context import HallContext
 
-    result = intake.accept(db, actor, service_id, answers, materials, case_id=case_id, now=now, papers_dir=papers_dir)
+    result = intake.accept(HallContext(db, actor, papers_dir), service_id, answers, materials, case_id=case_id, now=now)
     return {"case_id": result.case.id, "case_no": result.case.case_no}
 
 
 def accept_new(db, actor, service_id, answers, materials, now, papers_dir):
     from desktop.cases import intake
+    from desktop.cases.hall_context import HallContext
 
-    result = intake.accept(db, actor, service_id, answers, materials, now=now, papers_dir=papers_dir)
+    result = intake.accept(HallContext(db, actor, papers_dir), service_id, answers, materials, now=now)
     return {"case_id": result.case.id, "case_no": result.case.case_no}
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from concurrency.conftest import PROCS, ROUNDS
 from desktop.cases import identifiers, intake
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike.models import EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool
 from desktop.store import audit
 from forms import registry
@@ -28,14 +29,16 @@ def _prepare(hall, frame: str, stolen: bool) -> str:
     """A bike registered (and reported stolen) by the first window; its plate."""
     clerk = hall.clerks[0]
     case = registry.get("ebike_registration").example((NOW - timedelta(days=40)).date())
-    done = intake.accept(hall.db, clerk, "ebike_registration", dict(case["answers"], frame_no=frame),
-                         case["materials"], now=NOW - timedelta(days=40), papers_dir=hall.papers)
+    done = intake.accept(HallContext(hall.db, clerk, hall.papers),
+                         "ebike_registration", dict(case["answers"], frame_no=frame),
+                         case["materials"], now=NOW - timedelta(days=40))
     with hall.db.read() as s:
         plate = identifiers.value_of(s, done.case.id, "plate_no")
     if stolen:
         theft = registry.get("ebike_theft").example((NOW - timedelta(days=20)).date())
-        intake.accept(hall.db, clerk, "ebike_theft", dict(theft["answers"], plate_no=plate, frame_no=frame),
-                      theft["materials"], now=NOW - timedelta(days=20), papers_dir=hall.papers)
+        intake.accept(HallContext(hall.db, clerk, hall.papers),
+                      "ebike_theft", dict(theft["answers"], plate_no=plate, frame_no=frame),
+                      theft["materials"], now=NOW - timedelta(days=20))
     return plate
 
 

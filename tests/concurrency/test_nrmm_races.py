@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from concurrency.conftest import PROCS, ROUNDS
 from desktop.cases import intake
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.nrmm.models import NrmmCodeCounter, NrmmRegistration
 from forms import registry
 from forms.services.nrmm import code as codes
@@ -57,8 +58,8 @@ def test_codes_of_one_series_issued_at_once_are_all_different(hall, pool):
         cases = []
         for i, clerk in enumerate(hall.clerks):
             answers, materials = _answers(f"SERIES-{round_no}-{i}")
-            cases.append(intake.accept(hall.db, clerk, SERVICE_ID, answers, materials, now=NOW,
-                                       papers_dir=hall.papers).case.id)
+            cases.append(intake.accept(HallContext(hall.db, clerk, hall.papers),
+                                       SERVICE_ID, answers, materials, now=NOW).case.id)
         results = pool.race("approve", hall.url, [
             dict(actor=dataclasses.replace(sup, window=window), case_id=case_id, now=NOW, papers_dir=hall.papers)
             for sup, case_id in zip(hall.supervisors, cases, strict=True)])

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from concurrency.conftest import PROCS, ROUNDS
 from desktop.cases import intake
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike.models import EbikeRegistration, PlatePool
 from desktop.cases.services.subsidy import claims as subsidy
 from desktop.cases.services.subsidy.models import SubsidyClaim
@@ -84,8 +85,9 @@ def test_a_case_is_decided_once(hall, pool):
     example = service.example(NOW.date())
     doubles = []
     for _ in range(ROUNDS):
-        case = intake.accept(hall.db, hall.clerks[0], service.service_id, example["answers"], example["materials"],
-                             now=NOW, papers_dir=hall.papers).case
+        case = intake.accept(HallContext(hall.db, hall.clerks[0], hall.papers),
+                             service.service_id, example["answers"], example["materials"],
+                             now=NOW).case
         files_before = _files(hall.papers, f"{case.case_no}-*.pdf")
         results = pool.race("approve", hall.url, [
             dict(actor=sup, case_id=case.id, now=NOW, papers_dir=hall.papers) for sup in hall.supervisors])

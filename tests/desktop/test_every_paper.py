@@ -56,7 +56,7 @@ def hall(tmp_path_factory):
     clerk, sup = demo.staff["zhang"], demo.staff["li"]
     now = datetime.combine(demo.today, datetime.min.time()).replace(hour=9)
     answers, materials = loan_case(now.date())
-    loan = intake.accept(db, clerk, "startup_subsidy", answers, materials, now=now, papers_dir=root / "papers")
+    loan = intake.accept(HallContext(db, clerk, root / "papers"), "startup_subsidy", answers, materials, now=now)
     lifecycle.approve(HallContext(db, sup, root / "papers"), loan.case.id, now=now.replace(hour=10))
     with db.unit() as s:
         docs = [(d.kind, d.snapshot, d.copy_no) for d in s.scalars(select(Document))]

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from desktop.cases import intake
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
+from desktop.cases.hall_context import HallContext
 from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import AuditEvent, Case, Document
 from forms import registry
@@ -77,7 +78,7 @@ def test_intake_stores_or_refuses_with_nothing_half_written(service_id, db, admi
             if action == "draft":
                 intake.save_draft(db, actor, service_id, answers, materials, now=NOW)
             else:
-                ACTIONS[action](db, actor, service_id, answers, materials, now=NOW, papers_dir=papers)
+                ACTIONS[action](HallContext(db, actor, papers), service_id, answers, materials, now=NOW)
         except (ActionRefused, EnvironmentFailure) as exc:
             assert_message(exc)
             assert written(db, papers) == before

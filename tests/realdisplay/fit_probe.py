@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.cases.hall_context import HallContext
+
 FRAME_TIMEOUT_S = 10.0
 
 OUT = Path(sys.argv[1])
@@ -170,8 +172,8 @@ def main() -> int:
     from desktop.ui.preview import PreviewDialog
 
     example = registry.get("residence_permit").example(date.today())
-    result = intake.accept(db, actor, "residence_permit", example["answers"], example["materials"],
-                           papers_dir=settings.papers_dir(), font_path=None)
+    result = intake.accept(HallContext(db, actor, settings.papers_dir(), None),
+                           "residence_permit", example["answers"], example["materials"])
     preview = PreviewDialog(result.paper.pdf_path, result.paper.title, window)
     saved = next(label for label in preview.findChildren(QLabel) if label.text().startswith("已保存"))
     saved.setObjectName("saved_path")

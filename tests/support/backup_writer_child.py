@@ -13,6 +13,7 @@ from sqlalchemy import event
 from desktop import paths
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.store.database import open_database
 from forms import registry
 
@@ -34,8 +35,8 @@ n = 0
 while not stop.exists() and n < 400:
     on = start + timedelta(minutes=n)
     case = service.example(on.date())
-    result = intake.accept(db, clerk, "residence_permit", case["answers"], case["materials"], now=on,
-                           papers_dir=papers)
+    result = intake.accept(HallContext(db, clerk, papers),
+                           "residence_permit", case["answers"], case["materials"], now=on)
     n += 1
     print(f"committed {n} {result.case.case_no}", flush=True)
 db.close()

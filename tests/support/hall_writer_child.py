@@ -6,6 +6,7 @@ from pathlib import Path
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.store.database import open_database
 from forms import registry
 
@@ -21,6 +22,6 @@ for n in range(1000):
     answers = dict(examples[sid]["answers"])
     if sid == "ebike_registration":
         answers["frame_no"] = f"119TDT{window}{start:%m%d%H}{n:03d}"[:15]
-    intake.accept(db, clerk, sid, answers, examples[sid]["materials"], now=start + timedelta(seconds=n),
-                  papers_dir=papers)
+    intake.accept(HallContext(db, clerk, papers),
+                  sid, answers, examples[sid]["materials"], now=start + timedelta(seconds=n))
     print("committed", flush=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.store.database import open_database
 from forms import registry
 
@@ -17,6 +18,6 @@ service = registry.get("residence_permit")
 case = service.example(start.date())
 print("ready", flush=True)
 for n in range(1000):
-    intake.accept(db, clerk, "residence_permit", case["answers"], case["materials"],
-                  now=start + timedelta(seconds=n), papers_dir=papers)
+    intake.accept(HallContext(db, clerk, papers), "residence_permit", case["answers"], case["materials"],
+                  now=start + timedelta(seconds=n))
     print("committed", flush=True)

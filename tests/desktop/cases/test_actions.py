@@ -13,8 +13,8 @@ NOW = datetime(2026, 11, 25, 10, 0)
 
 def test_steps_follow_the_state_and_the_role(db, people, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
-    accepted = intake.accept(db, people["clerk"], "residence_permit", case["answers"], case["materials"], now=NOW,
-                             papers_dir=tmp_path).case
+    accepted = intake.accept(HallContext(db, people["clerk"], tmp_path),
+                             "residence_permit", case["answers"], case["materials"], now=NOW).case
     file = casefile.load(db, accepted.id)
     assert actions.offered(file, people["clerk"].account) == {"supplement", "cancel"}
     assert actions.offered(file, people["sup"].account) == {"supplement", "approve", "decline", "extend", "cancel"}
@@ -22,5 +22,6 @@ def test_steps_follow_the_state_and_the_role(db, people, tmp_path):
     file = casefile.load(db, accepted.id)
     assert actions.offered(file, people["clerk"].account) == {"issue", "cancel"}
     assert actions.offered(file, people["sup"].account) == {"issue", "extend", "cancel"}
-    lifecycle.issue(HallContext(db, people["clerk"]), accepted.id, "欧阳娜娜", case["answers"]["id_number"], by_proxy=False, now=NOW)
+    lifecycle.issue(HallContext(db, people["clerk"]),
+                    accepted.id, "欧阳娜娜", case["answers"]["id_number"], by_proxy=False, now=NOW)
     assert actions.offered(casefile.load(db, accepted.id), people["sup"].account) == frozenset()

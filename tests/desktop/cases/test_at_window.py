@@ -35,7 +35,7 @@ def _case(service_id: str, now: datetime = NOW, **changes) -> tuple[dict, dict]:
 
 def _accept(db, actor, tmp_path, service_id: str, now: datetime = NOW, **changes) -> intake.IntakeResult:
     answers, materials = _case(service_id, now, **changes)
-    return intake.accept(db, actor, service_id, answers, materials, now=now, papers_dir=tmp_path)
+    return intake.accept(HallContext(db, actor, tmp_path), service_id, answers, materials, now=now)
 
 
 def _events(db, case_id: int) -> list[str]:
@@ -122,11 +122,11 @@ def test_a_failed_inspection_prints_the_refusal_naming_the_mismatch(db, people, 
     answers, materials = _case("ebike_registration", inspect_motor="mismatch")
     clerk = people["clerk"]
     with pytest.raises(ActionRefused):  # never registered
-        intake.accept(db, clerk, "ebike_registration", answers, materials, now=NOW, papers_dir=tmp_path)
+        intake.accept(HallContext(db, clerk, tmp_path), "ebike_registration", answers, materials, now=NOW)
     with pytest.raises(ActionRefused, match="不一致情况"):  # the paper must say what did not match
-        intake.refuse(db, clerk, "ebike_registration", answers, materials, now=NOW, papers_dir=tmp_path)
+        intake.refuse(HallContext(db, clerk, tmp_path), "ebike_registration", answers, materials, now=NOW)
     answers["inspect_note"] = "电机钢印为M24B009999，合格证载M24A001234"
-    result = intake.refuse(db, clerk, "ebike_registration", answers, materials, now=NOW, papers_dir=tmp_path)
+    result = intake.refuse(HallContext(db, clerk, tmp_path), "ebike_registration", answers, materials, now=NOW)
     assert result.case.status == "not_accepted" and result.paper.title == "不予登记通知书"
     assert result.case.status_label == "不予登记"  # the procedure's own word in every list
     text = _text(result.paper.pdf_path).replace("\n", "")
@@ -188,9 +188,9 @@ def test_an_old_draft_with_the_single_tick_opens_and_is_accepted(db, people, tmp
     assert casefile.load(db, draft.id).answers["inspect_frame"] == "match"
     old = dict(answers, vehicle_inspected=True)  # a page still holding the old key
     assert intake.assess_case(db, "ebike_registration", old, materials, NOW.date()).decision.value == "incomplete"
-    result = intake.accept(db, people["clerk"], "ebike_registration",
+    result = intake.accept(HallContext(db, people["clerk"], tmp_path), "ebike_registration",
                            dict(old, inspect_motor="match", inspect_certificate="match"), materials,
-                           case_id=draft.id, now=NOW, papers_dir=tmp_path)
+                           case_id=draft.id, now=NOW)
     assert result.case.status == "issued"
     with db.read() as s:
         assert "vehicle_inspected" not in s.get(Case, draft.id).answers
@@ -199,5 +199,5 @@ def test_an_old_draft_with_the_single_tick_opens_and_is_accepted(db, people, tmp
 def test_rongque_does_not_apply_at_the_window(db, people, tmp_path):
     answers, materials = _case("ebike_registration")
     with pytest.raises(ActionRefused, match="当场办结"):
-        intake.accept_with_pledge(db, people["clerk"], "ebike_registration", answers, materials,
-                                  due=NOW.date() + timedelta(days=1), now=NOW, papers_dir=tmp_path)
+        intake.accept_with_pledge(HallContext(db, people["clerk"], tmp_path), "ebike_registration", answers, materials,
+                                  due=NOW.date() + timedelta(days=1), now=NOW)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from desktop.cases import accounts, audit_report, sessions
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.hall_context import HallContext
 from desktop.store.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -80,8 +81,7 @@ def test_only_supervisors_and_admins_check_the_chain(db, admin, clerk):
         audit_report.check_chain_as(db, clerk)
     assert audit_report.check_chain_as(db, admin).verdict() == f"审计链完整（{len(events(db))} 条）"
     with pytest.raises(ActionRefused):
-        audit_report.write_day_report(db, DAY, Path("never.pdf"), hall="大厅", window="03", clerk="张伟",
-                                      actor=Actor(clerk, "03", "大厅"))
+        audit_report.write_day_report(HallContext(db, Actor(clerk, "03", "大厅"), Path("never")), DAY)
 
 
 def pdf_text(path: Path) -> str:
@@ -101,8 +101,9 @@ def test_end_of_day_report_read_back(db, admin, clerk, tmp_path):
 
         audit.append(s, "signin", actor="zhang", window="03", at=datetime.combine(DAY + timedelta(days=1),
                                                                                    datetime.min.time()))
-    out, report = audit_report.write_day_report(db, DAY, tmp_path / "day.pdf", hall="郑州市金水区政务服务中心",
-                                                window="01", clerk="王丽", actor=Actor(admin, "01", "大厅"))
+    out, report = audit_report.write_day_report(HallContext(db, Actor(admin, "01", "郑州市金水区政务服务中心"), tmp_path),
+                                                DAY)
+    assert out == tmp_path / "audit" / f"{audit_report.report_number(DAY)}-审计日报.pdf"  # the papers folder's audit/
     text = pdf_text(out)
     compact = re.sub(r"\s+", "", text)
     assert "审计日报" in text and f"SJ{DAY:%Y%m%d}" in text and "审计链完整" in text
@@ -139,8 +140,7 @@ def test_report_prints_the_signed_head_and_keeps_it_beside_the_anchors(db, admin
     from desktop.store import audit_anchor, audit_key
 
     sessions.lock(db, clerk, "03")
-    out, report = audit_report.write_day_report(db, DAY, tmp_path / "day.pdf", hall="大厅", window="01",
-                                                clerk="王丽", actor=Actor(admin, "01", "大厅"))
+    out, report = audit_report.write_day_report(HallContext(db, Actor(admin, "01", "大厅"), tmp_path), DAY)
     compact = re.sub(r"\s+", "", pdf_text(out))
     head = events(db)[-2]  # the report's own row comes after the head it printed
     assert report.last_id == head.seq and f"最后一条记录为第{head.seq}条" in compact
@@ -173,7 +173,7 @@ def test_report_of_a_tampered_hall_lists_what_broke(db, admin, clerk, tmp_path):
     with sqlite3.connect(db_file) as conn:
         conn.execute("DROP TRIGGER audit_log_no_update")
         conn.execute("""UPDATE audit_log SET detail = '{"reason": "none"}' WHERE action = 'lock'""")
-    out, report = audit_report.write_day_report(db, DAY, tmp_path / "day.pdf", hall="大厅", window="01", clerk="王丽")
+    out, report = audit_report.write_console_report(db, DAY, tmp_path / "day.pdf", hall="大厅", window="01", clerk="王丽")
     text = pdf_text(out)
     assert not report.chain.intact and "审计记录不可信" in text and "校验发现的问题" in text
     assert "锁屏" in text and "row-changed" in text

@@ -31,8 +31,8 @@ def clerk(db, admin):
 @pytest.fixture
 def accepted(db, clerk, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
-    return intake.accept(db, clerk, "residence_permit", case["answers"], case["materials"], now=NOW,
-                         papers_dir=tmp_path).case
+    return intake.accept(HallContext(db, clerk, tmp_path),
+                         "residence_permit", case["answers"], case["materials"], now=NOW).case
 
 
 def test_reveal_id_returns_the_number_and_audits_without_it(db, clerk, accepted):
@@ -78,8 +78,8 @@ def _ebike(db, clerk, tmp_path, frame: str, phone: str, name: str, id_number: st
     case = registry.get("ebike_registration").example(NOW.date())
     answers = dict(case["answers"], frame_no=frame, owner_phone=phone, owner_name=name,
                    owner_id_number=id_number)
-    return intake.accept(db, clerk, "ebike_registration", answers, case["materials"], now=NOW,
-                         papers_dir=tmp_path).case
+    return intake.accept(HallContext(db, clerk, tmp_path),
+                         "ebike_registration", answers, case["materials"], now=NOW).case
 
 
 def test_search_by_phone_plate_and_frame(db, clerk, accepted, tmp_path):

@@ -28,11 +28,13 @@ def test_a_resumed_draft_already_accepted_names_who_accepted_it(db, people, tmp_
     case = registry.get("residence_permit").example(NOW.date())
     clerk, other = people["clerk"], Actor(people["clerk"].account, "07", HALL)
     draft = intake.save_draft(db, clerk, "residence_permit", case["answers"], case["materials"], now=NOW)
-    done = intake.accept(db, clerk, "residence_permit", case["answers"], case["materials"], case_id=draft.id,
-                         now=NOW, papers_dir=tmp_path)
+    done = intake.accept(HallContext(db, clerk, tmp_path),
+                         "residence_permit", case["answers"], case["materials"], case_id=draft.id,
+                         now=NOW)
     with pytest.raises(ActionRefused) as info:
-        intake.accept(db, other, "residence_permit", case["answers"], case["materials"], case_id=draft.id,
-                      now=NOW, papers_dir=tmp_path)
+        intake.accept(HallContext(db, other, tmp_path),
+                      "residence_permit", case["answers"], case["materials"], case_id=draft.id,
+                      now=NOW)
     # Who and where from the audit event (its time is the clock's, not the test's NOW).
     assert re.match(r"该案件已由张伟（03号窗口）于\d{4}-\d\d-\d\d \d\d:\d\d受理（案件号(\w+)），不能再次受理",
                     info.value.message).group(1) == done.case.case_no
@@ -44,8 +46,8 @@ def test_a_resumed_draft_already_accepted_names_who_accepted_it(db, people, tmp_
 
 def test_a_decided_case_refuses_the_second_decision(db, people, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
-    done = intake.accept(db, people["clerk"], "residence_permit", case["answers"], case["materials"], now=NOW,
-                         papers_dir=tmp_path)
+    done = intake.accept(HallContext(db, people["clerk"], tmp_path),
+                         "residence_permit", case["answers"], case["materials"], now=NOW)
     lifecycle.approve(HallContext(db, people["sup"], tmp_path), done.case.id, now=NOW)
     with pytest.raises(ActionRefused, match="已批准待发放"):
         lifecycle.approve(HallContext(db, people["sup2"], tmp_path), done.case.id, now=NOW)
@@ -83,7 +85,7 @@ def test_subsidy_hook_refuses_when_a_claim_appeared_after_the_facts_were_read(db
         stale = facts_for(s, service, answers, None)
     assert stale["earlier_claims"] == []
     # Another window accepts the same claim in between: the year's room is now 5,000, not 20,000.
-    intake.accept(db, people["clerk"], "startup_subsidy", answers, materials, now=NOW, papers_dir=tmp_path)
+    intake.accept(HallContext(db, people["clerk"], tmp_path), "startup_subsidy", answers, materials, now=NOW)
     with pytest.raises(ActionRefused) as info:
         _run_accept_hook(db, Actor(people["clerk"].account, "07", HALL), answers, materials, stale)
     assert info.value.message == subsidy.CHANGED

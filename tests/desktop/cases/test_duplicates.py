@@ -6,6 +6,7 @@ from datetime import datetime
 
 from desktop.cases import intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from forms import registry
 from forms.model import Outcome
 from forms.service import assess
@@ -21,8 +22,8 @@ def _finding(assessment, rule_id):
 def test_second_open_residence_case_and_other_name_are_found(db, admin, tmp_path):
     actor = Actor(admin, "03", HALL)
     case = registry.get("residence_permit").example(NOW.date())
-    first = intake.accept(db, actor, "residence_permit", case["answers"], case["materials"], now=NOW,
-                          papers_dir=tmp_path)
+    first = intake.accept(HallContext(db, actor, tmp_path),
+                          "residence_permit", case["answers"], case["materials"], now=NOW)
     again = intake.assess_case(db, "residence_permit", case["answers"], case["materials"], NOW.date())
     dup = _finding(again, "dup.open_case")
     assert dup.outcome is Outcome.MANUAL and first.case.case_no in dup.message
@@ -43,8 +44,9 @@ def test_second_open_residence_case_and_other_name_are_found(db, admin, tmp_path
 
 def test_the_same_case_reassessed_is_not_its_own_duplicate(db, admin, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
-    first = intake.accept(db, Actor(admin, "03", HALL), "residence_permit", case["answers"], case["materials"],
-                          now=NOW, papers_dir=tmp_path)
+    first = intake.accept(HallContext(db, Actor(admin, "03", HALL), tmp_path),
+                          "residence_permit", case["answers"], case["materials"],
+                          now=NOW)
     itself = intake.assess_case(db, "residence_permit", case["answers"], case["materials"], NOW.date(),
                                 case_id=first.case.id)
     assert _finding(itself, "dup.open_case").outcome is Outcome.PASS
@@ -52,8 +54,8 @@ def test_the_same_case_reassessed_is_not_its_own_duplicate(db, admin, tmp_path):
 
 def test_subsidy_claims_of_other_kinds_are_not_duplicates(db, admin, tmp_path):
     sub = registry.get("startup_subsidy").example(NOW.date())
-    intake.accept(db, Actor(admin, "03", HALL), "startup_subsidy", sub["answers"], sub["materials"], now=NOW,
-                  papers_dir=tmp_path)
+    intake.accept(HallContext(db, Actor(admin, "03", HALL), tmp_path),
+                  "startup_subsidy", sub["answers"], sub["materials"], now=NOW)
     same = intake.assess_case(db, "startup_subsidy", sub["answers"], sub["materials"], NOW.date())
     assert _finding(same, "dup.open_case").outcome is Outcome.MANUAL
     other = intake.assess_case(db, "startup_subsidy", dict(sub["answers"], claim_type="startup_once"),

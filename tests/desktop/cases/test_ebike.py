@@ -13,6 +13,7 @@ from stdnum.cn import ric
 from desktop.cases import accounts, hooks, identifiers, intake
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike import plates, registry as ebike
 from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistration, PlatePool
 from desktop.store.models import Case, Document
@@ -42,7 +43,7 @@ def _example(service_id: str, now: datetime = NOW, **changes) -> tuple[dict, dic
 
 def _register(db, actor, tmp_path, now: datetime = NOW, **changes) -> intake.IntakeResult:
     answers, materials = _example("ebike_registration", now, **changes)
-    return intake.accept(db, actor, "ebike_registration", answers, materials, now=now, papers_dir=tmp_path)
+    return intake.accept(HallContext(db, actor, tmp_path), "ebike_registration", answers, materials, now=now)
 
 
 def _resident_id(body17: str) -> str:
@@ -143,8 +144,8 @@ def test_duplicate_frame_is_refused_at_assessment_naming_the_case(db, actor, tmp
     [finding] = [f for f in assessment.findings if f.rule_id == "dc.frame_unique"]
     assert first.case.case_no in finding.message and "号牌***0001" in finding.message
     with pytest.raises(ActionRefused):
-        intake.accept(db, actor, "ebike_registration", answers, materials, now=NOW, papers_dir=tmp_path)
-    refused = intake.refuse(db, actor, "ebike_registration", answers, materials, now=NOW, papers_dir=tmp_path)
+        intake.accept(HallContext(db, actor, tmp_path), "ebike_registration", answers, materials, now=NOW)
+    refused = intake.refuse(HallContext(db, actor, tmp_path), "ebike_registration", answers, materials, now=NOW)
     text = _text(refused.paper.pdf_path)
     assert "不予登记通知书" in text and first.case.case_no in text and "第十四条" in text
     assert _count(db, EbikeRegistration.id) == 1
@@ -181,7 +182,7 @@ def test_duplicate_frame_is_refused_by_the_database_when_two_windows_race(db, ac
 def test_theft_then_search_shows_stolen(db, actor, tmp_path):
     registered = _register(db, actor, tmp_path, now=NOW - timedelta(days=30))
     answers, materials = _example("ebike_theft", plate_no="郑A00001", frame_no="")
-    result = intake.accept(db, actor, "ebike_theft", answers, materials, now=NOW, papers_dir=tmp_path)
+    result = intake.accept(HallContext(db, actor, tmp_path), "ebike_theft", answers, materials, now=NOW)
     receipt = _text(result.paper.pdf_path)
     assert "郑A00001" in receipt and "被盗" in receipt and FRAME in receipt and result.extra_papers == ()
     for query in (FRAME, "郑a 00001", FRAME.lower()):
@@ -198,13 +199,13 @@ def test_theft_then_search_shows_stolen(db, actor, tmp_path):
 def test_transfer_of_a_stolen_bike_is_refused(db, actor, tmp_path):
     registered = _register(db, actor, tmp_path, now=NOW - timedelta(days=30))
     theft, materials = _example("ebike_theft")
-    intake.accept(db, actor, "ebike_theft", theft, materials, now=NOW, papers_dir=tmp_path)
+    intake.accept(HallContext(db, actor, tmp_path), "ebike_theft", theft, materials, now=NOW)
     answers, materials = _example("ebike_transfer")
     assessment = intake.assess_case(db, "ebike_transfer", answers, materials, NOW.date())
     assert assessment.decision is Decision.REFUSE
     with pytest.raises(ActionRefused):
-        intake.accept(db, actor, "ebike_transfer", answers, materials, now=NOW, papers_dir=tmp_path)
-    refused = intake.refuse(db, actor, "ebike_transfer", answers, materials, now=NOW, papers_dir=tmp_path)
+        intake.accept(HallContext(db, actor, tmp_path), "ebike_transfer", answers, materials, now=NOW)
+    refused = intake.refuse(HallContext(db, actor, tmp_path), "ebike_transfer", answers, materials, now=NOW)
     text = _text(refused.paper.pdf_path)
     assert "不予登记通知书" in text and "被盗" in text and registered.case.case_no in text
     view = ebike.find_registration(db, FRAME)
@@ -214,12 +215,12 @@ def test_transfer_of_a_stolen_bike_is_refused(db, actor, tmp_path):
 def test_ownership_history_after_two_transfers(db, actor, tmp_path):
     first = _register(db, actor, tmp_path, now=NOW - timedelta(days=60))
     to_li = _example("ebike_transfer", now=NOW - timedelta(days=20))
-    one = intake.accept(db, actor, "ebike_transfer", *to_li, now=NOW - timedelta(days=20), papers_dir=tmp_path)
+    one = intake.accept(HallContext(db, actor, tmp_path), "ebike_transfer", *to_li, now=NOW - timedelta(days=20))
     third_id = _resident_id("41010219920315002")
     answers, materials = _example(
         "ebike_transfer", plate_no="", new_owner_id_number=third_id, new_owner_name="王芳",
         transfer_reason="gift", transfer_date=(NOW.date() - timedelta(days=1)).isoformat())
-    two = intake.accept(db, actor, "ebike_transfer", answers, materials, now=NOW, papers_dir=tmp_path)
+    two = intake.accept(HallContext(db, actor, tmp_path), "ebike_transfer", answers, materials, now=NOW)
     view = ebike.find_registration(db, "郑A00001")
     assert [(o.kind_label, o.name, o.case_no) for o in view.owners] == [
         ("初次登记", "张伟", first.case.case_no), ("转移登记", "李娜", one.case.case_no),
@@ -251,7 +252,7 @@ def test_transfer_of_a_plate_that_does_not_exist_stores_nothing(db, actor, tmp_p
     assert "未找到该号牌/车架号的登记" in finding.message and "郑A54321" in finding.message
     cases, history = _count(db, Case.id), _count(db, EbikeOwnerHistory.id)
     with pytest.raises(ActionRefused):
-        intake.accept(db, actor, "ebike_transfer", answers, materials, now=NOW, papers_dir=tmp_path)
+        intake.accept(HallContext(db, actor, tmp_path), "ebike_transfer", answers, materials, now=NOW)
     assert _count(db, Case.id) == cases and _count(db, EbikeOwnerHistory.id) == history
     assert ebike.find_registration(db, FRAME).owner_name == "张伟"
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from desktop.cases import intake, print_jobs
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike.owner_query import print_owner_query
 from desktop.store.models import AuditEvent, Document
 from forms import registry
@@ -43,7 +44,7 @@ def _answers(service_id: str, now: datetime = NOW, **changes) -> tuple[dict, dic
 
 def _accept(db, actor, tmp_path, service_id, now=NOW, **changes):
     answers, materials = _answers(service_id, now, **changes)
-    return intake.accept(db, actor, service_id, answers, materials, now=now, papers_dir=tmp_path)
+    return intake.accept(HallContext(db, actor, tmp_path), service_id, answers, materials, now=now)
 
 
 def _documents(db) -> int:
@@ -60,7 +61,7 @@ def test_a_transfer_or_loss_dated_before_the_registration_must_be_corrected(db, 
     assert "早于该车的登记日期2026-11-25" in finding.message and "第十五条" in str(finding.basis)
     assert assessment.decision is Decision.INCOMPLETE
     with pytest.raises(ActionRefused):
-        intake.accept(db, clerk, "ebike_transfer", answers, materials, now=NOW, papers_dir=tmp_path)
+        intake.accept(HallContext(db, clerk, tmp_path), "ebike_transfer", answers, materials, now=NOW)
     # The day of the registration itself is possible; a later transfer may not predate the last one.
     same_day = intake.assess_case(db, "ebike_transfer", dict(answers, transfer_date=NOW.date().isoformat()),
                                   materials, NOW.date())
@@ -87,7 +88,7 @@ def test_a_non_owners_theft_refusal_names_no_owner_and_masks_the_bike(db, clerk,
     _accept(db, clerk, tmp_path, "ebike_registration", now=NOW - timedelta(days=30))
     answers, materials = _answers("ebike_theft", owner_id_number=STRANGER_ID, owner_name=STRANGER,
                                   owner_phone="13700137000")
-    refused = intake.refuse(db, clerk, "ebike_theft", answers, materials, now=NOW, papers_dir=tmp_path)
+    refused = intake.refuse(HallContext(db, clerk, tmp_path), "ebike_theft", answers, materials, now=NOW)
     text = _text(refused.paper.pdf_path)
     assert "不予登记通知书" in text and "不是该车的登记所有人" in text
     assert OWNER not in text and "410105********0019" not in text
@@ -99,8 +100,9 @@ def test_a_non_owners_theft_refusal_names_no_owner_and_masks_the_bike(db, clerk,
 def test_a_one_time_notice_names_the_bike_masked_and_no_owner(db, clerk, tmp_path):
     _accept(db, clerk, tmp_path, "ebike_registration")
     answers, materials = _answers("ebike_transfer", plate_no="", transfer_date=NOW.date().isoformat())
-    notice = intake.give_notice(db, clerk, "ebike_transfer", answers, dict(materials, transfer_proof=""),
-                                now=NOW, papers_dir=tmp_path)
+    notice = intake.give_notice(HallContext(db, clerk, tmp_path),
+                                "ebike_transfer", answers, dict(materials, transfer_proof=""),
+                                now=NOW)
     text = _text(notice.paper.pdf_path)
     assert "一次性告知书" in text and "所有权转移证明" in text
     # Only the frame number was typed: the bike is named by the register's plate and frame, masked.
@@ -117,14 +119,14 @@ def test_the_owner_gets_a_query_sheet_of_their_own_bike_and_the_print_is_audited
     before = _documents(db)
     # The earlier owner's ID is not the register's owner any more: refused, next to the ID field.
     with pytest.raises(InputError) as wrong:
-        print_owner_query(db, clerk, PLATE, "resident_id", OWNER_ID, now=NOW, papers_dir=tmp_path)
+        print_owner_query(HallContext(db, clerk, tmp_path), PLATE, "resident_id", OWNER_ID, now=NOW)
     assert "不一致" in wrong.value.errors["id_number"] and _documents(db) == before
     with pytest.raises(InputError):
-        print_owner_query(db, clerk, PLATE, "resident_id", "", now=NOW, papers_dir=tmp_path)
+        print_owner_query(HallContext(db, clerk, tmp_path), PLATE, "resident_id", "", now=NOW)
     with pytest.raises(ActionRefused):
-        print_owner_query(db, clerk, "郑A99999", "resident_id", BUYER_ID, now=NOW, papers_dir=tmp_path)
-    paper = print_owner_query(db, clerk, "119tdt 2405-12345", "resident_id", BUYER_ID.lower(),
-                              now=NOW + timedelta(days=3), papers_dir=tmp_path)
+        print_owner_query(HallContext(db, clerk, tmp_path), "郑A99999", "resident_id", BUYER_ID, now=NOW)
+    paper = print_owner_query(HallContext(db, clerk, tmp_path), "119tdt 2405-12345", "resident_id", BUYER_ID.lower(),
+                              now=NOW + timedelta(days=3))
     text = _text(paper.pdf_path)
     assert "电动自行车登记信息查询单" in text and "第十七条" in text
     for value in (PLATE, FRAME, "雅迪TDT1234Z", "遗失", "2026年11月26日", BUYER, "410182********002X",

@@ -37,7 +37,7 @@ def _answers(service_id: str, now: datetime, **changes) -> tuple[dict, dict]:
 
 def _accept(db, actor, tmp_path, service_id: str, now: datetime = NOW, **changes) -> intake.IntakeResult:
     answers, materials = _answers(service_id, now, **changes)
-    return intake.accept(db, actor, service_id, answers, materials, now=now, papers_dir=tmp_path)
+    return intake.accept(HallContext(db, actor, tmp_path), service_id, answers, materials, now=now)
 
 
 def _assess(db, service_id: str, now: datetime = NOW, **changes):
@@ -122,7 +122,7 @@ def test_destroyed_by_someone_else_is_refused_without_naming_the_owner(db, peopl
     with pytest.raises(ActionRefused):
         _accept(db, clerk, tmp_path, "ebike_destroyed", owner_id_number=OTHER_ID, owner_name="李娜")
     answers, materials = _answers("ebike_destroyed", NOW, owner_id_number=OTHER_ID, owner_name="李娜")
-    refusal = intake.refuse(db, clerk, "ebike_destroyed", answers, materials, now=NOW, papers_dir=tmp_path)
+    refusal = intake.refuse(HallContext(db, clerk, tmp_path), "ebike_destroyed", answers, materials, now=NOW)
     text = _text(refusal.paper.pdf_path)
     assert "不予登记通知书" in text and "须由登记所有人本人申请" in text
     assert ebike.find_registration(db, FRAME).status == "registered"  # nothing changed
@@ -223,8 +223,8 @@ def test_a_damaged_plate_must_be_handed_in_and_a_stolen_bike_gets_no_plate(db, p
     answers, materials = _answers("ebike_plate", NOW, plate_event="damaged")
     found = intake.assess_case(db, "ebike_plate", answers, materials, NOW.date())
     assert found.decision is Decision.INCOMPLETE and [m.key for m in found.missing_materials] == ["damaged_plate"]
-    replaced = intake.accept(db, clerk, "ebike_plate", answers, {**materials, "damaged_plate": "provided"}, now=NOW,
-                             papers_dir=tmp_path)
+    replaced = intake.accept(HallContext(db, clerk, tmp_path),
+                             "ebike_plate", answers, {**materials, "damaged_plate": "provided"}, now=NOW)
     assert "号牌损坏（原号牌已交回）" in _text(replaced.extra_papers[0].pdf_path)
     _accept(db, clerk, tmp_path, "ebike_theft", NOW + timedelta(hours=1), plate_no="郑A00002")
     stolen = _assess(db, "ebike_plate", NOW + timedelta(hours=2), plate_no="郑A00002")
@@ -266,7 +266,8 @@ def test_cancelled_replacement_gives_the_old_plate_back_and_voids_the_new_number
     transfer = _accept(db, clerk, tmp_path, "ebike_transfer", NOW - timedelta(days=2), plate_no="郑A00002")
     with pytest.raises(ActionRefused, match=transfer.case.case_no):
         lifecycle.cancel(HallContext(db, people["sup"], tmp_path), replaced.case.id, "误录", signs["sup2"], now=NOW)
-    lifecycle.cancel(HallContext(db, people["sup"], tmp_path), transfer.case.id, "误录", signs["sup2"], now=NOW - timedelta(days=1))
+    lifecycle.cancel(HallContext(db, people["sup"], tmp_path),
+                     transfer.case.id, "误录", signs["sup2"], now=NOW - timedelta(days=1))
     lifecycle.cancel(HallContext(db, people["sup"], tmp_path), replaced.case.id, "误录", signs["sup2"], now=NOW)
     assert ebike.find_registration(db, FRAME).plate_no == "郑A00001"
     assert ebike_register.find_voided_plate(db, "郑A00001") is None

@@ -28,7 +28,7 @@ def _accept(db, actor, tmp_path, service_id: str, now: datetime, **changes):
     if service_id != "ebike_registration":
         changes = {"plate_no": "郑A00001", **changes}
     answers = dict(case["answers"], **changes)
-    return intake.accept(db, actor, service_id, answers, case["materials"], now=now, papers_dir=tmp_path).case
+    return intake.accept(HallContext(db, actor, tmp_path), service_id, answers, case["materials"], now=now).case
 
 
 def _actions(db) -> list[str]:
@@ -38,7 +38,8 @@ def _actions(db) -> list[str]:
 
 def test_cancelled_registration_frees_the_frame_number_but_not_the_plate(db, people, tmp_path, signs):
     first = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=2))
-    lifecycle.cancel(HallContext(db, people["sup"], tmp_path), first.id, "车架号录入错误", signs["sup2"], now=NOW - timedelta(days=1))
+    lifecycle.cancel(HallContext(db, people["sup"], tmp_path),
+                     first.id, "车架号录入错误", signs["sup2"], now=NOW - timedelta(days=1))
     assert ebike.find_registration(db, FRAME) is None and ebike.find_registration(db, "郑A00001") is None
     assert "ebike.registration_voided" in _actions(db)
     again = _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW)
@@ -68,7 +69,8 @@ def test_revoked_transfer_gives_the_bike_back_to_the_previous_owner(db, people, 
     _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     transfer = _accept(db, people["clerk"], tmp_path, "ebike_transfer", NOW - timedelta(days=3))
     assert ebike.find_registration(db, FRAME).owner_name == "李娜"
-    step = lifecycle.cancel(HallContext(db, people["sup"], tmp_path), transfer.id, "转移证明系伪造", signs["sup2"], now=NOW)
+    step = lifecycle.cancel(HallContext(db, people["sup"], tmp_path),
+                            transfer.id, "转移证明系伪造", signs["sup2"], now=NOW)
     assert [p.title for p in step.papers] == ["撤销登记决定书"]
     decision = "".join(page.extract_text() for page in PdfReader(step.papers[0].pdf_path).pages).replace("\n", "")
     assert "转移证明系伪造" in decision and "作废" not in decision  # a transfer voids no plate
@@ -96,7 +98,8 @@ def test_revoked_theft_report_restores_the_status(db, people, tmp_path, signs):
     _accept(db, people["clerk"], tmp_path, "ebike_registration", NOW - timedelta(days=30))
     theft = _accept(db, people["clerk"], tmp_path, "ebike_theft", NOW - timedelta(days=1))
     assert ebike.find_registration(db, FRAME).status == "stolen"
-    lifecycle.cancel(HallContext(db, people["sup"], tmp_path), theft.id, "误将他人车辆登记为被盗", signs["sup2"], now=NOW)
+    lifecycle.cancel(HallContext(db, people["sup"], tmp_path),
+                     theft.id, "误将他人车辆登记为被盗", signs["sup2"], now=NOW)
     view = ebike.find_registration(db, FRAME)
     assert view.status == "registered" and [h.status for h in view.statuses] == ["registered"]
     with db.unit() as s:

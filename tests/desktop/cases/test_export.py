@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from desktop.cases import export, intake
 from desktop.cases.errors import ActionRefused
+from desktop.cases.hall_context import HallContext
 from desktop.cases.queries import CaseFilter
 from desktop.store import audit
 from desktop.store.models import AuditEvent
@@ -25,8 +26,8 @@ def cases(db, people, tmp_path):
     made = []
     for name in ("陈静", "=HYPERLINK(1)"):  # the second tries a spreadsheet formula through a name
         answers = dict(example["answers"], name=name)
-        made.append(intake.accept(db, people["clerk"], "residence_permit", answers, example["materials"], now=NOW,
-                                  papers_dir=tmp_path / "papers").case)
+        made.append(intake.accept(HallContext(db, people["clerk"], tmp_path / "papers"),
+                                  "residence_permit", answers, example["materials"], now=NOW).case)
     return made, example["answers"]
 
 

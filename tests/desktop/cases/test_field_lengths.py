@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from desktop.cases import accounts, input_guard, intake
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike import plates
 from desktop.store.database import open_database
 from desktop.store.models import AuditEvent, Case, Document
@@ -94,8 +95,8 @@ def _counts(db):
 def test_passport_name_43(hall, tmp_path):
     db, actor = hall
     case = _passport_case()
-    result = intake.accept(db, actor, "ebike_registration", case["answers"], case["materials"], now=NOW,
-                           papers_dir=tmp_path / "papers")
+    result = intake.accept(HallContext(db, actor, tmp_path / "papers"),
+                           "ebike_registration", case["answers"], case["materials"], now=NOW)
     with db.unit() as s:
         assert s.get(Case, result.case.id).applicant_name == PASSPORT_NAME
 
@@ -110,8 +111,8 @@ def test_long_name_refused(hall, tmp_path, action):
         if action == "draft":
             intake.save_draft(db, actor, "ebike_registration", case["answers"], case["materials"], now=NOW)
         else:
-            intake.accept(db, actor, "ebike_registration", case["answers"], case["materials"], now=NOW,
-                          papers_dir=tmp_path / "papers")
+            intake.accept(HallContext(db, actor, tmp_path / "papers"),
+                          "ebike_registration", case["answers"], case["materials"], now=NOW)
     assert _counts(db) == before
     assert not (tmp_path / "papers").exists() or not any((tmp_path / "papers").iterdir())
 

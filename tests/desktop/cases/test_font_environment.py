@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from desktop import fonts
 from desktop.cases import intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import AuditEvent, Case, Document
 from forms import registry
@@ -34,13 +35,13 @@ def test_a_deleted_settings_font_refuses_intake_with_a_message_and_writes_nothin
     actor = Actor(admin, "03", "郑州市金水区政务服务中心")
     case = registry.get("residence_permit").example(NOW.date())
     papers = tmp_path / "papers"
-    intake.accept(db, actor, "residence_permit", case["answers"], case["materials"], now=NOW, papers_dir=papers,
-                  font_path=str(font))
+    intake.accept(HallContext(db, actor, papers, str(font)),
+                  "residence_permit", case["answers"], case["materials"], now=NOW)
     font.unlink()  # the clerk's font is gone (USB stick removed, file deleted)
     before, files = _counts(db), sorted(papers.iterdir())
     with pytest.raises(EnvironmentFailure) as caught:
-        intake.accept(db, actor, "residence_permit", case["answers"], case["materials"], now=NOW,
-                      papers_dir=papers, font_path=str(font))
+        intake.accept(HallContext(db, actor, papers, str(font)),
+                      "residence_permit", case["answers"], case["materials"], now=NOW)
     message = caught.value.message
     assert "已不存在" in message and str(font) in message and "设置" in message and "自带的字体" in message
     assert _counts(db) == before and sorted(papers.iterdir()) == files

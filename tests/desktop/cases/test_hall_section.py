@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, select, text
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike.models import EbikeRegistration, PlatePool
 from desktop.files import PENDING
 from desktop.store import audit, hall_section
@@ -50,7 +51,7 @@ def test_no_paper_is_rendered_checked_or_written_inside_the_hall_wide_section(ha
         for n, service_id in enumerate(["residence_permit", "ebike_registration", "startup_subsidy",
                                         "ebike_registration"]):
             answers, materials = _case(service_id, n)
-            got = intake.accept(db, clerk, service_id, answers, materials, now=NOW, papers_dir=tmp_path)
+            got = intake.accept(HallContext(db, clerk, tmp_path), service_id, answers, materials, now=NOW)
             assert got.paper is not None
     # Every accept (and nothing else here) had one section: the pool's row and the chain's lock, at its commit.
     assert [sorted(set(s.locks)) for s in rec.sections] == [
@@ -69,7 +70,7 @@ def test_a_paper_made_while_the_chain_is_locked_is_named_in_the_section(hall, tm
     """The check can fail: the old order (the chain locked, then a paper) shows in the recorded section."""
     db, clerk = hall
     answers, materials = _case("residence_permit", 0)
-    got = intake.accept(db, clerk, "residence_permit", answers, materials, now=NOW, papers_dir=tmp_path)
+    got = intake.accept(HallContext(db, clerk, tmp_path), "residence_permit", answers, materials, now=NOW)
     with db.read() as s:
         snapshot = s.get(Document, got.paper.id).snapshot
     with hall_section.Recorder() as rec:
@@ -95,8 +96,8 @@ def test_an_accept_renders_and_stages_its_papers_while_another_window_holds_the_
 
     def accept():
         try:
-            outcome["result"] = intake.accept(db, clerk, "ebike_registration", answers, materials, now=NOW,
-                                              papers_dir=papers)
+            outcome["result"] = intake.accept(HallContext(db, clerk, papers),
+                                              "ebike_registration", answers, materials, now=NOW)
         except BaseException as exc:  # noqa: BLE001 - handed to the test
             outcome["error"] = exc
 

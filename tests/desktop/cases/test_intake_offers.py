@@ -8,6 +8,7 @@ import pytest
 
 from desktop.cases import intake, intake_offers, pledges
 from desktop.cases.errors import ActionRefused
+from desktop.cases.hall_context import HallContext
 from forms import registry
 from forms.model import Decision
 
@@ -47,12 +48,12 @@ SCENARIOS = {
 
 
 def _run(step: str, db, actor, service_id, answers, materials, assessment, papers):
-    kw = dict(now=NOW, papers_dir=papers)
+    hall = HallContext(db, actor, papers)
     if step == "rongque":
         due = pledges.default_due(assessment, NOW.date())[0]
-        return intake.accept_with_pledge(db, actor, service_id, answers, materials, due=due, **kw)
+        return intake.accept_with_pledge(hall, service_id, answers, materials, due=due, now=NOW)
     call = {"accept": intake.accept, "notice": intake.give_notice, "refuse": intake.refuse}[step]
-    return call(db, actor, service_id, answers, materials, **kw)
+    return call(hall, service_id, answers, materials, now=NOW)
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))

@@ -9,6 +9,7 @@ from sqlalchemy import event, select
 
 from desktop.cases import intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.store import audit
 from desktop.store.models import Case, Document
 from forms import registry
@@ -37,10 +38,10 @@ def _statements(db, action) -> list[str]:
 
 def test_a_new_case_is_inserted_whole_in_one_transaction(db, actor, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
-    intake.accept(db, actor, "residence_permit", case["answers"], case["materials"], now=NOW,
-                  papers_dir=tmp_path)  # warm: the first accept of a file creates its counters
-    sent = _statements(db, lambda: intake.accept(db, actor, "residence_permit", case["answers"],
-                                                 case["materials"], now=NOW, papers_dir=tmp_path))
+    # warm: the first accept of a file creates its counters
+    intake.accept(HallContext(db, actor, tmp_path), "residence_permit", case["answers"], case["materials"], now=NOW)
+    sent = _statements(db, lambda: intake.accept(HallContext(db, actor, tmp_path), "residence_permit", case["answers"],
+                                                 case["materials"], now=NOW))
     # NOTE: SQLite's write unit begins with BEGIN IMMEDIATE: one of them is one transaction (the
     # permission check used to run in a unit of its own before it).
     assert sum(1 for s in sent if s.startswith("BEGIN")) == 1, sent
@@ -59,10 +60,9 @@ def test_a_resumed_draft_still_reads_its_copy_numbers(db, actor, tmp_path):
     service = registry.get("residence_permit")
     case = service.example(NOW.date())
     lacking = {k: v for k, v in case["materials"].items() if k != "photo"}
-    notice = intake.give_notice(db, actor, "residence_permit", case["answers"], lacking, now=NOW,
-                                papers_dir=tmp_path)
-    got = intake.accept(db, actor, "residence_permit", case["answers"], case["materials"], now=NOW,
-                        papers_dir=tmp_path, case_id=notice.case.id)
+    notice = intake.give_notice(HallContext(db, actor, tmp_path), "residence_permit", case["answers"], lacking, now=NOW)
+    got = intake.accept(HallContext(db, actor, tmp_path),
+                        "residence_permit", case["answers"], case["materials"], now=NOW, case_id=notice.case.id)
     assert got.case.case_no == notice.case.case_no  # the number it got with its notice
     with db.read() as s:
         kinds = [(d.kind, d.copy_no) for d in s.scalars(select(Document).order_by(Document.id))]

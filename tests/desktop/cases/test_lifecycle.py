@@ -23,8 +23,8 @@ NOW = datetime(2026, 11, 25, 10, 0)
 @pytest.fixture
 def accepted(db, people, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
-    return intake.accept(db, people["clerk"], "residence_permit", case["answers"], case["materials"], now=NOW,
-                         papers_dir=tmp_path).case
+    return intake.accept(HallContext(db, people["clerk"], tmp_path),
+                         "residence_permit", case["answers"], case["materials"], now=NOW).case
 
 
 def text_of(path) -> str:
@@ -33,7 +33,8 @@ def text_of(path) -> str:
 
 def test_supplement_stops_and_restarts_the_clock(db, people, accepted, tmp_path):
     assert accepted.due_on == date(2026, 12, 7)
-    step = lifecycle.request_supplement(HallContext(db, people["clerk"], tmp_path), accepted.id, ["社保缴费证明原件"], "共享数据不完整",
+    step = lifecycle.request_supplement(HallContext(db, people["clerk"], tmp_path),
+                                        accepted.id, ["社保缴费证明原件"], "共享数据不完整",
                                         now=datetime(2026, 11, 27, 9))
     assert step.case.status == status.SUPPLEMENT
     assert "补正通知书" in text_of(step.papers[0].pdf_path) and "社保缴费证明原件" in text_of(step.papers[0].pdf_path)
@@ -103,7 +104,8 @@ def test_closed_cases_refuse_every_move(db, people, accepted, tmp_path, action, 
     lifecycle.refuse(HallContext(db, people["sup"], tmp_path), accepted.id, ["RP02"], now=NOW)
     with pytest.raises(ActionRefused) as info:
         if action == "issue":
-            lifecycle.issue(HallContext(db, people["clerk"]), accepted.id, "欧阳娜娜", "410305199001011234", by_proxy=False)
+            lifecycle.issue(HallContext(db, people["clerk"]),
+                            accepted.id, "欧阳娜娜", "410305199001011234", by_proxy=False)
         elif action == "supplement":
             lifecycle.request_supplement(HallContext(db, people["clerk"], tmp_path), accepted.id, ["x"], "y")
         elif action == "approve":
@@ -178,10 +180,12 @@ def test_rongque_acceptance_with_a_pledge(db, people, tmp_path):
     assessment = intake.assess_case(db, "residence_permit", case["answers"], materials, NOW.date())
     assert pledges.rongque_possible(assessment)
     with pytest.raises(ActionRefused):  # past the handling deadline (2026-12-02 for the review)
-        intake.accept_with_pledge(db, people["clerk"], "residence_permit", case["answers"], materials,
-                                  due=date(2026, 12, 10), now=NOW, papers_dir=tmp_path)
-    result = intake.accept_with_pledge(db, people["clerk"], "residence_permit", case["answers"], materials,
-                                       due=date(2026, 12, 1), now=NOW, papers_dir=tmp_path)
+        intake.accept_with_pledge(HallContext(db, people["clerk"], tmp_path),
+                                  "residence_permit", case["answers"], materials,
+                                  due=date(2026, 12, 10), now=NOW)
+    result = intake.accept_with_pledge(HallContext(db, people["clerk"], tmp_path),
+                                       "residence_permit", case["answers"], materials,
+                                       due=date(2026, 12, 1), now=NOW)
     assert result.case.status == status.ACCEPTED
     kinds = [p.kind for p in result.extra_papers]
     assert kinds == ["rongque_notice", "pledge"]
@@ -213,15 +217,16 @@ def test_core_material_missing_is_not_rongque(db, people, tmp_path):
     materials = dict(case["materials"])
     materials.pop("application_form")  # core
     with pytest.raises(ActionRefused):
-        intake.accept_with_pledge(db, people["clerk"], "residence_permit", case["answers"], materials,
-                                  due=date(2026, 12, 1), now=NOW, papers_dir=tmp_path)
+        intake.accept_with_pledge(HallContext(db, people["clerk"], tmp_path),
+                                  "residence_permit", case["answers"], materials,
+                                  due=date(2026, 12, 1), now=NOW)
 
 
 def test_gaozhi_pledge_replaces_a_proof(db, people, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
     materials = dict(case["materials"], residence_proof="pledged")
-    result = intake.accept(db, people["clerk"], "residence_permit", case["answers"], materials, now=NOW,
-                           papers_dir=tmp_path)
+    result = intake.accept(HallContext(db, people["clerk"], tmp_path),
+                           "residence_permit", case["answers"], materials, now=NOW)
     pledge = [p for p in result.extra_papers if p.kind == "pledge"]
     assert pledge and "告知承诺" in text_of(pledge[0].pdf_path)
     assert [p.kind for p in pledges.open_pledges(db, result.case.id)] == ["gaozhi"]
@@ -230,8 +235,8 @@ def test_gaozhi_pledge_replaces_a_proof(db, people, tmp_path):
 def test_reasons_and_pledges_leave_the_case_layer_as_frozen_data(db, people, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
     materials = dict(case["materials"], residence_proof="pledged")
-    result = intake.accept(db, people["clerk"], "residence_permit", case["answers"], materials, now=NOW,
-                           papers_dir=tmp_path)
+    result = intake.accept(HallContext(db, people["clerk"], tmp_path),
+                           "residence_permit", case["answers"], materials, now=NOW)
     [pledge] = pledges.open_pledges(db, result.case.id)
     assert isinstance(pledge, PledgeInfo) and pledge.kind_label == "告知承诺"
     assert casefile.load(db, result.case.id).pledges == (pledge,)

@@ -101,7 +101,7 @@ def test_a_crash_inside_a_case_leaves_no_personal_value_in_the_log(db, people, t
     hooks.on(outcome, service_id)(buggy)
     try:
         with pytest.raises(RuntimeError) as info:
-            call(db, people["clerk"], service_id, answers, {}, now=NOW, papers_dir=tmp_path)
+            call(HallContext(db, people["clerk"], tmp_path), service_id, answers, {}, now=NOW)
     finally:
         hooks._hooks.pop((service_id, outcome))
         if own is not None:
@@ -168,8 +168,8 @@ def test_a_preview_copy_lives_in_the_users_private_folder(db, people, tmp_path):
     try:
         case = registry.get("residence_permit").example(NOW.date())
         papers = tmp_path / "papers"
-        intake.accept(db, people["clerk"], "residence_permit", case["answers"], case["materials"], now=NOW,
-                      papers_dir=papers)
+        intake.accept(HallContext(db, people["clerk"], papers),
+                      "residence_permit", case["answers"], case["materials"], now=NOW)
         receipt = reprints.papers_of(db, 1)[0]
         printed = next(papers.glob("*.pdf"))
         printed.write_bytes(printed.read_bytes() + b"%edited\n")  # the file no longer matches the register

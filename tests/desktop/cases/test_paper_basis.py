@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from desktop.cases import intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from forms import registry
 from forms.service import assess
 
@@ -31,8 +32,9 @@ def test_subsidy_missing_fields_and_notice_do_not_cite_licensing_law(db, admin, 
     missing = [f for f in found.findings if f.rule_id == "field.business_address.required"]
     assert missing and all("行政许可法" not in str(f.basis) for f in missing)
     assert str(missing[0].basis) == "郑政办〔2021〕13号"
-    result = intake.give_notice(db, Actor(admin, "03", HALL), "startup_subsidy", answers, case["materials"],
-                                now=NOW, papers_dir=tmp_path)
+    result = intake.give_notice(HallContext(db, Actor(admin, "03", HALL), tmp_path),
+                                "startup_subsidy", answers, case["materials"],
+                                now=NOW)
     text = _text(result.paper.pdf_path)
     assert "行政许可" not in text
     assert "郑政办〔2021〕10号 （十八）1" in text and "国务院令第722号" in text and "国发〔2022〕5号" in text
@@ -41,8 +43,9 @@ def test_subsidy_missing_fields_and_notice_do_not_cite_licensing_law(db, admin, 
 def test_a_licence_keeps_its_licensing_basis(db, admin, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
     answers = _without(case, "residence_address")
-    result = intake.give_notice(db, Actor(admin, "03", HALL), "residence_permit", answers, case["materials"],
-                                now=NOW, papers_dir=tmp_path)
+    result = intake.give_notice(HallContext(db, Actor(admin, "03", HALL), tmp_path),
+                                "residence_permit", answers, case["materials"],
+                                now=NOW)
     assert "根据《中华人民共和国行政许可法》 第三十二条，现一次性告知" in _text(result.paper.pdf_path)
 
 

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from desktop.cases import intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.cases.papers import amount_words, cn_date
 from forms import registry
 
@@ -38,8 +39,9 @@ def test_one_date_format_in_body_and_under_the_seal():
 ])
 def test_receipts_tell_what_is_collected_and_write_dates_one_way(db, admin, tmp_path, service_id, collects):
     case = registry.get(service_id).example(NOW.date())
-    result = intake.accept(db, Actor(admin, "03", "郑州市金水区政务服务中心"), service_id, case["answers"],
-                           case["materials"], now=NOW, papers_dir=tmp_path)
+    result = intake.accept(HallContext(db, Actor(admin, "03", "郑州市金水区政务服务中心"), tmp_path),
+                           service_id, case["answers"],
+                           case["materials"], now=NOW)
     text = _text(result.paper.pdf_path)
     assert "2026年1月5日" in text and "2026年01月05日" not in text
     if collects:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from desktop.cases import accounts, identifiers, intake
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike import plates
 from desktop.cases.services.ebike.models import EbikeRegistration, PlatePool
 from desktop.store.database import open_database
@@ -31,8 +32,9 @@ def pc(tmp_path):
 
 def _register(db, actor, papers, frame: str):
     case = registry.get("ebike_registration").example(NOW.date())
-    return intake.accept(db, actor, "ebike_registration", dict(case["answers"], frame_no=frame), case["materials"],
-                         now=NOW, papers_dir=papers)
+    return intake.accept(HallContext(db, actor, papers),
+                         "ebike_registration", dict(case["answers"], frame_no=frame), case["materials"],
+                         now=NOW)
 
 
 def _count(db, column, *where) -> int:

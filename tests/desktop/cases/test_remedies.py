@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from desktop import paths
 from desktop.cases import intake, remedies
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from forms import registry
 
 NOW = datetime(2026, 11, 25, 10, 0)
@@ -21,8 +22,9 @@ def _text(pdf: str) -> str:
 def test_a_refusal_names_the_city_government_and_the_court(db, admin, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
     answers = dict(case["answers"], hukou_in_zhengzhou=True)
-    result = intake.refuse(db, Actor(admin, "03", "郑州市金水区政务服务中心"), "residence_permit", answers,
-                           case["materials"], now=NOW, papers_dir=tmp_path)
+    result = intake.refuse(HallContext(db, Actor(admin, "03", "郑州市金水区政务服务中心"), tmp_path),
+                           "residence_permit", answers,
+                           case["materials"], now=NOW)
     text = _text(result.paper.pdf_path)
     assert "本决定由郑州市公安局作出" in text
     assert "60日内向郑州市人民政府申请行政复议" in text

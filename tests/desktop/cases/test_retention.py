@@ -48,8 +48,8 @@ def hall(db, admin, tmp_path):
 
     def accepted(on: datetime):
         case = service.example(on.date())
-        return intake.accept(db, clerk, "residence_permit", case["answers"], case["materials"], now=on,
-                             papers_dir=tmp_path).case
+        return intake.accept(HallContext(db, clerk, tmp_path),
+                             "residence_permit", case["answers"], case["materials"], now=on).case
 
     old = accepted(datetime(2022, 3, 2, 9))
     lifecycle.refuse(HallContext(db, sup, tmp_path), old.id, ["RP02"], now=datetime(2022, 3, 5, 10))
@@ -57,8 +57,9 @@ def hall(db, admin, tmp_path):
     lifecycle.refuse(HallContext(db, sup, tmp_path), recent.id, ["RP02"], now=datetime(2026, 11, 21, 10))
     still_open = accepted(datetime(2022, 4, 1, 9))
     example = service.example(date(2022, 5, 6))
-    refused_at_window = intake.refuse(db, clerk, "residence_permit", {**example["answers"], "hukou_in_zhengzhou": True},
-                                      example["materials"], now=datetime(2022, 5, 6, 9), papers_dir=tmp_path).case
+    refused_at_window = intake.refuse(HallContext(db, clerk, tmp_path),
+                                      "residence_permit", {**example["answers"], "hukou_in_zhengzhou": True},
+                                      example["materials"], now=datetime(2022, 5, 6, 9)).case
     return {"old": old, "recent": recent, "open": still_open, "window": refused_at_window, "clerk": clerk}
 
 

@@ -18,8 +18,8 @@ FULL_ID = "410305199001011234"
 
 def test_a_loaded_case_carries_frozen_data_not_json(db, people, signs, tmp_path):
     example = registry.get("residence_permit").example(NOW.date())
-    case = intake.accept(db, people["clerk"], "residence_permit", example["answers"], example["materials"], now=NOW,
-                         papers_dir=tmp_path).case
+    case = intake.accept(HallContext(db, people["clerk"], tmp_path),
+                         "residence_permit", example["answers"], example["materials"], now=NOW).case
     by_sup, by_clerk = HallContext(db, people["sup"], tmp_path), HallContext(db, people["clerk"], tmp_path)
     lifecycle.request_supplement(by_clerk, case.id, ["社保缴费证明原件"], "共享数据不完整", now=NOW)
     lifecycle.receive_supplement(by_clerk, case.id, now=datetime(2026, 11, 26, 9))

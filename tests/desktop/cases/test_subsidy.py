@@ -12,6 +12,7 @@ from stdnum.cn import ric, uscc
 
 from desktop.cases import intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.subsidy import claims as subsidy
 from desktop.cases.services.subsidy.models import SubsidyClaim, SubsidyClaimMonth, SubsidyClaimWorker
 from desktop.store.models import Case, Document
@@ -68,7 +69,7 @@ def sheet_of(result) -> str:
 
 
 def accept(db, actor, tmp_path, answers, materials, now=NOW):
-    return intake.accept(db, actor, "startup_subsidy", answers, materials, now=now, papers_dir=tmp_path / "papers")
+    return intake.accept(HallContext(db, actor, tmp_path / "papers"), "startup_subsidy", answers, materials, now=now)
 
 
 def test_site_cost_claim_stores_claim_months_and_both_papers(db, actor, tmp_path):
@@ -125,7 +126,7 @@ def test_second_claim_in_the_same_year_is_capped_by_the_first(db, actor, tmp_pat
     answers, materials = site_claim(["2026-07"], "1000.00")
     third = intake.assess_case(db, "startup_subsidy", answers, materials, NOW.date())
     assert third.decision is Decision.REFUSE and third.total == Decimal("0.00")
-    refusal = intake.refuse(db, actor, "startup_subsidy", answers, materials, now=NOW, papers_dir=tmp_path)
+    refusal = intake.refuse(HallContext(db, actor, tmp_path), "startup_subsidy", answers, materials, now=NOW)
     text = text_of(refusal.paper.pdf_path)
     assert "不予受理通知书" in text and "已达年补贴最高限额20000.00元" in text and "计算明细" in text
     with db.unit() as s:
@@ -197,7 +198,7 @@ def test_one_time_subsidy_already_paid_is_refused(db, actor, tmp_path):
         subsidy.set_claim_status(s, first.case.id, "paid", NOW)
     paid = intake.assess_case(db, "startup_subsidy", answers, materials, NOW.date())
     assert paid.decision is Decision.REFUSE
-    refusal = intake.refuse(db, actor, "startup_subsidy", answers, materials, now=NOW, papers_dir=tmp_path)
+    refusal = intake.refuse(HallContext(db, actor, tmp_path), "startup_subsidy", answers, materials, now=NOW)
     text = text_of(refusal.paper.pdf_path)
     assert "已享受一次性返乡创业补贴" in text and first.case.case_no in text and "不予核定" in text
 

@@ -20,8 +20,8 @@ def test_approve_prints_decision_and_cancel_frees_the_cap(db, admin, tmp_path):
     sup = accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789")
     clerk, supervisor = Actor(admin, "03", "大厅"), Actor(sup, "03", "大厅")
     case = registry.get("startup_subsidy").example(NOW.date())
-    first = intake.accept(db, clerk, "startup_subsidy", case["answers"], case["materials"], now=NOW,
-                          papers_dir=tmp_path)
+    first = intake.accept(HallContext(db, clerk, tmp_path),
+                          "startup_subsidy", case["answers"], case["materials"], now=NOW)
     step = lifecycle.approve(HallContext(db, supervisor, tmp_path), first.case.id, now=NOW)
     text = "".join(p.extract_text() for p in PdfReader(step.papers[0].pdf_path).pages)
     assert "补贴核定通知书" in text and f"{first.assessment.total:.2f}" in text
@@ -55,7 +55,7 @@ def test_approving_a_loan_recommends_it_and_pays_nothing(db, admin, tmp_path):
     sup = accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789")
     clerk, supervisor = Actor(admin, "03", "大厅"), Actor(sup, "03", "大厅")
     answers, materials = loan_case(NOW.date())
-    first = intake.accept(db, clerk, "startup_subsidy", answers, materials, now=NOW, papers_dir=tmp_path)
+    first = intake.accept(HallContext(db, clerk, tmp_path), "startup_subsidy", answers, materials, now=NOW)
     step = lifecycle.approve(HallContext(db, supervisor, tmp_path), first.case.id, now=NOW)
     assert [p.kind for p in step.papers] == ["loan_recommendation"]
     text = "".join(p.extract_text() for p in PdfReader(step.papers[0].pdf_path).pages).replace("\n", "")

@@ -21,13 +21,14 @@ def _text(pdf: str) -> str:
 def test_no_period_is_invented_on_either_notice(db, people, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
     answers = {k: v for k, v in case["answers"].items() if k != "residence_address"}
-    notice = intake.give_notice(db, people["clerk"], "residence_permit", answers, case["materials"], now=NOW,
-                                papers_dir=tmp_path)
+    notice = intake.give_notice(HallContext(db, people["clerk"], tmp_path),
+                                "residence_permit", answers, case["materials"], now=NOW)
     text = _text(notice.paper.pdf_path)
     assert "本事项的规定未设定补正期限。本申请尚未受理，办理期限尚未起算" in text
-    accepted = intake.accept(db, people["clerk"], "residence_permit", case["answers"], case["materials"], now=NOW,
-                             papers_dir=tmp_path)
-    step = lifecycle.request_supplement(HallContext(db, people["clerk"], tmp_path), accepted.case.id, ["社保缴费证明原件"],
+    accepted = intake.accept(HallContext(db, people["clerk"], tmp_path),
+                             "residence_permit", case["answers"], case["materials"], now=NOW)
+    step = lifecycle.request_supplement(HallContext(db, people["clerk"], tmp_path),
+                                        accepted.case.id, ["社保缴费证明原件"],
                                         "共享数据不完整",
                                         now=NOW)
     text = _text(step.papers[0].pdf_path)

@@ -36,8 +36,8 @@ NOW = datetime(2026, 11, 25, 10, 0)
 @pytest.fixture
 def accepted(db, people, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
-    return intake.accept(db, people["clerk"], "residence_permit", case["answers"], case["materials"], now=NOW,
-                         papers_dir=tmp_path).case
+    return intake.accept(HallContext(db, people["clerk"], tmp_path),
+                         "residence_permit", case["answers"], case["materials"], now=NOW).case
 
 
 def status_of(db, case_id):
@@ -89,16 +89,19 @@ def _every_action(db, actor: Actor, case_id: int, tmp_path, signs):
     return {
         "autosave": lambda: drafts.autosave(db, actor, "residence_permit", case["answers"], case["materials"]),
         "save_draft": lambda: intake.save_draft(db, actor, "residence_permit", case["answers"], case["materials"]),
-        "accept": lambda: intake.accept(db, actor, "residence_permit", case["answers"], case["materials"],
-                                        now=NOW, **paths),
-        "supplement": lambda: lifecycle.request_supplement(HallContext(db, actor, **paths), case_id, ["x"], "y", now=NOW),
+        "accept": lambda: intake.accept(HallContext(db, actor, **paths), "residence_permit", case["answers"],
+                                        case["materials"], now=NOW),
+        "supplement": lambda: lifecycle.request_supplement(HallContext(db, actor, **paths),
+                                                           case_id, ["x"], "y", now=NOW),
         "receive": lambda: lifecycle.receive_supplement(HallContext(db, actor), case_id, now=NOW),
         "extend": lambda: lifecycle.extend(HallContext(db, actor, **paths), case_id, 3, "x", now=NOW),
         "approve": lambda: lifecycle.approve(HallContext(db, actor, **paths), case_id, now=NOW),
         "refuse": lambda: lifecycle.refuse(HallContext(db, actor, **paths), case_id, ["RP02"], now=NOW),
-        "issue": lambda: lifecycle.issue(HallContext(db, actor), case_id, "欧阳娜娜", "410305199001011234", False, now=NOW),
+        "issue": lambda: lifecycle.issue(HallContext(db, actor),
+                                         case_id, "欧阳娜娜", "410305199001011234", False, now=NOW),
         "cancel": lambda: lifecycle.cancel(HallContext(db, actor), case_id, "x", signs["sup2"], now=NOW),
-        "reprint": lambda: reprints.reprint(HallContext(db, actor, **paths), reprints.papers_of(db, case_id)[0].id, "遗失", now=NOW),
+        "reprint": lambda: reprints.reprint(HallContext(db, actor, **paths),
+                                            reprints.papers_of(db, case_id)[0].id, "遗失", now=NOW),
         "reveal": lambda: privacy.reveal(db, actor, case_id),
         "print_job": lambda: print_jobs.record_print_job(db, actor, reprints.papers_of(db, case_id)[0].id, 1, "HP"),
         "export": lambda: export.export_cases(db, actor, CaseFilter(), tmp_path, now=NOW),
@@ -161,8 +164,10 @@ def test_the_countersigner_must_be_another_enabled_supervisor(db, admin, people,
     # The certificate's reprint: the same checks.
     voucher = lifecycle.approve(HallContext(db, people["sup"], tmp_path), accepted.id, now=NOW).papers[0]
     with pytest.raises(ActionRefused, match="复核人登录名或密码不正确"):
-        reprints.reprint(HallContext(db, people["clerk"], tmp_path), voucher.id, "遗失", Countersign("li", "secret-000"), now=NOW)
-    assert reprints.reprint(HallContext(db, people["clerk"], tmp_path), voucher.id, "遗失", signs["sup"], now=NOW).copy_no == 2
+        reprints.reprint(HallContext(db, people["clerk"], tmp_path),
+                         voucher.id, "遗失", Countersign("li", "secret-000"), now=NOW)
+    assert reprints.reprint(HallContext(db, people["clerk"], tmp_path),
+                            voucher.id, "遗失", signs["sup"], now=NOW).copy_no == 2
 
 
 def test_a_password_changed_after_the_dialog_is_checked_again(db, admin, people, signs, accepted):
@@ -173,7 +178,8 @@ def test_a_password_changed_after_the_dialog_is_checked_again(db, admin, people,
     admin_ops.reset_password(db, admin, people["sup"].account.id, "new-secret-1", "new-secret-1")
     with pytest.raises(ActionRefused, match="复核人登录名或密码不正确"):
         lifecycle.cancel(HallContext(db, people["clerk"]), accepted.id, "申请人撤回", credential, now=NOW)
-    step = lifecycle.cancel(HallContext(db, people["clerk"]), accepted.id, "申请人撤回", Countersign("li", "new-secret-1"), now=NOW)
+    step = lifecycle.cancel(HallContext(db, people["clerk"]),
+                            accepted.id, "申请人撤回", Countersign("li", "new-secret-1"), now=NOW)
     assert step.case.status == "cancelled"
 
 

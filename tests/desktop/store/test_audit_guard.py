@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from desktop import paths
 from desktop.cases import accounts, intake, sessions
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.store import audit, audit_anchor
 from desktop.store.database import open_database
 from forms import registry
@@ -48,8 +49,9 @@ def built_hall(tmp_path_factory) -> dict:
         admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123", "01")
         clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
         example = registry.get("residence_permit").example(NOW.date())
-        accepted = intake.accept(db, Actor(clerk, "03", "大厅"), "residence_permit", example["answers"],
-                                 example["materials"], now=NOW, papers_dir=folder / "papers")
+        accepted = intake.accept(HallContext(db, Actor(clerk, "03", "大厅"), folder / "papers"),
+                                 "residence_permit", example["answers"],
+                                 example["materials"], now=NOW)
         draft = intake.save_draft(db, Actor(clerk, "03", "大厅"), "residence_permit", example["answers"], {},
                                   now=NOW)
         for i in range(LOCKS):

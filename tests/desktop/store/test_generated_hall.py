@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from bench import generate
+from desktop.cases.hall_context import HallContext
 from desktop.store import audit, packed_json
 from desktop.store.database import open_database
 
@@ -63,8 +64,9 @@ def test_generated_deadlines_are_the_rows_intake_records(tmp_path, data_dir, db,
     for rows in generated.values():
         service_id, received_on = rows[0][0], date.fromisoformat(rows[0][1])
         example = registry.get(service_id).example(received_on)
-        done = intake.accept(db, actor, service_id, example["answers"], example["materials"],
-                             now=datetime.combine(received_on, time(10, 0)), papers_dir=tmp_path / "papers")
+        done = intake.accept(HallContext(db, actor, tmp_path / "papers"),
+                             service_id, example["answers"], example["materials"],
+                             now=datetime.combine(received_on, time(10, 0)))
         real = real_db.execute(query, (done.case.id,)).fetchall()
         # NOTE: g5 wrote the key as the label, "bench" as the basis and no explanation.
         assert [r[3:] for r in rows] == [r[3:] for r in real], service_id

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from desktop.cases import accounts, intake, numbers
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.store import audit
 from desktop.store.database import current_revision, head_revision, open_database
 from desktop.store.errors import DatabaseTooNew
@@ -37,10 +38,12 @@ def test_two_windows_accept_cases_on_one_database(pg_url, tmp_path):
     clerk = accounts.create_account(window3, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
     assert accounts.sign_in(window4, "zhang", "secret-456").id == clerk.id
     case = registry.get("residence_permit").example(NOW.date())
-    a = intake.accept(window3, Actor(admin, "03", "大厅"), "residence_permit", case["answers"], case["materials"],
-                      now=NOW, papers_dir=tmp_path)
-    b = intake.accept(window4, Actor(clerk, "04", "大厅"), "residence_permit", case["answers"], case["materials"],
-                      now=NOW, papers_dir=tmp_path)
+    a = intake.accept(HallContext(window3, Actor(admin, "03", "大厅"), tmp_path),
+                      "residence_permit", case["answers"], case["materials"],
+                      now=NOW)
+    b = intake.accept(HallContext(window4, Actor(clerk, "04", "大厅"), tmp_path),
+                      "residence_permit", case["answers"], case["materials"],
+                      now=NOW)
     assert a.case.case_no[:4] == "JZ03" and b.case.case_no[:4] == "JZ04"
     with window3.unit() as s:
         assert s.scalar(select(func.count(Case.id))) == 2

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, select, text
 
 from desktop.cases import accounts, identifiers, intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.cases.queries import CaseFilter, list_cases
 from desktop.cases.services.ebike import plates
 from desktop.store import audit
@@ -48,10 +49,10 @@ def test_a_hall_at_0015_keeps_its_plate_and_frame_searches_and_its_audit(url, tm
     actor = Actor(admin, "03", HALL)
     plates.set_register_mode(db, admin, True, window="03")
     case = registry.get("ebike_registration").example((NOW - timedelta(days=3)).date())
-    bike = intake.accept(db, actor, "ebike_registration", case["answers"], case["materials"],
-                         now=NOW - timedelta(days=3), papers_dir=tmp_path).case
+    bike = intake.accept(HallContext(db, actor, tmp_path), "ebike_registration", case["answers"], case["materials"],
+                         now=NOW - timedelta(days=3)).case
     permit = registry.get("residence_permit").example(NOW.date())
-    intake.accept(db, actor, "residence_permit", permit["answers"], permit["materials"], now=NOW, papers_dir=tmp_path)
+    intake.accept(HallContext(db, actor, tmp_path), "residence_permit", permit["answers"], permit["materials"], now=NOW)
     db.close()
     # Back to 0015 through the migration's own downgrade: the numbers are columns of cases again.
     _migrate(url, "0015", down=True)
@@ -87,8 +88,9 @@ def test_an_identifier_changed_behind_the_programs_back_shows_in_the_audit(tmp_p
     admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123", window="03")
     plates.set_register_mode(db, admin, True, window="03")
     case = registry.get("ebike_registration").example(NOW.date())
-    bike = intake.accept(db, Actor(admin, "03", HALL), "ebike_registration", case["answers"], case["materials"],
-                         now=NOW, papers_dir=tmp_path).case
+    bike = intake.accept(HallContext(db, Actor(admin, "03", HALL), tmp_path),
+                         "ebike_registration", case["answers"], case["materials"],
+                         now=NOW).case
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE case_identifiers SET value = '郑A77777' WHERE kind = 'plate_no'"))
     with db.unit() as s:

@@ -47,8 +47,8 @@ def _hall(url: str, papers: Path) -> list[int]:
     ids = []
     for service_id in ("residence_permit", "ebike_registration", "startup_subsidy"):
         example = registry.get(service_id).example(NOW.date())
-        done = intake.accept(db, actor, service_id, example["answers"], example["materials"], now=NOW,
-                             papers_dir=papers)
+        done = intake.accept(HallContext(db, actor, papers),
+                             service_id, example["answers"], example["materials"], now=NOW)
         ids.append(done.case.id)
     db.close()
     return ids

@@ -16,6 +16,7 @@ from sqlalchemy import func, inspect, select
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike import plates
 from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistration, PlatePool
 from desktop.cases.services.subsidy.models import SubsidyClaim
@@ -58,10 +59,10 @@ def _a_hall_with_a_bike_and_a_claim(url: str, papers) -> dict[str, int]:
         actor = Actor(admin, "03", HALL)
         plates.set_register_mode(db, admin, True, window="03")
         bike = registry.get("ebike_registration").example((NOW - timedelta(days=2)).date())
-        intake.accept(db, actor, "ebike_registration", bike["answers"], bike["materials"],
-                      now=NOW - timedelta(days=2), papers_dir=papers)
+        intake.accept(HallContext(db, actor, papers), "ebike_registration", bike["answers"], bike["materials"],
+                      now=NOW - timedelta(days=2))
         claim = registry.get("startup_subsidy").example(NOW.date())
-        intake.accept(db, actor, "startup_subsidy", claim["answers"], claim["materials"], now=NOW, papers_dir=papers)
+        intake.accept(HallContext(db, actor, papers), "startup_subsidy", claim["answers"], claim["materials"], now=NOW)
         return _counts(db)
     finally:
         db.close()

@@ -9,6 +9,7 @@ from sqlalchemy import inspect, select
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike import plates, procedures as ebike_register, registry as ebike
 from desktop.store.database import HEAD_REVISION, _alembic_config, current_revision, make_engine, open_database
 from desktop.store.lifecycle_models import DecisionReason
@@ -21,7 +22,7 @@ HALL = "郑州市金水区政务服务中心"
 def _accept(db, actor, tmp_path, service_id, now, **changes):
     case = registry.get(service_id).example(now.date())
     answers = dict(case["answers"], **changes)
-    return intake.accept(db, actor, service_id, answers, case["materials"], now=now, papers_dir=tmp_path)
+    return intake.accept(HallContext(db, actor, tmp_path), service_id, answers, case["materials"], now=now)
 
 
 def test_a_fresh_0013_file_upgrades_to_the_head(tmp_path):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from forms import registry
 
 HALL = "郑州市金水区政务服务中心"
@@ -27,7 +28,7 @@ def make_people(db, admin) -> dict[str, Actor]:
 def accept_example(db, actor, papers, service_id: str = "residence_permit", now: datetime = PAST, **changes):
     case = registry.get(service_id).example(now.date())
     answers = dict(case["answers"], **changes)
-    return intake.accept(db, actor, service_id, answers, case["materials"], now=now, papers_dir=papers)
+    return intake.accept(HallContext(db, actor, papers), service_id, answers, case["materials"], now=now)
 
 
 def pdf_text(path) -> str:

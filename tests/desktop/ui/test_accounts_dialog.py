@@ -165,3 +165,26 @@ def test_settings_change_is_audited(qtbot, db, admin):
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "settings.change"))
     assert event.detail == {"changes": {"idle_lock_minutes": {"from": 10, "to": 5}}} and event.window == "03"
     assert w.idle_lock.idle_seconds == 5 * 60
+
+
+def test_end_of_day_report_from_the_menu_goes_into_the_papers_folder(qtbot, db, admin, tmp_path):
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from desktop.cases import audit_report
+    from desktop.ui.preview import PreviewDialog
+
+    # The menu hands the case layer one HallContext: the papers folder and font of its settings.
+    w = MainWindow(db, Actor(admin, "01", HALL), Settings(window_no="01", output_dir=str(tmp_path)))
+    qtbot.addWidget(w)
+    install_admin_tools(w)
+    shown: list = []
+    on_next_dialog(QDialog, lambda d: d.accept(), name="report_day_dialog")
+    on_next_dialog(PreviewDialog, lambda d: (shown.append(d.pdf_path), d.reject()))
+    w.admin_tools.report_action.trigger()
+    out = tmp_path / "audit" / f"{audit_report.report_number(date.today())}-审计日报.pdf"
+    assert shown == [out]
+    text = PdfReader(out).pages[0].extract_text()
+    assert "审计日报" in text and HALL in text
+    assert actions(db)[-1] == "audit.report"

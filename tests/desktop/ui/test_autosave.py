@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from desktop.cases import accounts, drafts, intake, queries
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.settings import Settings
 from desktop.store.draft_models import DraftAutosave
 from desktop.store.models import AuditEvent
@@ -334,8 +335,8 @@ def test_pending_copies_are_this_clerks_at_this_window_and_never_of_a_stored_cas
     draft = intake.save_draft(db, actor, "residence_permit", example["answers"], example["materials"])
     drafts.autosave(db, actor, "residence_permit", example["answers"], example["materials"], case_id=draft.id)
     assert sorted(c.applicant_name for c in drafts.pending(db, actor)) == sorted(["甲", example["answers"]["name"]])
-    intake.accept(db, actor, "residence_permit", example["answers"], example["materials"], case_id=draft.id,
-                  papers_dir=tmp_path / "papers")
+    intake.accept(HallContext(db, actor, tmp_path / "papers"),
+                  "residence_permit", example["answers"], example["materials"], case_id=draft.id)
     # Accepted meanwhile (e.g. from the case list): that copy can no longer be resumed and is gone.
     assert [c.applicant_name for c in drafts.pending(db, actor)] == ["甲"]
     assert [c.applicant_name for c in drafts.pending(db, Actor(other, "03", "大厅"))] == ["丙"]

@@ -355,8 +355,8 @@ def test_an_ebike_case_concluded_at_the_window_offers_only_its_revocation(qtbot,
     from desktop.cases.services.ebike import registry as ebike
 
     example = registry.get("ebike_registration").example(date.today())
-    case = intake.accept(db, people["clerk"], "ebike_registration", example["answers"], example["materials"],
-                         papers_dir=papers).case
+    case = intake.accept(HallContext(db, people["clerk"], papers),
+                         "ebike_registration", example["answers"], example["materials"]).case
     view = open_view(qtbot, db, people["sup"], papers, case.id)
     assert view.values["status"].text() == "已办结（当场办结）"
     assert "现场查验通过" in view.values["outcome"].text() and "当场办结" in view.values["outcome"].text()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike import plates
 from desktop.ui.services.ebike.plate_dialog import PlateSeriesDialog
 from desktop.ui.services.ebike.status_dialog import BikeStatusDialog
@@ -18,8 +19,8 @@ NOW = datetime(2026, 11, 25, 10, 0)
 
 def _register(db, actor, tmp_path):
     case = registry.get("ebike_registration").example(NOW.date())
-    return intake.accept(db, actor, "ebike_registration", case["answers"], case["materials"], now=NOW,
-                         papers_dir=tmp_path)
+    return intake.accept(HallContext(db, actor, tmp_path),
+                         "ebike_registration", case["answers"], case["materials"], now=NOW)
 
 
 def test_status_lookup_by_plate_then_after_theft(qtbot, db, admin, tmp_path):
@@ -34,7 +35,7 @@ def test_status_lookup_by_plate_then_after_theft(qtbot, db, admin, tmp_path):
     assert "410105********0019" in dialog.result.text()
     theft = registry.get("ebike_theft").example(NOW.date())
     answers = dict(theft["answers"], plate_no="郑A00001")
-    intake.accept(db, actor, "ebike_theft", answers, theft["materials"], now=NOW, papers_dir=tmp_path)
+    intake.accept(HallContext(db, actor, tmp_path), "ebike_theft", answers, theft["materials"], now=NOW)
     dialog.query.setText("119TDT240512345")
     assert dialog.search().status == "stolen"
     assert "被盗" in dialog.result.text() and dialog.history.rowCount() >= 3

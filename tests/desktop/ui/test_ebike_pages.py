@@ -13,6 +13,7 @@ from qt_helpers import type_text
 
 from desktop.cases import intake, queries
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike import registry as ebike
 from desktop.settings import Settings
 from desktop.ui.intake_page import IntakePage
@@ -49,8 +50,8 @@ def open_page(qtbot, db, admin, settings):
 def registered(db, admin, settings):
     """A bike registered earlier at the case layer (plate 郑A00001)."""
     case = registry.get("ebike_registration").example(date.today())
-    return intake.accept(db, Actor(admin, "03", HALL), "ebike_registration", case["answers"], case["materials"],
-                         papers_dir=settings.papers_dir())
+    return intake.accept(HallContext(db, Actor(admin, "03", HALL), settings.papers_dir()),
+                         "ebike_registration", case["answers"], case["materials"])
 
 
 def line(page, key) -> QLineEdit:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from desktop.cases import intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.ui.services.ebike.status_dialog import BikeStatusDialog
 from forms import registry
 
@@ -14,8 +15,8 @@ NOW = datetime(2026, 11, 25, 10, 0)
 
 def _accept(db, actor, tmp_path, service_id, now, **changes):
     case = registry.get(service_id).example(now.date())
-    return intake.accept(db, actor, service_id, dict(case["answers"], **changes), case["materials"], now=now,
-                         papers_dir=tmp_path)
+    return intake.accept(HallContext(db, actor, tmp_path),
+                         service_id, dict(case["answers"], **changes), case["materials"], now=now)
 
 
 def test_a_voided_plate_leads_to_its_bike_in_red(qtbot, db, admin, tmp_path):

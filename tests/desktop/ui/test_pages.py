@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from desktop.cases import intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.settings import Settings
 from desktop.ui.intake_page import IntakePage
 from desktop.ui.main_window import MainWindow
@@ -44,8 +45,9 @@ def test_accepted_case_opens_in_the_case_view(qtbot, db, admin, tmp_path):
 
     now = datetime(2026, 11, 25, 10, 0)
     case = registry.get("residence_permit").example(now.date())
-    done = intake.accept(db, Actor(admin, "03", "大厅"), "residence_permit", case["answers"], case["materials"],
-                         now=now, papers_dir=tmp_path)
+    done = intake.accept(HallContext(db, Actor(admin, "03", "大厅"), tmp_path),
+                         "residence_permit", case["answers"], case["materials"],
+                         now=now)
     window = _window(qtbot, db, admin, tmp_path)
     window.refresh_cases()
     with qtbot.waitSignal(window.case_list.sig_case_activated):

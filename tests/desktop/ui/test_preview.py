@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from desktop.cases import intake, print_jobs
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.store.models import AuditEvent
 from desktop.ui.preview import PreviewDialog, PrintFailed, print_pdf
 from forms import registry
@@ -21,8 +22,8 @@ NOW = datetime(2026, 11, 25, 10, 0)
 
 def _accept(db, admin, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
-    return intake.accept(db, Actor(admin, "03", "郑州市金水区政务服务中心"), "residence_permit",
-                         case["answers"], case["materials"], now=NOW, papers_dir=tmp_path)
+    return intake.accept(HallContext(db, Actor(admin, "03", "郑州市金水区政务服务中心"), tmp_path), "residence_permit",
+                         case["answers"], case["materials"], now=NOW)
 
 
 def _receipt(db, admin, tmp_path) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from desktop import print_queue
 from desktop.cases import intake, print_jobs
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.store.models import AuditEvent
 from desktop.ui.preview import PreviewDialog
 from forms import registry
@@ -25,8 +26,9 @@ HALL = "郑州市金水区政务服务中心"
 
 def _accepted(db, admin, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
-    return intake.accept(db, Actor(admin, "03", HALL), "residence_permit", case["answers"], case["materials"],
-                         now=NOW, papers_dir=tmp_path)
+    return intake.accept(HallContext(db, Actor(admin, "03", HALL), tmp_path),
+                         "residence_permit", case["answers"], case["materials"],
+                         now=NOW)
 
 
 def _dialog(qtbot, db, admin, result) -> PreviewDialog:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDateEdit
 from qt_helpers import type_text
 
 from desktop.cases import casefile, identifiers, pledges, status
+from desktop.cases.hall_context import HallContext
 from desktop.settings import Settings
 from desktop.ui.case_dialogs import ActionDialog
 from desktop.ui.intake_page import IntakePage
@@ -123,8 +124,8 @@ def rongque_case(db, actor, tmp_path):
     case = registry.get("residence_permit").example(NOW.date())
     materials = dict(case["materials"])
     materials.pop("residence_proof")
-    return intake.accept_with_pledge(db, actor, "residence_permit", case["answers"], materials,
-                                     due=date(2026, 12, 1), now=NOW, papers_dir=tmp_path).case
+    return intake.accept_with_pledge(HallContext(db, actor, tmp_path), "residence_permit", case["answers"], materials,
+                                     due=date(2026, 12, 1), now=NOW).case
 
 
 def test_worklists(qtbot, qtmodeltester, db, people, tmp_path):

@@ -33,7 +33,7 @@ def text_of(path) -> str:
 
 def accept(db, actor, tmp_path, **changes):
     answers, materials = example(**changes)
-    return intake.accept(db, actor, SERVICE_ID, answers, materials, now=NOW, papers_dir=tmp_path)
+    return intake.accept(HallContext(db, actor, tmp_path), SERVICE_ID, answers, materials, now=NOW)
 
 
 def test_accept_then_register_issues_a_code_and_its_certificate(db, people, tmp_path):
@@ -103,7 +103,7 @@ def test_codes_count_forward_and_a_cancelled_code_is_never_reissued(db, people, 
 
 def test_refusal_at_the_window_and_after_review(db, people, tmp_path):
     answers, materials = example(test_result="fail")
-    refused = intake.refuse(db, people["clerk"], SERVICE_ID, answers, materials, now=NOW, papers_dir=tmp_path)
+    refused = intake.refuse(HallContext(db, people["clerk"], tmp_path), SERVICE_ID, answers, materials, now=NOW)
     text = text_of(refused.paper.pdf_path)
     assert "不予受理通知书" in text and "排放污染物检验不合格" in text and "第九条第二款" in text
     assert "行政复议" in text and "郑州市人民政府" in text and "行政诉讼" in text
@@ -124,7 +124,7 @@ def test_refusal_at_the_window_and_after_review(db, people, tmp_path):
 def test_one_time_notice_lists_every_missing_item(db, people, tmp_path):
     answers, materials = example(test_report_no=None, acquisition_date=None)
     materials = {k: v for k, v in materials.items() if k != "emission_report"}
-    notice = intake.give_notice(db, people["clerk"], SERVICE_ID, answers, materials, now=NOW, papers_dir=tmp_path)
+    notice = intake.give_notice(HallContext(db, people["clerk"], tmp_path), SERVICE_ID, answers, materials, now=NOW)
     text = text_of(notice.paper.pdf_path)
     assert "一次性告知书" in text
     for item in ("检验报告编号", "购置或转入日期", "排放污染物检验合格报告"):

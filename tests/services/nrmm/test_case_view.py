@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QLabel
 
 from desktop.cases import intake
+from desktop.cases.hall_context import HallContext
 from desktop.settings import Settings
 from desktop.ui.case_dialogs import ActionDialog
 from desktop.ui.case_view import CaseView
@@ -20,8 +21,8 @@ SERVICE_ID = "nrmm_registration"
 def test_the_registrar_completes_the_registration_in_its_own_words(qtbot, db, people, tmp_path):
     now = datetime.now().replace(microsecond=0)
     example = registry.get(SERVICE_ID).example(now.date())
-    accepted = intake.accept(db, people["clerk"], SERVICE_ID, example["answers"], example["materials"], now=now,
-                             papers_dir=tmp_path)
+    accepted = intake.accept(HallContext(db, people["clerk"], tmp_path),
+                             SERVICE_ID, example["answers"], example["materials"], now=now)
     view = CaseView(db, people["sup"], Settings(window_no="03", output_dir=str(tmp_path)), accepted.case.id)
     qtbot.addWidget(view)
     view.resize(1366, 768)
@@ -49,8 +50,9 @@ def test_the_registrar_completes_the_registration_in_its_own_words(qtbot, db, pe
 def test_a_licence_keeps_the_generic_words(qtbot, db, people, tmp_path):
     now = datetime.now().replace(microsecond=0)
     example = registry.get("residence_permit").example(now.date())
-    accepted = intake.accept(db, people["clerk"], "residence_permit", example["answers"], example["materials"],
-                             now=now, papers_dir=tmp_path)
+    accepted = intake.accept(HallContext(db, people["clerk"], tmp_path),
+                             "residence_permit", example["answers"], example["materials"],
+                             now=now)
     view = CaseView(db, people["sup"], Settings(window_no="03", output_dir=str(tmp_path)), accepted.case.id)
     qtbot.addWidget(view)
     assert (view.buttons["approve_button"].text(), view.buttons["decline_button"].text()) == ("批准", "不予许可")

@@ -65,9 +65,10 @@ def test_the_search_tab_finds_the_machine_by_code_and_by_product_number(qtbot, d
 
     actor = people["clerk"]
     example = SERVICE.example(date.today())
-    first = intake.accept(db, actor, SERVICE.service_id, example["answers"], example["materials"], papers_dir=tmp_path)
-    intake.accept(db, actor, SERVICE.service_id, dict(example["answers"], product_no="OTHER-1"), example["materials"],
-                  papers_dir=tmp_path)
+    first = intake.accept(HallContext(db, actor, tmp_path),
+                          SERVICE.service_id, example["answers"], example["materials"])
+    intake.accept(HallContext(db, actor, tmp_path),
+                  SERVICE.service_id, dict(example["answers"], product_no="OTHER-1"), example["materials"])
     lifecycle.approve(HallContext(db, people["sup"], tmp_path), first.case.id)
     code = db_code(db, first.case.id)
     panel = SearchPanel(db)

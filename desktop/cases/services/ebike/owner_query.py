@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -14,13 +13,13 @@ from sqlalchemy.orm import Session
 from desktop.cases import permissions
 from desktop.cases.dto import Actor, PrintedPaper
 from desktop.cases.errors import ActionRefused, InputError
+from desktop.cases.hall_context import HallContext
 from desktop.cases.intake import fonts_ready, paper_unit, record_paper
 from desktop.cases.papers import cn_date, contact_line
 from desktop.cases.services.ebike import plates
 from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
 from desktop.cases.services.ebike.registry import OWNER_KIND_LABELS, _case_no, _find
 from desktop.store import audit
-from desktop.store.database import Database
 from forms import checks, ebike_common as ec
 
 KIND = "registration_query"
@@ -100,9 +99,10 @@ def _snapshot(s: Session, reg: EbikeRegistration, owner_case_no: str, actor: Act
     return sheet(bike, owners, statuses, plates.standalone(s), owner_case_no, actor, now)
 
 
-def print_owner_query(db: Database, actor: Actor, plate_or_frame: str, id_type: str, id_number: str, *,
-                      now: datetime | None = None, papers_dir: Path, font_path: str | None = None) -> PrintedPaper:
+def print_owner_query(hall: HallContext, plate_or_frame: str, id_type: str, id_number: str, *,
+                      now: datetime | None = None) -> PrintedPaper:
     """The 登记信息查询单 for the owner whose ID the clerk typed (InputError ``id_number`` when it is not theirs)."""
+    db, actor, papers_dir, font_path = hall.db, hall.actor, hall.papers_folder(), hall.font_path
     now = now or datetime.now()
     code, typed = ec.normalize_code(plate_or_frame), checks.normalize_id(id_number or "")
     if not typed:

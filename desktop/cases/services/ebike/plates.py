@@ -259,7 +259,7 @@ def assign_block(db: Database, admin: AccountInfo, window_no: str, prefix: str, 
     prefix, now = ec.normalize_code(prefix), now or datetime.now()
     target = window_key(window_no)
     errors, first_no, last_no = _block_errors(target, prefix, width, first, last)
-    if errors:
+    if errors or first_no is None or last_no is None:  # (a number that did not parse is in errors)
         raise InputError(errors)
     with db.unit() as s:
         permissions.require(s, admin, PLATES, refused=_ADMIN_ONLY)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cases import facts, hooks, identifiers, status
+from desktop.cases import facts, hooks, identifiers, numbers, status
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.cases.papers import cn_date, header
@@ -129,7 +129,7 @@ def _void(ctx: IntakeContext, reg: EbikeRegistration, plate: str, reason: str, r
 def _paper(ctx: IntakeContext, kind: str, title: str, intro: str, rows: list[list[str]], notes: str,
            clauses: str) -> dict[str, Any]:
     """A 登记证明 in the style of the registration and transfer certificates (desktop/cases/ebike.py)."""
-    snap = header(kind, title, ctx.service, dict(ctx.answers), ctx.case.case_no, ctx.actor, ctx.now)
+    snap = header(kind, title, ctx.service, dict(ctx.answers), numbers.number_of(ctx.case), ctx.actor, ctx.now)
     snap["intro"] = intro
     snap["sections"] = [{"heading": "登记信息", "type": "table", "columns": ["项目", "内容"], "rows": rows}]
     if notes:
@@ -244,13 +244,18 @@ def replace_plate(ctx: IntakeContext) -> HookResult:
 _LATER = "该车在本案之后已办理{what}（案件{case_no}），请先处理该案件，再撤销或不予许可本案。本次未保存。"
 
 
-def _refuse_if_later(s: Session, reg: EbikeRegistration, case_id: int, since, own=None) -> None:
+_History = EbikeOwnerHistory | EbikeStatusHistory | EbikeVoidedPlate  # a registration's rows, each by a case
+_HISTORIES: tuple[tuple[type[_History], str], ...] = (
+    (EbikeOwnerHistory, "转移登记"), (EbikeStatusHistory, "登记状态变更"), (EbikeVoidedPlate, "号牌作废"))
+
+
+def _refuse_if_later(s: Session, reg: EbikeRegistration, case_id: int, since: datetime,
+                     own: tuple[type[_History], int] | None = None) -> None:
     """Refuse when another case changed this registration at or after ``since`` (its first registration aside).
 
     ``own`` = (model, row id) of this case's own row: in its own table "later" is a higher id, because
     two cases accepted in the same second (the demo hall's, a busy window's) have equal timestamps."""
-    for model, what in ((EbikeOwnerHistory, "转移登记"), (EbikeStatusHistory, "登记状态变更"),
-                        (EbikeVoidedPlate, "号牌作废")):
+    for model, what in _HISTORIES:
         after = model.id > own[1] if own and own[0] is model else model.recorded_at >= since
         later = s.scalar(select(model.case_id).where(model.registration_id == reg.id,
                                                      model.case_id.not_in((case_id, reg.registered_case_id)),
@@ -258,6 +263,14 @@ def _refuse_if_later(s: Session, reg: EbikeRegistration, case_id: int, since, ow
                          .order_by(model.id.desc()).limit(1))
         if later is not None:
             raise ActionRefused(_LATER.format(what=what, case_no=ebike._case_no(s, later)))
+
+
+def _locked_registration(s: Session, registration_id: int) -> EbikeRegistration:
+    """The registration a history row names, locked (FOR UPDATE) for the reversal."""
+    reg = s.get(EbikeRegistration, registration_id, with_for_update=True)
+    if reg is None:  # NOTE: cannot be: the history row's foreign key names it
+        raise ValueError(f"no e-bike registration {registration_id}")
+    return reg
 
 
 @hooks.on(status.REFUSED, "ebike_destroyed", "ebike_recovered")
@@ -268,7 +281,7 @@ def revert_status_change(ctx: IntakeContext) -> HookResult:
     mine = s.scalar(select(EbikeStatusHistory).where(EbikeStatusHistory.case_id == ctx.case.id))
     if mine is None:
         return HookResult()  # a draft, or a case refused before it changed anything
-    reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
+    reg = _locked_registration(s, mine.registration_id)
     _refuse_if_later(s, reg, ctx.case.id, mine.recorded_at, (EbikeStatusHistory, mine.id))
     previous = s.scalar(select(EbikeStatusHistory).where(EbikeStatusHistory.registration_id == reg.id,
                                                          EbikeStatusHistory.id < mine.id)
@@ -295,7 +308,7 @@ def revert_plate(ctx: IntakeContext) -> HookResult:
                                                    EbikeVoidedPlate.reason.in_(("lost", "damaged"))))
     if mine is None:
         return HookResult()
-    reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
+    reg = _locked_registration(s, mine.registration_id)
     _refuse_if_later(s, reg, ctx.case.id, mine.recorded_at, (EbikeVoidedPlate, mine.id))
     new = reg.plate_no
     s.delete(mine)
@@ -342,7 +355,8 @@ def find_voided_plate(db: Database, plate: str) -> VoidedPlateView | None:
         return None
     with db.read() as s:
         row = _voided(s, code)
-        return None if row is None else _view(s, row, s.get(EbikeRegistration, row.registration_id))
+        reg = None if row is None else s.get(EbikeRegistration, row.registration_id)
+        return None if row is None or reg is None else _view(s, row, reg)
 
 
 def voided_plates_of(db: Database, frame_no: str) -> list[VoidedPlateView]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desktop.cases import facts, hooks, identifiers
+from desktop.cases import facts, hooks, identifiers, numbers
 from desktop.cases.errors import ActionRefused
 from desktop.cases.hooks import HookResult, IntakeContext
 from desktop.cases.papers import cn_date, header
@@ -173,7 +173,7 @@ def register_bike(ctx: IntakeContext) -> HookResult:
 
 def _certificate(ctx: IntakeContext, reg: EbikeRegistration, typed: Mapping[str, Any]) -> dict[str, Any]:
     snap = header("registration_certificate", CERTIFICATE_TITLE, ctx.service, dict(ctx.answers),
-                  ctx.case.case_no, ctx.actor, ctx.now)
+                  numbers.number_of(ctx.case), ctx.actor, ctx.now)
     snap["intro"] = f"经现场查验，下列电动自行车符合登记条件，准予登记，当场核发号牌{reg.plate_no}。"
     rows = _bike_rows(reg) + [["电机号", typed.get("motor_no") or ""], ["登记日期", cn_date(reg.registered_on)]]
     inspected = inspection.record(ctx.answers)
@@ -214,7 +214,7 @@ def transfer_bike(ctx: IntakeContext) -> HookResult:
     _audit(ctx, "ebike.transferred", {"plate_no": reg.plate_no, "frame_no": reg.frame_no})
     rows = [["号牌号码", reg.plate_no or "（未发牌）"], ["车架号（整车编码）", reg.frame_no],
             ["新所有人", reg.owner_name], ["转移日期", cn_date(typed["transfer_date"])]]
-    snap = header("transfer_certificate", TRANSFER_TITLE, ctx.service, dict(ctx.answers), ctx.case.case_no,
+    snap = header("transfer_certificate", TRANSFER_TITLE, ctx.service, dict(ctx.answers), numbers.number_of(ctx.case),
                   ctx.actor, now)
     snap["intro"] = (f"号牌{reg.plate_no}的电动自行车所有权已由{previous}转移至{reg.owner_name}，"
                      "准予转移登记，原号牌继续有效。")

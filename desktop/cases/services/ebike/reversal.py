@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from desktop.cases import hooks, status
@@ -41,7 +41,8 @@ def _refuse_if_later(s: Session, later: int | None, what: str) -> None:
         raise ActionRefused(_LATER.format(what=what, case_no=case_no))
 
 
-def _newest_other(s: Session, model: type, reg_id: int, case_id: int, *after) -> int | None:
+def _newest_other(s: Session, model: type[_History], reg_id: int, case_id: int,
+                  *after: ColumnElement[bool]) -> int | None:
     query = select(model.case_id).where(model.registration_id == reg_id, model.case_id != case_id, *after)
     return s.scalar(query.order_by(model.id.desc()).limit(1))
 
@@ -72,14 +73,16 @@ def void_registration(ctx: IntakeContext) -> HookResult:
     return HookResult(consequence=f"本次核发的号牌号码{plate}作废，不再核发；请将号牌和登记证明交回登记窗口。" if plate else "")
 
 
-def _revert(ctx: IntakeContext, mine_model: type, other_model: type, what: str, other_what: str,
-            restore: Callable[[EbikeRegistration, Any], None], action: str) -> HookResult:
+def _revert(ctx: IntakeContext, mine_model: type[_Changed], other_model: type[_History], what: str, other_what: str,
+            restore: Callable[[EbikeRegistration, _Changed | None], None], action: str) -> HookResult:
     """Take back this case's row of ``mine_model`` and restore the registration from the row before it."""
     s = ctx.session
     mine = s.scalar(select(mine_model).where(mine_model.case_id == ctx.case.id))
     if mine is None:
         return HookResult()
     reg = s.get(EbikeRegistration, mine.registration_id, with_for_update=True)
+    if reg is None:  # NOTE: cannot be: the history row's foreign key names it
+        raise ValueError(f"history row of case {ctx.case.id} names no registration")
     _refuse_if_later(s, _newest_other(s, mine_model, reg.id, ctx.case.id, mine_model.id > mine.id), what)
     # The other table's rows since this one (the first registration's own rows aside) were built
     # on this change: a theft report after a transfer names the new owner, and the other way round.
@@ -99,7 +102,15 @@ def _revert(ctx: IntakeContext, mine_model: type, other_model: type, what: str, 
     return HookResult()
 
 
-def _restore_owner(reg: EbikeRegistration, previous: EbikeOwnerHistory) -> None:
+# A registration's history rows: each names its registration and the case that made it.
+_History = EbikeOwnerHistory | EbikeStatusHistory | EbikeVoidedPlate
+# The two histories a case of its own changes and can take back (owner or status).
+_Changed = TypeVar("_Changed", EbikeOwnerHistory, EbikeStatusHistory)
+
+
+def _restore_owner(reg: EbikeRegistration, previous: EbikeOwnerHistory | None) -> None:
+    if previous is None:  # NOTE: cannot be: the first registration wrote the first owner row
+        raise ValueError(f"registration {reg.id} has no owner before the transfer")
     reg.owner_name, reg.owner_id_type, reg.owner_id_number = (
         previous.owner_name, previous.owner_id_type, previous.owner_id_number)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.cases import hooks, status
+from desktop.cases import hooks, numbers, status
 from desktop.cases.papers import header
 
 
@@ -12,7 +12,8 @@ def on_approved(ctx: hooks.IntakeContext) -> hooks.HookResult:
     issue = next((d for d in (row.assessment or {}).get("deadlines", []) if d["key"] == "issue"), None)
     restarted = next((d for d in (row.lifecycle or {}).get("deadlines", []) if d["key"] == "issue"), None)
     latest = restarted or issue
-    snap = header("permit_collection", "居住证领取凭证", ctx.service, dict(row.answers), row.case_no, ctx.actor, ctx.now)
+    snap = header("permit_collection", "居住证领取凭证", ctx.service, dict(row.answers), numbers.number_of(row),
+                  ctx.actor, ctx.now)
     snap["intro"] = "你申领的居住证经审核符合条件，已批准制作。请凭本凭证和本人身份证件到窗口领取。"
     rows = [["受理编号", row.case_no], ["批准日期", ctx.now.date().isoformat()]]
     if latest:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from desktop.cases import facts, hooks, papers, status
+from desktop.cases import facts, hooks, numbers, papers, status
 from desktop.cases.errors import ActionRefused
 from desktop.cases.facts import keyed_by, provides
 from desktop.cases.services.subsidy.models import SubsidyClaim, SubsidyClaimMonth, SubsidyClaimWorker
@@ -166,7 +166,8 @@ def set_claim_status(s: Session, case_id: int, new_status: str, now: datetime) -
 def on_accepted(ctx: hooks.IntakeContext) -> hooks.HookResult:
     today = ctx.now.date()
     typed, _ = parse_answers(ctx.service.fields, ctx.answers, today, strict=False)
-    total = ctx.assessment.total if ctx.assessment.total is not None else Decimal("0.00")
+    assessment = ctx.assessed()
+    total = assessment.total if assessment.total is not None else Decimal("0.00")
     workers = counted_workers(ctx.service, typed, today)
     # NOTE: the caps and the duplicate checks hold only if the history the rules judged is still
     # the history now, under the claim's locks (taken again here: they are held to the commit,
@@ -180,7 +181,7 @@ def on_accepted(ctx: hooks.IntakeContext) -> hooks.HookResult:
     # The history as the rules saw it, read before this claim joins it.
     before = earlier_claims(ctx.session, _norm(typed.get("id_number")), _norm(typed.get("business_uscc")),
                             ctx.case.id)
-    record_claim(ctx.session, ctx.case.id, ctx.case.case_no, typed, total, workers, ctx.now)
+    record_claim(ctx.session, ctx.case.id, numbers.number_of(ctx.case), typed, total, workers, ctx.now)
     claim = typed["claim_type"]
     business = typed.get("business_name")
     rows = [["申领事项", claim_label(claim)]]
@@ -188,8 +189,8 @@ def on_accepted(ctx: hooks.IntakeContext) -> hooks.HookResult:
         rows.append(["经营主体", f"{business}（统一社会信用代码{_norm(typed.get('business_uscc'))}）"])
     rows.append([_amount_label(claim), f"{total:.2f}元（{papers.amount_words(total)}；受理时初核，以审核结果为准，"
                                        "明细见补贴核定表）"])
-    sheet = calculation_sheet(ctx.service, dict(ctx.answers), typed, ctx.assessment, workers, before,
-                              ctx.case.case_no, ctx.actor, ctx.now)
+    sheet = calculation_sheet(ctx.service, dict(ctx.answers), typed, assessment, workers, before,
+                              numbers.number_of(ctx.case), ctx.actor, ctx.now)
     return hooks.HookResult(receipt_rows=rows, papers=[sheet])
 
 
@@ -198,7 +199,8 @@ def _amount_label(claim: str) -> str:
     return "初核贷款额度" if claim == LOAN else "初核补贴金额"
 
 
-def _month_span(months: list[str]) -> str:
+def _month_span(months: list[tuple[str, str]]) -> str:
+    """The months of (month, category) cost rows, as a span: "2026-01至2026-03（共3个月）"."""
     unique = sorted({m for m, _ in months})
     if not unique:
         return ""
@@ -272,7 +274,7 @@ def calculation_sheet(service: Service, answers: dict[str, Any], typed: Mapping[
     sections: list[dict[str, Any]] = [
         {"heading": "申领信息", "type": "table", "columns": ["项目", "内容"], "rows": _claim_rows(typed, workers)},
         papers.amounts_section("计算明细", [_short_basis(a.to_dict(), doc) for a in assessment.amounts],
-                               assessment.total or 0),
+                               assessment.total if assessment.total is not None else Decimal(0)),
     ]
     if claim in EMPLOYEE_CLAIMS:
         sections.append(_worker_section(claim, workers))

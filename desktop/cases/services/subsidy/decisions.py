@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from desktop.cases import hooks, remedies, status
+from desktop.cases import hooks, numbers, remedies, status
 from desktop.cases.papers import amount_words, amounts_section, header
 from desktop.cases.services.subsidy.claims import SERVICE_ID, set_claim_status
 from forms.subsidy.form import BORROWERS, COUNTER_GUARANTEE, LOAN, claim_label
@@ -27,8 +27,8 @@ def _sync(ctx: hooks.IntakeContext) -> None:
 
 def _subsidy_decision(ctx: hooks.IntakeContext, total: Decimal, stored: dict[str, Any]) -> dict[str, Any]:
     """A subsidy the hall pays: the 补贴核定通知书 with the amount and where it is paid."""
-    snap = header("subsidy_decision", "补贴核定通知书", ctx.service, dict(ctx.case.answers), ctx.case.case_no,
-                  ctx.actor, ctx.now)
+    snap = header("subsidy_decision", "补贴核定通知书", ctx.service, dict(ctx.case.answers),
+                  numbers.number_of(ctx.case), ctx.actor, ctx.now)
     claim = ctx.case.answers.get("claim_type", "")
     snap["intro"] = (
         f"你申领的“{claim_label(claim)}”（受理编号{ctx.case.case_no}），经审核符合条件，"
@@ -54,7 +54,7 @@ def _loan_recommendation(ctx: hooks.IntakeContext, total: Decimal, stored: dict[
     # guarantee institution: approving a loan claim is a recommendation with the amount the caps allow,
     # never a payment (issue 14).
     answers = dict(ctx.case.answers)
-    snap = header("loan_recommendation", "创业担保贷款推荐意见书", ctx.service, answers, ctx.case.case_no,
+    snap = header("loan_recommendation", "创业担保贷款推荐意见书", ctx.service, answers, numbers.number_of(ctx.case),
                   ctx.actor, ctx.now)
     snap["intro"] = (
         f"你申请的创业担保贷款（受理编号{ctx.case.case_no}），经审核，符合{ctx.service.basis.document}"

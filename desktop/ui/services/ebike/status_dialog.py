@@ -147,6 +147,7 @@ class BikeStatusDialog(QDialog):
     def print_query(self):
         """Check the typed ID against the register and print the 查询单; the error shows under the ID field."""
         from desktop.cases import print_jobs
+        from desktop.cases.hall_context import HallContext
         from desktop.cases.services.ebike.owner_query import print_owner_query
         from desktop.ui.preview import PreviewDialog
 
@@ -154,9 +155,8 @@ class BikeStatusDialog(QDialog):
             return None
         set_error(self.id_error, "")
         try:
-            paper = print_owner_query(self.db, self.actor, self.view.frame_no, self.id_type.value(),
-                                      self.id_number.text(), papers_dir=self.settings.papers_dir(),
-                                      font_path=self.settings.font_path or None)
+            hall = HallContext(self.db, self.actor, self.settings.papers_dir(), self.settings.font_path or None)
+            paper = print_owner_query(hall, self.view.frame_no, self.id_type.value(), self.id_number.text())
         except InputError as exc:
             set_error(self.id_error, "；".join(exc.errors.values()))
             return None
