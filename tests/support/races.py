@@ -1,4 +1,8 @@
-"""Race fixtures: a pool of real worker processes (spawn) and one hall per backend (SQLite file in WAL, PostgreSQL)."""
+"""Race fixtures: a pool of real worker processes (spawn) and one hall per backend (SQLite file in WAL, PostgreSQL).
+
+A folder of race tests takes them in its conftest.py (`from races import data_dir, hall, pool`): tests/concurrency
+and each service's races/ folder under tests/services. Each folder gets its own data folder and pool (package scope).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import racers
 
-from concurrency import racers
 from desktop import paths
 from desktop.cases import accounts
 from desktop.cases.dto import Actor
@@ -23,9 +27,9 @@ ROUNDS = int(os.environ.get("HALLDESK_RACE_ROUNDS", "3"))
 HALL = "郑州市金水区政务服务中心"
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def data_dir(tmp_path_factory):
-    """One data folder for the whole race suite, shared with every worker process.
+    """One data folder for a folder of races, shared with every worker process.
 
     NOTE: the audit chain is signed with the hall key in the data folder (desktop/store/audit_key.py):
     the halls, the test process and the spawned workers (which inherit HALLDESK_DATA_DIR) must all
@@ -75,7 +79,9 @@ class Racers:
         self.pool.join()
 
 
-@pytest.fixture(scope="session")
+# NOTE: package scope: a folder's workers end with its last race, so the race folders do not keep
+# PROCS idle processes each until the session ends (and each pool inherits its folder's data folder).
+@pytest.fixture(scope="package")
 def pool():
     workers = Racers(PROCS)
     yield workers
@@ -106,7 +112,8 @@ def hall(request, tmp_path_factory):
     admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123")
     if db.is_sqlite:
         # NOTE: every racing window uses this one file, so it is the hall's register (plates.py):
-        # the pool issues as in hall mode. Standalone files are raced in test_plate_races.py.
+        # the pool issues as in hall mode. Standalone files are raced in
+        # tests/services/ebike/races/test_plate_races.py.
         plates.set_register_mode(db, admin, shared=True)
     clerk = accounts.create_account(db, admin, "zhang", "张伟", "clerk", "secret-456", "secret-456")
     sups = [accounts.create_account(db, admin, "li", "李娜", "supervisor", "secret-789", "secret-789"),
