@@ -37,10 +37,11 @@ lint: setup
 	$(PY) -m mypy
 
 # The race suite at the issue's upper bound: 30 processes per race, 10 rounds, both backends
-# (`make test` runs the same suite with 8 processes and 3 rounds).
+# (`make test` runs the same suite with 8 processes and 3 rounds). The races across services are in
+# tests/concurrency, each service's own in tests/services/<name>/races: the marker picks them all.
 races: setup
 	HALLDESK_RACE_PROCS=$(or $(RACE_PROCS),30) HALLDESK_RACE_ROUNDS=$(or $(RACE_ROUNDS),10) \
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m concurrency tests/concurrency $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m concurrency tests/concurrency tests/services $(PYTEST_ARGS)
 
 # The kill tests at full strength: 120 SIGKILLs during creation, 120 during an upgrade from 0004,
 # 80 during accepts with papers (make test runs 30 / 30 / 20 of them).

@@ -17,8 +17,10 @@ from argon2 import PasswordHasher
 from desktop import paths
 from desktop.cases import passwords
 
-# tests/support holds the helpers every test folder shares (modals, pgserver, xdisplay).
+# tests/support holds the helpers every test folder shares (modals, qt_helpers, pgserver, xdisplay,
+# the race fixtures) and the fixtures every folder gets (hall_people: ``people``, ``signs``).
 sys.path.insert(0, str(Path(__file__).parent / "support"))
+pytest_plugins = ["hall_people"]
 
 # NOTE: argon2id with 8 KiB and one pass: a sign-in costs microseconds instead of ~0.1 s of CPU
 # (and 64 MiB) in every fixture that creates an account. The production profile is tested once
@@ -86,7 +88,7 @@ def db(tmp_path, template_db):
     # NOTE: the tests' windows share this file, so it is the hall's register: plates come from the
     # hall pool as in hall mode. The row is the one desktop.cases.services.ebike.plates.set_register_mode writes
     # (written here without an audit event, which would change the tests' event counts); a
-    # standalone PC's file has no such row (tests/desktop/cases/test_plate_blocks.py).
+    # standalone PC's file has no such row (tests/services/ebike/case/test_plate_blocks.py).
     with database.unit() as s:
         s.add(PlateRegisterMode(id=1, shared=True, changed_at=datetime(2026, 1, 5, 9, 0), changed_by="setup"))
     yield database

@@ -1,7 +1,7 @@
 """Windows racing on one hall, as real processes on both backends: zero double effects, counted in the database.
 
 Each round lines ``PROCS`` processes up behind a Barrier and lets them make the same case-layer call
-at once (``conftest.py``; `make races` runs 30 processes). Every race then counts what is stored —
+at once (``tests/support/races.py``; `make races` runs 30 processes). Every race then counts what is stored —
 cases, case numbers, papers and their files, audit rows, claims, registrations, plates — and fails
 on any double effect, on a loser that got anything but a clear Chinese refusal, and on any error."""
 
@@ -12,9 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from races import PROCS, ROUNDS
 from sqlalchemy import func, select
 
-from concurrency.conftest import PROCS, ROUNDS
 from desktop.cases import intake
 from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike.models import EbikeRegistration, PlatePool

@@ -61,7 +61,7 @@ def test_no_full_number_in_any_printed_paper(demo):
     # Every applicant paper kind is among the demo's papers, but the 容缺受理通知书 (the demo takes no
     # case in on a pledge; its real builder is checked for the full ID in tests/desktop/documents) and
     # the 创业担保贷款推荐意见书 (the demo has no loan claim; tests/desktop/test_every_paper.py prints one) and the
-    # owner's 登记信息查询单 (printed on request; tests/desktop/cases/test_ebike_papers_privacy.py).
+    # owner's 登记信息查询单 (printed on request; tests/services/ebike/case/test_ebike_papers_privacy.py).
     assert kinds == set(DOCUMENT_KINDS) - {"audit_day_report", "rongque_notice", "loan_recommendation",
                                            "registration_query"}
     pdfs = sorted(papers.rglob("*.pdf"))

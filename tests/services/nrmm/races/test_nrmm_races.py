@@ -10,9 +10,9 @@ import dataclasses
 from datetime import datetime
 
 import pytest
+from races import PROCS, ROUNDS
 from sqlalchemy import func, select
 
-from concurrency.conftest import PROCS, ROUNDS
 from desktop.cases import intake
 from desktop.cases.hall_context import HallContext
 from desktop.cases.services.nrmm.models import NrmmCodeCounter, NrmmRegistration

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from races import HALL, PROCS, ROUNDS
 from sqlalchemy import select
 
-from concurrency.conftest import HALL, PROCS, ROUNDS
 from desktop.cases import accounts
 from desktop.cases.dto import Actor
 from desktop.cases.services.ebike import plates

@@ -1,4 +1,7 @@
-"""Fixtures shared by the case-layer tests: a clerk and two supervisors of one hall."""
+"""Fixtures shared by the case-layer tests (tests/desktop/cases, tests/services): a clerk and two supervisors of one hall.
+
+A plugin: tests/conftest.py loads it (pytest_plugins), so every test folder has ``people`` and ``signs``.
+"""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from races import PROCS, ROUNDS
 from sqlalchemy import func, select
 
-from concurrency.conftest import PROCS, ROUNDS
 from desktop.cases import identifiers, intake
 from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike.models import EbikeRegistration, EbikeStatusHistory, EbikeVoidedPlate, PlatePool

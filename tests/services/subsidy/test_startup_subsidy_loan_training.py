@@ -6,11 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from test_startup_subsidy import NO_HISTORY, TODAY, answers, assert_sums, finding, refused_with_zero, run
 
 from forms.model import Decision, Effect, Outcome, RuleContext
 from forms.params import load_params
 from forms.subsidy import claims
+
+from .test_startup_subsidy import NO_HISTORY, TODAY, answers, assert_sums, finding, refused_with_zero, run
 
 
 def loan(**changes):

@@ -14,7 +14,7 @@ from forms import registry
 from forms.model import Decision, Effect, Outcome
 from forms.service import assess
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 TODAY = date(2026, 11, 25)
 NEW = ("ebike_destroyed", "ebike_recovered", "ebike_plate")
 OTHER_ID = "41018219850612002X"

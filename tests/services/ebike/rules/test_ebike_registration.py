@@ -15,7 +15,7 @@ from forms.model import Decision, Effect, Outcome
 from forms.service import assess
 from forms.services.ebike_registration import SERVICE
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 TODAY = date(2025, 6, 2)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from test_startup_subsidy import NO_HISTORY, answers, assert_sums, cost, finding, findings, refused_with_zero, run
 
 from forms.model import Decision, Effect, Outcome
+
+from .test_startup_subsidy import NO_HISTORY, answers, assert_sums, cost, finding, findings, refused_with_zero, run
 
 
 def site(*rows, **changes):

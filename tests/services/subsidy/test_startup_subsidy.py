@@ -20,7 +20,7 @@ from forms.workdays import WorkCalendar
 
 SERVICE = registry.get("startup_subsidy")
 TODAY = date(2025, 6, 16)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def rid(body17: str) -> str:
