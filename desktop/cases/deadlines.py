@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from desktop.cases import status
@@ -88,7 +88,7 @@ def record(s: Session, row: Case, assessment: Assessment) -> None:
         # NOTE (issue 15): one executemany through the table's own types, on the unit's connection:
         # the rows nothing in this transaction holds as objects (later steps query them) cost no
         # unit of work and no INSERT … RETURNING each.
-        s.connection().execute(CaseDeadline.__table__.insert(), values)
+        s.connection().execute(insert(CaseDeadline), values)
     row.due_on = latest_due(assessment)
 
 

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop.cases import facts, status
@@ -20,7 +20,7 @@ def _norm(value: Any) -> str:
 
 
 @functools.lru_cache(maxsize=2)
-def _query(but_one: bool) -> Select[Any]:
+def _query(but_one: bool) -> Executable:
     """The person's cases by the ID number's index, built once (issue 15); ``but_one``: less the case being resumed."""
     query = select(Case.id, Case.case_no, Case.service_id, Case.status, Case.applicant_name, Case.answers) \
         .where(Case.id_number == bindparam("id_number"), Case.status != status.DRAFT).order_by(Case.id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop.cases import passwords
@@ -136,7 +136,7 @@ def _account_row(s: Session, account_id: int | None = None, username: str | None
 
 
 @functools.lru_cache(maxsize=4)
-def _state_query(dialect: str) -> Select[Any]:
+def _state_query(dialect: str) -> Executable:
     """What ``require`` reads of the acting account, built once per dialect (issue 15: ≈ 0.1 ms a call to build)."""
     query = select(Account.id, Account.username, Account.display_name, Account.role, Account.disabled,
                    Account.locked_until).where(Account.id == bindparam("account_id"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop.cases import permissions
@@ -62,7 +61,7 @@ def params_for(s: Session, service: Service) -> ParamSet:
 
 
 @functools.lru_cache(maxsize=1)
-def _values_query() -> Select[Any]:
+def _values_query() -> Executable:
     """``_hall_values``' rows, the columns an assessment uses, built once (issue 15: every accept reads them)."""
     return (select(HallParameter.name, HallParameter.since, HallParameter.value, HallParameter.source)
             .where(HallParameter.params_name == bindparam("params_name"))

@@ -380,7 +380,8 @@ def _read_for_commit(conn: Connection, case_ids: Iterable[int], doc_ids: Iterabl
     our commit (``_write_pending``); the head is never read here on PostgreSQL (it must be read
     after the lock is granted: ``lock_and_read_head``). SQLite: plain statements under the write
     lock the unit already holds."""
-    reads = [("case", Case.__table__, CASE_COLUMNS, i) for i in sorted(set(case_ids))]
+    reads: list[tuple[str, Any, tuple[str, ...], int]] = [("case", Case.__table__, CASE_COLUMNS, i)
+                                                          for i in sorted(set(case_ids))]
     reads += [("document", Document.__table__, DOCUMENT_COLUMNS, i) for i in sorted(set(doc_ids))]
     raw = conn.connection.dbapi_connection
     plans = [(kind, i, _row_read(conn.dialect, table, columns)) for kind, table, columns, i in reads]
