@@ -326,9 +326,9 @@ def run_round(ctx, hall: dict, windows: int, seconds: float, think: float, mode:
     per_accept = (client + server_ms) / 1000
     hall.setdefault("case_nos", []).extend(n for r in results for n in r["case_nos"])
     parts = ("latencies_ms", "cpu_ms", "runq_ms", "fsync_ms", "lock_ms", "gc_ms")
-    per_accept = [row for r in results for row in zip(*(r[k] for k in parts), strict=True)]
-    cut = _pct([row[0] for row in per_accept], .95)
-    waits_all, waits_slowest = _mean_parts(per_accept), _mean_parts([row for row in per_accept if row[0] >= cut])
+    each = [row for r in results for row in zip(*(r[k] for k in parts), strict=True)]
+    cut = _pct([row[0] for row in each], .95)
+    waits_all, waits_slowest = _mean_parts(each), _mean_parts([row for row in each if row[0] >= cut])
     return Round(mode, windows, round(wall, 1), think, accepts, accepts / wall, _pct(lat, .5), _pct(lat, .95),
                  max(lat, default=float("nan")), _pct(sections, .95), max(sections, default=float("nan")),
                  len(sections), sum(1 for _, _, ops in every if ops), locks, client, server_ms,
