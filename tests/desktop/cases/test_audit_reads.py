@@ -18,10 +18,10 @@ from sqlalchemy import select, text
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.services.ebike.models import PlateRegisterMode
 from desktop.store import audit
 from desktop.store.database import open_database
 from desktop.store.models import AuditEvent, Case, Document
-from desktop.store.plate_models import PlateRegisterMode
 from forms import registry
 
 HALL = "郑州市金水区政务服务中心"
