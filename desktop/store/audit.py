@@ -340,7 +340,7 @@ def _row_read(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> tuple
     NOTE: the very statement ``stored_texts`` sends (the same column expressions, compiled by the
     same dialect, and none of its result types processes a value), so the texts hashed are the same
     bytes; only SQLAlchemy's per-call statement building, cache lookup and result wrapping are gone
-    (≈ 1 ms per accept). tests/desktop/store/test_audit_reads.py compares the two on every row."""
+    (≈ 1 ms per accept). tests/desktop/cases/test_audit_reads.py compares the two on every row."""
     from sqlalchemy import bindparam
 
     packed = tuple(column in table.c and isinstance(table.c[column].type, PackedJSON) for column in columns)
