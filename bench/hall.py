@@ -59,6 +59,11 @@ class WindowResult:
     accepts: int = 0
     latencies_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
+    # per accept, where its wall time went (issue 15: why a slow accept was slow; see _Waits)
+    runq_ms: list[float] = field(default_factory=list)
+    fsync_ms: list[float] = field(default_factory=list)
+    lock_ms: list[float] = field(default_factory=list)
+    gc_ms: list[float] = field(default_factory=list)
     # each hall-wide section: [its locks joined by "+", ms held, the slow operations run inside it]
     sections: list[list] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -82,6 +87,61 @@ def _answers(people, service_id: str, day):
     if service_id == "startup_subsidy":
         answers.update(business_uscc=people.uscc(), business_name=people.business_name(answers["name"]))
     return answers, dict(example["materials"])
+
+
+class _Waits:
+    """What one window process waited for, as running totals (ms): the CPU's run queue, fsync, the
+    audit chain's lock with the head's round trip (each of these two less the run queue inside it),
+    and the garbage collector's pauses (CPU time, part of the accept's CPU).
+
+    NOTE: measurement only, around the real calls: the run queue from the kernel's schedstat (time
+    this process was runnable but not running), ``os.fsync`` and ``audit.lock_and_read_head`` timed
+    through wrappers that call the originals, the collector through ``gc.callbacks``."""
+
+    def __init__(self) -> None:
+        import gc
+
+        from desktop.store import audit
+
+        self.fsync = self.lock = self.gc = 0.0
+        self._gc_start = 0.0
+        real_fsync, real_lock = os.fsync, audit.lock_and_read_head
+
+        # NOTE: each wait less the run-queue time inside it (woken, then waiting for a core), which
+        # is counted once, as the run queue's.
+        def fsync(fd):
+            t, q = time.perf_counter(), self.runq()
+            try:
+                return real_fsync(fd)
+            finally:
+                self.fsync += (time.perf_counter() - t) * 1000 - (self.runq() - q)
+
+        def lock_and_read_head(*args, **kwargs):
+            t, q = time.perf_counter(), self.runq()
+            try:
+                return real_lock(*args, **kwargs)
+            finally:
+                self.lock += (time.perf_counter() - t) * 1000 - (self.runq() - q)
+
+        def collected(phase, _info):
+            if phase == "start":
+                self._gc_start = time.perf_counter()
+            else:
+                self.gc += (time.perf_counter() - self._gc_start) * 1000
+
+        os.fsync = fsync
+        audit.lock_and_read_head = lock_and_read_head
+        gc.callbacks.append(collected)
+
+    @staticmethod
+    def runq() -> float:
+        try:
+            return int(Path("/proc/self/schedstat").read_text().split()[1]) / 1e6
+        except (OSError, IndexError, ValueError):  # pragma: no cover - a kernel without schedstat
+            return float("nan")
+
+    def totals(self) -> tuple[float, float, float, float]:
+        return self.runq(), self.fsync, self.lock, self.gc
 
 
 def window_main(url: str, data_dir: str, papers: str, window: str, username: str, seconds: float,
@@ -122,6 +182,7 @@ def window_main(url: str, data_dir: str, papers: str, window: str, username: str
         for service_id in services:  # warm: reportlab, the font, every service's first case
             one(service_id)
         result.case_nos.clear()
+        waits = _Waits()
     except Exception:  # noqa: BLE001 - reported to the parent, which prints it
         result.errors.append("set-up: " + traceback.format_exc())
         barrier.abort()
@@ -144,6 +205,7 @@ def window_main(url: str, data_dir: str, papers: str, window: str, username: str
                     break  # NOTE: the next applicant would come after the run: none is waited for
                 time.sleep(gap)
             service_id = rng.choices(services, weights)[0]
+            w0 = waits.totals()
             c0, t0 = time.process_time(), time.perf_counter()
             try:
                 one(service_id)
@@ -153,6 +215,9 @@ def window_main(url: str, data_dir: str, papers: str, window: str, username: str
             finally:
                 result.latencies_ms.append((time.perf_counter() - t0) * 1000)
                 result.cpu_ms.append((time.process_time() - c0) * 1000)
+                w1 = waits.totals()
+                for name, a, b in zip(("runq_ms", "fsync_ms", "lock_ms", "gc_ms"), w0, w1, strict=True):
+                    getattr(result, name).append(b - a)
             result.accepts += 1
             if think and not arrivals:
                 time.sleep(rng.expovariate(1 / think))  # a clerk's next applicant sits down
@@ -217,6 +282,9 @@ class Round:
     load_before: tuple
     load_after: tuple
     sign_in_p95_ms: float
+    # mean ms per accept of wall, CPU, run queue, fsync, chain lock + head, GC: all accepts / the slowest 5 %
+    waits_all: dict = field(default_factory=dict)
+    waits_slowest: dict = field(default_factory=dict)
 
 
 def run_round(ctx, hall: dict, windows: int, seconds: float, think: float, mode: str, seed: int,
@@ -257,12 +325,23 @@ def run_round(ctx, hall: dict, windows: int, seconds: float, think: float, mode:
     server_ms = server * 1000 / accepts if accepts else float("nan")
     per_accept = (client + server_ms) / 1000
     hall.setdefault("case_nos", []).extend(n for r in results for n in r["case_nos"])
+    parts = ("latencies_ms", "cpu_ms", "runq_ms", "fsync_ms", "lock_ms", "gc_ms")
+    each = [row for r in results for row in zip(*(r[k] for k in parts), strict=True)]
+    cut = _pct([row[0] for row in each], .95)
+    waits_all, waits_slowest = _mean_parts(each), _mean_parts([row for row in each if row[0] >= cut])
     return Round(mode, windows, round(wall, 1), think, accepts, accepts / wall, _pct(lat, .5), _pct(lat, .95),
                  max(lat, default=float("nan")), _pct(sections, .95), max(sections, default=float("nan")),
                  len(sections), sum(1 for _, _, ops in every if ops), locks, client, server_ms,
                  (os.cpu_count() or 1) / per_accept if accepts else float("nan"), len(errors), errors[:3],
                  tuple(round(x, 2) for x in load_before), tuple(round(x, 2) for x in load_after),
-                 _pct([r["sign_in_ms"] for r in results], .95))
+                 _pct([r["sign_in_ms"] for r in results], .95), waits_all, waits_slowest)
+
+
+def _mean_parts(rows: list[tuple]) -> dict:
+    names = ("wall", "cpu", "runq", "fsync", "lock", "gc")
+    if not rows:
+        return {}
+    return {n: round(statistics.mean(row[i] for row in rows), 2) for i, n in enumerate(names)} | {"n": len(rows)}
 
 
 def integrity(url: str, papers: Path) -> dict:
@@ -337,6 +416,13 @@ def report(rounds: list[Round], checks: dict) -> str:
                      f"({r.sections}, {r.sections_with_work}) | {r.client_cpu_ms:.1f} + {r.server_cpu_ms:.1f} | "
                      f"{r.ceiling:.0f}/s | {r.errors} | {r.load_before[0]:.2f} → {r.load_after[0]:.2f} |")
     lines.append("")
+    for r in rounds:
+        for label, w in (("all accepts", r.waits_all), ("slowest 5 %", r.waits_slowest)):
+            if w:
+                lines.append(f"where the time went, {r.mode} {r.windows}, {label} (n {w['n']}), mean ms: wall {w['wall']}, "
+                             f"CPU {w['cpu']} (GC {w['gc']}), waiting for a core {w['runq']}, fsync {w['fsync']}, "
+                             f"chain lock + head {w['lock']}, rest (server, network) "
+                             f"{max(0.0, w['wall'] - w['cpu'] - w['runq'] - w['fsync'] - w['lock']):.2f}")
     for r in rounds:
         lines.append(f"sections of {r.mode} {r.windows}: " + "; ".join(
             f"{k}: {v['n']}, p95 {v['p95_ms']} ms, max {v['max_ms']} ms, {v['with_work']} with a render/glyph check/file write inside"

@@ -125,6 +125,10 @@ def stage_file(target: Path, data: bytes) -> StagedFile:
         pending.mkdir(parents=True, exist_ok=True)
         clean_stale(target.parent)
         staged = pending / f"{_OWNER}-{target.name}"
+        # NOTE: the bytes are synced (promote's rename must never name a file whose data is not on
+        # disk), the staged name is not: no path reads a staged file after a crash — clean_stale
+        # deletes every staged file of a dead process, committed or not, and a committed paper is
+        # rendered again from its snapshot — so syncing `.pending/` was an fsync per paper that
+        # protected nothing (issue 15). The final name is synced by promote, after the commit.
         _write_synced(staged, data)
-        fsync_dir(pending)
     return StagedFile(staged, target)

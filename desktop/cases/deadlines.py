@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from desktop.cases import status
@@ -80,11 +80,15 @@ def latest_due(assessment: Assessment) -> date | None:
 
 
 def record(s: Session, row: Case, assessment: Assessment) -> None:
-    """At acceptance: one running row per deadline of the assessment (caller's transaction)."""
-    for d in assessment.deadlines:
-        s.add(CaseDeadline(case_id=row.id, key=d.key, label=d.label, stage=d.stage, count=d.count, unit=d.unit,
-                           extended_days=0, basis=str(d.basis)[:200], explanation=d.explanation, due_on=d.due,
-                           provisional=d.provisional, state=RUNNING))
+    """At acceptance: one running row per deadline of the assessment (caller's transaction; ``row`` flushed)."""
+    values = [dict(case_id=row.id, key=d.key, label=d.label, stage=d.stage, count=d.count, unit=d.unit,
+                   extended_days=0, basis=str(d.basis)[:200], explanation=d.explanation, due_on=d.due,
+                   provisional=d.provisional, state=RUNNING, met_on=None) for d in assessment.deadlines]
+    if values:
+        # NOTE (issue 15): one executemany through the table's own types, on the unit's connection:
+        # the rows nothing in this transaction holds as objects (later steps query them) cost no
+        # unit of work and no INSERT … RETURNING each.
+        s.connection().execute(insert(CaseDeadline), values)
     row.due_on = latest_due(assessment)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 # the facts and hooks are registered before the first assessment or intake: the duplicate check's
 # for every service, and every service package's (services.load() below, issue 16).
 import desktop.cases.duplicates  # noqa: F401  (registers the duplicate check's facts for every service)
+from desktop import heap
 from desktop.cases import (
     at_window,
     deadlines,
@@ -263,6 +264,9 @@ def fonts_ready(font_path: str | None) -> None:
     except documents.DocumentFontError as exc:
         raise EnvironmentFailure(str(exc)) from exc
     _missing_glyphs({}, font_path)
+    # NOTE: the first paper has loaded reportlab and parsed the font: the window's long-lived heap
+    # is there now, out of the collector's way from here on (desktop/heap.py; once per process).
+    heap.settle("papers")
 
 
 def _missing_glyphs(snap: dict[str, Any], font_path: str | None) -> list[str]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from stdnum.iso7064 import mod_37_36
@@ -37,15 +40,22 @@ def normalize_scanned(value: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", value).upper()
 
 
-def next_sequence(session: Session, code: str, window: str, day: date) -> int:
-    dialect = session.get_bind().dialect.name
+@functools.lru_cache(maxsize=4)
+def _upsert(dialect: str) -> Any:
+    """The counter's INSERT … ON CONFLICT DO UPDATE … RETURNING, built once per dialect (issue 15)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    upsert = insert(CaseSequence).values(code=code, window=window, day=day, last=1)
-    stmt = upsert.on_conflict_do_update(
+    stmt = insert(CaseSequence).values(code=bindparam("code"), window=bindparam("window"), day=bindparam("day"),
+                                       last=1)
+    return stmt.on_conflict_do_update(
         index_elements=[CaseSequence.code, CaseSequence.window, CaseSequence.day],
         set_={"last": CaseSequence.last + 1},
     ).returning(CaseSequence.last)
-    value = session.execute(stmt).scalar_one()
+
+
+def next_sequence(session: Session, code: str, window: str, day: date) -> int:
+    # NOTE: on the unit's connection: the counter is no ORM object, nothing to flush before it.
+    stmt = _upsert(session.get_bind().dialect.name)
+    value = session.connection().execute(stmt, {"code": code, "window": window, "day": day}).scalar_one()
     if value > MAX_PER_DAY:
         raise OverflowError("本窗口今日该服务的案件编号已用完（9999件）")
     return value

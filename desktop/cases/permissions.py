@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop.cases import passwords
@@ -133,6 +135,26 @@ def _account_row(s: Session, account_id: int | None = None, username: str | None
     return s.scalars(query).first()
 
 
+@functools.lru_cache(maxsize=4)
+def _state_query(dialect: str) -> Executable:
+    """What ``require`` reads of the acting account, built once per dialect (issue 15: ≈ 0.1 ms a call to build)."""
+    query = select(Account.id, Account.username, Account.display_name, Account.role, Account.disabled,
+                   Account.locked_until).where(Account.id == bindparam("account_id"))
+    return query.with_for_update(read=True) if dialect == "postgresql" else query
+
+
+def _account_state(s: Session, account_id: int) -> Any:
+    """The acting account's id, names, role and state as the database has them now (``_account_row``'s locks)."""
+    dialect = s.get_bind().dialect.name
+    if dialect == "sqlite":
+        begin_write(s)
+    if s.autoflush:
+        s.flush()  # NOTE: as s.execute would (a no-op when nothing is pending)
+    # NOTE: on the unit's connection: the same transaction and lock as the entity read, without
+    # loading the password hash or refreshing an ORM object nothing here changes.
+    return s.connection().execute(_state_query(dialect), {"account_id": account_id}).first()
+
+
 def begin_write(s: Session) -> None:
     """Make the SQLite transaction a writer's now, so the account read below stays true until commit."""
     # NOTE: Python's sqlite3 only begins a transaction at the first write, so a read before it is
@@ -146,11 +168,11 @@ def begin_write(s: Session) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _info(row: Account) -> AccountInfo:
+def _info(row: Any) -> AccountInfo:
     return AccountInfo(row.id, row.username, row.display_name, row.role)
 
 
-def _state_problem(row: Account | None, name: str, now: datetime) -> str | None:
+def _state_problem(row: Any, name: str, now: datetime) -> str | None:
     if row is None or row.disabled:
         return f"{name}的账号已被管理员停用"
     if row.locked_until is not None and row.locked_until > now:
@@ -167,7 +189,7 @@ def require(s: Session, actor: Actor | AccountInfo, action: str, now: datetime |
     """
     account = actor.account if isinstance(actor, Actor) else actor
     what = label(action)
-    row = _account_row(s, account.id)
+    row = _account_state(s, account.id)
     problem = _state_problem(row, account.display_name, now or datetime.now())
     if row is None or problem:  # (no row is always a problem: the account was removed)
         raise ActionRefused(f"{problem}，不能{what}。")

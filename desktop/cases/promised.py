@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop.cases import permissions
@@ -52,8 +53,19 @@ def params_for(s: Session, service: Service) -> ParamSet:
     NOTE: read on every assessment, not cached: in hall mode another window's administrator may
     have changed the value, and the read is one indexed query on a table of a few rows.
     """
-    extra = [(r.name, DatedValue(r.since, r.value, r.source)) for r in _hall_values(s, service.params_name)]
+    if s.autoflush:
+        s.flush()  # NOTE: as s.execute would (a no-op when nothing is pending)
+    rows = s.connection().execute(_values_query(), {"params_name": service.params_name})
+    extra = [(r.name, DatedValue(r.since, r.value, r.source)) for r in rows]
     return service.params().with_values(extra)
+
+
+@functools.lru_cache(maxsize=1)
+def _values_query() -> Executable:
+    """``_hall_values``' rows, the columns an assessment uses, built once (issue 15: every accept reads them)."""
+    return (select(HallParameter.name, HallParameter.since, HallParameter.value, HallParameter.source)
+            .where(HallParameter.params_name == bindparam("params_name"))
+            .order_by(HallParameter.since, HallParameter.id))
 
 
 def list_promised(db: Database, today: date | None = None) -> list[PromisedRow]:

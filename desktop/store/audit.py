@@ -260,7 +260,7 @@ def hall_key(head_key_id: str | None) -> bytes:
 class Writer:
     """Continues the chain on one connection inside its transaction: lock, head, key, then signed rows."""
 
-    def __init__(self, conn: Connection, chain: ChainRow | None = None, head: Head | None = None):
+    def __init__(self, conn: Connection, chain: ChainRow | _Chain | None = None, head: Head | None = None):
         """``chain`` and ``head``: read by a caller who has taken the lock (lock_chain) before the head."""
         if chain is None:
             lock_chain(conn)
@@ -337,6 +337,81 @@ def _note_written(session: Session, _flush_context) -> None:
             written.add((type(obj).__name__, obj.id))
 
 
+@functools.lru_cache(maxsize=16)
+def _row_read(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> tuple[str, tuple[str, ...], dict[str, Any],
+                                                                               tuple[bool, ...]]:
+    """``stored_texts``' SELECT for one row, compiled once per process: (SQL, bind names in order, their
+    fixed values, which columns are packed), to run on the driver's own cursor.
+
+    NOTE: the very statement ``stored_texts`` sends (the same column expressions, compiled by the
+    same dialect, and none of its result types processes a value), so the texts hashed are the same
+    bytes; only SQLAlchemy's per-call statement building, cache lookup and result wrapping are gone
+    (≈ 1 ms per accept). tests/desktop/cases/test_audit_reads.py compares the two on every row."""
+    from sqlalchemy import bindparam
+
+    packed = tuple(column in table.c and isinstance(table.c[column].type, PackedJSON) for column in columns)
+    query = select(table.c.id, *[type_coerce(table.c[c], RawBytes()) if p else _stored(table, c)
+                                 for c, p in zip(columns, packed, strict=True)]).where(table.c.id == bindparam("row_id"))
+    compiled = query.compile(dialect=dialect)
+    fixed = dict(compiled.construct_params({"row_id": 0}))
+    order = tuple(compiled.positiontup or ()) if compiled.positional else ()
+    return str(compiled), order, fixed, packed
+
+
+def _row_params(order: tuple[str, ...], fixed: dict[str, Any], row_id: int) -> Any:
+    params = dict(fixed, row_id=row_id)
+    return tuple(params[name] for name in order) if order else params
+
+
+def _texts_of(row: Sequence[Any] | None, packed: tuple[bool, ...]) -> tuple[str | None, ...] | None:
+    return None if row is None else tuple(hash_text(v) if p else v for v, p in zip(row[1:], packed, strict=True))
+
+
+_CHAIN_SQL = "SELECT chain_id, legacy_seq FROM audit_chain WHERE id = 1"
+
+
+@dataclass
+class _Chain:
+    chain_id: str
+    legacy_seq: int | None
+
+
+def _read_for_commit(conn: Connection, case_ids: Iterable[int], doc_ids: Iterable[int], *, head: bool
+                     ) -> tuple[dict[int, str], dict[int, str], _Chain | None, Head | None]:
+    """The hashes of these cases and papers as stored, the chain's row and (``head``) its head: the
+    reads the audit's rows depend on, through the driver in the unit's transaction.
+
+    PostgreSQL: sent in one pipeline (one round trip instead of one per statement), before the
+    chain's lock — only for rows this transaction wrote, which no other window can change before
+    our commit (``_write_pending``); the head is never read here on PostgreSQL (it must be read
+    after the lock is granted: ``lock_and_read_head``). SQLite: plain statements under the write
+    lock the unit already holds."""
+    reads: list[tuple[str, Any, tuple[str, ...], int]] = [("case", Case.__table__, CASE_COLUMNS, i)
+                                                          for i in sorted(set(case_ids))]
+    reads += [("document", Document.__table__, DOCUMENT_COLUMNS, i) for i in sorted(set(doc_ids))]
+    raw = conn.connection.dbapi_connection
+    plans = [(kind, i, _row_read(conn.dialect, table, columns)) for kind, table, columns, i in reads]
+    if conn.dialect.name == "postgresql":
+        with _pipeline(conn, "audit reads") as raw:
+            cursors = [raw.execute(sql, _row_params(order, fixed, i)) for _k, i, (sql, order, fixed, _p) in plans]
+            chain_cursor = raw.execute(_CHAIN_SQL)
+            head_cursor = raw.execute(_HEAD_SQL) if head else None
+    else:
+        assert raw is not None
+        cursors = [raw.execute(sql, _row_params(order, fixed, i)) for _k, i, (sql, order, fixed, _p) in plans]
+        chain_cursor = raw.execute(_CHAIN_SQL)
+        head_cursor = raw.execute(_HEAD_SQL) if head else None
+    hashes: dict[str, dict[int, str]] = {"case": {}, "document": {}}
+    for (kind, i, (_sql, _order, _fixed, packed)), cursor in zip(plans, cursors, strict=True):
+        texts = _texts_of(cursor.fetchone(), packed)
+        if texts is not None:
+            hashes[kind][i] = content_hash(kind, CASE_COLUMNS if kind == "case" else DOCUMENT_COLUMNS, texts)
+    chain = chain_cursor.fetchone()
+    top = head_cursor.fetchone() if head_cursor is not None else None
+    return (hashes["case"], hashes["document"], None if chain is None else _Chain(chain[0], chain[1]),
+            None if not head else Head(0, GENESIS, None) if top is None else Head(top[0], top[1], top[2]))
+
+
 def _content_hashes(conn: Connection, pending: list[AuditEvent],
                     only: set[tuple[str, int]] | None = None) -> tuple[dict[int, str], dict[int, str]]:
     """The hashes of the cases and papers these events name, as stored now (one read each); ``only`` narrows them."""
@@ -372,11 +447,15 @@ def _write_pending(session: Session) -> None:
     # the commit. A case or paper it did not write (an event about a case it only read) is hashed
     # under the lock, so its event carries what the chain's order says was there. The chain's id
     # never changes and is read before the lock too.
+    case_ids = {row.case_id for row in pending if row.case_id is not None}
+    doc_ids = {d for d in (_document_id(row.detail) for row in pending) if d is not None}
     written = session.info.get(_WRITTEN, set()) if postgres else None
-    cases, docs = _content_hashes(conn, pending, written)
-    chain = chain_row(conn)
+    if written is not None:
+        case_ids = {i for i in case_ids if ("Case", i) in written}
+        doc_ids = {i for i in doc_ids if ("Document", i) in written}
+    # NOTE: on SQLite the head is read here too: the unit holds the file's write lock (lock_chain above).
+    cases, docs, chain, head = _read_for_commit(conn, case_ids, doc_ids, head=not postgres)
     where = audit_anchor.location(conn.engine.url)  # NOTE: before the lock, like everything not needing the head
-    head = None
     if postgres and chain is not None:
         # NOTE: the hall-wide section starts here (every window waits for these locks) and ends at
         # the commit: the head arrives, the rows are signed, and they go with the COMMIT.
@@ -412,8 +491,15 @@ def _write_pending(session: Session) -> None:
                              writer.head.hash)
     if postgres and _insert_and_commit(session, conn, rows):
         return
-    session.add_all([*(AuditEvent(**values) for values in opening), *pending])
     try:
+        if not postgres and not (session.new or session.dirty or session.deleted):
+            # NOTE: the rows as a Core executemany (the same INSERT and bind types the ORM's flush
+            # would use, so the same stored values), without the unit of work or RETURNING of ids
+            # nothing reads; the queued AuditEvent objects carry their seq and hash as before.
+            conn.execute(AuditEvent.__table__.insert(), [{c: r[c] for c in r if c in AuditEvent.__table__.c}
+                                                        for r in rows])
+            return
+        session.add_all([*(AuditEvent(**values) for values in opening), *pending])
         session.flush()
     except IntegrityError as exc:
         if "seq" not in str(exc.orig):
