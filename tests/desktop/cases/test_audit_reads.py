@@ -18,6 +18,7 @@ from sqlalchemy import select, text
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
+from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike.models import PlateRegisterMode
 from desktop.store import audit
 from desktop.store.database import open_database
@@ -38,15 +39,15 @@ def _example(service_id: str, n: int) -> tuple[dict, dict]:
 
 def _build(db, clerk: Actor, papers) -> None:
     """The same cases on either backend: three services, a notice and the draft resumed after it."""
+    hall = HallContext(db, clerk, papers)
     for n, service_id in enumerate(["residence_permit", "ebike_registration", "startup_subsidy"]):
         answers, materials = _example(service_id, n)
-        intake.accept(db, clerk, service_id, answers, materials, now=NOW, papers_dir=papers)
+        intake.accept(hall, service_id, answers, materials, now=NOW)
     answers, materials = _example("residence_permit", 9)
     short = {k: v for k, v in materials.items() if k not in ("photo", "application_form")}
-    notice = intake.give_notice(db, clerk, "residence_permit", answers, short, now=NOW, papers_dir=papers)
+    notice = intake.give_notice(hall, "residence_permit", answers, short, now=NOW)
     # NOTE: a case this transaction did not insert but changed (the draft): its row is read back too.
-    intake.accept(db, clerk, "residence_permit", answers, materials, case_id=notice.case.id, now=NOW,
-                  papers_dir=papers)
+    intake.accept(hall, "residence_permit", answers, materials, case_id=notice.case.id, now=NOW)
 
 
 def _check(db) -> int:
