@@ -100,7 +100,7 @@ class Service:
     approve_word: str = "批准"
     decline_word: str = "不予许可"
     # Answers saved under an older form (drafts, cases, case files) brought to today's fields, e.g. the
-    # e-bike's single "vehicle_inspected" tick → the recorded inspection (forms/ebike_inspection.py).
+    # e-bike's single "vehicle_inspected" tick → the recorded inspection (forms/services/ebike/inspection.py).
     upgrade_answers: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:

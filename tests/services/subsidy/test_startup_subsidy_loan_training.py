@@ -9,7 +9,7 @@ import pytest
 
 from forms.model import Decision, Effect, Outcome, RuleContext
 from forms.params import load_params
-from forms.subsidy import claims
+from forms.services.subsidy import claims
 
 from .test_startup_subsidy import NO_HISTORY, TODAY, answers, assert_sums, finding, refused_with_zero, run
 

@@ -1,4 +1,4 @@
-"""居住证申领: the rules, deadlines and example of 郑政办〔2021〕8号; the form is forms/residence/form.py."""
+"""居住证申领: the rules, deadlines and example of 郑政办〔2021〕8号; the form is forms/services/residence/form.py."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import date
 
 from forms import checks, periods
 from forms.model import Basis, Deadline, Effect, Finding, Outcome, RuleContext
-from forms.residence.form import DOC, FIELDS, MATERIALS, B
 from forms.service import Service, missing_info, rule
+from forms.services.residence.form import DOC, FIELDS, MATERIALS, B
 
 
 @rule("rp.hukou_outside", "户籍不在本市", B("一、"))

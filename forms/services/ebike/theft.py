@@ -4,7 +4,7 @@ Facts contract (passed by the case layer; forms never reads the database):
 
     facts["registration"] = {"case_no", "plate_no", "frame_no", "owner_name", "status",
                              "registered_on", "last_transfer_on"}
-        the registration found by plate and/or frame number (``forms.ebike_common.normalize_code``
+        the registration found by plate and/or frame number (``forms.services.ebike.common.normalize_code``
         form), optionally with "owner_id_type" / "owner_id_number" to check that the applicant is
         the owner. status "stolen" or "lost" with the same kind → refused as already reported;
         the other kind → manual check; "destroyed" → refused. A theft/loss date before
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from forms import ebike_common as ec
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext, When
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
+from forms.services.ebike import common as ec
 
 B = ec.B
 BASIS = B("第十五条")
