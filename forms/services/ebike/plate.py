@@ -107,7 +107,7 @@ def inspected(ctx: RuleContext) -> Finding:
 
 
 # NOTE: the measures give no handling time; the deadline is the hall's 承诺办结时限, a parameter
-# (resources/params/ebike.toml).
+# (forms/services/ebike/ebike.toml).
 
 
 def example(today: date) -> dict:

@@ -134,7 +134,7 @@ def inspected(ctx: RuleContext) -> Finding:
 
 
 # NOTE: 第十五条 gives no handling time; the deadline is the hall's 承诺办结时限, a parameter
-# (resources/params/ebike.toml).
+# (forms/services/ebike/ebike.toml).
 
 
 def example(today: date) -> dict:

@@ -185,7 +185,7 @@ def scope(ctx: RuleContext) -> Finding:
 
 # NOTE: the deadline is the hall's 承诺办结时限, not the measures': 第十四条 says only "及时" and
 # gives no number of days, so the value is a parameter whose source says it is a default the
-# hall's 办事指南 replaces (resources/params/ebike.toml, issue 14).
+# hall's 办事指南 replaces (forms/services/ebike/ebike.toml, issue 14).
 
 
 def example(today: date) -> dict:
@@ -238,6 +238,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=(frame_no, ccc, standard, inspected, window, frame_unique, scope, plate_voided),
     params_name="ebike",
+    params_dir=ec.PARAMS_DIR,
     deadlines=promised_deadline("registration_promised_days"),
     example=example,
     description="电动自行车所有人自购车之日起30日内申请登记上牌（郑州市非机动车管理办法 第十三条、第十四条）",

@@ -141,7 +141,7 @@ def report(ctx: RuleContext) -> Finding:
 
 
 # NOTE: 第十五条 gives no handling time, and no time limit for reporting; the deadline is the hall's
-# 承诺办结时限, a parameter (resources/params/ebike.toml, issue 14).
+# 承诺办结时限, a parameter (forms/services/ebike/ebike.toml, issue 14).
 
 
 def example(today: date) -> dict:
@@ -176,6 +176,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=(registration, frame_no, owner, report),
     params_name="ebike",
+    params_dir=ec.PARAMS_DIR,
     deadlines=promised_deadline("theft_promised_days"),
     example=example,
     description="已登记电动自行车被盗、遗失的登记（郑州市非机动车管理办法 第十五条）",

@@ -132,7 +132,7 @@ def scope(ctx: RuleContext) -> Finding:
 
 
 # NOTE: the measures give no handling time for a transfer (第十五条); the deadline is the hall's
-# 承诺办结时限, a parameter (resources/params/ebike.toml, issue 14).
+# 承诺办结时限, a parameter (forms/services/ebike/ebike.toml, issue 14).
 
 
 def example(today: date) -> dict:
@@ -167,6 +167,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=(registration, frame_no, new_owner, transfer, scope),
     params_name="ebike",
+    params_dir=ec.PARAMS_DIR,
     deadlines=promised_deadline("transfer_promised_days"),
     example=example,
     description="已登记电动自行车所有权发生变更、转移的转移登记（郑州市非机动车管理办法 第十五条）",

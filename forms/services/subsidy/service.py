@@ -13,7 +13,7 @@ from forms.model import Basis
 from forms.promised import promised_deadline
 from forms.service import Service
 from forms.services.subsidy.amounts import RULES, amounts
-from forms.services.subsidy.form import DOC, FIELDS, MATERIALS, PARAMS
+from forms.services.subsidy.form import DOC, FIELDS, MATERIALS, PARAMS, PARAMS_DIR
 
 
 def _id(body17: str) -> str:
@@ -75,6 +75,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=RULES,
     params_name=PARAMS,
+    params_dir=PARAMS_DIR,
     # NOTE: met by the decision (核定 or 不予核定); the payment follows the treasury (issue 14).
     deadlines=promised_deadline("promised_days", "审核办结", stage="decision"),
     amounts=amounts,
