@@ -26,8 +26,9 @@ from desktop.store import audit
 from desktop.store.database import open_database
 from desktop.store.deadline_models import CaseDeadline
 from desktop.store.models import AuditEvent, Case, CaseIdentifier, CaseNameBigram, CaseSequence, Document, name_bigrams
-from forms import ebike_common as ec, registry
+from forms import registry
 from forms.service import assess
+from forms.services.ebike import common as ec
 from forms.workdays import default_calendar
 
 # NOTE: bump when the generator changes what it writes; the cached file is keyed by this and the

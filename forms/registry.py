@@ -1,4 +1,4 @@
-"""The services HallDesk offers: each one a module in forms/services."""
+"""The services HallDesk offers: each one a module or package in forms/services (a package may offer several)."""
 
 from __future__ import annotations
 

@@ -24,5 +24,5 @@ def resource_root() -> Path:
 
 
 def resource(*parts: str) -> Path:
-    """A path inside ``resources/`` (``resource("params", "ebike.toml")``)."""
+    """A path inside ``resources/`` (``resource("params", "remedies.toml")``)."""
     return resource_root().joinpath(*parts)

@@ -19,7 +19,7 @@ _TYPES: dict[Kind, dict[str, Any]] = {
 }
 
 
-# The facts contracts of the services (forms/services/*.py docstrings, forms/subsidy/history.py),
+# The facts contracts of the services (forms/services/*.py docstrings, forms/services/subsidy/history.py),
 # as shapes: a case file's facts are checked against them before any rule reads them.
 _TEXT = {"type": ["string", "null"], "maxLength": 200}
 _SCALAR = {"type": ["string", "number", "boolean", "null"], "maxLength": 200}

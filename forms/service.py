@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field as dc_field, replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forms.at_window import AtWindow
@@ -56,7 +57,7 @@ class Service:
     fields: tuple[Field, ...]
     materials: tuple[Material, ...]
     rules: tuple[Rule, ...]
-    params_name: str
+    params_name: str  # the parameter file's name, <params_name>.toml
     deadlines: DeadlineFn | None = None
     amounts: AmountFn | None = None
     example: Callable[[date], dict[str, Any]] | None = None
@@ -70,6 +71,9 @@ class Service:
     # e.g. {"refusal": "不予登记通知书"} (郑州市非机动车管理办法 第十四条).
     paper_titles: Mapping[str, str] = dc_field(default_factory=dict)
     order: int = 100  # position in the clerk's service list
+    # NOTE: where <params_name>.toml is: the service's own package folder (forms/services/<name>/), so
+    # its dated parameters live with its rules; None only for a file shared in resources/params.
+    params_dir: Path | None = None
     # What the receipt tells the applicant to come back for ("" when nothing is collected, e.g. a
     # subsidy paid to a bank account): printed in the receipt's closing line (issue 14).
     collects: str = ""
@@ -100,7 +104,7 @@ class Service:
     approve_word: str = "批准"
     decline_word: str = "不予许可"
     # Answers saved under an older form (drafts, cases, case files) brought to today's fields, e.g. the
-    # e-bike's single "vehicle_inspected" tick → the recorded inspection (forms/ebike_inspection.py).
+    # e-bike's single "vehicle_inspected" tick → the recorded inspection (forms/services/ebike/inspection.py).
     upgrade_answers: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
@@ -126,7 +130,7 @@ class Service:
         raise KeyError(key)
 
     def params(self) -> ParamSet:
-        return load_params(self.params_name)
+        return load_params(self.params_name, self.params_dir)
 
     def rules_version(self, params: ParamSet | None = None) -> str:
         return f"{self.service_id} {self.version} / params {(params or self.params()).digest}"

@@ -149,11 +149,9 @@ def service_names(root: Path) -> list[str]:
 
 def service_packages(root: Path) -> tuple[str, ...]:
     """Module prefixes a generic module may not import: each service's packages and its forms modules."""
-    prefixes = ["desktop.cases.services.", "desktop.ui.services.", "forms.services."]
-    # forms/ebike_common.py, forms/ebike_inspection.py, forms/residence/, forms/subsidy/: a service's pure
-    # part kept beside forms/services (a prefix of the module name).
-    prefixes += [f"forms.{name}" for name in service_names(root)]
-    return tuple(prefixes)
+    # NOTE: every service's pure part is a package or module under forms/services (its form, rules,
+    # shared parts); nothing of a service sits beside it in forms/ (test_forms_top_level_names_no_service).
+    return ("desktop.cases.services.", "desktop.ui.services.", "forms.services.")
 
 
 def seam_violations(root: Path) -> list[str]:
@@ -169,7 +167,15 @@ def seam_violations(root: Path) -> list[str]:
 
 def test_the_walk_knows_the_services():
     assert {"ebike", "residence", "subsidy", "nrmm"} <= set(service_names(ROOT))
-    assert "forms.ebike" in service_packages(ROOT)
+    assert "forms.services." in service_packages(ROOT)
+
+
+def test_forms_top_level_names_no_service():
+    """A service's pure parts live in forms/services/<name>: the generic forms modules are named for no service."""
+    names = service_names(ROOT)
+    beside = [p.name for p in (ROOT / "forms").iterdir() if p.name != "services"
+              and any(p.stem == n or p.stem.startswith(f"{n}_") for n in names)]
+    assert beside == []
 
 
 def test_generic_modules_import_no_service_package():
@@ -180,9 +186,9 @@ def test_generic_modules_import_no_service_package():
     ("desktop/ui", "from desktop.cases.services.ebike import plates\n", "desktop.cases.services.ebike"),
     ("desktop/ui", "def f():\n    from desktop.ui.services.ebike.plate_dialog import PlateSeriesDialog\n",
      "desktop.ui.services.ebike.plate_dialog"),
-    ("desktop/cases", "from forms import ebike_inspection, registry\n", "forms.ebike_inspection"),
+    ("desktop/cases", "from forms.services.ebike import inspection\n", "forms.services.ebike"),
     ("desktop/cases", "from .services.subsidy import claims\n", "desktop.cases.services.subsidy"),
-    ("desktop/cases", "import forms.services.residence_permit\n", "forms.services.residence_permit"),
+    ("desktop/cases", "import forms.services.residence.service\n", "forms.services.residence.service"),
 ], ids=["ui-case-part", "ui-dialog", "cases-forms-part", "cases-relative", "cases-forms-service"])
 def test_the_seam_check_fails_on_a_planted_file(tmp_path, folder, source, module):
     # The tree's service folders (so their names are found), a service's own module importing its own
@@ -284,7 +290,7 @@ def test_the_service_walk_catches_a_planted_module(tmp_path):
     assert service_mentions(tmp_path) == []
     (tmp_path / "desktop" / "store" / "plate_things.py").write_text(
         "from desktop.store.models import Base\n"
-        "from forms.subsidy import claims as c\n"
+        "from forms.services.subsidy import claims as c\n"
         "class Thing(Base):\n    __tablename__ = 'ebike_things'\n"
         "def issue(session, frame_no):\n    return session.get(Thing, frame_no)\n", encoding="utf-8")
     (tmp_path / "desktop" / "cases" / "planted.py").write_text(
@@ -298,8 +304,8 @@ def test_the_service_walk_catches_a_planted_module(tmp_path):
         "desktop/cases/planted.py:4 declares table subsidy_claims_copy",
         "desktop/cases/planted.py:6 declares table nrmm_copies",
         "desktop/store/plate_things.py:0 is named for a service",
-        "desktop/store/plate_things.py:2 imports forms.subsidy",
-        "desktop/store/plate_things.py:2 imports forms.subsidy.claims",
+        "desktop/store/plate_things.py:2 imports forms.services.subsidy",
+        "desktop/store/plate_things.py:2 imports forms.services.subsidy.claims",
         "desktop/store/plate_things.py:4 declares table ebike_things",
         "desktop/store/plate_things.py:5 names frame_no",
         "desktop/store/plate_things.py:6 names frame_no",

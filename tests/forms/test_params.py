@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -34,9 +35,28 @@ def test_value_in_force_by_date(tmp_path):
         params.at(date(2024, 1, 1))["nothing"]
 
 
-def test_every_shipped_parameter_has_a_source():
+def _shipped_files():
     from forms.params import PARAMS_DIR
 
-    for path in PARAMS_DIR.glob("*.toml"):
+    services = Path(__file__).resolve().parents[2] / "forms" / "services"
+    return sorted(PARAMS_DIR.glob("*.toml")) + sorted(services.glob("*/*.toml"))
+
+
+def test_every_shipped_parameter_has_a_source():
+    assert len(_shipped_files()) >= 5  # the shared remedies and each service's own file
+    for path in _shipped_files():
         for param in ParamSet.load(path).params.values():
             assert all(v.source for v in param.values), f"{path.name}: {param.name}"
+
+
+def test_each_services_parameters_live_in_its_own_package():
+    """Issue 16: a service's dated parameters sit with its rules; resources/params keeps only what all share."""
+    from forms import registry
+    from forms.params import PARAMS_DIR
+
+    services = Path(__file__).resolve().parents[2] / "forms" / "services"
+    for service in registry.services().values():
+        assert service.params_dir is not None and service.params_dir.parent == services, service.service_id
+        assert (service.params_dir / f"{service.params_name}.toml").is_file(), service.service_id
+        service.params()  # it loads from there
+    assert sorted(p.name for p in PARAMS_DIR.glob("*.toml")) == ["remedies.toml"]

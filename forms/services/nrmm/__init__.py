@@ -18,26 +18,16 @@ Lifecycle: the window accepts (受理回执, the 7-working-day deadline of 第�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from forms.model import Basis
-from forms.params import ParamSet, load_params
 from forms.service import Service
 from forms.services.nrmm.form import DOC, DOC_WITH_NO, FIELDS, MATERIALS
 from forms.services.nrmm.rules import RULES, deadlines
 
 SERVICE_ID = "nrmm_registration"
 PARAMS_DIR = Path(__file__).resolve().parent  # nrmm.toml lives with the service
-
-
-@dataclass(frozen=True)
-class PackagedService(Service):
-    """A Service whose parameter file is in its own package, not in resources/params."""
-
-    def params(self) -> ParamSet:
-        return load_params(self.params_name, PARAMS_DIR)
 
 
 def example(today: date) -> dict:
@@ -78,7 +68,7 @@ def example(today: date) -> dict:
     }
 
 
-SERVICE = PackagedService(
+SERVICE = Service(
     service_id=SERVICE_ID,
     name="非道路移动机械编码登记",
     code="FD",
@@ -91,6 +81,7 @@ SERVICE = PackagedService(
     materials=MATERIALS,
     rules=RULES,
     params_name="nrmm",
+    params_dir=PARAMS_DIR,
     deadlines=deadlines,
     example=example,
     description="购置或者转入并经排放检验合格的非道路移动机械，向区县（市）生态环境主管部门报送编码信息（市政府令第240号 第九条）",

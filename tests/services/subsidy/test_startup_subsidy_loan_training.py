@@ -9,7 +9,8 @@ import pytest
 
 from forms.model import Decision, Effect, Outcome, RuleContext
 from forms.params import load_params
-from forms.subsidy import claims
+from forms.services.subsidy import claims
+from forms.services.subsidy.form import PARAMS_DIR
 
 from .test_startup_subsidy import NO_HISTORY, TODAY, answers, assert_sums, finding, refused_with_zero, run
 
@@ -113,7 +114,7 @@ def test_training_amount_is_the_hall_setting(kind, amount):
 
 
 def test_every_dated_training_setting_is_within_200_to_1500():
-    params = load_params("startup_subsidy")
+    params = load_params("startup_subsidy", PARAMS_DIR)
     low, high = params.parameter("training_min"), params.parameter("training_max")
     for dated in params.parameter("training_amounts").values:
         for kind, amount in dated.value.items():
@@ -122,7 +123,7 @@ def test_every_dated_training_setting_is_within_200_to_1500():
 
 class _Params(dict):
     def __init__(self, day: date, **overrides):
-        base = load_params("startup_subsidy").at(day)
+        base = load_params("startup_subsidy", PARAMS_DIR).at(day)
         super().__init__({name: base[name] for name in ("training_min", "training_max", "training_amounts")})
         self.update(overrides)
 

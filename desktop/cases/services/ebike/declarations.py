@@ -7,7 +7,7 @@ from sqlalchemy import Select, or_, select
 from desktop.cases import audit_labels, identifiers, input_guard, paper_kinds, reasons
 from desktop.cases.reasons import RefusalReason
 from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistration, EbikeVoidedPlate
-from forms.ebike_common import normalize_code
+from forms.services.ebike.common import normalize_code
 
 
 def _voided_or_replacing(plate: str) -> Select:
@@ -17,7 +17,7 @@ def _voided_or_replacing(plate: str) -> Select:
         or_(EbikeVoidedPlate.plate_no == plate, EbikeVoidedPlate.replaced_by == plate))
 
 
-# NOTE: stored frame and plate numbers are in forms.ebike_common.normalize_code form (upper case, no
+# NOTE: stored frame and plate numbers are in forms.services.ebike.common.normalize_code form (upper case, no
 # spaces or hyphens), so a typed or pasted number is put in the same form before comparing.
 PLATE = identifiers.declare(identifiers.SearchIdentifier(
     "plate_no", "号牌号码", "如 郑A12345", normalize_code, also_matches=_voided_or_replacing, max_length=20))

@@ -37,7 +37,7 @@ class EbikeRegistration(Base):
     __tablename__ = "ebike_registrations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    frame_no: Mapped[str] = mapped_column(String(32), unique=True)  # forms.ebike_common.normalize_code form
+    frame_no: Mapped[str] = mapped_column(String(32), unique=True)  # forms.services.ebike.common.normalize_code form
     plate_no: Mapped[str | None] = mapped_column(String(20), unique=True, nullable=True)
     status: Mapped[str] = mapped_column(String(16))  # registered / stolen / lost / destroyed
     brand: Mapped[str] = mapped_column(String(40))
@@ -97,9 +97,9 @@ class EbikeVoidedPlate(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # NOTE: unique: a number is voided once, and the pool never issues it again (it only counts forward).
-    plate_no: Mapped[str] = mapped_column(String(20), unique=True)  # forms.ebike_common.normalize_code form
+    plate_no: Mapped[str] = mapped_column(String(20), unique=True)  # forms.services.ebike.common.normalize_code form
     registration_id: Mapped[int] = mapped_column(ForeignKey("ebike_registrations.id"))
-    reason: Mapped[str] = mapped_column(String(16))  # forms.ebike_common.VOID_REASONS: lost / damaged / destroyed / revoked
+    reason: Mapped[str] = mapped_column(String(16))  # forms.services.ebike.common.VOID_REASONS: lost / damaged / destroyed / revoked
     replaced_by: Mapped[str | None] = mapped_column(String(20), nullable=True)  # the plate issued instead
     voided_on: Mapped[date] = mapped_column(Date)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))  # the case that voided it

@@ -7,7 +7,7 @@ from typing import Any
 
 from desktop.cases import hooks, status
 from desktop.cases.hooks import HookResult, IntakeContext
-from forms import ebike_common as ec
+from forms.services.ebike import common as ec
 
 SERVICES = ("ebike_registration", "ebike_transfer", "ebike_theft", "ebike_destroyed", "ebike_recovered", "ebike_plate")
 

@@ -20,7 +20,8 @@ from desktop.cases.services.ebike import plates
 from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistration, EbikeStatusHistory
 from desktop.cases.services.ebike.registry import OWNER_KIND_LABELS, _case_no, _find
 from desktop.store import audit
-from forms import checks, ebike_common as ec
+from forms import checks
+from forms.services.ebike import common as ec
 
 KIND = "registration_query"
 TITLE = "电动自行车登记信息查询单"

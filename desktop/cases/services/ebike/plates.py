@@ -15,7 +15,7 @@ from desktop.cases.errors import ActionRefused, InputError
 from desktop.cases.services.ebike.models import EbikeRegistration, PlateBlock, PlatePool, PlateRegisterMode
 from desktop.store import audit, locks
 from desktop.store.database import Database
-from forms import ebike_common as ec
+from forms.services.ebike import common as ec
 
 # NOTE: why a table in the database and not desktop.settings: settings.json lives on one window's
 # PC, while a plate must be unique across every window that shares the hall's database. The

@@ -25,8 +25,9 @@ from desktop.cases.services.ebike.registry import REGISTERED
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import Case
-from forms import checks, ebike_common as ec
+from forms import checks
 from forms.service import Service
+from forms.services.ebike import common as ec
 
 DESTROYED = "destroyed"
 SERVICES = ("ebike_destroyed", "ebike_recovered", "ebike_plate")
@@ -54,7 +55,7 @@ def _voided_facts(s: Session, row: EbikeVoidedPlate) -> dict[str, Any]:
 @facts.provides_for_every_service
 def voided_plate_facts(s: Session, service: Service, answers: Mapping[str, Any],
                        case_id: int | None) -> dict[str, Any]:
-    """Every e-bike procedure that names a plate learns whether it was voided (forms.ebike_common.voided_plate_finding)."""
+    """Every e-bike procedure that names a plate learns whether it was voided (forms.services.ebike.common.voided_plate_finding)."""
     if service.service_id not in EBIKE_SERVICES:
         return {}
     plate = ec.normalize_code(answers.get("plate_no"))
@@ -157,7 +158,7 @@ def destroy_bike(ctx: IntakeContext) -> HookResult:
         _void(ctx, reg, reg.plate_no, "destroyed", None)
     _index(ctx, reg)
     _audit(ctx, "ebike.destroyed", reg, previous=before)
-    from forms.services.ebike_destroyed import CAUSES
+    from forms.services.ebike.destroyed import CAUSES
 
     rows = [["号牌号码", f"{reg.plate_no or '（未发牌）'}（已作废）"], *_bike_rows(reg),
             ["灭失原因", dict(CAUSES)[typed["destroyed_cause"]]], ["灭失日期", cn_date(typed["destroyed_date"])],
@@ -212,7 +213,7 @@ def replace_plate(ctx: IntakeContext) -> HookResult:
     old = reg.plate_no
     if not old:
         raise ActionRefused(_CHANGED)
-    # NOTE: a new number, never the old one (forms/services/ebike_plate.py explains why); the pool only
+    # NOTE: a new number, never the old one (forms/services/ebike/plate.py explains why); the pool only
     # counts forward, so neither number is ever issued again.
     new = plate_issue.allocate(ctx.session, ctx.actor.window)
     reason = typed["plate_event"]

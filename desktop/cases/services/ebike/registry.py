@@ -20,8 +20,9 @@ from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistra
 from desktop.store import audit
 from desktop.store.database import Database
 from desktop.store.models import Case
-from forms import checks, ebike_common as ec, ebike_inspection as inspection
+from forms import checks
 from forms.service import Service
+from forms.services.ebike import common as ec, inspection
 from forms.values import parse_answers
 
 REGISTERED = "registered"
@@ -56,7 +57,7 @@ def _last_transfer_on(s: Session, reg: EbikeRegistration) -> date | None:
 
 
 def _registration_facts(s: Session, reg: EbikeRegistration) -> dict[str, Any]:
-    """The facts contract of forms.ebike_common.find_registration (dates as ISO strings, as stored)."""
+    """The facts contract of forms.services.ebike.common.find_registration (dates as ISO strings, as stored)."""
     transferred = _last_transfer_on(s, reg)
     return {
         "case_no": _case_no(s, reg.registered_case_id),

@@ -18,9 +18,9 @@ from desktop.cases.services.subsidy.models import SubsidyClaim, SubsidyClaimMont
 from forms import checks, periods
 from forms.model import Assessment, Outcome
 from forms.service import Service
-from forms.subsidy import history
-from forms.subsidy.common import employed_months_complete, employed_on
-from forms.subsidy.form import (
+from forms.services.subsidy import history
+from forms.services.subsidy.common import employed_months_complete, employed_on
+from forms.services.subsidy.form import (
     APPLICANT_CATEGORIES,
     BUSINESS_CLAIMS,
     ECOMMERCE,
@@ -49,7 +49,7 @@ def _norm(value: Any) -> str:
     return checks.normalize_id(str(value or ""))
 
 
-# --- facts for the rules (forms/subsidy/history.py is the contract) -------------------------
+# --- facts for the rules (forms/services/subsidy/history.py is the contract) -------------------------
 def earlier_claims(s: Session, id_number: str, uscc: str, case_id: int | None) -> list[dict[str, Any]]:
     """Every stored claim of this applicant or this business, any status, except the case being edited."""
     keys = [SubsidyClaim.id_number == id_number] if id_number else []
@@ -114,7 +114,7 @@ def subsidy_facts(s: Session, service: Service, answers: Mapping[str, Any], case
 
 # --- the claim record, written in the intake transaction -----------------------------------
 def counted_workers(service: Service, typed: Mapping[str, Any], today: date) -> list[dict[str, Any]]:
-    """The employee rows the amount was computed from (the same tests as forms/subsidy/claims.py)."""
+    """The employee rows the amount was computed from (the same tests as forms/services/subsidy/claims.py)."""
     rows = typed.get("employees") or []
     claim = typed.get("claim_type")
     if claim == STARTUP_ONCE:
@@ -138,7 +138,7 @@ def record_claim(s: Session, case_id: int, case_no: str, typed: Mapping[str, Any
     uscc = _norm(typed.get("business_uscc")) or None
     months = cost_rows(typed)
     # NOTE: the budget year of a cost claim is the year of its months (one claim, one year:
-    # forms/subsidy/costs.py); any other claim counts against the year it was accepted in.
+    # forms/services/subsidy/costs.py); any other claim counts against the year it was accepted in.
     year = int(months[0][0][:4]) if months else now.year
     row = SubsidyClaim(case_id=case_id, case_no=case_no, claim_type=claim_type, business_uscc=uscc,
                        id_number=_norm(typed.get("id_number")), year=year,

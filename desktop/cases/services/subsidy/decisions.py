@@ -9,10 +9,10 @@ from typing import Any
 from desktop.cases import hooks, numbers, remedies, status
 from desktop.cases.papers import amount_words, amounts_section, header
 from desktop.cases.services.subsidy.claims import SERVICE_ID, set_claim_status
-from forms.subsidy.form import BORROWERS, COUNTER_GUARANTEE, LOAN, claim_label
+from forms.services.subsidy.form import BORROWERS, COUNTER_GUARANTEE, LOAN, claim_label
 
 # NOTE: the claim history must follow the case, or a refused or withdrawn claim would keep
-# using up the applicant's yearly cap and 3-year limit (forms/subsidy/history.py).
+# using up the applicant's yearly cap and 3-year limit (forms/services/subsidy/history.py).
 CLAIM_STATUS = {status.APPROVED: "approved", status.REFUSED: "refused", status.ISSUED: "paid",
                 status.CANCELLED: "withdrawn"}
 

@@ -23,7 +23,7 @@ class SubsidyClaim(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     case_no: Mapped[str] = mapped_column(String(24))
-    claim_type: Mapped[str] = mapped_column(String(24))  # forms.subsidy.form claim keys
+    claim_type: Mapped[str] = mapped_column(String(24))  # forms.services.subsidy.form claim keys
     business_uscc: Mapped[str | None] = mapped_column(String(18), nullable=True)
     id_number: Mapped[str] = mapped_column(String(24))  # the applicant's, upper case
     year: Mapped[int] = mapped_column(Integer)  # the budget year the amount counts against

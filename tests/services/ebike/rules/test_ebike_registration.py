@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from forms import ebike_common as ec
 from forms.model import Decision, Effect, Outcome
 from forms.service import assess
-from forms.services.ebike_registration import SERVICE
+from forms.services.ebike import common as ec
+from forms.services.ebike.registration import SERVICE
 
 ROOT = Path(__file__).resolve().parents[4]
 TODAY = date(2025, 6, 2)

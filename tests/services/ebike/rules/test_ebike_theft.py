@@ -12,7 +12,7 @@ import pytest
 
 from forms.model import Decision, Effect, Outcome
 from forms.service import assess
-from forms.services.ebike_theft import SERVICE
+from forms.services.ebike.theft import SERVICE
 
 ROOT = Path(__file__).resolve().parents[4]
 TODAY = date(2025, 9, 1)

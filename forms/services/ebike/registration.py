@@ -4,7 +4,7 @@ Facts contract (passed by the case layer in ``assess(..., facts=...)``; forms ne
 
     facts["frame_registered"] = {"case_no": str, "plate_no": str | None, "status": str}
         an existing registration of the same frame number (looked up by
-        ``forms.ebike_common.normalize_code(answers["frame_no"])``): the case is refused, naming it;
+        ``forms.services.ebike.common.normalize_code(answers["frame_no"])``): the case is refused, naming it;
     facts["frame_registered"] = None
         looked up, none found; with facts["frame_register_scope"] = "standalone" the look-up covered
         only this PC's own register (a standalone PC, issue 13): a warning says so;
@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from forms import ebike_common as ec, ebike_inspection as inspection, ebike_standard as es
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
+from forms.services.ebike import common as ec, inspection, standard as es
 
 B = ec.B
 
@@ -93,7 +93,7 @@ def ccc(ctx: RuleContext) -> list[Finding]:
 @rule("dc.standard", "符合车辆生产所执行的强制性国家标准", B("第十三条"))
 def standard(ctx: RuleContext) -> list[Finding]:
     # NOTE (issue 13): judged by the edition of GB 17761 the bike was made to, if that edition could
-    # still be lawfully sold on the purchase date (forms.ebike_common._edition). Issue 4 judged by
+    # still be lawfully sold on the purchase date (forms.services.ebike.common._edition). Issue 4 judged by
     # the edition in force on the application date, which refused lawful 2018-standard bikes after
     # 2025-09-01 and, with unconfirmed limits, let a 45 km/h bike through.
     return es.standard_findings(ctx, "dc.standard")
@@ -174,7 +174,7 @@ def frame_unique(ctx: RuleContext) -> Finding:
 
 @rule("dc.plate_voided", "作废号牌不得使用", B("第二十一条"))
 def plate_voided(ctx: RuleContext) -> Finding | None:
-    # A plate typed here that was voided (补领/换领, 灭失) is refused by name (forms.ebike_common).
+    # A plate typed here that was voided (补领/换领, 灭失) is refused by name (forms.services.ebike.common).
     return ec.voided_plate_finding(ctx, "dc.plate_voided")
 
 
@@ -185,7 +185,7 @@ def scope(ctx: RuleContext) -> Finding:
 
 # NOTE: the deadline is the hall's 承诺办结时限, not the measures': 第十四条 says only "及时" and
 # gives no number of days, so the value is a parameter whose source says it is a default the
-# hall's 办事指南 replaces (resources/params/ebike.toml, issue 14).
+# hall's 办事指南 replaces (forms/services/ebike/ebike.toml, issue 14).
 
 
 def example(today: date) -> dict:
@@ -238,6 +238,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=(frame_no, ccc, standard, inspected, window, frame_unique, scope, plate_voided),
     params_name="ebike",
+    params_dir=ec.PARAMS_DIR,
     deadlines=promised_deadline("registration_promised_days"),
     example=example,
     description="电动自行车所有人自购车之日起30日内申请登记上牌（郑州市非机动车管理办法 第十三条、第十四条）",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from forms import checks
@@ -12,6 +13,8 @@ from forms.at_window import AtWindow
 from forms.model import Basis, Effect, Field, Finding, Kind, Outcome, Rule, RuleContext
 from forms.service import missing_info
 from forms.zhengzhou import DISTRICT_CHOICES, URBAN_CODES, district_name
+
+PARAMS_DIR = Path(__file__).resolve().parent  # ebike.toml lives with the six services
 
 DOC = "郑州市非机动车管理办法（市政府令第242号）"
 
@@ -382,6 +385,7 @@ AT_WINDOW = AtWindow(basis="《郑州市非机动车管理办法》第十四条�
 ON_A_BIKE_SERVICE: dict[str, Any] = {
     "basis": Basis(DOC),
     "params_name": "ebike",
+    "params_dir": PARAMS_DIR,
     "name_key": "owner_name",
     "id_key": "owner_id_number",
     "phone_key": "owner_phone",

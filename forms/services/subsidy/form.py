@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from forms.model import Basis, Field, Kind, Material, When
 from forms.params import load_params
 
 DOC = "郑政办〔2021〕13号"
 PARAMS = "startup_subsidy"
+PARAMS_DIR = Path(__file__).resolve().parent  # startup_subsidy.toml lives with the service
 
 
 def B(clause: str) -> Basis:
@@ -102,7 +104,7 @@ COUNTER_GUARANTEE = (
 def _entry_max() -> Decimal:
     # NOTE: a typo guard for one monthly bill, not a policy amount; it lives in the parameter file
     # with the others. Field bounds are static, so the latest value is taken at import.
-    return load_params(PARAMS).parameter("cost_entry_max").values[-1].value
+    return load_params(PARAMS, PARAMS_DIR).parameter("cost_entry_max").values[-1].value
 
 
 def _claim_in(*claims: str) -> When:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from forms.model import AmountLine, Effect, Finding, Kind, Outcome, RuleContext
-from forms.subsidy import claims, common, costs, loan
-from forms.subsidy.common import ZERO, ClaimResult, basis_of
-from forms.subsidy.form import ECOMMERCE, FIELDS, LOAN, POOR_LABOUR, SITE_COSTS, STARTUP_ONCE, TRAINING, B
+from forms.services.subsidy import claims, common, costs, loan
+from forms.services.subsidy.common import ZERO, ClaimResult, basis_of
+from forms.services.subsidy.form import ECOMMERCE, FIELDS, LOAN, POOR_LABOUR, SITE_COSTS, STARTUP_ONCE, TRAINING, B
 
 RULES = (
     common.applicant,

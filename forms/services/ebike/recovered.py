@@ -5,7 +5,7 @@ Facts contract (passed by the case layer; forms never reads the database):
     facts["registration"] = {"case_no", "plate_no", "frame_no", "owner_name", "owner_id_type",
                              "owner_id_number", "status", "status_since", "status_case_no",
                              "police_report_no"}
-        the registration found by plate and/or frame number (``forms.ebike_common.normalize_code``
+        the registration found by plate and/or frame number (``forms.services.ebike.common.normalize_code``
         form). status must be "stolen" or "lost": "status_since" (a date or ISO text) is the date of
         the theft or loss, which the date found may not precede, "status_case_no" the 被盗/遗失 case
         this one closes, "police_report_no" the theft report's receipt number (None for a loss).
@@ -13,7 +13,7 @@ Facts contract (passed by the case layer; forms never reads the database):
     facts["registration"] = None
         looked up, none found → refused 未找到该号牌/车架号的登记;
     facts["voided_plate"] = {"plate_no", "reason", "voided_on", "case_no", "replaced_by"}
-        the plate typed was voided → refused (see ``forms.ebike_common.voided_plate_finding``);
+        the plate typed was voided → refused (see ``forms.services.ebike.common.voided_plate_finding``);
     "registration" absent
         not looked up → "needs manual check".
 
@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from forms import ebike_common as ec
 from forms.model import Effect, Field, Finding, Kind, Material, Outcome, RuleContext, When
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
+from forms.services.ebike import common as ec
 
 B = ec.B
 BASIS = B("第十五条")
@@ -134,7 +134,7 @@ def inspected(ctx: RuleContext) -> Finding:
 
 
 # NOTE: 第十五条 gives no handling time; the deadline is the hall's 承诺办结时限, a parameter
-# (resources/params/ebike.toml).
+# (forms/services/ebike/ebike.toml).
 
 
 def example(today: date) -> dict:

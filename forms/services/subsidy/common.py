@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from forms import checks, periods
 from forms.model import AmountLine, Basis, Effect, Finding, Outcome, RuleContext
 from forms.service import missing_info, rule
-from forms.subsidy import history
-from forms.subsidy.form import (
+from forms.services.subsidy import history
+from forms.services.subsidy.form import (
     BUSINESS_CLAIMS,
     CLAIM_BASIS,
     DOC,

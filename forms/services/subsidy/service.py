@@ -1,7 +1,7 @@
 """返乡入乡创业补贴申领: six claims of 郑政办〔2021〕13号 with amounts, caps and claim history.
 
-The form, materials and rules live in forms/subsidy/; the facts the case layer must pass in
-(earlier claims, workers counted elsewhere) are described in forms/subsidy/history.py.
+The form, materials and rules live in forms/services/subsidy/; the facts the case layer must pass in
+(earlier claims, workers counted elsewhere) are described in forms/services/subsidy/history.py.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from forms import periods
 from forms.model import Basis
 from forms.promised import promised_deadline
 from forms.service import Service
-from forms.subsidy.amounts import RULES, amounts
-from forms.subsidy.form import DOC, FIELDS, MATERIALS, PARAMS
+from forms.services.subsidy.amounts import RULES, amounts
+from forms.services.subsidy.form import DOC, FIELDS, MATERIALS, PARAMS, PARAMS_DIR
 
 
 def _id(body17: str) -> str:
@@ -25,7 +25,7 @@ def _id(body17: str) -> str:
 def example(today: date) -> dict:
     """A complete site-costs claim accepted on ``today``: three months of park costs, no earlier claims."""
     this_month = today.replace(day=1)
-    # NOTE: one claim covers months of one budget year (see forms/subsidy/costs.py).
+    # NOTE: one claim covers months of one budget year (see forms/services/subsidy/costs.py).
     months = [periods.add_months(this_month, -k) for k in (3, 2, 1)]
     months = [m for m in months if m.year == today.year] or [this_month]
     rows = []
@@ -75,6 +75,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=RULES,
     params_name=PARAMS,
+    params_dir=PARAMS_DIR,
     # NOTE: met by the decision (核定 or 不予核定); the payment follows the treasury (issue 14).
     deadlines=promised_deadline("promised_days", "审核办结", stage="decision"),
     amounts=amounts,

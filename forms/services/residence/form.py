@@ -1,4 +1,4 @@
-"""The 居住证 form as data: choices, fields and materials of 郑政办〔2021〕8号 (rules in forms.services.residence_permit)."""
+"""The 居住证 form as data: choices, fields and materials of 郑政办〔2021〕8号 (rules in forms.services.residence.service)."""
 
 from __future__ import annotations
 

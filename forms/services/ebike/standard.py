@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from forms.ebike_common import B
 from forms.model import Effect, Finding, Outcome, RuleContext
 from forms.service import missing_info
+from forms.services.ebike.common import B
 
 # --- the national standard the bike was made to ----------------------------------------------------
 

@@ -4,7 +4,7 @@ Facts contract (passed by the case layer; forms never reads the database):
 
     facts["registration"] = {"case_no", "plate_no", "frame_no", "owner_name", "status",
                              "registered_on", "last_transfer_on"}
-        the registration found by plate and/or frame number (``forms.ebike_common.normalize_code``
+        the registration found by plate and/or frame number (``forms.services.ebike.common.normalize_code``
         form), optionally with "owner_id_type" / "owner_id_number" to check that the applicant is
         the owner. status "stolen" or "lost" with the same kind → refused as already reported;
         the other kind → manual check; "destroyed" → refused. A theft/loss date before
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from forms import ebike_common as ec
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext, When
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
+from forms.services.ebike import common as ec
 
 B = ec.B
 BASIS = B("第十五条")
@@ -141,7 +141,7 @@ def report(ctx: RuleContext) -> Finding:
 
 
 # NOTE: 第十五条 gives no handling time, and no time limit for reporting; the deadline is the hall's
-# 承诺办结时限, a parameter (resources/params/ebike.toml, issue 14).
+# 承诺办结时限, a parameter (forms/services/ebike/ebike.toml, issue 14).
 
 
 def example(today: date) -> dict:
@@ -176,6 +176,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=(registration, frame_no, owner, report),
     params_name="ebike",
+    params_dir=ec.PARAMS_DIR,
     deadlines=promised_deadline("theft_promised_days"),
     example=example,
     description="已登记电动自行车被盗、遗失的登记（郑州市非机动车管理办法 第十五条）",

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from forms import periods
 from forms.model import AmountLine, Effect, Finding, Outcome, RuleContext
 from forms.service import missing_info, rule
-from forms.subsidy import history
-from forms.subsidy.claims import history_line
-from forms.subsidy.common import ZERO, ClaimResult, fail, money, ok, pct
-from forms.subsidy.form import ECOMMERCE, ECOMMERCE_CATEGORIES, SITE_CATEGORIES, SITE_COSTS, B
+from forms.services.subsidy import history
+from forms.services.subsidy.claims import history_line
+from forms.services.subsidy.common import ZERO, ClaimResult, fail, money, ok, pct
+from forms.services.subsidy.form import ECOMMERCE, ECOMMERCE_CATEGORIES, SITE_CATEGORIES, SITE_COSTS, B
 
 BASIS = B("三、（二）6")
 

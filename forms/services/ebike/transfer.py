@@ -5,7 +5,7 @@ Facts contract (passed by the case layer; forms never reads the database):
     facts["registration"] = {"case_no", "plate_no", "frame_no", "owner_name", "status",
                              "registered_on", "last_transfer_on"}
         the registration found by plate and/or frame number (compared in
-        ``forms.ebike_common.normalize_code`` form); optional keys "owner_id_type" and
+        ``forms.services.ebike.common.normalize_code`` form); optional keys "owner_id_type" and
         "owner_id_number" let the rules tell whether the new owner is the current one.
         status "stolen" / "lost" / "destroyed" → refused (a bike reported stolen cannot be transferred);
         registered_on / last_transfer_on (ISO dates; the latter None when never transferred): a
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from forms import ebike_common as ec
 from forms.model import Basis, Effect, Field, Finding, Kind, Material, Outcome, RuleContext
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
+from forms.services.ebike import common as ec
 
 B = ec.B
 BASIS = B("第十五条")
@@ -132,7 +132,7 @@ def scope(ctx: RuleContext) -> Finding:
 
 
 # NOTE: the measures give no handling time for a transfer (第十五条); the deadline is the hall's
-# 承诺办结时限, a parameter (resources/params/ebike.toml, issue 14).
+# 承诺办结时限, a parameter (forms/services/ebike/ebike.toml, issue 14).
 
 
 def example(today: date) -> dict:
@@ -167,6 +167,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=(registration, frame_no, new_owner, transfer, scope),
     params_name="ebike",
+    params_dir=ec.PARAMS_DIR,
     deadlines=promised_deadline("transfer_promised_days"),
     example=example,
     description="已登记电动自行车所有权发生变更、转移的转移登记（郑州市非机动车管理办法 第十五条）",

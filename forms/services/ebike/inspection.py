@@ -112,6 +112,6 @@ def upgrade(answers: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-# What the first registration declares (forms/services/ebike_registration.py, Service.at_window): its
+# What the first registration declares (forms/services/ebike/registration.py, Service.at_window): its
 # inspection's fields and record, so desktop/cases/at_window.py records it without naming the e-bike.
 INSPECTION = Inspection(KEYS, record, "现场查验有未通过或未完成的项目，不能登记。请核对查验结果。")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from forms.model import AmountLine, Effect, Finding, Outcome, RuleContext
 from forms.service import missing_info, rule
-from forms.subsidy.common import ZERO, ClaimResult, fail, money, ok, pct
-from forms.subsidy.form import COUNTER_GUARANTEE, GRADUATE, LOAN, B
+from forms.services.subsidy.common import ZERO, ClaimResult, fail, money, ok, pct
+from forms.services.subsidy.form import COUNTER_GUARANTEE, GRADUATE, LOAN, B
 
 CAP_BASIS = B("三、（二）4")
 GUARANTEE_BASIS = B("三、（三）7")

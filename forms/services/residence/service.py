@@ -1,13 +1,16 @@
-"""居住证申领: the rules, deadlines and example of 郑政办〔2021〕8号; the form is forms/residence/form.py."""
+"""居住证申领: the rules, deadlines and example of 郑政办〔2021〕8号; the form is forms/services/residence/form.py."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from forms import checks, periods
 from forms.model import Basis, Deadline, Effect, Finding, Outcome, RuleContext
-from forms.residence.form import DOC, FIELDS, MATERIALS, B
 from forms.service import Service, missing_info, rule
+from forms.services.residence.form import DOC, FIELDS, MATERIALS, B
+
+PARAMS_DIR = Path(__file__).resolve().parent  # residence_permit.toml lives with the service
 
 
 @rule("rp.hukou_outside", "户籍不在本市", B("一、"))
@@ -236,6 +239,7 @@ SERVICE = Service(
     materials=MATERIALS,
     rules=(hukou_outside, resides, stable_basis, half_year, exemption, proxy),
     params_name="residence_permit",
+    params_dir=PARAMS_DIR,
     deadlines=deadlines,
     example=example,
     description="离开常住户口所在地、在郑州居住的公民申领居住证（郑政办〔2021〕8号）",

@@ -4,7 +4,7 @@ Facts contract (passed by the case layer; forms never reads the database):
 
     facts["registration"] = {"case_no", "plate_no", "frame_no", "owner_name", "owner_id_type",
                              "owner_id_number", "status", "registered_on"}
-        the registration found by plate and/or frame number (``forms.ebike_common.normalize_code``
+        the registration found by plate and/or frame number (``forms.services.ebike.common.normalize_code``
         form); "registered_on" (a date or ISO text) bounds the date of the loss. status "registered",
         "stolen" or "lost" may be registered as destroyed ("stolen"/"lost" with a manual check);
         "destroyed" → refused (the registration has ended already);
@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from forms import ebike_common as ec
 from forms.model import Effect, Field, Finding, Kind, Material, Outcome, RuleContext
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
+from forms.services.ebike import common as ec
 
 B = ec.B
 BASIS = B("第十五条")
@@ -130,7 +130,7 @@ def effect(ctx: RuleContext) -> Finding:
 
 
 # NOTE: 第十五条 gives no handling time; the deadline is the hall's 承诺办结时限, a parameter
-# (resources/params/ebike.toml).
+# (forms/services/ebike/ebike.toml).
 
 
 def example(today: date) -> dict:

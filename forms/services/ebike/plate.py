@@ -4,7 +4,7 @@ Facts contract (passed by the case layer; forms never reads the database):
 
     facts["registration"] = {"case_no", "plate_no", "frame_no", "owner_name", "owner_id_type",
                              "owner_id_number", "status"}
-        the registration found by plate and/or frame number (``forms.ebike_common.normalize_code``
+        the registration found by plate and/or frame number (``forms.services.ebike.common.normalize_code``
         form). status "registered" → a plate may be replaced; "stolen" / "lost" → refused (找回登记
         first); "destroyed" → refused; a registration without a plate → refused (nothing to replace);
     facts["registration"] = None
@@ -17,17 +17,17 @@ Facts contract (passed by the case layer; forms never reads the database):
 What accepting does (desktop/cases/ebike_register.py): a new plate number from the pool
 (``desktop.cases.services.ebike.plates.allocate``) becomes the registration's; the old one is recorded in
 ebike_voided_plates (with the number that replaced it and this case), so a search finds it and every
-later procedure that names it is refused (``forms.ebike_common.voided_plate_finding``).
+later procedure that names it is refused (``forms.services.ebike.common.voided_plate_finding``).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from forms import ebike_common as ec
 from forms.model import Effect, Field, Finding, Kind, Material, Outcome, RuleContext, When
 from forms.promised import promised_deadline
 from forms.service import Service, missing_info, rule
+from forms.services.ebike import common as ec
 
 B = ec.B
 BASIS = B("第十五条")
@@ -107,7 +107,7 @@ def inspected(ctx: RuleContext) -> Finding:
 
 
 # NOTE: the measures give no handling time; the deadline is the hall's 承诺办结时限, a parameter
-# (resources/params/ebike.toml).
+# (forms/services/ebike/ebike.toml).
 
 
 def example(today: date) -> dict:

@@ -7,9 +7,9 @@ from decimal import Decimal
 from forms import periods
 from forms.model import AmountLine, Effect, Finding, Outcome, RuleContext
 from forms.service import missing_info, rule
-from forms.subsidy import history
-from forms.subsidy.common import ZERO, ClaimResult, employed_months_complete, employed_on, fail, money, ok
-from forms.subsidy.form import POOR_LABOUR, STARTUP_ONCE, TRAINING, TRAINING_TYPES, B
+from forms.services.subsidy import history
+from forms.services.subsidy.common import ZERO, ClaimResult, employed_months_complete, employed_on, fail, money, ok
+from forms.services.subsidy.form import POOR_LABOUR, STARTUP_ONCE, TRAINING, TRAINING_TYPES, B
 
 # NOTE: "以上" includes the number itself: 民法典 第一千二百五十九条 "民法所称的‘以上’…包括本数".
 # So "3个月以上" is met on the day 3 months are complete, "3人以上" by exactly 3 people,
