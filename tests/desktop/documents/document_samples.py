@@ -73,76 +73,6 @@ REFUSAL = {
     "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
 }
 
-EBIKE_HEAD = {**HEAD, "service_name": "电动自行车登记上牌", "case_no": "DC032611250001K"}
-EBIKE_ROWS = [["号牌号码", "郑A00001"], ["车架号（整车编码）", "119TDT240512345"], ["品牌型号", "雅迪 TDT1234Z"],
-              ["车身颜色", "白色"]]
-
-REGISTRATION_CERTIFICATE = {
-    **EBIKE_HEAD, "kind": "registration_certificate", "title": "电动自行车登记证明",
-    "intro": "经查验，下列电动自行车符合登记条件，准予登记，核发号牌郑A00001。请凭本凭证领取号牌。",
-    "sections": [
-        {"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
-         "rows": EBIKE_ROWS + [["登记日期", "2026年11月25日"]]},
-        {"heading": "注意事项", "type": "text", "text": "一、驾驶电动自行车上道路行驶，应当依规悬挂号牌（第二十一条）。"},
-    ],
-    "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
-}
-
-TRANSFER_CERTIFICATE = {
-    **EBIKE_HEAD, "kind": "transfer_certificate", "title": "电动自行车转移登记证明",
-    "service_name": "电动自行车转移登记", "case_no": "DZ032611250001X",
-    "intro": "号牌郑A00001的电动自行车所有权已由张伟转移至欧阳娜娜，准予转移登记，原号牌继续有效。",
-    "sections": [{"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
-                  "rows": EBIKE_ROWS + [["转移日期", "2026年11月23日"]]}],
-    "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
-}
-
-DESTROYED_CERTIFICATE = {
-    **EBIKE_HEAD, "kind": "destroyed_certificate", "title": "电动自行车灭失登记证明",
-    "service_name": "电动自行车灭失登记", "case_no": "DM032611250001N",
-    "intro": "车架号119TDT240512345的电动自行车已办理灭失登记，该车登记终止。号牌郑A00001自即日起作废，不再核发。",
-    "sections": [{"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
-                  "rows": EBIKE_ROWS + [["灭失原因", "火灾烧毁"], ["灭失日期", "2026年11月22日"]]}],
-    "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
-}
-
-RECOVERED_CERTIFICATE = {
-    **EBIKE_HEAD, "kind": "recovered_certificate", "title": "电动自行车找回登记证明",
-    "service_name": "电动自行车找回登记", "case_no": "DH032611250001V",
-    "intro": "号牌郑A00001的电动自行车已找回，经现场交验与登记一致，被盗登记终止，登记状态恢复正常。",
-    "sections": [{"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
-                  "rows": EBIKE_ROWS + [["找回方式", "公安机关追回发还"], ["找回日期", "2026年11月24日"]]}],
-    "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
-}
-
-PLATE_CERTIFICATE = {
-    **EBIKE_HEAD, "kind": "plate_certificate", "title": "电动自行车号牌补领/换领登记证明",
-    "service_name": "电动自行车号牌补领、换领", "case_no": "DP0326112500016",
-    "intro": "车架号119TDT240512345的电动自行车准予补领号牌，核发新号牌郑A00002。原号牌郑A00001自即日起作废。",
-    "sections": [{"heading": "登记信息", "type": "table", "columns": ["项目", "内容"],
-                  "rows": [["新号牌号码", "郑A00002"], ["原号牌号码", "郑A00001（已作废）"]] + EBIKE_ROWS[1:]}],
-    "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
-}
-
-SUBSIDY_CALCULATION = {
-    **HEAD, "kind": "subsidy_calculation", "title": "补贴核定表", "service_name": "返乡入乡创业补贴申领",
-    "case_no": "CY032611250001M",
-    "intro": "申请人申领“入驻园区（孵化基地）场地费用补贴”，依据郑政办〔2021〕13号逐项核算如下。",
-    "sections": [
-        {"heading": "申领信息", "type": "table", "columns": ["项目", "内容"],
-         "rows": [["经营主体名称", "荥阳市建国农副产品加工有限公司"], ["统一社会信用代码", "91410182MA9K2B3X0A"]]},
-        {"heading": "计算明细", "type": "amounts",
-         "rows": [{"label": "2026年房租费（3个月）", "formula": "30000.00 × 50% = 15000.00", "amount": "15000.00",
-                   "basis": "三、（二）6"},
-                  {"label": "2026年度最高限额核减", "formula": "年补贴最高限额20000.00 − 本年度已获补贴15000.00",
-                   "amount": "-10000.00", "basis": "三、（二）6"}],
-         "total": "5000.00"},
-        {"heading": "以往同类申领记录", "type": "table", "columns": ["案件号", "所属期间", "金额（元）", "状态"],
-         "rows": [["CY032603020001A", "2026-01至2026-03", "15000.00", "已核准（计入）"]]},
-    ],
-    "signature": {"label": "受理单位（印章）", "date": "2026年11月25日"},
-}
-
 def _lifecycle_samples() -> dict[str, dict]:
     """The papers after intake, made by the real builders of the case layer."""
     from datetime import date, datetime
@@ -162,22 +92,7 @@ def _lifecycle_samples() -> dict[str, dict]:
                "intro": "你申领的居住证经审核符合条件，已批准制作。",
                "sections": [{"heading": "领取信息", "type": "table", "columns": ["项目", "内容"],
                              "rows": [["最迟发放日期", "2026-12-07"]]}]}
-    decision = {**SUBSIDY_CALCULATION, "kind": "subsidy_decision", "title": "补贴核定通知书"}
-    loan = {**SUBSIDY_CALCULATION, "kind": "loan_recommendation", "title": "创业担保贷款推荐意见书"}
-    from desktop.cases import at_window
-    from desktop.store.models import Case
-
-    bike = Case(service_id="ebike_registration", case_no="DC032611250001K", answers={"owner_name": "张伟", "owner_id_type": "resident_id",
-                                                     "owner_id_number": "410105197501010019",
-                                                     "owner_phone": "13800138000"})
     return {
-        # issue 13: a registration concluded at the window, taken back (desktop/cases/at_window.py)
-        "revocation_decision": at_window.revocation_paper(registry.get("ebike_registration"), bike,
-                                                          date(2026, 11, 25),
-                                                          "本次核发的号牌号码郑A00001作废，不再核发；请将号牌和登记证明交回登记窗口。",
-                                                          "车架号录入错误", "李娜",
-                                                          actor, now,
-                                                          {"plate_no": "郑A00001", "frame_no": "119TDT240512345"}),
         "supplement_notice": lifecycle_papers.supplement_notice(service, answers, no, ["社保缴费证明原件"],
                                                                 "共享数据不完整", actor, now),
         "refusal_decision": lifecycle_papers.refusal_decision(
@@ -187,12 +102,10 @@ def _lifecycle_samples() -> dict[str, dict]:
                                                           actor, now),
         "pledge": lifecycle_papers.pledge_letter(service, answers, no, "gaozhi", items, None, False, actor, now),
         "permit_collection": voucher,
-        "subsidy_decision": decision,
         "extension_notice": lifecycle_papers.extension_notice(
             service, answers, no, [Extended("审核完毕", date(2026, 12, 2), date(2026, 12, 9), False),
                                    Extended("制作发放居住证", date(2026, 12, 7), date(2026, 12, 14), False)],
             5, "需核实居住地址，须实地走访", "《中华人民共和国行政许可法》第四十二条", actor, now),
-        "loan_recommendation": loan,
     }
 
 
@@ -211,30 +124,8 @@ def _audit_day_report() -> dict:
     return day_report_snapshot(report, HEAD["hall"], HEAD["window"], HEAD["clerk"])
 
 
-def _registration_query() -> dict:
-    """The owner's 登记信息查询单 (第十七条), made by the real builder from plain data."""
-    from datetime import date, datetime
-
-    from desktop.cases.dto import AccountInfo, Actor
-    from desktop.cases.services.ebike.owner_query import OwnerLine, sheet
-
-    bike = {"plate_no": "郑A10000", "frame_no": "119TDT240512345", "brand": "雅迪", "model": "TDT1234Z",
-            "colour": "白色", "status": "registered", "registered_on": date(2026, 9, 26), "owner_name": "欧阳娜娜",
-            "owner_id_type": "resident_id", "owner_id_number": FULL_ID}
-    owners = [OwnerLine(date(2026, 9, 26), "first", "张伟", "resident_id", "410105197501010019", "DC0326092600012", False),
-              OwnerLine(date(2026, 11, 4), "transfer", "欧阳娜娜", "resident_id", FULL_ID, "DZ032611100001F", True)]
-    actor = Actor(AccountInfo(1, "wang", HEAD["clerk"], "clerk"), HEAD["window"], HEAD["hall"])
-    snap = sheet(bike, owners, [(date(2026, 9, 26), "registered", "DC0326092600012")], False, HEAD["case_no"],
-                 actor, datetime(2026, 11, 25, 10, 30))
-    return snap
-
-
 SAMPLES = {"receipt": RECEIPT, "incomplete_notice": INCOMPLETE, "refusal": REFUSAL,
-           "registration_certificate": REGISTRATION_CERTIFICATE, "transfer_certificate": TRANSFER_CERTIFICATE,
-           "destroyed_certificate": DESTROYED_CERTIFICATE, "recovered_certificate": RECOVERED_CERTIFICATE,
-           "plate_certificate": PLATE_CERTIFICATE,
-           "subsidy_calculation": SUBSIDY_CALCULATION, **_lifecycle_samples(),
-           "audit_day_report": _audit_day_report(), "registration_query": _registration_query()}
+           **_lifecycle_samples(), "audit_day_report": _audit_day_report()}
 
 
 def sample(kind: str) -> dict:
@@ -243,7 +134,8 @@ def sample(kind: str) -> dict:
 
 
 def _service_samples() -> dict[str, dict]:
-    """Each service package's own paper samples: ``SAMPLES`` of tests/services/<name>/document_samples.py.
+    """Each service package's own paper samples: tests/services/<name>/document_samples.py's ``SAMPLES``, or
+    its ``samples(head, full_id)`` where they share this file's header and masked ID.
 
     NOTE (issue 16): a service's paper kinds are declared by its package, so their samples live with its
     tests too; found by path, naming no service here. A kind sampled twice fails loudly."""
@@ -256,7 +148,8 @@ def _service_samples() -> dict[str, dict]:
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        for kind, snapshot in module.SAMPLES.items():
+        own = module.samples(HEAD, FULL_ID) if hasattr(module, "samples") else module.SAMPLES
+        for kind, snapshot in own.items():
             if kind in SAMPLES or kind in found:
                 raise RuntimeError(f"paper kind {kind!r} sampled twice ({path})")
             found[kind] = snapshot
