@@ -8,12 +8,9 @@ calls its service's case-layer part (desktop/cases/services/<name>/), never desk
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-import threading
+from desktop.discovery import PackageLoader
 
-_loaded: tuple[str, ...] | None = None
-_lock = threading.Lock()
+_loader = PackageLoader(__name__, __path__)
 
 
 def load() -> tuple[str, ...]:
@@ -21,13 +18,4 @@ def load() -> tuple[str, ...]:
 
     NOTE: a package's ``__init__`` only declares (its dialogs are imported when their menu item is used),
     so loading them all costs the main window's first paint next to nothing."""
-    global _loaded
-    if _loaded is not None:
-        return _loaded
-    with _lock:
-        if _loaded is None:
-            names = sorted(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
-            for name in names:
-                importlib.import_module(f"{__name__}.{name}")
-            _loaded = tuple(names)
-    return _loaded
+    return _loader.load()
