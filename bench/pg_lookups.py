@@ -3,7 +3,9 @@
 NOTE: issue 15 asks for every lookup against its raw query on both backends. This starts its own
 PostgreSQL the way the tests do (tests/support/pgserver.py, ``fsync=off``), writes ``--cases``
 generated cases into it with bench/generate.py (the same generator as the SQLite million, through
-the real migrations and the store's tables), runs ``ANALYZE`` (a hall's server has autovacuum,
+the real migrations and the store's tables) — or, with ``--copy`` and by default from a million on,
+copies the cached SQLite hall of that size into it (bench/pg_copy.py: bulk rows, minutes instead of
+hours) —, runs ``ANALYZE`` (a hall's server has autovacuum,
 which analyses a table after a bulk load; a clerk's SQLite file has no statistics, a server has),
 then measures with bench/lookups.py's own list: the call the screen makes and the cells one
 screen shows, against the captured statements replayed on a plain psycopg connection with the
@@ -38,7 +40,11 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--values", type=int, default=200, help="values looked up per lookup")
     parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--copy", action="store_true",
+                        help="copy the cached SQLite hall of --cases (bench/generate.ensure) instead of generating "
+                             "into PostgreSQL (bench/pg_copy.py; the default from a million on)")
     args = parser.parse_args()
+    copy = args.copy or args.cases >= 1_000_000
 
     sys.path.insert(0, str(ROOT / "tests" / "support"))
     import psycopg
@@ -59,8 +65,16 @@ def main() -> int:
         server = PgServer(bin_dir).start()
         try:
             url = server.create_database("lookups")
-            started = time.perf_counter()
-            generate.generate(url, args.cases, log=lambda line: print(line, flush=True))
+            if copy:
+                from bench import pg_copy
+
+                source = generate.ensure(args.cases, log=lambda line: print(line, flush=True))
+                paths.set_data_dir(Path(tmp) / "data")  # NOTE: ensure() pointed it at the cache's folder
+                started = time.perf_counter()
+                pg_copy.copy_hall(source, url, log=lambda line: print(line, flush=True))
+            else:
+                started = time.perf_counter()
+                generate.generate(url, args.cases, log=lambda line: print(line, flush=True))
             loaded = time.perf_counter() - started
             plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
             with psycopg.connect(plain, autocommit=True) as admin:
@@ -68,7 +82,7 @@ def main() -> int:
                 admin.execute("ANALYZE")
                 analysed = time.perf_counter() - t
                 size = admin.execute("SELECT pg_database_size(current_database())").fetchone()[0]
-            print(f"generated {args.cases:,} cases into PostgreSQL in {loaded:.0f} s, ANALYZE {analysed:.1f} s, "
+            print(f"{'copied' if copy else 'generated'} {args.cases:,} cases into PostgreSQL in {loaded:.0f} s, ANALYZE {analysed:.1f} s, "
                   f"database {size / 2**20:.0f} MiB; load average {os.getloadavg()[0]:.1f}", flush=True)
             db = open_database(url)
             raw = psycopg.connect(plain, autocommit=True)
