@@ -76,7 +76,8 @@ bench-hall: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.hall $(BENCH_HALL_ARGS)
 
 # Issue 15: the lookups in hall mode: the same calls on a PostgreSQL it starts and fills with generated
-# cases (100,000 by default, ≈ 11 min here; BENCH_PG_ARGS="--cases 1000000"), against raw psycopg.
+# cases (100,000 by default, ≈ 11 min here; BENCH_PG_ARGS="--cases 1000000" copies the cached SQLite
+# million in with COPY, ≈ 5 min), against raw psycopg.
 bench-pg: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.pg_lookups $(BENCH_PG_ARGS)
 
