@@ -109,6 +109,23 @@ def copy_resolv_conf(root: Path) -> None:
     shutil.copyfile("/etc/resolv.conf", target)
 
 
+HOST_CA = Path("/etc/ssl/certs/ca-certificates.crt")
+CA_INSIDE = "/etc/ssl/host-ca-certificates.crt"
+
+
+def trust_host_ca(root: Path) -> dict[str, str]:
+    """The host's CA bundle copied in, and the environment that makes pip and Python's ssl use it.
+
+    NOTE: where the build machine reaches PyPI through a TLS-inspecting proxy, its CA is in the host's
+    bundle (update-ca-certificates) and not in bullseye's ca-certificates; trusting inside exactly what
+    the host trusts keeps pip verifying certificates.
+    """
+    if not HOST_CA.is_file():
+        return {}
+    shutil.copyfile(HOST_CA, root / CA_INSIDE.lstrip("/"))
+    return {"PIP_CERT": CA_INSIDE, "SSL_CERT_FILE": CA_INSIDE}
+
+
 def ensure_root() -> None:
     if os.geteuid() != 0:
         raise SystemExit("this step needs root (debootstrap, chroot, mount)")
