@@ -122,7 +122,9 @@ def trust_host_ca(root: Path) -> dict[str, str]:
     """
     if not HOST_CA.is_file():
         return {}
-    shutil.copyfile(HOST_CA, root / CA_INSIDE.lstrip("/"))
+    target = root / CA_INSIDE.lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)  # a minbase root has no /etc/ssl before ca-certificates
+    shutil.copyfile(HOST_CA, target)
     return {"PIP_CERT": CA_INSIDE, "SSL_CERT_FILE": CA_INSIDE}
 
 
