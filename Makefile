@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONT   := resources/fonts/NotoSansSC-Regular.ttf
 
-.PHONY: run test lint races soak crash fuzz bench bench-1m bench-start bench-docs bench-hall bench-accept bench-pg bench-upgrade setup clean package check-package
+.PHONY: run test lint races soak crash fuzz bench bench-1m bench-start bench-docs bench-hall bench-accept bench-pg bench-upgrade setup clean package package-host check-package
 
 setup: $(STAMP) $(FONT)
 
@@ -98,15 +98,27 @@ soak: setup
 
 # Issue 17: the frozen build (PyInstaller onedir, packaging/halldesk.spec) wrapped in
 # build/halldesk_<version>_amd64.deb; from a clean checkout it sets up the venv and the font first.
-# `make check-package` installs that .deb (root), runs the installed program on Xvfb and removes it.
+# `make package` (root) builds the RELEASE .deb, the one IT staff get, inside a Debian 11 (bullseye,
+# glibc 2.31) chroot, so it installs on 银河麒麟 V10 and later (packaging/linux/build_release.py; the
+# build root is cached under build/chroot, keyed by its recipe: ≈ 15 min the first time).
+# `make package-host` is the developers' quick build on this machine (build/host/, glibc >= 2.35).
+# `make check-package` installs the release .deb here (dpkg -i) and on a fresh minimal Debian 11
+# (apt-get install), runs the installed program on Xvfb in both and removes it here.
 DEB = build/halldesk_$(shell $(PYTHON) -c "import re;print(re.search(r'__version__ = \"(.+)\"',open('desktop/__init__.py').read())[1])")_amd64.deb
 
 package: setup
-	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath build/dist --workpath build/work packaging/halldesk.spec
-	$(PY) packaging/linux/build_deb.py --dist build/dist/halldesk --out build
+	$(PY) packaging/linux/build_release.py --out build --cache build/chroot
+
+package-host: setup
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath build/host/dist --workpath build/host/work packaging/halldesk.spec
+	$(PY) packaging/linux/build_deb.py --dist build/host/dist/halldesk --out build/host
 
 check-package: package
 	$(PY) packaging/linux/check_installed.py $(DEB)
+	$(PY) packaging/linux/check_bullseye.py $(DEB)
 
+# NOTE: a SIGKILLed package build can leave /proc or the host's /tmp/.X11-unix mounted in a chroot under
+# build/; rm -rf would walk into them, so they are unmounted first.
 clean:
+	-awk '$$2 ~ "^$(CURDIR)/build/" {print $$2}' /proc/self/mounts | sort -r | xargs -r umount --lazy
 	rm -rf $(VENV) build *.egg-info

@@ -23,6 +23,8 @@ command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus-daemon)
 # make package: readelf/objdump check the .deb's Depends against the bundle, dpkg-deb builds it.
 command -v readelf >/dev/null 2>&1 || need+=(binutils)
 command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg)
+# make package builds the release .deb in a Debian 11 chroot, make check-package installs it in another.
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 # NOTE: what libqxcb.so and its xcb helpers link against (ldd of PySide6's plugin on Debian 12).
 for pkg in libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 \
            libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-xinput0 libxcb-shm0 \
