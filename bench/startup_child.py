@@ -221,10 +221,13 @@ def run_app(db: str, data_dir: str, username: str, password: str) -> dict:
         window.tabs.setCurrentIndex(index)
 
     def open_menu(window, actions, total: float) -> None:
-        menus = [a.menu() for a in actions if isinstance(a.menu(), QMenu)]
+        # NOTE: the menus as the menu bar's children, in the bar's order; never QAction.menu(), which
+        # under PySide6 6.9.3 (the release build's) deletes the menu with its wrapper.
+        bar_menus = window.menuBar().findChildren(QMenu)
+        menus = [m for a in actions for m in bar_menus if m.menuAction() == a]
         if not menus:
             out["menus"] = total
-            out["menu_count"] = len([a for a in window.menuBar().actions() if a.menu()])
+            out["menu_count"] = len([m for m in window.menuBar().findChildren(QMenu) if m.parent() is window.menuBar()])
             window.close()
             return
         menu = menus[0]

@@ -1,5 +1,10 @@
 """Menu items a service's UI package adds to the main window (文件, 服务): declared, discovered, built generically."""
 
+# NOTE: never call QAction.menu() to reach a menu: under PySide6 6.9.3, the release build's Qt
+# (packaging/linux/release-pins.txt), the QMenu it returns is deleted when that Python wrapper goes,
+# and the menu bar loses the menu. Keep the QMenu that addMenu() returned, or find it among the menu
+# bar's children. tests/desktop/ui/test_qaction_menu.py keeps the tree free of the call.
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -38,10 +38,10 @@ def widget_texts(root: QWidget) -> list[str]:
         if isinstance(widget, QLineEdit):
             texts.append(widget.placeholderText())
         texts.append(widget.toolTip())
-        for action in widget.actions():
-            texts.append(action.text())
-            if action.menu():
-                texts.extend(a.text() for a in action.menu().actions())
+        # NOTE: a menu is a child widget too, so its items come from its own actions() here; never
+        # QAction.menu(): under PySide6 6.9.3 (the release build's) the menu it returns is deleted
+        # with that wrapper (desktop/ui/menu_actions.py).
+        texts.extend(action.text() for action in widget.actions())
     return [t.replace("&", "") for t in texts if t]
 
 
