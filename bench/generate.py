@@ -442,16 +442,13 @@ def _check_once(path: Path, work: Path, log=print) -> None:
     NOTE: the opening stamped the empty ``.part`` file, and the rename leaves that stamp behind; without
     a real check the first start-up benchmark at the new file would time the check instead of the start.
     """
-    import sqlite3
-
-    from desktop.store import integrity_policy
+    from desktop.store import integrity_policy, opening
 
     integrity_policy.stamp_path(work).unlink(missing_ok=True)
     started = clock.perf_counter()
-    with sqlite3.connect(path) as conn:
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
-    if result != "ok":
-        raise RuntimeError(f"quick_check of the generated file: {result}")
+    problems = opening.quick_check(path)  # the program's own check, as its opening runs it
+    if problems:
+        raise RuntimeError(f"quick_check of the generated file: {problems[:5]}")
     integrity_policy.record(path)
     log(f"quick_check ok in {clock.perf_counter() - started:.0f} s")
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 
 import chroot  # noqa: E402
 
-SUITE = "bullseye"
+SUITE = chroot.RELEASE_SUITE
 # NOTE: Debian's pool, not python.org: the one source the machine reaches either way; the sums are
 # those of bookworm's Sources index (python3.11 3.11.2-6+deb12u8, sqlite3 3.40.1-2+deb12u2). Only the
 # upstream (orig) tarballs: Debian's own patches to them (security fixes since) are NOT applied.

@@ -30,7 +30,7 @@ import chroot  # noqa: E402
 from check_installed import check  # noqa: E402
 from xdisplay import XDisplay  # noqa: E402
 
-SUITE = "bullseye"
+SUITE = chroot.RELEASE_SUITE
 HOME = "/home/clerk"  # the clerk's account inside; data lands in its default folders
 
 

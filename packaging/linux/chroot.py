@@ -14,6 +14,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+# The release's oldest system: Debian 11, 银河麒麟 V10's glibc (the build root and the install check).
+RELEASE_SUITE = "bullseye"
 MIRROR = "http://deb.debian.org/debian"
 SECURITY = "http://deb.debian.org/debian-security"
 # NOTE: a command inside sees this environment only: the host's PATH, PYTHONPATH, QT_* or virtualenv
