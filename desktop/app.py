@@ -20,7 +20,6 @@ from desktop.ui.crash import install_crash_handler
 from desktop.ui.msgbox import headless, show_environment_failure, show_error
 from desktop.ui.qtfont import install_app_font
 from desktop.ui.qttranslations import install_qt_translations
-from desktop.ui.screen_fit import install as install_screen_fit
 from forms.resources import resource
 
 if TYPE_CHECKING:
@@ -62,7 +61,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if app.style().name().lower() != "fusion":  # NOTE: Qt's default here already; a second one costs ≈ 5 ms
         app.setStyle("Fusion")
     install_qt_translations(app)
-    install_screen_fit(app)
     return app
 
 

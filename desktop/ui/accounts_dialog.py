@@ -23,6 +23,7 @@ from desktop.ui.combos import ValueCombo
 from desktop.ui.login import _FormDialog
 from desktop.ui.msgbox import ask_confirm, attempt, show_info
 from desktop.ui.promised_tab import PromisedTab
+from desktop.ui.screen_fit import FitsScreen
 
 COLUMNS = ("登录名", "姓名", "角色", "状态", "最近登录")
 MAY, MAY_NOT = "✓", ""
@@ -187,7 +188,7 @@ class PermissionsTab(QWidget):
         layout.addWidget(note)
 
 
-class AccountsDialog(QDialog):
+class AccountsDialog(FitsScreen, QDialog):
     """Tabs for accounts, permissions, coded reasons, retention and the 承诺办结时限; changes go through the case layer."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):

@@ -17,11 +17,12 @@ from desktop.cases.errors import EnvironmentFailure
 from desktop.cases.hall_context import HallContext
 from desktop.ui.idle_lock import install_idle_lock
 from desktop.ui.msgbox import attempt, show_info
+from desktop.ui.screen_fit import FitsScreen
 
 log = logging.getLogger(__name__)
 
 
-class ReportDayDialog(QDialog):
+class ReportDayDialog(FitsScreen, QDialog):
     """Which day the end-of-day report covers (today by default)."""
 
     def __init__(self, parent: QWidget | None = None):

@@ -29,11 +29,12 @@ from desktop.cases.backups import BackupError, passphrase_problem
 from desktop.cases.errors import ActionRefused, EnvironmentFailure
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import ask_confirm, show_environment_failure, show_info
+from desktop.ui.screen_fit import FitsScreen, qt_dialogs
 
 BACKUP_FIELDS = ("backup_dir", "backup_keep", "backup_every_hours")
 
 
-class PassphraseDialog(QDialog):
+class PassphraseDialog(FitsScreen, QDialog):
     """A passphrase typed twice (setting it) or once (opening a backup); never shown, never saved."""
 
     def __init__(self, parent: QWidget | None = None, *, twice: bool, title: str, note: str = ""):
@@ -94,7 +95,7 @@ def _key_text() -> str:
     return f"已设置（密钥指纹 {key.fingerprint}，{key.created_on}）"
 
 
-class BackupDialog(QDialog):
+class BackupDialog(FitsScreen, QDialog):
     """Where backups go, how many are kept, how often; the passphrase; backup now; restore a backup."""
 
     def __init__(self, window, scheduler, *, confirm: Callable[[QWidget, str], bool] | None = None,
@@ -242,7 +243,8 @@ class BackupDialog(QDialog):
         return True
 
     def _on_browse_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择备份文件夹"), self.backup_dir.text())
+        with qt_dialogs():
+            folder = QFileDialog.getExistingDirectory(self, self.tr("选择备份文件夹"), self.backup_dir.text())
         if folder:
             self.backup_dir.setText(folder)
 
@@ -283,8 +285,9 @@ class BackupDialog(QDialog):
 
     def _on_restore_clicked(self) -> None:
         start = self.backup_dir.text() or str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择备份文件"), start,
-                                              self.tr("HallDesk 备份 (*.hdbk *.sqlite3)"))
+        with qt_dialogs():
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("选择备份文件"), start,
+                                                  self.tr("HallDesk 备份 (*.hdbk *.sqlite3)"))
         if not path:
             return
         passphrase = ""

@@ -23,11 +23,12 @@ from desktop.cases.dto import Actor
 from desktop.cases.halldb import Database
 from desktop.ui.combos import ValueCombo
 from desktop.ui.msgbox import attempt
+from desktop.ui.screen_fit import FitsScreen
 
 KIND_LABELS = {"holiday": "放假", "workday": "调休上班"}
 
 
-class CalendarDialog(QDialog):
+class CalendarDialog(FitsScreen, QDialog):
     """Lists the entries and adds or changes one day at a time."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):

@@ -27,12 +27,13 @@ from desktop.cases import lifecycle
 from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
+from desktop.ui.screen_fit import FitsScreen
 
 KEEP_OPEN = object()  # a submit returns this to leave the dialog open (e.g. the countersign was cancelled)
 Submit = Callable[["ActionDialog"], Any]
 
 
-class ActionDialog(QDialog):
+class ActionDialog(FitsScreen, QDialog):
     """A form whose 确定 runs ``submit``: InputError goes next to its field, ActionRefused under the form."""
 
     def __init__(self, title: str, intro: str, ok_text: str, parent: QWidget | None = None):

@@ -16,12 +16,13 @@ from desktop.cases.setup_record import record_password_change
 from desktop.settings import Settings
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
+from desktop.ui.screen_fit import FitsScreen
 from desktop.ui.setup_pages import DatabaseForm, PrinterForm
 
 REFUSED = "数据库连接和打印机由管理员设置。"
 
 
-class ConnectionDialog(QDialog):
+class ConnectionDialog(FitsScreen, QDialog):
     """The set-up's database and printer pages; a changed database is used from the next start."""
 
     def __init__(self, settings: Settings, account: AccountInfo, db: Database, window_no: str,

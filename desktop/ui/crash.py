@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.logs import mask_personal
 from desktop.ui.msgbox import headless
+from desktop.ui.screen_fit import FitsScreen
 
 log = logging.getLogger("halldesk.crash")
 
 
-class CrashDialog(QDialog):
+class CrashDialog(FitsScreen, QDialog):
     """Shows the traceback with a 复制 button and where the log file is."""
 
     def __init__(self, details: str, log_path: Path | str, parent: QWidget | None = None):

@@ -26,6 +26,7 @@ from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
 from desktop.cases.halldb import Database
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import ask_confirm, show_environment_failure
+from desktop.ui.screen_fit import FitsScreen
 
 log = logging.getLogger(__name__)
 # NOTE: what counts as the clerk being there; paint, timer and focus events do not.
@@ -39,7 +40,7 @@ PANEL_WIDTH = 520
 PANEL_MARGIN = 28
 
 
-class LockScreen(QDialog):
+class LockScreen(FitsScreen, QDialog):
     """Covers the main window; only the locked clerk's own password (or quitting) gets past it."""
 
     sig_unlocked = Signal()

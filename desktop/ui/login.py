@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop.cases.errors import ActionRefused, EnvironmentFailure, InputError
 from desktop.preload import DataLayer
 from desktop.ui.msgbox import show_environment_failure
+from desktop.ui.screen_fit import FitsScreen
 
 if TYPE_CHECKING:
     from desktop.cases.dto import AccountInfo, Actor
@@ -50,7 +51,7 @@ def set_error(label: QLabel, text: str) -> None:
     label.setVisible(bool(text))
 
 
-class _FormDialog(QDialog):
+class _FormDialog(FitsScreen, QDialog):
     """A form of line edits, each with its error label under it, and a general error line."""
 
     def __init__(self, parent: QWidget | None):

@@ -11,10 +11,15 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.cases.errors import ActionRefused, EnvironmentFailure
+from desktop.ui.screen_fit import FitsScreen
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 OBJECT_NAME = "halldesk_msgbox"
+
+
+class MessageBox(FitsScreen, QMessageBox):
+    """Every message box of HallDesk: a QMessageBox fitted to its screen when shown."""
 
 
 def _tr(text: str) -> str:
@@ -28,7 +33,7 @@ def headless() -> bool:
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
          detail: str = "") -> QMessageBox:
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box = MessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
     # NOTE: a fixed objectName lets tests find the open box with QApplication.activeModalWidget().
     box.setObjectName(OBJECT_NAME)
     if detail:

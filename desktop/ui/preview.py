@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 from desktop import print_queue
 from desktop.ui import msgbox
 from desktop.ui.page_view import PageView
-from desktop.ui.screen_fit import fit_to_screen
+from desktop.ui.screen_fit import FitsScreen, fit_to_screen
 
 log = logging.getLogger(__name__)
 PREFERRED_SIZE = QSize(820, 960)
@@ -64,7 +64,11 @@ def print_pdf(pdf_path: str | Path, printer: QPrinter) -> int:
     return document.pageCount()
 
 
-class PreviewDialog(QDialog):
+class _PrintDialog(FitsScreen, QPrintDialog):
+    """Qt's print dialog, fitted to the screen like every dialog of HallDesk."""
+
+
+class PreviewDialog(FitsScreen, QDialog):
     """Shows the paper; 打印 sends it to a printer, and the PDF on disk is always kept."""
 
     sig_printed = Signal(int, str)  # pages, printer name: only after the printer took the job
@@ -116,7 +120,7 @@ class PreviewDialog(QDialog):
         chosen = settings_store.load().printer_name
         if chosen and chosen in QPrinterInfo.availablePrinterNames():
             printer.setPrinterName(chosen)
-        dialog = QPrintDialog(printer, self)
+        dialog = _PrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.print_to(printer)

@@ -19,6 +19,7 @@ from desktop.cases import drafts, queries
 from desktop.cases.errors import EnvironmentFailure
 from desktop.lastrun import AbnormalEnd
 from desktop.ui.msgbox import ask_confirm, headless, show_environment_failure
+from desktop.ui.screen_fit import FitsScreen
 
 log = logging.getLogger(__name__)
 RESTORE, LATER, DISCARD = "restore", "later", "discard"
@@ -34,7 +35,7 @@ def describe(copy: drafts.Autosave) -> str:
     return f"{copy.service_name} — {name}　{kind}，自动保存于 {copy.saved_at:%m-%d %H:%M}"
 
 
-class RecoveryDialog(QDialog):
+class RecoveryDialog(FitsScreen, QDialog):
     """The one dialog at start: 上次运行未正常结束 (with the log file) and the pages to 恢复 / 稍后 / 放弃."""
 
     def __init__(self, copies: list[drafts.Autosave], previous: AbnormalEnd | None, parent: QWidget | None = None):

@@ -27,11 +27,12 @@ from desktop.cases.halldb import Database
 from desktop.settings import Settings
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
+from desktop.ui.screen_fit import FitsScreen, qt_dialogs
 
 FIELDS = ("hall_name", "hall_address", "hall_phone", "window_no", "output_dir", "font_path", "idle_lock_minutes")
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(FitsScreen, QDialog):
     """Edits a copy of the settings; saves them only when every field is valid."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None, account: AccountInfo | None = None,
@@ -147,14 +148,16 @@ class SettingsDialog(QDialog):
         self.accept()
 
     def _on_browse_dir_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择 PDF 输出文件夹"),
-                                                  self.output_dir.text() or str(self.original.papers_dir()))
+        with qt_dialogs():
+            folder = QFileDialog.getExistingDirectory(self, self.tr("选择 PDF 输出文件夹"),
+                                                      self.output_dir.text() or str(self.original.papers_dir()))
         if folder:
             self.output_dir.setText(folder)
 
     def _on_browse_font_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择中文字体文件"), self.font_path.text(),
-                                              self.tr("TrueType 字体 (*.ttf *.ttc)"))
+        with qt_dialogs():
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("选择中文字体文件"), self.font_path.text(),
+                                                  self.tr("TrueType 字体 (*.ttf *.ttc)"))
         if path:
             self.font_path.setText(path)
 

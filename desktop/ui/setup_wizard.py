@@ -16,6 +16,7 @@ from desktop.cases.setup_record import record_setup
 from desktop.settings import Settings
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
+from desktop.ui.screen_fit import FitsScreen
 from desktop.ui.setup_pages import DatabaseForm, HallForm, PrinterForm
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class AdminPage(_Page):
         return not errors
 
 
-class SetupWizard(QWizard):
+class SetupWizard(FitsScreen, QWizard):
     """Each page checks its own fields; Finish stores the password, creates the administrator,
     records every choice in the audit log and writes the settings file (which ends the first run)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.ui.msgbox import headless
+from desktop.ui.msgbox import MessageBox, headless
 
 SAVE, DISCARD, CANCEL, KEEP = "save", "discard", "cancel", "keep"
 OBJECT_NAME = "unsaved_prompt"
@@ -28,7 +28,7 @@ def ask(parent: QWidget | None, titles: list[str]) -> str:
     else:
         text = _tr("以下 %1 个页面有尚未保存的输入：").replace("%1", str(len(titles))) + "\n" + "\n".join(
             f"  · {t}" for t in titles)
-    box = QMessageBox(QMessageBox.Icon.Question, _tr("有未保存的输入"), text, QMessageBox.StandardButton.NoButton,
+    box = MessageBox(QMessageBox.Icon.Question, _tr("有未保存的输入"), text, QMessageBox.StandardButton.NoButton,
                       parent)
     box.setObjectName(OBJECT_NAME)
     box.setInformativeText(_tr("保存草稿：保存后关闭，以后可在案件列表中继续办理。\n"

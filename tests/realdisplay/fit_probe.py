@@ -222,9 +222,14 @@ def main() -> int:
 
     from desktop.ui.msgbox import show_info
 
+    from desktop.ui.screen_fit import FitsScreen
+
+    class Oversized(FitsScreen, QDialog):
+        """A dialog of ours that asks for more than any clerk's screen."""
+
     def oversized() -> int:
         """A dialog that asks for more than any clerk's screen: the one fitter must shrink it."""
-        dialog = QDialog(window)
+        dialog = Oversized(window)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
         QVBoxLayout(dialog).addWidget(buttons)
         dialog.resize(2400, 1400)

@@ -25,7 +25,7 @@ from desktop.cases.services.ebike import plates
 from desktop.ui.admin_tabs import fill, rows_table, selected_row
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import ask_confirm, show_environment_failure
-from desktop.ui.screen_fit import fit_to_screen
+from desktop.ui.screen_fit import FitsScreen, fit_to_screen
 
 MODE_TEXT = {
     True: "单机模式：本机数据库只供本窗口使用。号牌只从分配给本窗口的号段发放，没有号段时不能发放号牌。",
@@ -33,7 +33,7 @@ MODE_TEXT = {
 }
 
 
-class PlateSeriesDialog(QDialog):
+class PlateSeriesDialog(FitsScreen, QDialog):
     """The administrator sets where plates come from; every change is audited by the case layer."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):

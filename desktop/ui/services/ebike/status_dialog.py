@@ -29,13 +29,13 @@ from desktop.settings import Settings
 from desktop.ui.combos import ValueCombo
 from desktop.ui.login import error_label, set_error
 from desktop.ui.msgbox import show_environment_failure
-from desktop.ui.screen_fit import fit_to_screen
+from desktop.ui.screen_fit import FitsScreen, fit_to_screen
 from forms import checks
 
 STATUS_COLOURS = {"registered": "#2e7d32", "stolen": "#b3261e", "lost": "#a15c00", "destroyed": "#666666"}
 
 
-class BikeStatusDialog(QDialog):
+class BikeStatusDialog(FitsScreen, QDialog):
     """第十五条: searching a plate or frame number shows the registration, its status and owners."""
 
     def __init__(self, db: Database, actor: Actor | None = None, settings: Settings | None = None,
