@@ -28,7 +28,8 @@ names = ["qt_user", "qt_free", "desktop.ui.login", "desktop.cases.errors", "json
 from importlib.machinery import SourceFileLoader
 with_source = [n for n in calls if isinstance(getattr(sys.modules.get(n), "__loader__", None), SourceFileLoader)]
 print(json.dumps({"answers": {n: [patched(sys.modules[n]), patched.original(sys.modules[n])] for n in names},
-                  "getsource": with_source, "others": calls, "dict": {n: feature.pyside_feature_dict.get(n) for n in ("qt_user", "qt_free")}}))
+                  "getsource": with_source, "others": calls,
+                  "dict": {n: feature.pyside_feature_dict.get(n) for n in ("qt_user", "qt_free")}}))
 """
 
 

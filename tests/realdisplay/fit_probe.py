@@ -221,7 +221,6 @@ def main() -> int:
     from PySide6.QtWidgets import QDialogButtonBox, QVBoxLayout
 
     from desktop.ui.msgbox import show_info
-
     from desktop.ui.screen_fit import FitsScreen
 
     class Oversized(FitsScreen, QDialog):
