@@ -179,6 +179,13 @@ class IdleLock(QObject):
     NOTE: the time comes from an injected monotonic clock and a poll compares it, instead of a
     single-shot timer restarted by every input: the tests advance a fake clock and poll, so no test
     waits for a real timer (which fired late, or early, on a loaded machine).
+
+    NOTE: issue 15: an application-wide Python filter is a Python call for every event of every
+    object (each keystroke's press, release, repaints, …). Once it has seen an input it takes itself
+    off the application until the next poll (at most a second), which puts it back: the clerk's
+    typing passes through Python about once a second instead of at every event. An input in that
+    second is not seen, so the lock can come up to a second before the idle minutes since the very
+    last input — never while the clerk is at work, whose next input after the poll is seen again.
     """
 
     sig_locked = Signal()
@@ -200,7 +207,9 @@ class IdleLock(QObject):
         self._check.setInterval(account_check_ms)
         self._check.timeout.connect(self.check_account)
         self._check.start()
-        QApplication.instance().installEventFilter(self)
+        self.watching = False  # True while the application-wide filter is installed
+        self.seen = 0  # inputs the filter has seen (the tests count them)
+        self._watch()
         window.installEventFilter(self)
         window.destroyed.connect(self._on_window_destroyed)
 
@@ -217,8 +226,14 @@ class IdleLock(QObject):
         """Minutes from the settings; the quiet spell so far counts against the new value."""
         self.minutes = minutes
 
+    def _watch(self) -> None:
+        if not self.watching:
+            QApplication.instance().installEventFilter(self)
+            self.watching = True
+
     def poll(self) -> None:
         """Lock when the last input is ``idle_seconds`` or more ago (the poll timer calls this every second)."""
+        self._watch()  # NOTE: back on the application after the rest that followed an input
         if self.screen is None and self._clock() - self._last_input >= self.idle_seconds:
             self.lock("idle")
 
@@ -256,6 +271,10 @@ class IdleLock(QObject):
         if kind in INPUT_EVENTS:
             if self.screen is None:
                 self._last_input = self._clock()
+            self.seen += 1
+            if self.watching:  # (Qt allows a filter to be removed while it filters)
+                QApplication.instance().removeEventFilter(self)
+                self.watching = False
         elif watched is self.window and self.screen is not None and kind in (QEvent.Type.Move, QEvent.Type.Resize):
             self.screen.cover()
         return False
@@ -271,6 +290,7 @@ class IdleLock(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        self.watching = False
 
 
 def install_idle_lock(window, *, clock: Callable[[], float] = time.monotonic) -> IdleLock:

@@ -112,8 +112,10 @@ def test_locks_after_idle_and_unlocks_with_own_password_keeping_the_form(qtbot, 
 def test_input_keeps_the_window_unlocked(qtbot, window, clock):
     lock = install_idle_lock(window, clock=clock)
     clock.advance(9 * 60)
+    lock.poll()  # NOTE: the poll timer runs every second; a jump of the fake clock is followed by one
     qtbot.keyClick(window.page.findChild(QLineEdit, "field_phone"), Qt.Key.Key_1)
     clock.advance(9 * 60)
+    lock.poll()
     qtbot.mouseMove(window.page, QPoint(12, 10))
     clock.advance(9 * 60 + 59)
     lock.poll()
@@ -121,6 +123,31 @@ def test_input_keeps_the_window_unlocked(qtbot, window, clock):
     clock.advance(1)
     lock._poll.timeout.emit()  # the poll timer's own call: ten quiet minutes lock
     assert lock.locked
+
+
+def test_typing_passes_through_the_filter_about_once_a_poll(qtbot, window, clock):
+    """Issue 15: after an input the application-wide filter rests until the next poll puts it back."""
+    lock = install_idle_lock(window, clock=clock)
+    field = window.page.findChild(QLineEdit, "field_phone")
+    assert lock.watching
+    clock.advance(30)
+    qtbot.keyClicks(field, "13800")  # five presses: the first is seen, the rest pass Python by
+    assert (lock.seen, lock.watching) == (1, False)
+    assert lock._clock() - lock._last_input == 0
+    clock.advance(1)
+    lock.poll()  # the next second's poll
+    assert lock.watching and not lock.locked
+    clock.advance(5)
+    qtbot.keyClicks(field, "138")
+    assert (lock.seen, lock.watching) == (2, False)
+    assert lock._last_input == lock._clock()  # the input after the poll was seen at once
+    assert field.text() == "13800138"
+    clock.advance(10 * 60 - 1)
+    lock.poll()
+    assert not lock.locked
+    clock.advance(1)
+    lock.poll()
+    assert lock.locked  # ten minutes after the last input seen
 
 
 def test_the_poll_runs_every_second(window, clock):
