@@ -109,7 +109,7 @@ def run_app(db: str, data_dir: str, username: str, password: str) -> dict:
     # NOTE: a real start (python -m desktop) imports these Qt-free modules before PySide6 (its import
     # hook makes every later import dearer); the driver below needs Qt, so it imports them first too.
     from desktop.__main__ import import_before_qt
-    from desktop.qt_hook import cheapen
+    from desktop.ui.qt_hook import cheapen
 
     import_before_qt()
     cheapen()  # NOTE: as desktop.__main__.run_gui does before the first module that uses Qt

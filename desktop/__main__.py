@@ -102,7 +102,7 @@ def run_gui(args: argparse.Namespace) -> int:
     # The data layer (SQLAlchemy, the models) is not imported first any more: it loads on a worker
     # thread once the sign-in dialog has painted (desktop/preload.py, issue 15).
     import_before_qt()
-    from desktop.qt_hook import cheapen
+    from desktop.ui.qt_hook import cheapen
 
     cheapen()
     from desktop.app import run_gui as run

@@ -10,12 +10,12 @@ from pathlib import Path
 from desktop.cases import accounts
 from desktop.store.database import open_database
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 _SAME_ANSWERS = r"""
 import importlib, inspect, json, sys
 sys.path.insert(0, sys.argv[1])
-from desktop import qt_hook
+from desktop.ui import qt_hook
 assert qt_hook.cheapen() is True and qt_hook.cheapen() is True  # in place, once
 feature = sys.modules["shibokensupport.feature"]
 patched = feature._mod_uses_pyside
@@ -63,12 +63,12 @@ checked = []
 real_getsource = inspect.getsource
 inspect.getsource = lambda obj: checked.append(getattr(obj, "__name__", "?")) or real_getsource(obj)
 import desktop.__main__ as m
-import desktop.qt_hook as hook
+import desktop.ui.qt_hook as hook
 real_cheapen = hook.cheapen
 
 def cheapen():
     # the real start has come to the first use of Qt: what was loaded and checked so far, then leave
-    before = sorted(n for n in sys.modules if n.startswith(("PySide6", "desktop.app", "desktop.ui")))
+    before = sorted(n for n in sys.modules if n.startswith("PySide6") or n in ("desktop.app", "desktop.ui.login"))
     placed = real_cheapen()
     print(repr((before, placed, sorted(set(checked)))), flush=True)
     os._exit(0)
