@@ -22,7 +22,7 @@ from desktop.cases.services.ebike.models import EbikeOwnerHistory, EbikeRegistra
 from desktop.cases.services.subsidy.models import SubsidyClaim
 from desktop.demo.people import People
 from desktop.documents.kinds import DOCUMENT_KINDS
-from desktop.store import audit
+from desktop.store import audit, audit_hashes
 from desktop.store.database import open_database
 from desktop.store.deadline_models import CaseDeadline
 from desktop.store.models import AuditEvent, Case, CaseIdentifier, CaseNameBigram, CaseSequence, Document, name_bigrams
@@ -203,10 +203,10 @@ class Generator:
         what `audit verify` checks, and it matches. The bytes are the program's: two hashes a row."""
         case_ids = {row["case_id"] for row in self.audit if row["case_id"] is not None}
         doc_ids = {row["detail"]["document_id"] for row in self.audit if isinstance(row["detail"].get("document_id"), int)}
-        cases = {i: audit.content_hash("case", audit.CASE_COLUMNS, texts)
-                 for i, texts in audit.stored_texts(conn, Case.__table__, audit.CASE_COLUMNS, case_ids).items()}
-        docs = {i: audit.content_hash("document", audit.DOCUMENT_COLUMNS, texts)
-                for i, texts in audit.stored_texts(conn, Document.__table__, audit.DOCUMENT_COLUMNS, doc_ids).items()}
+        cases = {i: audit_hashes.content_hash("case", audit_hashes.CASE_COLUMNS, texts)
+                 for i, texts in audit_hashes.stored_texts(conn, Case.__table__, audit_hashes.CASE_COLUMNS, case_ids).items()}
+        docs = {i: audit_hashes.content_hash("document", audit_hashes.DOCUMENT_COLUMNS, texts)
+                for i, texts in audit_hashes.stored_texts(conn, Document.__table__, audit_hashes.DOCUMENT_COLUMNS, doc_ids).items()}
         signed = []
         for row in self.audit:
             doc_id = row["detail"].get("document_id")

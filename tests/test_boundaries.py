@@ -214,7 +214,7 @@ def test_the_seam_check_fails_on_a_planted_file(tmp_path, folder, source, module
 # service's package (the case layer's: seam_violations above), and the store is held to more: no
 # identifier of it (class, function, variable, attribute, argument, import, module name) is named for a
 # service. Its comments and strings may still give a service as an example,
-# and audit.CASE_COLUMNS names "plate_no"/"frame_no" as strings: a frozen hash format (see its NOTE).
+# and audit_hashes.CASE_COLUMNS names "plate_no"/"frame_no" as strings: a frozen hash format (see its NOTE).
 SERVICE_WORDS = re.compile(r"ebike|e_bike|subsidy|plate|frame_no|nrmm|residence", re.I)
 # packed_dictionary.py is a fixed compression dictionary (data that must never change, whatever it spells);
 # the migration revisions are history, and live below the top level anyway.

@@ -15,7 +15,7 @@ from desktop.cases import audit_labels, permissions, status
 from desktop.cases.dto import AccountInfo, Actor
 from desktop.cases.hall_context import HallContext
 from desktop.files import replace_file
-from desktop.store import audit, audit_anchor
+from desktop.store import audit, audit_anchor, audit_hashes, audit_reads
 from desktop.store.audit_verify import Problem
 from desktop.store.database import Database
 from desktop.store.models import Account, AuditEvent
@@ -55,7 +55,7 @@ class ChainCheck:
     count: int
     lines: tuple[str, ...] = ()  # the verdict, each problem, what was covered (audit_verify.Verification.lines)
     head_seq: int = 0
-    head_hash: str = audit.GENESIS
+    head_hash: str = audit_hashes.GENESIS
     unverifiable: bool = False  # this PC has no key: nothing could be said about the signed rows
     problems: tuple[Problem, ...] = ()
 
@@ -109,8 +109,8 @@ def day_report(db: Database, day: date, now: datetime | None = None) -> DayRepor
         rows = s.execute(select(AuditEvent.action, AuditEvent.actor, AuditEvent.hash).where(
             AuditEvent.at >= start, AuditEvent.at < start + timedelta(days=1)).order_by(AuditEvent.seq)).all()
         names = dict(s.execute(select(Account.username, Account.display_name)).all())
-        head = audit.read_head(s.connection())
-        chain = audit.chain_row(s.connection())
+        head = audit_reads.read_head(s.connection())
+        chain = audit_reads.chain_row(s.connection())
         check = _check(s)
     kinds = Counter(r.action for r in rows)
     people: dict[str, Counter] = {}

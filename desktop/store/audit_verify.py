@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Row, Table, Text, cast, func, select
 
-from desktop.store import audit, audit_anchor, audit_key
+from desktop.store import audit_anchor, audit_hashes, audit_key, audit_reads
 from desktop.store.models import AuditEvent, Case, Document
 
 BATCH = 1000
@@ -35,7 +35,7 @@ class Verification:
     legacy_rows: int = 0
     legacy_forks: int = 0
     head_seq: int = 0
-    head_hash: str = audit.GENESIS
+    head_hash: str = audit_hashes.GENESIS
     chain_id: str | None = None
     key_id: str | None = None
     cases_checked: int = 0
@@ -109,7 +109,7 @@ class _Checker:
         self.result = Verification(anchor_file=anchor_file)
         self.key_id = audit_key.fingerprint(key) if key is not None else None
         self.result.key_id = self.key_id
-        chain = audit.chain_row(conn)
+        chain = audit_reads.chain_row(conn)
         self.chain_id = chain.chain_id if chain else None
         self.legacy_seq = chain.legacy_seq if chain else None
         self.result.chain_id = self.chain_id
@@ -146,7 +146,7 @@ class _Checker:
                         cast(t.c.detail, Text), t.c.case_hash, t.c.document_id, t.c.document_hash, t.c.key_id,
                         t.c.prev_hash, t.c.hash)
                  .where(t.c.seq.is_not(None)).order_by(t.c.seq))
-        prev, expected, seen_signed = audit.GENESIS, 1, False
+        prev, expected, seen_signed = audit_hashes.GENESIS, 1, False
         recent: deque[str] = deque(maxlen=LEGACY_FORK_WINDOW)
         broken = False
         for (seq, at_text, actor, window, action, case_id, detail_text, case_hash, document_id, document_hash,
@@ -167,7 +167,7 @@ class _Checker:
                     self.add("unsigned-row", f"{where}没有密钥签名，却在升级之后：它是在程序之外写入的。", seq)
                     broken = True
                     break
-                if digest != audit.event_hash(at, actor, window, action, case_id, detail, prev_hash):
+                if digest != audit_hashes.event_hash(at, actor, window, action, case_id, detail, prev_hash):
                     self.add("row-changed", f"{where}的内容与它的哈希不符：这条记录被修改过。", seq)
                     broken = True
                     break
@@ -194,7 +194,7 @@ class _Checker:
                              "要么本机的密钥不是大厅密钥（请导入），要么这些记录是伪造的。", seq)
                     broken = True
                     break
-                if self.chain_id is None or digest != audit.signed_hash(
+                if self.chain_id is None or digest != audit_hashes.signed_hash(
                         self.key, self.chain_id, seq, at, actor, window, action, case_id, detail, case_hash,
                         document_id, document_hash, key_id, prev_hash):
                     self.add("row-changed", f"{where}的签名不符：这条记录被修改过，或被没有密钥的人重新计算过哈希。", seq)
@@ -277,7 +277,7 @@ class _Checker:
         for rows in self._batches(c, [c.c.case_no]):
             ids = [r[0] for r in rows]
             latest = self._latest(AuditEvent.__table__.c.case_id, ids)
-            texts = audit.stored_texts(self.conn, c, audit.CASE_COLUMNS, ids)
+            texts = audit_hashes.stored_texts(self.conn, c, audit_hashes.CASE_COLUMNS, ids)
             for case_id, case_no in rows:
                 name = self._case_name(case_no, case_id)
                 event = latest.get(case_id)
@@ -289,7 +289,7 @@ class _Checker:
                     self.result.cases_unchecked += 1
                     continue
                 self.result.cases_checked += 1
-                if audit.content_hash("case", audit.CASE_COLUMNS, texts[case_id]) != event.case_hash:
+                if audit_hashes.content_hash("case", audit_hashes.CASE_COLUMNS, texts[case_id]) != event.case_hash:
                     where = self._where(event.seq, _parse_at(event[5]), event.action)
                     self.add("case-changed",
                              f"{name}的存储内容（申请信息、材料、审查结论、状态等）与它最后一条审计记录"
@@ -327,7 +327,7 @@ class _Checker:
             ids = [r[0] for r in rows]
             numbers = self._case_numbers(r[1] for r in rows)
             latest = self._latest(AuditEvent.__table__.c.document_id, ids)
-            texts = audit.stored_texts(self.conn, d, audit.DOCUMENT_COLUMNS, ids)
+            texts = audit_hashes.stored_texts(self.conn, d, audit_hashes.DOCUMENT_COLUMNS, ids)
             for doc_id, case_id, title, copy_no in rows:
                 case_no = numbers.get(case_id)
                 name = f"{self._case_name(case_no, case_id)}的文书《{title}》（第 {copy_no} 份，文书编号 {doc_id}）"
@@ -340,7 +340,7 @@ class _Checker:
                     self.result.documents_unchecked += 1
                     continue
                 self.result.documents_checked += 1
-                if audit.content_hash("document", audit.DOCUMENT_COLUMNS, texts[doc_id]) != event.document_hash:
+                if audit_hashes.content_hash("document", audit_hashes.DOCUMENT_COLUMNS, texts[doc_id]) != event.document_hash:
                     self.add("document-changed",
                              f"{name}的存储快照或 PDF 校验值与打印时的审计记录（第 {event.seq} 条）不符："
                              "文书在程序之外被改动过。", event.seq, case_no)

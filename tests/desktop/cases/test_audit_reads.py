@@ -20,7 +20,7 @@ from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
 from desktop.cases.hall_context import HallContext
 from desktop.cases.services.ebike.models import PlateRegisterMode
-from desktop.store import audit
+from desktop.store import audit, audit_hashes, audit_reads
 from desktop.store.database import open_database
 from desktop.store.models import AuditEvent, Case, Document
 from forms import registry
@@ -61,19 +61,19 @@ def _check(db) -> int:
         checked = 0
         for e in events:
             if e.document_id is not None:
-                assert e.document_hash == audit.document_hash(conn, e.document_id), (e.seq, e.action)
+                assert e.document_hash == audit_hashes.document_hash(conn, e.document_id), (e.seq, e.action)
                 checked += 1
             if last_of_case[e.case_id] == e.seq:  # NOTE: earlier events of a resumed draft saw it before
-                assert e.case_hash == audit.case_hash(conn, e.case_id), (e.seq, e.action)
+                assert e.case_hash == audit_hashes.case_hash(conn, e.case_id), (e.seq, e.action)
                 checked += 1
         assert audit.check(s).intact
         # Both readers, row by row, on every case and paper as stored now.
         case_ids = set(s.scalars(select(Case.id)))
         doc_ids = set(s.scalars(select(Document.id)))
-        cases, docs, chain, _head = audit._read_for_commit(conn, case_ids, doc_ids, head=False)
-        assert cases == {i: audit.case_hash(conn, i) for i in case_ids}
-        assert docs == {i: audit.document_hash(conn, i) for i in doc_ids}
-        assert chain is not None and chain.chain_id == audit.chain_row(conn).chain_id
+        cases, docs, chain, _head = audit_reads.read_for_commit(conn, case_ids, doc_ids, head=False)
+        assert cases == {i: audit_hashes.case_hash(conn, i) for i in case_ids}
+        assert docs == {i: audit_hashes.document_hash(conn, i) for i in doc_ids}
+        assert chain is not None and chain.chain_id == audit_reads.chain_row(conn).chain_id
     return checked
 
 
@@ -99,10 +99,10 @@ def test_sqlite_commit_reads_hash_what_the_reference_reader_hashes(tmp_path):
                       {"t": '{"photo": true}', "i": case_id})
         with db.read() as s:
             conn = s.connection()
-            got, _docs, _chain, head = audit._read_for_commit(conn, [case_id], [], head=True)
+            got, _docs, _chain, head = audit_reads.read_for_commit(conn, [case_id], [], head=True)
             assert isinstance(conn.exec_driver_sql(f"SELECT materials FROM cases WHERE id = {case_id}").scalar(), str)
-            assert got == {case_id: audit.case_hash(conn, case_id)}
-            assert head == audit.read_head(conn)
+            assert got == {case_id: audit_hashes.case_hash(conn, case_id)}
+            assert head == audit_reads.read_head(conn)
     finally:
         db.close()
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from desktop.cases import identifiers
-from desktop.store import audit
+from desktop.store import audit_hashes
 
 ROOT = Path(__file__).resolve().parents[3]
 REGISTERS = {
@@ -59,6 +59,6 @@ def test_the_frozen_case_hash_slots_are_kinds_the_e_bike_package_records():
     # since migration 0016 they are read from case_identifiers rows of those kinds, so the e-bike package
     # must keep declaring exactly these keys, or every e-bike case hashed before would stop verifying.
     identifiers.declared()  # loads the services
-    where = {k: identifiers._declared._where[k] for k in audit.IDENTIFIER_COLUMNS if k in identifiers._declared}
-    assert where == dict.fromkeys(audit.IDENTIFIER_COLUMNS, "desktop.cases.services.ebike.declarations")
-    assert [c for c in audit.CASE_COLUMNS if c in audit.IDENTIFIER_COLUMNS] == ["plate_no", "frame_no"]
+    where = {k: identifiers._declared._where[k] for k in audit_hashes.IDENTIFIER_COLUMNS if k in identifiers._declared}
+    assert where == dict.fromkeys(audit_hashes.IDENTIFIER_COLUMNS, "desktop.cases.services.ebike.declarations")
+    assert [c for c in audit_hashes.CASE_COLUMNS if c in audit_hashes.IDENTIFIER_COLUMNS] == ["plate_no", "frame_no"]

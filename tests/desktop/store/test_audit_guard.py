@@ -21,7 +21,7 @@ from desktop import paths
 from desktop.cases import accounts, intake, sessions
 from desktop.cases.dto import Actor
 from desktop.cases.hall_context import HallContext
-from desktop.store import audit, audit_anchor
+from desktop.store import audit_anchor, audit_hashes
 from desktop.store.database import open_database
 from forms import registry
 
@@ -151,7 +151,7 @@ def _plain_recompute(conn: sqlite3.Connection, start: int, *, unsign: bool) -> N
     rows = conn.execute("SELECT seq, at, actor, window, action, case_id, detail FROM audit_log WHERE seq >= ? "
                         "ORDER BY seq", (start,)).fetchall()
     for seq, at, actor, window, action, case_id, detail in rows:
-        digest = audit.event_hash(datetime.fromisoformat(at), actor, window, action, case_id, json.loads(detail), prev)
+        digest = audit_hashes.event_hash(datetime.fromisoformat(at), actor, window, action, case_id, json.loads(detail), prev)
         conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ?" + (", key_id = NULL" if unsign else "")
                      + " WHERE seq = ?", (prev, digest, seq))
         prev = digest
@@ -181,8 +181,8 @@ def test_whole_chain_relabelled_as_pre_upgrade_is_caught_by_the_anchors(hall):
     with sqlite3.connect(hall["file"]) as conn:
         conn.execute("UPDATE audit_log SET key_id = NULL, case_hash = NULL, document_hash = NULL")
         first = conn.execute("SELECT at, actor, window, action, case_id, detail FROM audit_log WHERE seq = 1").fetchone()
-        digest = audit.event_hash(datetime.fromisoformat(first[0]), *first[1:5], json.loads(first[5]), audit.GENESIS)
-        conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = 1", (audit.GENESIS, digest))
+        digest = audit_hashes.event_hash(datetime.fromisoformat(first[0]), *first[1:5], json.loads(first[5]), audit_hashes.GENESIS)
+        conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = 1", (audit_hashes.GENESIS, digest))
         _plain_recompute(conn, 2, unsign=True)
     out = broken(verify(hall["file"], hall["data"]), "history-rewritten")
     assert "第 1 条记录" in out

@@ -12,7 +12,7 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
-from desktop.store import audit
+from desktop.store import audit, audit_hashes
 from desktop.store.database import HEAD_REVISION, _alembic_config, current_revision, make_engine, open_database
 from desktop.store.models import AuditChain, AuditEvent
 
@@ -21,7 +21,7 @@ ANSWERS = {"name": "欧阳娜娜", "id_number": "410305199001011234"}
 
 
 def old_database(path: Path) -> Path:
-    """Migrations up to 0008, then rows as the old program wrote them (its hash formula is audit.event_hash)."""
+    """Migrations up to 0008, then rows as the old program wrote them (its hash formula is audit_hashes.event_hash)."""
     engine = make_engine(f"sqlite:///{path}")
     cfg = _alembic_config()
     with engine.begin() as conn:
@@ -46,9 +46,9 @@ def old_database(path: Path) -> Path:
                   ("admin", "unlock", None, {})]
         hashes: list[str] = []
         for i, (actor, action, case_id, detail) in enumerate(events):
-            prev = hashes[2] if i == 4 else (hashes[-1] if hashes else audit.GENESIS)
+            prev = hashes[2] if i == 4 else (hashes[-1] if hashes else audit_hashes.GENESIS)
             at = T0 + timedelta(minutes=i)
-            digest = audit.event_hash(at, actor, "03", action, case_id, detail, prev)
+            digest = audit_hashes.event_hash(at, actor, "03", action, case_id, detail, prev)
             hashes.append(digest)
             conn.execute("INSERT INTO audit_log (at, actor, window, action, case_id, detail, prev_hash, hash) "
                          "VALUES (?, ?, '03', ?, ?, ?, ?, ?)",
@@ -92,12 +92,12 @@ def test_old_rows_are_sealed_by_the_first_signed_row(tmp_path, data_dir):
         conn.execute("DROP TRIGGER audit_log_no_update")
         rows = conn.execute("SELECT seq, at, actor, window, action, case_id, detail, prev_hash FROM audit_log "
                             "WHERE seq <= 6 ORDER BY seq").fetchall()
-        prev = audit.GENESIS
+        prev = audit_hashes.GENESIS
         for seq, at, actor, window, action, case_id, detail, _ in rows:
             detail = json.loads(detail)
             if seq == 2:
                 detail = {"case_no": "JZ999999999999X"}
-            digest = audit.event_hash(datetime.fromisoformat(at), actor, window, action, case_id, detail, prev)
+            digest = audit_hashes.event_hash(datetime.fromisoformat(at), actor, window, action, case_id, detail, prev)
             conn.execute("UPDATE audit_log SET detail = ?, prev_hash = ?, hash = ? WHERE seq = ?",
                          (json.dumps(detail), prev, digest, seq))
             prev = digest
@@ -117,10 +117,10 @@ def test_upgrade_on_postgres_backfills_the_order(pg_url, data_dir):
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0008")
-        prev = audit.GENESIS
+        prev = audit_hashes.GENESIS
         for i in range(3):
             at = T0 + timedelta(minutes=i)
-            digest = audit.event_hash(at, "admin", "03", "signin", None, {}, prev)
+            digest = audit_hashes.event_hash(at, "admin", "03", "signin", None, {}, prev)
             conn.exec_driver_sql("INSERT INTO audit_log (at, actor, \"window\", action, case_id, detail, prev_hash, hash) "
                                  "VALUES (%(at)s, 'admin', '03', 'signin', NULL, '{}', %(prev)s, %(h)s)",
                                  {"at": at, "prev": prev, "h": digest})
