@@ -31,7 +31,7 @@ def machine() -> str:
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", choices=["startup", "assess", "documents", "lookups", "accept", "paging", "storage"],
+    parser.add_argument("--only", choices=["startup", "typing", "assess", "documents", "lookups", "accept", "paging", "storage"],
                         action="append")
     parser.add_argument("--cases", type=int, default=0,
                         help="also measure at this many generated cases (1000000 for the issue's targets); "
@@ -41,7 +41,7 @@ def main() -> int:
     parser.add_argument("--json", metavar="FILE", help="also write every row with its figures as JSON")
     args = parser.parse_args()
     big = ["lookups", "accept", "paging", "storage"] if args.cases else []
-    chosen = set(args.only or ["startup", "assess", "documents", "accept", *big])
+    chosen = set(args.only or ["startup", "typing", "assess", "documents", "accept", *big])
     rows = []
     db_path = None
     if args.cases and chosen & {"lookups", "accept", "paging", "startup"}:
@@ -74,6 +74,10 @@ def main() -> int:
         from bench import storage
 
         rows += storage.run(db_path)
+    if "typing" in chosen:
+        from bench import typing as typing_bench
+
+        rows += typing_bench.run()
     if "startup" in chosen:
         from bench import startup
 

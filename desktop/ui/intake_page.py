@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -43,6 +44,12 @@ from forms.service import Service
 log = logging.getLogger(__name__)
 LABEL_MAX_WIDTH = 200  # a longer official label wraps to a second line
 ASSESS_DELAY_MS = 150  # findings follow typing without re-assessing on every key
+
+
+def layout_keys(service) -> frozenset[str]:
+    """The answers the page's layout depends on: fields' visibility and materials' applicability."""
+    conditions = [f.visible_when for f in service.fields] + [m.required_when for m in service.materials]
+    return frozenset(c.key for c in conditions if c is not None)
 
 
 class _EnterMovesOn(QObject):
@@ -85,6 +92,7 @@ class IntakePage(UnsavedInput, QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(ASSESS_DELAY_MS)
         self._timer.timeout.connect(self.reassess)
+        self._layout_keys = layout_keys(self.service)
         self._build()
         self._setup_autosave()
         self.reassess()
@@ -126,7 +134,7 @@ class IntakePage(UnsavedInput, QWidget):
             grid.addWidget(label, row, 0, align)
             grid.addWidget(editor.widget, row, 1)
             grid.addWidget(error, row + 1, 1)
-            editor.changed.connect(self._on_changed)
+            editor.changed.connect(partial(self._on_changed, field.key))
             editor.focus_widget.installEventFilter(self._enter)
             self.editors[field.key] = editor
             self._rows[field.key] = (label, editor.widget, error)
@@ -224,8 +232,13 @@ class IntakePage(UnsavedInput, QWidget):
     def values(self) -> dict[str, Any]:
         return {k: e.value() for k, e in self.editors.items() if e.value() not in ("", None, [])}
 
-    def _on_changed(self) -> None:
-        self._update_visibility()
+    def _on_changed(self, key: str | None = None) -> None:
+        # NOTE: issue 15: which fields show and which materials apply depend on a few answers only
+        # (the form's visible_when and the materials' required_when); a key typed into any other
+        # field cannot change them, so the page is not walked at every keystroke (≈ 0.5 ms each).
+        # reassess() walks it anyway once the typing pauses.
+        if key is None or key in self._layout_keys:
+            self._update_visibility()
         self._timer.start()
 
     def _update_visibility(self) -> None:

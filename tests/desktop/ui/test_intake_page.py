@@ -182,3 +182,26 @@ def test_a_material_is_ticked_by_clicking_its_name(page, qtbot):
     before = box.isChecked()
     qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
     assert box.isChecked() is not before
+
+
+@pytest.mark.parametrize("service_id", registry.services())
+def test_the_layout_keys_are_every_answer_a_condition_reads(service_id):
+    """Issue 15: a key typed into a field outside these cannot change what shows or applies."""
+    from desktop.ui.intake_page import layout_keys
+
+    service = registry.get(service_id)
+    read = {f.visible_when.key for f in service.fields if f.visible_when} | {
+        m.required_when.key for m in service.materials if m.required_when}
+    assert layout_keys(service) == read
+    assert "phone" not in read and "name" not in read  # typed fields, read by no condition
+
+
+def test_typing_a_phone_number_does_not_walk_the_page(page, qtbot, monkeypatch):
+    walks = []
+    real = page._update_visibility
+    monkeypatch.setattr(page, "_update_visibility", lambda: (walks.append(1), real())[1])
+    qtbot.keyClicks(line(page, "phone"), "13800138000")
+    assert walks == []  # eleven keys, no walk of the form (≈ 0.5 ms each before)
+    combo(page, "condition").set_value("study")
+    assert walks == [1] and line(page, "enrolment_date").isVisibleTo(page)  # a condition's answer: at once
+    qtbot.waitUntil(lambda: len(walks) == 2, timeout=2000)  # and again when the typing pauses (reassess)
