@@ -12,7 +12,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QStackedWi
 from desktop.cases import case_rows
 from desktop.cases.case_rows import CaseRow
 from desktop.cases.dto import CaseSummary
+from desktop.cases.status import LABELS, status_label
 from desktop.ui.tables import bounded_measuring, one_line_rows
+from forms import registry
+from forms.checks import mask_id
 
 PAGE_SIZE = 200
 # NOTE: pages kept in memory when a loader can fetch them again: scrolling through a million cases
@@ -199,6 +202,40 @@ class CaseTableModel(QAbstractTableModel):
             self.endInsertRows()
 
 
+def column_texts() -> tuple[tuple[str, ...], ...]:
+    """By column, the widest texts a cell can hold: the set of names and labels, or a fixed form."""
+    services = tuple(case_rows.service_title(s) for s in registry.services())
+    states = tuple({status_label(s, sid) for s in LABELS for sid in (None, *registry.services())})
+    day = "2026-12-02"
+    return (
+        # numbers.CASE_NO: the service's two letters, twelve digits, a check character (M: the widest)
+        (*(registry.get(s).code + "0" * 12 + "M" for s in registry.services()), NO_VALUE),
+        services,
+        states,
+        ("欧阳娜娜娜",),  # NOTE: a longer name (a passport holder's) is elided; its tooltip has it whole
+        (mask_id("410105199001011234"),),
+        (day,),
+        (day, NO_VALUE),
+    )
+
+
+_WIDTHS: dict[str, list[int]] = {}
+CELL_MARGIN = 6  # NOTE: the item delegate's text margins, both sides (Fusion: 2 × (focus frame 2 + 1))
+
+
+def column_widths(view: QTableView, model: CaseTableModel) -> list[int]:
+    """Each column's width for the view's font: its header or its widest text, plus air for CJK."""
+    key = view.font().key()
+    if key not in _WIDTHS:
+        metrics = view.fontMetrics()
+        header = view.horizontalHeader()
+        _WIDTHS[key] = [max(header.sectionSizeHint(column),
+                            max(metrics.horizontalAdvance(text) for text in texts) + CELL_MARGIN) + COLUMN_PADDING
+                        for column, texts in enumerate(column_texts())]
+    assert len(_WIDTHS[key]) == model.columnCount()
+    return _WIDTHS[key]
+
+
 class CaseListPanel(QStackedWidget):
     """The table, or a friendly hint in its place while there are no cases."""
 
@@ -231,6 +268,7 @@ class CaseListPanel(QStackedWidget):
         self.empty_label.setStyleSheet("color: #666; font-size: 13pt;")
         self.addWidget(self.empty_label)
         self.addWidget(self.table)
+        self._fitted = False
         self.model.modelReset.connect(self._on_rows_reset)
         self.model.rowsInserted.connect(self._on_rows_changed)
         self._on_rows_changed()
@@ -249,12 +287,16 @@ class CaseListPanel(QStackedWidget):
 
     def _on_rows_reset(self) -> None:
         self._on_rows_changed()
-        if self.model.rowCount():
-            self.table.resizeColumnsToContents()
+        if self.model.rowCount() and not self._fitted:
+            # NOTE: issue 15: the columns are as wide as the widest text each can hold (every service's
+            # name, every state's label, a case number's and a masked ID's fixed form, a date), measured
+            # once per font, not the rows on screen: fitting 40 rows' cells was ≈ 20 ms of the first
+            # screen after 登录 at a million cases (an empty hall fits nothing). Once: a reload after a
+            # case change keeps the widths, so the columns do not jump and a width the clerk set stays.
             header = self.table.horizontalHeader()
-            # NOTE: contents-width columns look cramped with CJK text; give each some air.
-            for column in range(self.model.columnCount() - 1):
-                header.resizeSection(column, header.sectionSize(column) + COLUMN_PADDING)
+            for column, width in enumerate(column_widths(self.table, self.model)[:-1]):
+                header.resizeSection(column, width)
+            self._fitted = True
 
     def _on_row_activated(self, index: QModelIndex) -> None:
         self.sig_case_activated.emit(self.model.row_at(index.row()).id)
