@@ -6,6 +6,7 @@ import sys
 from importlib.machinery import SourceFileLoader
 
 MARK = "_halldesk_cheap"
+FEATURE_MODULE = "shibokensupport.feature"  # PySide6's own module that holds the check
 
 
 def cheapen() -> bool:
@@ -22,7 +23,7 @@ def cheapen() -> bool:
     """
     import PySide6.QtCore  # noqa: F401  (loads shibokensupport and installs its import hook)
 
-    feature = sys.modules.get("shibokensupport.feature")
+    feature = sys.modules.get(FEATURE_MODULE)
     original = getattr(feature, "_mod_uses_pyside", None)
     if not callable(original):
         return False
