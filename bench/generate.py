@@ -203,10 +203,7 @@ class Generator:
         what `audit verify` checks, and it matches. The bytes are the program's: two hashes a row."""
         case_ids = {row["case_id"] for row in self.audit if row["case_id"] is not None}
         doc_ids = {row["detail"]["document_id"] for row in self.audit if isinstance(row["detail"].get("document_id"), int)}
-        cases = {i: audit_hashes.content_hash("case", audit_hashes.CASE_COLUMNS, texts)
-                 for i, texts in audit_hashes.stored_texts(conn, Case.__table__, audit_hashes.CASE_COLUMNS, case_ids).items()}
-        docs = {i: audit_hashes.content_hash("document", audit_hashes.DOCUMENT_COLUMNS, texts)
-                for i, texts in audit_hashes.stored_texts(conn, Document.__table__, audit_hashes.DOCUMENT_COLUMNS, doc_ids).items()}
+        cases, docs = audit_hashes.case_hashes(conn, case_ids), audit_hashes.document_hashes(conn, doc_ids)
         signed = []
         for row in self.audit:
             doc_id = row["detail"].get("document_id")

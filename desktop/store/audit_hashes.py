@@ -97,11 +97,21 @@ def content_hash(kind: str, columns: Sequence[str], texts: Sequence[str | None])
     return hashlib.sha256(dumps([SCHEME, kind, list(zip(columns, texts, strict=True))]).encode("utf-8")).hexdigest()
 
 
+def case_hashes(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
+    """The hashes of these cases as stored now, by id (one read); a case that is gone has none."""
+    return {i: content_hash("case", CASE_COLUMNS, texts)
+            for i, texts in stored_texts(conn, Case.__table__, CASE_COLUMNS, ids).items()}
+
+
+def document_hashes(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
+    """The hashes of these papers as stored now, by id (one read); a paper that is gone has none."""
+    return {i: content_hash("document", DOCUMENT_COLUMNS, texts)
+            for i, texts in stored_texts(conn, Document.__table__, DOCUMENT_COLUMNS, ids).items()}
+
+
 def case_hash(conn: Connection, case_id: int) -> str | None:
-    texts = stored_texts(conn, Case.__table__, CASE_COLUMNS, [case_id]).get(case_id)
-    return None if texts is None else content_hash("case", CASE_COLUMNS, texts)
+    return case_hashes(conn, [case_id]).get(case_id)
 
 
 def document_hash(conn: Connection, document_id: int) -> str | None:
-    texts = stored_texts(conn, Document.__table__, DOCUMENT_COLUMNS, [document_id]).get(document_id)
-    return None if texts is None else content_hash("document", DOCUMENT_COLUMNS, texts)
+    return document_hashes(conn, [document_id]).get(document_id)

@@ -14,9 +14,10 @@ from desktop.store.audit_hashes import (
     CASE_COLUMNS,
     DOCUMENT_COLUMNS,
     GENESIS,
+    case_hashes,
     content_hash,
+    document_hashes,
     stored_column,
-    stored_texts,
 )
 from desktop.store.models import AuditChain, AuditEvent, Case, Document
 from desktop.store.packed_json import PackedJSON, RawBytes, hash_text
@@ -148,16 +149,8 @@ def read_for_commit(conn: Connection, case_ids: Iterable[int], doc_ids: Iterable
             None if not head else Head(0, GENESIS, None) if top is None else Head(top[0], top[1], top[2]))
 
 
-def content_hashes(conn: Connection, pending: list[AuditEvent],
-                    only: set[tuple[str, int]] | None = None) -> tuple[dict[int, str], dict[int, str]]:
-    """The hashes of the cases and papers these events name, as stored now (one read each); ``only`` narrows them."""
+def content_hashes(conn: Connection, pending: list[AuditEvent]) -> tuple[dict[int, str], dict[int, str]]:
+    """The hashes of the cases and papers these events name, as stored now (one read each)."""
     case_ids = {row.case_id for row in pending if row.case_id is not None}
     doc_ids = {d for d in (document_id(row.detail) for row in pending) if d is not None}
-    if only is not None:
-        case_ids = {i for i in case_ids if ("Case", i) in only}
-        doc_ids = {i for i in doc_ids if ("Document", i) in only}
-    cases = {i: content_hash("case", CASE_COLUMNS, texts)
-             for i, texts in stored_texts(conn, Case.__table__, CASE_COLUMNS, case_ids).items()}
-    docs = {i: content_hash("document", DOCUMENT_COLUMNS, texts)
-            for i, texts in stored_texts(conn, Document.__table__, DOCUMENT_COLUMNS, doc_ids).items()}
-    return cases, docs
+    return case_hashes(conn, case_ids), document_hashes(conn, doc_ids)

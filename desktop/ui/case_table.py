@@ -12,10 +12,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QStackedWi
 from desktop.cases import case_rows
 from desktop.cases.case_rows import CaseRow
 from desktop.cases.dto import CaseSummary
-from desktop.cases.status import LABELS, status_label
+from desktop.cases.status import LABELS
 from desktop.ui.tables import bounded_measuring, one_line_rows
 from forms import registry
-from forms.checks import mask_id
 
 PAGE_SIZE = 200
 # NOTE: pages kept in memory when a loader can fetch them again: scrolling through a million cases
@@ -203,27 +202,23 @@ class CaseTableModel(QAbstractTableModel):
 
 
 def column_texts() -> tuple[tuple[str, ...], ...]:
-    """By column, the widest texts a cell can hold: the set of names and labels, or a fixed form."""
-    services = tuple(case_rows.service_title(s) for s in registry.services())
-    states = tuple({status_label(s, sid) for s in LABELS for sid in (None, *registry.services())})
-    day = "2026-12-02"
-    return (
-        # numbers.CASE_NO: the service's two letters, twelve digits, a check character (M: the widest)
-        (*(registry.get(s).code + "0" * 12 + "M" for s in registry.services()), NO_VALUE),
-        services,
-        states,
-        ("欧阳娜娜娜",),  # NOTE: a longer name (a passport holder's) is elided; its tooltip has it whole
-        (mask_id("410105199001011234"),),
-        (day,),
-        (day, NO_VALUE),
-    )
+    """By column, the widest texts a cell can hold, made by the cells' own functions (CELL_TEXT) from a
+    row of every service in every state (with and without a deadline): every name and label, and the
+    fixed forms of a case number, a masked ID number and a date."""
+    samples = [
+        # numbers.CASE_NO: the service's two letters, twelve digits, a check character (M: the widest);
+        # NOTE: a name longer than five characters (a passport holder's) is elided, its tooltip has it whole
+        (0, registry.get(service_id).code + "0" * 12 + "M", service_id, state, "欧阳娜娜娜", "410105199001011234",
+         "2026-12-02", due)
+        for service_id in registry.services() for state in LABELS for due in ("2026-12-02", None)]
+    return tuple(tuple(sorted({text(row) for row in samples})) for text in CELL_TEXT)
 
 
 _WIDTHS: dict[str, list[int]] = {}
 CELL_MARGIN = 6  # NOTE: the item delegate's text margins, both sides (Fusion: 2 × (focus frame 2 + 1))
 
 
-def column_widths(view: QTableView, model: CaseTableModel) -> list[int]:
+def column_widths(view: QTableView) -> list[int]:
     """Each column's width for the view's font: its header or its widest text, plus air for CJK."""
     key = view.font().key()
     if key not in _WIDTHS:
@@ -232,7 +227,6 @@ def column_widths(view: QTableView, model: CaseTableModel) -> list[int]:
         _WIDTHS[key] = [max(header.sectionSizeHint(column),
                             max(metrics.horizontalAdvance(text) for text in texts) + CELL_MARGIN) + COLUMN_PADDING
                         for column, texts in enumerate(column_texts())]
-    assert len(_WIDTHS[key]) == model.columnCount()
     return _WIDTHS[key]
 
 
@@ -294,7 +288,7 @@ class CaseListPanel(QStackedWidget):
             # screen after 登录 at a million cases (an empty hall fits nothing). Once: a reload after a
             # case change keeps the widths, so the columns do not jump and a width the clerk set stays.
             header = self.table.horizontalHeader()
-            for column, width in enumerate(column_widths(self.table, self.model)[:-1]):
+            for column, width in enumerate(column_widths(self.table)[:-1]):
                 header.resizeSection(column, width)
             self._fitted = True
 

@@ -119,7 +119,7 @@ class FitsScreen:
         # QMessageBox sizes itself to its text) and before the window manager maps the window, so
         # the fitted size is the first one seen. Issue 15: a hook on the dialog's own class, not an
         # application-wide event filter, which was a Python call for every event of every object
-        # (≈ 40 % of a keystroke's event handling, and 15.7 M instructions before the sign-in
+        # (≈ 40 % of a keystroke's event handling, and ≈ 14 M instructions before the sign-in
         # dialog's first paint).
         super().showEvent(event)  # type: ignore[misc]
         fit_to_screen(self)  # type: ignore[arg-type]
