@@ -95,7 +95,7 @@ class _Waits:
     and the garbage collector's pauses (CPU time, part of the accept's CPU).
 
     NOTE: measurement only, around the real calls: the run queue from the kernel's schedstat (time
-    this process was runnable but not running), ``os.fsync`` and ``audit.lock_and_read_head`` timed
+    this process was runnable but not running), ``os.fsync`` and ``audit.lock_and_read_head`` / ``audit.place_and_commit`` timed
     through wrappers that call the originals, the collector through ``gc.callbacks``."""
 
     def __init__(self) -> None:
@@ -105,7 +105,7 @@ class _Waits:
 
         self.fsync = self.lock = self.gc = 0.0
         self._gc_start = 0.0
-        real_fsync, real_lock = os.fsync, audit.lock_and_read_head
+        real_fsync, real_lock, real_place = os.fsync, audit.lock_and_read_head, audit.place_and_commit
 
         # NOTE: each wait less the run-queue time inside it (woken, then waiting for a core), which
         # is counted once, as the run queue's.
@@ -123,6 +123,13 @@ class _Waits:
             finally:
                 self.lock += (time.perf_counter() - t) * 1000 - (self.runq() - q)
 
+        def place_and_commit(*args, **kwargs):  # NOTE: v2 rows: the lock's wait and the one exchange
+            t, q = time.perf_counter(), self.runq()
+            try:
+                return real_place(*args, **kwargs)
+            finally:
+                self.lock += (time.perf_counter() - t) * 1000 - (self.runq() - q)
+
         def collected(phase, _info):
             if phase == "start":
                 self._gc_start = time.perf_counter()
@@ -131,6 +138,7 @@ class _Waits:
 
         os.fsync = fsync
         audit.lock_and_read_head = lock_and_read_head
+        audit.place_and_commit = place_and_commit
         gc.callbacks.append(collected)
 
     @staticmethod

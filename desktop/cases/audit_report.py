@@ -106,7 +106,8 @@ class DayReport:
 def day_report(db: Database, day: date, now: datetime | None = None) -> DayReport:
     start = datetime.combine(day, time.min)
     with db.read() as s:
-        rows = s.execute(select(AuditEvent.action, AuditEvent.actor, AuditEvent.hash).where(
+        rows = s.execute(select(AuditEvent.action, AuditEvent.actor, AuditEvent.seq, AuditEvent.prev_hash,
+                                AuditEvent.hash, AuditEvent.nonce).where(
             AuditEvent.at >= start, AuditEvent.at < start + timedelta(days=1)).order_by(AuditEvent.seq)).all()
         names = dict(s.execute(select(Account.username, Account.display_name)).all())
         head = audit_reads.read_head(s.connection())
@@ -126,7 +127,8 @@ def day_report(db: Database, day: date, now: datetime | None = None) -> DayRepor
         by_kind=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_person=tuple(by_person),
         last_id=head.seq or None, last_hash=head.hash,
-        day_last_hash=rows[-1].hash if rows else None,
+        day_last_hash=(audit_hashes.link_of(rows[-1].seq or 0, rows[-1].prev_hash, rows[-1].hash, rows[-1].nonce)
+                       if rows else None),  # the chain's value after the day's last row
         chain=check, made_at=now or datetime.now(),
         chain_id=chain.chain_id if chain else "", key_id=head.key_id or "",
     )

@@ -1,15 +1,18 @@
 """The append-only audit log: one writer order (seq), rows signed with the hall key, each carrying its case's hash.
 
-``append`` keeps an event with the session; when the session commits, the events are numbered,
-hashed and inserted in one go, after every change of that transaction is flushed. So each event
-records the case and the paper exactly as they were committed with it, and the head is read under
-the write lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL): no fork.
+``append`` keeps an event with the session; when the session commits, the events are signed,
+numbered and inserted in one go, after every change of that transaction is flushed. So each event
+records the case and the paper exactly as they were committed with it. The rows are placed (seq,
+link to the row before) under the chain's lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+PostgreSQL, where the INSERT itself places them inside the server): no fork, and no window holds
+the hall's lock while it waits for a core (halldesk-audit-v2, migration 0019).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -67,7 +70,66 @@ def lock_and_read_head(conn: Connection, steps: Sequence[tuple[str, Any]] = ()) 
         cursor = raw.execute(audit_reads.HEAD_SQL)
     times = [c.fetchone()[-1] for c in clocks]
     row = cursor.fetchone()
-    return (Head(0, GENESIS, None) if row is None else Head(row[0], row[1], row[2])), times
+    return audit_reads.head_of(row), times
+
+
+# NOTE: the v2 rows placed by the server: the head is read by this statement, which runs after the
+# chain's lock is granted (a statement of its own before it, so in READ COMMITTED this one sees the
+# last holder's commit), and each row's seq and prev_hash follow from it; the link is
+# audit_hashes.link_of, in SQL. The rows come as one array per column, in order (ord).
+V2_COLUMNS = ("at", "actor", "window", "action", "case_id", "detail", "case_hash", "document_id",
+              "document_hash", "key_id", "hash", "nonce", "seen_seq")
+_V2_TYPES = ("timestamp", "text", "text", "text", "int", "text", "text", "int", "text", "text", "text", "text", "int")
+LINK_SQL = "encode(sha256(convert_to({prev} || '|' || {seq} || '|' || {digest}, 'UTF8')), 'hex')"
+PLACE_SQL = f"""WITH RECURSIVE
+top AS (SELECT seq, prev_hash, hash, nonce FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1),
+head (seq, link) AS (
+    SELECT seq, CASE WHEN nonce IS NULL THEN hash ELSE {LINK_SQL.format(prev="prev_hash", seq="seq", digest="hash")} END
+    FROM top
+    UNION ALL SELECT 0, '{GENESIS}' WHERE NOT EXISTS (SELECT 1 FROM top)),
+new AS (SELECT * FROM unnest({", ".join(f"%({c})s::{t}[]" for c, t in zip(V2_COLUMNS, _V2_TYPES, strict=True))})
+        WITH ORDINALITY AS n({", ".join(f'"{c}"' for c in V2_COLUMNS)}, ord)),
+placed (ord, seq, prev_hash, link) AS (
+    SELECT 0::bigint, seq, NULL::text, link FROM head
+    UNION ALL
+    SELECT p.ord + 1, p.seq + 1, p.link, {LINK_SQL.format(prev="p.link", seq="(p.seq + 1)", digest="n.hash")}
+    FROM placed p JOIN new n ON n.ord = p.ord + 1)
+INSERT INTO audit_log (seq, prev_hash, {", ".join(f'"{c}"' for c in V2_COLUMNS)})
+SELECT p.seq, p.prev_hash, {", ".join("n.detail::json" if c == "detail" else f'n."{c}"' for c in V2_COLUMNS)}
+FROM new n JOIN placed p ON p.ord = n.ord ORDER BY n.ord
+RETURNING nonce, seq, prev_hash"""
+_CLOCK_SQL = "SELECT extract(epoch FROM clock_timestamp())::float8"
+
+
+def place_and_commit(conn: Connection, steps: Sequence[tuple[str, Any]], rows: list[dict[str, Any]],
+                     timed: bool) -> tuple[dict[str, tuple[int, str]], list[float], float | None]:
+    """PostgreSQL: the steps (a service's counter row), the chain's lock, the signed rows placed by the
+    server and the COMMIT, in one pipeline: the hall-wide locks are held only while the server runs it.
+
+    Returns each row's (seq, prev_hash) by nonce, the server's clock when each step's lock and the
+    chain's were granted, and (``timed``: someone observes the sections) when the COMMIT had
+    released them. NOTE: the release time costs a round trip after the commit (a statement after it
+    begins a transaction that SQLAlchemy's commit then ends), so it is asked only when measured."""
+    params = {c: [json.dumps(r[c]) if c == "detail" else r[c] for r in rows] for c in V2_COLUMNS}
+    clocks = []
+    try:
+        with audit_reads.pipeline(conn, "audit chain: lock, place, commit") as raw:
+            for _lock, statement in steps:
+                conn.execute(statement)
+                clocks.append(raw.execute(_CLOCK_SQL))
+            clocks.append(raw.execute(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID}), "
+                                      "extract(epoch FROM clock_timestamp())::float8"))
+            placed = raw.execute(PLACE_SQL, params)
+            raw.execute("COMMIT")
+            released = raw.execute(_CLOCK_SQL) if timed else None
+    except IntegrityError as exc:
+        if "seq" not in str(exc.orig):
+            raise
+        # NOTE: only reachable if something wrote without the lock; UNIQUE(seq) refuses the fork.
+        raise AuditWriteFailure("另一个窗口同时写入了审计记录，本次操作未保存，请重试。", str(exc.orig)) from exc
+    places = {nonce: (seq, prev) for nonce, seq, prev in placed.fetchall()}
+    return (places, [c.fetchone()[-1] for c in clocks],
+            released.fetchone()[0] if released is not None else None)
 
 
 @functools.lru_cache(maxsize=8)
@@ -124,10 +186,12 @@ def hall_key(head_key_id: str | None) -> bytes:
 
 
 class Writer:
-    """Continues the chain on one connection inside its transaction: lock, head, key, then signed rows."""
+    """Signs rows for one chain (v2: content, nonce and the head seen) and, where the caller holds the
+    chain's lock, places them after the head (seq, prev_hash): ``row`` does both."""
 
     def __init__(self, conn: Connection, chain: ChainRow | audit_reads.Chain | None = None, head: Head | None = None):
-        """``chain`` and ``head``: read by a caller who has taken the lock (lock_chain) before the head."""
+        """``chain`` and ``head``: read by the caller; ``head`` is the head seen before signing, which is
+        the exact head only where the caller took the lock (lock_chain) before reading it."""
         if chain is None:
             lock_chain(conn)
             chain = audit_reads.chain_row(conn)
@@ -139,28 +203,52 @@ class Writer:
         self.key = hall_key(self.head.key_id)
         self.key_id = audit_key.fingerprint(self.key)
         self._opening: list[dict[str, Any]] = []
-        if self.head.key_id is None and self.head.seq > 0:
-            # NOTE: the marked point: the first signed row says where the plain SHA-256 rows end.
+        if self.legacy_head(self.head):
+            # NOTE: the marked point: the first signed row says where the plain SHA-256 rows end
+            # (only under the lock: the head must be the exact one).
             self._opening.append(self.row(at=datetime.now(), actor=None, window=None, action="audit.keyed",
                                           detail={"legacy_rows": self.head.seq, "legacy_head": self.head.hash}))
+
+    @staticmethod
+    def legacy_head(head: Head) -> bool:
+        """The head is a plain SHA-256 row from before migration 0010: the next row must mark the point."""
+        return head.key_id is None and head.seq > 0
 
     def opening(self) -> list[dict[str, Any]]:
         """The marker row to insert first when this continues a chain from before migration 0010."""
         rows, self._opening = self._opening, []
         return rows
 
-    def row(self, *, at: datetime, actor: str | None, window: str | None, action: str, detail: dict[str, Any],
-            case_id: int | None = None, case_hash: str | None = None, document_id: int | None = None,
-            document_hash: str | None = None) -> dict[str, Any]:
-        """The next row's columns (no id), and the head moves on to it."""
+    def sign(self, *, at: datetime, actor: str | None, window: str | None, action: str, detail: dict[str, Any],
+             case_id: int | None = None, case_hash: str | None = None, document_id: int | None = None,
+             document_hash: str | None = None, seen: Head | None = None) -> dict[str, Any]:
+        """A v2 row's columns but its place (no seq, prev_hash): signed over its content, a fresh nonce and
+        ``seen`` (default: the head as this writer knows it now)."""
+        seen = seen if seen is not None else self.head
+        nonce = secrets.token_hex(8)
+        digest = audit_hashes.signed_hash_v2(self.key, self.chain_id, nonce, seen.seq, seen.hash, at, actor, window,
+                                             action, case_id, detail, case_hash, document_id, document_hash,
+                                             self.key_id)
+        return {"at": at, "actor": actor, "window": window, "action": action, "case_id": case_id,
+                "detail": detail, "case_hash": case_hash, "document_id": document_id,
+                "document_hash": document_hash, "key_id": self.key_id, "hash": digest, "nonce": nonce,
+                "seen_seq": seen.seq}
+
+    def place(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The signed row placed after the head (the caller holds the chain's lock); the head moves on to it."""
         seq = self.head.seq + 1
         prev = self.head.hash
-        digest = audit_hashes.signed_hash(self.key, self.chain_id, seq, at, actor, window, action, case_id, detail, case_hash,
-                             document_id, document_hash, self.key_id, prev)
-        self.head = Head(seq, digest, self.key_id)
-        return {"seq": seq, "at": at, "actor": actor, "window": window, "action": action, "case_id": case_id,
-                "detail": detail, "case_hash": case_hash, "document_id": document_id,
-                "document_hash": document_hash, "key_id": self.key_id, "prev_hash": prev, "hash": digest}
+        self.head = Head(seq, audit_hashes.link_of(seq, prev, values["hash"], values["nonce"]), self.key_id)
+        return {"seq": seq, **values, "prev_hash": prev}
+
+    def placed(self, values: dict[str, Any], seq: int, prev: str) -> dict[str, Any]:
+        """The signed row as the server placed it; the head moves on to it."""
+        self.head = Head(seq, audit_hashes.link_of(seq, prev, values["hash"], values["nonce"]), self.key_id)
+        return {"seq": seq, **values, "prev_hash": prev}
+
+    def row(self, **fields: Any) -> dict[str, Any]:
+        """The next row, signed (seeing the current head) and placed after it."""
+        return self.place(self.sign(**fields))
 
 
 def append(session: Session, action: str, *, actor: str | None, window: str | None,
@@ -217,19 +305,29 @@ def _write_pending(session: Session) -> None:
     # to other windows and a changed one is row-locked by our UPDATE, so neither can change before
     # the commit. A case or paper it did not write (an event about a case it only read) is hashed
     # under the lock, so its event carries what the chain's order says was there. The chain's id
-    # never changes and is read before the lock too.
+    # never changes and is read before the lock too, and so is the head the rows sign as seen (on
+    # SQLite, under its write lock, the exact head).
     case_ids = {row.case_id for row in pending if row.case_id is not None}
     doc_ids = {d for d in (audit_reads.document_id(row.detail) for row in pending) if d is not None}
     written = session.info.get(_WRITTEN, set()) if postgres else None
     if written is not None:
         case_ids = {i for i in case_ids if ("Case", i) in written}
         doc_ids = {i for i in doc_ids if ("Document", i) in written}
-    # NOTE: on SQLite the head is read here too: the unit holds the file's write lock (lock_chain above).
-    cases, docs, chain, head = audit_reads.read_for_commit(conn, case_ids, doc_ids, head=not postgres)
+    cases, docs, chain, seen = audit_reads.read_for_commit(conn, case_ids, doc_ids, head=True)
     where = audit_anchor.location(conn.engine.url)  # NOTE: before the lock, like everything not needing the head
+    rest = [] if written is None else [
+        row for row in pending if (row.case_id is not None and row.case_id not in cases)
+        or (audit_reads.document_id(row.detail) is not None and audit_reads.document_id(row.detail) not in docs)]
+    if (postgres and chain is not None and seen is not None and not rest and not Writer.legacy_head(seen)
+            and not (session.new or session.dirty or session.deleted)):
+        _sign_and_place(session, conn, pending, cases, docs, chain, seen, where)
+        return
+    head: Head | None
     if postgres and chain is not None:
-        # NOTE: the hall-wide section starts here (every window waits for these locks) and ends at
-        # the commit: the head arrives, the rows are signed, and they go with the COMMIT.
+        # NOTE: the locked path (an event about a case this transaction did not write, the first row
+        # after a pre-0010 chain, or ORM objects still to flush): the hall-wide section starts here
+        # and ends at the commit; the head arrives, the rows are signed and placed, and they go with
+        # the COMMIT.
         steps = hall_section.take_steps(session)
         head, granted = lock_and_read_head(conn, steps)
         for (lock, _statement), since in zip([*steps, (hall_section.AUDIT_CHAIN, None)], granted, strict=True):
@@ -239,27 +337,20 @@ def _write_pending(session: Session) -> None:
         if postgres:
             lock_chain(conn)
         hall_section.enter(session, hall_section.AUDIT_CHAIN)
-    if written is not None:
-        rest = [row for row in pending if (row.case_id is not None and row.case_id not in cases)
-                or (audit_reads.document_id(row.detail) is not None and audit_reads.document_id(row.detail) not in docs)]
-        if rest:
-            more_cases, more_docs = audit_reads.content_hashes(conn, rest)
-            cases.update((i, h) for i, h in more_cases.items() if i not in cases)
-            docs.update((i, h) for i, h in more_docs.items() if i not in docs)
+        head = seen if not postgres else None
+    if rest:
+        more_cases, more_docs = audit_reads.content_hashes(conn, rest)
+        cases.update((i, h) for i, h in more_cases.items() if i not in cases)
+        docs.update((i, h) for i, h in more_docs.items() if i not in docs)
     writer = Writer(conn, chain, head) if chain is not None else Writer(conn)
     opening = writer.opening()
     rows = list(opening)
     for row in pending:
-        doc_id = audit_reads.document_id(row.detail)
-        doc_hash = docs.get(doc_id) if doc_id is not None else None
-        values = writer.row(at=row.at, actor=row.actor, window=row.window, action=row.action, detail=row.detail,
-                            case_id=row.case_id, case_hash=cases.get(row.case_id) if row.case_id is not None else None,
-                            document_id=doc_id if doc_hash is not None else None, document_hash=doc_hash)
+        values = writer.row(**_fields(row, cases, docs))
         for name, value in values.items():
             setattr(row, name, value)
         rows.append(values)
-    session.info[_ANCHOR] = (where, writer.chain_id, writer.head.seq,
-                             writer.head.hash)
+    session.info[_ANCHOR] = (where, writer.chain_id, writer.head.seq, writer.head.hash)
     if postgres and _insert_and_commit(session, conn, rows):
         return
     try:
@@ -277,6 +368,35 @@ def _write_pending(session: Session) -> None:
             raise
         # NOTE: only reachable if something wrote without the lock above; UNIQUE(seq) refuses the fork.
         raise AuditWriteFailure("另一个窗口同时写入了审计记录，本次操作未保存，请重试。", str(exc.orig)) from exc
+
+
+def _fields(row: AuditEvent, cases: dict[int, str], docs: dict[int, str]) -> dict[str, Any]:
+    """What a queued event's row signs: its own columns and the hashes of its case and paper as stored."""
+    doc_id = audit_reads.document_id(row.detail)
+    doc_hash = docs.get(doc_id) if doc_id is not None else None
+    return {"at": row.at, "actor": row.actor, "window": row.window, "action": row.action, "detail": row.detail,
+            "case_id": row.case_id, "case_hash": cases.get(row.case_id) if row.case_id is not None else None,
+            "document_id": doc_id if doc_hash is not None else None, "document_hash": doc_hash}
+
+
+def _sign_and_place(session: Session, conn: Connection, pending: list[AuditEvent], cases: dict[int, str],
+                    docs: dict[int, str], chain: audit_reads.Chain, seen: Head, where: str) -> None:
+    """PostgreSQL: sign every row against the head seen, then lock, place and commit in one exchange.
+
+    NOTE (issue 15): nothing the window computes waits inside the hall-wide section any more: the
+    section is the server running the pipeline, from the lock's grant to the COMMIT."""
+    writer = Writer(conn, chain, seen)
+    signed = [writer.sign(**_fields(row, cases, docs), seen=seen) for row in pending]
+    steps = hall_section.take_steps(session)
+    places, granted, released = place_and_commit(conn, steps, signed, hall_section.observed())
+    for (lock, _statement), since in zip([*steps, (hall_section.AUDIT_CHAIN, None)], granted, strict=True):
+        hall_section.enter(session, lock, since=since)
+    if released is not None:
+        hall_section.released(session, released)
+    for row, values in zip(pending, signed, strict=True):
+        for name, value in writer.placed(values, *places[values["nonce"]]).items():
+            setattr(row, name, value)
+    session.info[_ANCHOR] = (where, writer.chain_id, writer.head.seq, writer.head.hash)
 
 
 def _after_commit(session: Session) -> None:

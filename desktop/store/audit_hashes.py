@@ -1,4 +1,4 @@
-"""The audit's frozen hash format (halldesk-audit-v1): what a row signs, and a case's or paper's hash as stored."""
+"""The audit's frozen hash formats (halldesk-audit-v1 and -v2): what a row signs, how rows link, a case's or paper's hash."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ from desktop.store.packed_json import PackedJSON, RawBytes, hash_text
 
 GENESIS = "0" * 64
 SCHEME = "halldesk-audit-v1"
+# NOTE (issue 15, migration 0019): a v2 row signs its content and the head its window saw before
+# signing, not its own place; the place (seq and the link to the row before) is added by whoever
+# holds the chain's lock — on PostgreSQL the server, inside one exchange — with keyless SHA-256
+# links. Why that still proves order and completeness: see signed_hash_v2 and README "The audit".
+SCHEME_V2 = "halldesk-audit-v2"
 
 # NOTE: named, not "every column": a later migration that adds a column to cases must not make
 # every case audited before it look changed. A new column joins the hash with a new SCHEME.
@@ -62,6 +67,33 @@ def signed_hash(key: bytes, chain_id: str, seq: int, at: datetime, actor: str | 
     payload = dumps([SCHEME, chain_id, seq, at.isoformat(timespec="microseconds"), actor, window, action,
                       case_id, detail, case_hash, document_id, document_hash, key_id, prev_hash])
     return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def signed_hash_v2(key: bytes, chain_id: str, nonce: str, seen_seq: int, seen_link: str, at: datetime,
+                   actor: str | None, window: str | None, action: str, case_id: int | None, detail: dict[str, Any],
+                   case_hash: str | None, document_id: int | None, document_hash: str | None, key_id: str) -> str:
+    """HMAC-SHA256 with the hall key over everything a v2 row says and the chain's head its writer saw.
+
+    NOTE: ``seen_seq`` / ``seen_link`` are the chain's head (seq, link) read in the writing transaction
+    before signing; it may be a few rows behind the row's own place (other windows committed in
+    between), never ahead. Signing it makes every later row a keyed witness of the whole chain up to
+    what it saw: deleting, inserting or reordering anything at or before a witnessed place changes the
+    recomputed link there, which nobody without the key can re-sign. ``nonce`` (random, per row) makes
+    every signature unique, so a copied row is a duplicate that `verify` finds."""
+    payload = dumps([SCHEME_V2, chain_id, nonce, seen_seq, seen_link, at.isoformat(timespec="microseconds"), actor,
+                     window, action, case_id, detail, case_hash, document_id, document_hash, key_id])
+    return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def link_of(seq: int, prev_hash: str, digest: str, nonce: str | None) -> str:
+    """The chain's value after a row: a v1 row's own hash (its HMAC covers its place), a v2 row's
+    SHA-256 of the link before it, its place and its signature.
+
+    NOTE: the same text the PostgreSQL writer hashes in SQL (audit.LINK_SQL):
+    ``sha256(prev_hash || '|' || seq || '|' || hash)`` as lowercase hex."""
+    if nonce is None:
+        return digest
+    return hashlib.sha256(f"{prev_hash}|{seq}|{digest}".encode("ascii")).hexdigest()
 
 
 def stored_texts(conn: Connection, table: Table, columns: Sequence[str],

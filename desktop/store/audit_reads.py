@@ -17,6 +17,7 @@ from desktop.store.audit_hashes import (
     case_hashes,
     content_hash,
     document_hashes,
+    link_of,
     stored_column,
 )
 from desktop.store.models import AuditChain, AuditEvent, Case, Document
@@ -25,14 +26,24 @@ from desktop.store.packed_json import PackedJSON, RawBytes, hash_text
 
 @dataclass
 class Head:
-    """The chain's last row: its place, hash and signing key (None for a row from before migration 0010)."""
+    """The chain's last row: its place, the chain's link after it (``audit_hashes.link_of``: a v1 row's
+    own hash) and its signing key (None for a row from before migration 0010)."""
 
     seq: int
     hash: str
     key_id: str | None
 
 
-HEAD_SQL = "SELECT seq, hash, key_id FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
+HEAD_SQL = ("SELECT seq, hash, key_id, prev_hash, nonce FROM audit_log WHERE seq IS NOT NULL "
+            "ORDER BY seq DESC LIMIT 1")
+
+
+def head_of(row: Sequence[Any] | None) -> Head:
+    """A Head from HEAD_SQL's row (seq, hash, key_id, prev_hash, nonce); the genesis for an empty chain."""
+    if row is None:
+        return Head(0, GENESIS, None)
+    seq, digest, key_id, prev_hash, nonce = row
+    return Head(seq, link_of(seq, prev_hash, digest, nonce), key_id)
 
 
 @contextmanager
@@ -52,9 +63,9 @@ def pipeline(conn: Connection, what: str) -> Iterator[Any]:
 
 
 def read_head(conn: Connection) -> Head:
-    row = conn.execute(select(AuditEvent.seq, AuditEvent.hash, AuditEvent.key_id)
-                       .where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq.desc()).limit(1)).first()
-    return Head(0, GENESIS, None) if row is None else Head(row.seq, row.hash, row.key_id)
+    return head_of(conn.execute(select(AuditEvent.seq, AuditEvent.hash, AuditEvent.key_id, AuditEvent.prev_hash,
+                                       AuditEvent.nonce)
+                                .where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq.desc()).limit(1)).first())
 
 
 # The audit_chain row as read: (chain_id, legacy_seq).
@@ -120,9 +131,9 @@ def read_for_commit(conn: Connection, case_ids: Iterable[int], doc_ids: Iterable
 
     PostgreSQL: sent in one pipeline (one round trip instead of one per statement), before the
     chain's lock — only for rows this transaction wrote, which no other window can change before
-    our commit (``_write_pending``); the head is never read here on PostgreSQL (it must be read
-    after the lock is granted: ``lock_and_read_head``). SQLite: plain statements under the write
-    lock the unit already holds."""
+    our commit (``_write_pending``); a head read here is the head *seen* before signing (v2 rows sign
+    it; their place is given under the lock). SQLite: plain statements under the write lock the unit
+    already holds, so the head read is the exact one."""
     reads: list[tuple[str, Any, tuple[str, ...], int]] = [("case", Case.__table__, CASE_COLUMNS, i)
                                                           for i in sorted(set(case_ids))]
     reads += [("document", Document.__table__, DOCUMENT_COLUMNS, i) for i in sorted(set(doc_ids))]
@@ -146,7 +157,7 @@ def read_for_commit(conn: Connection, case_ids: Iterable[int], doc_ids: Iterable
     chain = chain_cursor.fetchone()
     top = head_cursor.fetchone() if head_cursor is not None else None
     return (hashes["case"], hashes["document"], None if chain is None else Chain(chain[0], chain[1]),
-            None if not head else Head(0, GENESIS, None) if top is None else Head(top[0], top[1], top[2]))
+            None if not head else head_of(top))
 
 
 def content_hashes(conn: Connection, pending: list[AuditEvent]) -> tuple[dict[int, str], dict[int, str]]:

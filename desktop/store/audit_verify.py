@@ -19,6 +19,9 @@ BATCH = 1000
 # NOTE: before 0010 two windows could chain onto the same head (the fork in issue 18). Such a row
 # is honest: its own hash is right and its prev_hash is the hash of a row shortly before it.
 LEGACY_FORK_WINDOW = 256
+# NOTE: a v2 row's seen head is a few rows behind it (the windows that committed while it signed);
+# links that far back are kept in memory, older ones read again (verify walks millions of rows).
+RECENT_LINKS = 100_000
 
 
 @dataclass(frozen=True)
@@ -144,13 +147,14 @@ class _Checker:
             expected_anchor.setdefault(a.seq, a)
         query = (select(t.c.seq, cast(t.c.at, Text), t.c.actor, t.c.window, t.c.action, t.c.case_id,
                         cast(t.c.detail, Text), t.c.case_hash, t.c.document_id, t.c.document_hash, t.c.key_id,
-                        t.c.prev_hash, t.c.hash)
+                        t.c.prev_hash, t.c.hash, t.c.nonce, t.c.seen_seq)
                  .where(t.c.seq.is_not(None)).order_by(t.c.seq))
         prev, expected, seen_signed = audit_hashes.GENESIS, 1, False
         recent: deque[str] = deque(maxlen=LEGACY_FORK_WINDOW)
+        self._links: dict[int, str] = {0: audit_hashes.GENESIS}
         broken = False
         for (seq, at_text, actor, window, action, case_id, detail_text, case_hash, document_id, document_hash,
-             key_id, prev_hash, digest) in self.conn.execution_options(yield_per=5000).execute(query):
+             key_id, prev_hash, digest, nonce, seen_seq) in self.conn.execution_options(yield_per=5000).execute(query):
             at, detail = _parse_at(at_text), _parse_json(detail_text)
             where = self._where(seq, at, action)
             if seq != expected:
@@ -163,7 +167,7 @@ class _Checker:
                 broken = True
                 break
             if key_id is None:
-                if seen_signed or (self.legacy_seq is not None and seq > self.legacy_seq):
+                if seen_signed or nonce is not None or (self.legacy_seq is not None and seq > self.legacy_seq):
                     self.add("unsigned-row", f"{where}没有密钥签名，却在升级之后：它是在程序之外写入的。", seq)
                     broken = True
                     break
@@ -194,27 +198,55 @@ class _Checker:
                              "要么本机的密钥不是大厅密钥（请导入），要么这些记录是伪造的。", seq)
                     broken = True
                     break
-                if self.chain_id is None or digest != audit_hashes.signed_hash(
-                        self.key, self.chain_id, seq, at, actor, window, action, case_id, detail, case_hash,
-                        document_id, document_hash, key_id, prev_hash):
-                    self.add("row-changed", f"{where}的签名不符：这条记录被修改过，或被没有密钥的人重新计算过哈希。", seq)
-                    broken = True
-                    break
-                if prev_hash != prev:
-                    self.add("link-broken", f"{where}没有接在前一条之后：它之前的记录被修改或删除过。", seq)
-                    broken = True
-                    break
+                if nonce is not None:
+                    # NOTE (halldesk-audit-v2): the row's place first (its link to the row before, which
+                    # anyone can recompute), then its signature, which covers the head its writer saw —
+                    # at or before the row before it: the link there, as recomputed here, must be the one
+                    # it signed, so nothing up to that place was deleted, inserted or reordered.
+                    if prev_hash != prev:
+                        self.add("link-broken", f"{where}没有接在前一条之后：它之前的记录被修改或删除过。", seq)
+                        broken = True
+                        break
+                    if not isinstance(seen_seq, int) or not 0 <= seen_seq < seq:
+                        self.add("row-changed", f"{where}签名时审计链已有第 {seen_seq} 条，它却排在第 {seq} 条："
+                                                "它之前的记录被删除过，或这条记录被改动过。", seq)
+                        broken = True
+                        break
+                    seen_link = self._link_at(seen_seq)
+                    if (self.chain_id is None or seen_link is None
+                            or digest != audit_hashes.signed_hash_v2(
+                                self.key, self.chain_id, nonce, seen_seq, seen_link, at, actor, window, action,
+                                case_id, detail, case_hash, document_id, document_hash, key_id)):
+                        self.add("row-changed", f"{where}的签名不符：这条记录被修改过，或它签名时看到的第 {seen_seq} 条"
+                                                "及以前的记录被删除、插入或调换过。", seq)
+                        broken = True
+                        break
+                else:
+                    if self.chain_id is None or digest != audit_hashes.signed_hash(
+                            self.key, self.chain_id, seq, at, actor, window, action, case_id, detail, case_hash,
+                            document_id, document_hash, key_id, prev_hash):
+                        self.add("row-changed", f"{where}的签名不符：这条记录被修改过，或被没有密钥的人重新计算过哈希。", seq)
+                        broken = True
+                        break
+                    if prev_hash != prev:
+                        self.add("link-broken", f"{where}没有接在前一条之后：它之前的记录被修改或删除过。", seq)
+                        broken = True
+                        break
+            link = audit_hashes.link_of(seq, prev_hash, digest, nonce)
+            self._remember(seq, link)
             anchor = expected_anchor.get(seq)
             if anchor is not None:
                 self.result.anchors_checked += 1
-                if anchor.hash != digest:
+                if anchor.hash != link:
                     self.add("history-rewritten",
                              f"{where}与本机锚点（{anchor.at}记下的哈希）不符：从这一条起的历史被重写过。", seq)
                     broken = True
                     break
-            prev, expected = digest, expected + 1
+            prev, expected = link, expected + 1
             self.result.rows += 1
         self.result.head_seq, self.result.head_hash = expected - 1, prev
+        if not broken:
+            self._duplicates()
         if not broken and mine:
             top = max(mine, key=lambda a: a.seq)
             head = self.result.head_seq
@@ -226,6 +258,28 @@ class _Checker:
                     n = top.seq - head
                     self.add("tail-deleted", f"最后 {n} 条审计记录（第 {head + 1}–{top.seq} 条）被删除："
                                              f"本机锚点记录到第 {top.seq} 条（{top.at}），数据库只到第 {head} 条。", head + 1)
+
+    def _remember(self, seq: int, link: str) -> None:
+        self._links[seq] = link
+        self._links.pop(seq - RECENT_LINKS, None)
+
+    def _link_at(self, seq: int) -> str | None:
+        """The chain's link after row ``seq`` (checked already: it is before the row being checked)."""
+        if seq in self._links:
+            return self._links[seq]
+        t = AuditEvent.__table__
+        row = self.conn.execute(select(t.c.seq, t.c.prev_hash, t.c.hash, t.c.nonce).where(t.c.seq == seq)).first()
+        return None if row is None else audit_hashes.link_of(*row)
+
+    def _duplicates(self) -> None:
+        """A v2 row signs a random nonce, so two rows with one nonce are a copy of a signed row."""
+        t = AuditEvent.__table__
+        twice = self.conn.execute(select(t.c.nonce, func.min(t.c.seq), func.max(t.c.seq))
+                                  .where(t.c.nonce.is_not(None)).group_by(t.c.nonce)
+                                  .having(func.count() > 1).order_by(func.min(t.c.seq)).limit(1)).first()
+        if twice is not None:
+            self.add("row-copied", f"第 {twice[2]} 条审计记录是第 {twice[1]} 条的复制（同一个签名出现两次）："
+                                   "它是在程序之外插入的。", twice[2])
 
     # -- what the rows are about ----------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 _KEY = "halldesk.hall_section"
 _STEPS = "halldesk.hall_section.steps"
+_RELEASED = "halldesk.hall_section.released"
 # The store's own locks. NOTE (issue 16): a service names its own (the e-bike package's plate pool:
 # desktop/cases/services/ebike/plate_issue.PLATE_POOL); a lock is any name a caller passes to ``enter``
 # or ``at_commit``, so this module keeps the mechanism and names no service.
@@ -61,6 +62,18 @@ def enter(session: Session, lock: str, since: float | None = None) -> None:
         with _lock:
             _open[id(session)] = section
     section.locks.append(lock)
+
+
+def released(session: Session, when: float) -> None:
+    """The transaction's locks were released at ``when`` (wall clock: the server's, after its COMMIT),
+    before the window read the reply: the section ends then, not when this process next ran."""
+    if _KEY in session.info:
+        session.info[_RELEASED] = when
+
+
+def observed() -> bool:
+    """Someone records the sections (a benchmark, a test): worth a round trip to time the release."""
+    return bool(_observers)
 
 
 def at_commit(session: Session, lock: str, statement: Executable) -> None:
@@ -129,10 +142,12 @@ def _close(session: Session, committed: bool) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT released or rolled back: the transaction, and its locks, go on
     session.info.pop(_STEPS, None)
+    released_at = session.info.pop(_RELEASED, None)
     section = session.info.pop(_KEY, None)
     if section is None:
         return
-    section.end = time.perf_counter()
+    now = time.perf_counter()
+    section.end = now if released_at is None else now - max(0.0, time.time() - released_at)
     section.committed = committed
     with _lock:
         _open.pop(id(session), None)

@@ -157,7 +157,7 @@ class CalendarOverride(Base):
 
 
 class AuditEvent(Base):
-    """An append-only event in one writer order (seq); each row signs its content and the row before."""
+    """An append-only event in one writer order (seq); each row signs its content and the head its writer saw."""
 
     __tablename__ = "audit_log"
 
@@ -180,6 +180,10 @@ class AuditEvent(Base):
     key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Migration 0019 (halldesk-audit-v2): a random per-row nonce (NULL: a v1 or older row) and the
+    # chain's head the writer saw before signing; the signature covers both, not the row's place.
+    nonce: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    seen_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     __table_args__ = (
         Index("ix_audit_log_case_id", "case_id"),

@@ -18,6 +18,7 @@ from desktop.cases import accounts, audit_report, sessions
 from desktop.cases.dto import Actor
 from desktop.cases.errors import ActionRefused, InputError
 from desktop.cases.hall_context import HallContext
+from desktop.store import audit_hashes
 from desktop.store.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -31,6 +32,11 @@ def events(db, action: str | None = None) -> list[AuditEvent]:
         if action:
             query = query.where(AuditEvent.action == action)
         return list(s.scalars(query))
+
+
+def link(row: AuditEvent) -> str:
+    """The chain's value after a row: what a printed head and an anchor name (halldesk-audit-v2)."""
+    return audit_hashes.link_of(row.seq, row.prev_hash, row.hash, row.nonce)
 
 
 @pytest.fixture
@@ -112,7 +118,7 @@ def test_end_of_day_report_read_back(db, admin, clerk, tmp_path):
         assert re.search(rf"{re.escape(audit_report.event_label(action))}\s*{re.escape(action)}\s*{count}", text)
     assert re.search(r"张伟\s*zhang\s*5", text)  # sign-in, failure, lock, unlock, sign-out
     assert re.search(r"王丽\s*admin\s*2", text)  # the first account and the clerk's account
-    assert report.last_hash == events(db)[-2].hash and report.last_hash in compact
+    assert report.last_hash == link(events(db)[-2]) and report.last_hash in compact
     assert events(db)[-1].action == "audit.report"  # the report itself is recorded afterwards
     assert events(db)[-1].detail["last_hash"] == report.last_hash
 
@@ -125,7 +131,7 @@ def test_report_command_line(db, admin, tmp_path, data_dir):
                              db_file, "--day", DAY.isoformat(), "--out", str(out)], cwd=ROOT, env=env,
                             capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert result.returncode == 0, result.stderr
-    last = events(db)[-1].hash
+    last = link(events(db)[-1])
     assert last in result.stdout and last in re.sub(r"\s+", "", pdf_text(out))
     bad = subprocess.run([sys.executable, "-m", "desktop", "audit", "report", "--db", db_file, "--day",
                           "2026-13-01", "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True,
@@ -144,11 +150,11 @@ def test_report_prints_the_signed_head_and_keeps_it_beside_the_anchors(db, admin
     compact = re.sub(r"\s+", "", pdf_text(out))
     head = events(db)[-2]  # the report's own row comes after the head it printed
     assert report.last_id == head.seq and f"最后一条记录为第{head.seq}条" in compact
-    assert f"--head{head.seq}:{head.hash}" in compact
+    assert f"--head{head.seq}:{link(head)}" in compact
     assert report.chain_id in compact and audit_key.fingerprint(audit_key.load()) in compact
     log = audit_anchor.anchor_file(audit_anchor.location(db.engine.url)).read_text(encoding="utf-8")
     printed = [json.loads(line) for line in log.splitlines() if '"kind":"report"' in line]
-    assert [(p["seq"], p["hash"]) for p in printed] == [(head.seq, head.hash)]
+    assert [(p["seq"], p["hash"]) for p in printed] == [(head.seq, link(head))]
     # Later, the rows after the printed head are cut off and this PC's anchors are gone: the paper still tells.
     for path in audit_anchor.anchor_file(audit_anchor.location(db.engine.url)).parent.iterdir():
         path.unlink()

@@ -11,7 +11,7 @@ import threading
 from datetime import datetime
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from desktop.cases import accounts, intake
 from desktop.cases.dto import Actor
@@ -129,4 +129,131 @@ def test_an_accept_renders_and_stages_its_papers_while_another_window_holds_the_
     assert sorted(p.name for p in papers.glob("*.pdf")) == sorted(
         f"{result.case.case_no}-{k}-1.pdf" for k in ("receipt", "registration_certificate"))
     with db.read() as s:
+        assert audit.check(s).intact
+
+
+def _blocked_by(probe, pid: int) -> bool:
+    return probe.execute(text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+                         {"pid": pid}).scalar() > 0
+
+
+def test_the_hall_wide_section_ends_while_the_window_holding_it_is_stopped(pg_url, tmp_path):
+    """halldesk-audit-v2: the chain's lock, the placing of the signed rows and the COMMIT run inside the
+    server, so a window that the machine does not run (preempted, here SIGSTOPped) after its pipeline
+    is sent holds nobody up. With v1 rows the window had to receive the head and sign before the COMMIT:
+    the accept would stay uncommitted, holding the lock, until the window ran again."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from desktop import paths
+    from desktop.store.models import AuditEvent, Case
+
+    root = Path(__file__).resolve().parents[3]
+    db = open_database(pg_url)
+    admin = accounts.create_first_admin(db, "admin", "王丽", "secret-123", "secret-123")
+    accounts.create_account(db, admin, "clerk03", "窗口03", "clerk", "secret-456", "secret-456")
+    other = create_engine(pg_url)
+    blocker = other.connect()
+    env = {**os.environ, "PYTHONPATH": str(root), "HALLDESK_DATA_DIR": str(paths.data_dir())}
+    child = subprocess.Popen([sys.executable, str(root / "tests" / "support" / "hall_writer_child.py"), pg_url,
+                              str(tmp_path / "papers"), NOW.isoformat(), "03", "wait"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stdout.readline().strip() == "ready", child.stderr.read()  # signed in (an audited write)
+        blocker.begin()
+        blocker.execute(text(f"SELECT pg_advisory_xact_lock({audit.PG_LOCK_ID})"))
+        blocker_pid = blocker.execute(text("SELECT pg_backend_pid()")).scalar()
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        with other.connect() as probe:
+            # NOTE: waits on what the server reports (the child's backend blocked by our lock), bounded.
+            deadline = time.monotonic() + 120
+            while not _blocked_by(probe, blocker_pid):
+                assert child.poll() is None and time.monotonic() < deadline, child.stderr.read()
+                time.sleep(0.02)
+            child.send_signal(signal.SIGSTOP)
+            blocker.rollback()  # the lock is free: the server runs the rest of the child's pipeline
+            deadline = time.monotonic() + 30
+            committed = 0
+            while committed == 0 and time.monotonic() < deadline:
+                committed = probe.execute(select(func.count()).select_from(Case).where(Case.status == "accepted")).scalar()
+                time.sleep(0.02)
+            with open(f"/proc/{child.pid}/stat") as stat:
+                state = stat.read().rsplit(")", 1)[1].split()[0]
+            assert state == "T", state  # still stopped: it ran no instruction since its pipeline
+            assert committed == 1
+            assert probe.execute(select(func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.case_id.is_not(None), AuditEvent.nonce.is_not(None))).scalar() >= 1
+    finally:
+        child.send_signal(signal.SIGCONT)
+        child.send_signal(signal.SIGKILL)
+        child.communicate(timeout=60)
+        blocker.close()
+        other.dispose()
+    with db.read() as s:
+        assert audit.check(s).intact
+    db.close()
+
+
+def test_rows_signed_behind_a_moving_head_are_placed_after_it(hall, pg_url):
+    """Another window commits between a window's read of the head and its place: its row signs the head it
+    saw, the server places it after the new one, and the chain verifies (halldesk-audit-v2)."""
+    from desktop.store.models import AuditEvent
+
+    db, _clerk = hall
+    other = create_engine(pg_url)
+    outcome: dict = {}
+
+    def second_window():
+        try:
+            with db.unit() as s:
+                audit.append(s, "test.second", actor=None, window="04")
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome["error"] = exc
+
+    with db.unit() as s:
+        audit.lock_chain(s.connection())  # this window is in its commit tail: it holds the chain's lock
+        mine = s.execute(text("SELECT pg_backend_pid()")).scalar()
+        audit.append(s, "test.first", actor=None, window="03")
+        worker = threading.Thread(target=second_window)
+        worker.start()
+        with other.connect() as probe:
+            for _ in range(600):  # NOTE: until the server reports the second window blocked by us
+                if _blocked_by(probe, mine) or not worker.is_alive():
+                    break
+                worker.join(timeout=0.05)
+            assert _blocked_by(probe, mine), outcome
+    worker.join(timeout=60)
+    other.dispose()
+    assert "error" not in outcome, outcome.get("error")
+    with db.read() as s:
+        rows = {a: (seq, seen) for a, seq, seen in s.execute(
+            select(AuditEvent.action, AuditEvent.seq, AuditEvent.seen_seq)
+            .where(AuditEvent.action.in_(["test.first", "test.second"])))}
+        assert rows["test.second"][0] == rows["test.first"][0] + 1
+        assert rows["test.second"][1] == rows["test.first"][0] - 1  # it saw the head before test.first
+        assert audit.check(s).intact
+
+
+def test_an_event_about_a_case_the_transaction_did_not_write_is_placed_under_the_lock(hall, tmp_path):
+    """Its case is hashed under the chain's lock (the locked path: lock, exact head, sign, place), so the
+    row signs the exact head, and it links onto the server-placed v2 rows before it."""
+    from desktop.store import audit_hashes
+    from desktop.store.models import AuditEvent
+
+    db, clerk = hall
+    answers, materials = _case("residence_permit", 0)
+    case = intake.accept(HallContext(db, clerk, tmp_path), "residence_permit", answers, materials, now=NOW).case
+    with db.unit() as s:
+        audit.append(s, "test.looked_at", actor=None, window="03", case_id=case.id)
+    with db.read() as s:
+        row = s.scalars(select(AuditEvent).where(AuditEvent.action == "test.looked_at")).one()
+        before = s.scalars(select(AuditEvent).where(AuditEvent.seq == row.seq - 1)).one()
+        assert row.seen_seq == row.seq - 1 and row.nonce is not None
+        assert row.prev_hash == audit_hashes.link_of(before.seq, before.prev_hash, before.hash, before.nonce)
+        assert row.case_hash == audit_hashes.case_hash(s.connection(), case.id)
         assert audit.check(s).intact

@@ -146,15 +146,18 @@ def test_deleting_rows_and_the_chain_row_is_caught(hall):
 
 
 def _plain_recompute(conn: sqlite3.Connection, start: int, *, unsign: bool) -> None:
-    """What an attacker without the key can do: recompute every later hash with SHA-256."""
-    prev = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (start - 1,)).fetchone()[0]
-    rows = conn.execute("SELECT seq, at, actor, window, action, case_id, detail FROM audit_log WHERE seq >= ? "
+    """What an attacker without the key can do: recompute every later hash with SHA-256, and the
+    keyless links of the rows it keeps signed (v2: ``unsign`` False), so that each is in its place."""
+    prev = audit_hashes.link_of(*conn.execute("SELECT seq, prev_hash, hash, nonce FROM audit_log WHERE seq = ?",
+                                              (start - 1,)).fetchone())
+    rows = conn.execute("SELECT seq, at, actor, window, action, case_id, detail, nonce FROM audit_log WHERE seq >= ? "
                         "ORDER BY seq", (start,)).fetchall()
-    for seq, at, actor, window, action, case_id, detail in rows:
+    for seq, at, actor, window, action, case_id, detail, nonce in rows:
         digest = audit_hashes.event_hash(datetime.fromisoformat(at), actor, window, action, case_id, json.loads(detail), prev)
-        conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ?" + (", key_id = NULL" if unsign else "")
+        conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ?"
+                     + (", key_id = NULL, nonce = NULL, seen_seq = NULL" if unsign else "")
                      + " WHERE seq = ?", (prev, digest, seq))
-        prev = digest
+        prev = digest if unsign else audit_hashes.link_of(seq, prev, digest, nonce)
 
 
 def test_edit_and_recomputed_hashes_are_caught(hall):
@@ -179,7 +182,8 @@ def test_whole_chain_relabelled_as_pre_upgrade_is_caught_by_the_anchors(hall):
     # recompute all with plain SHA-256. The database alone cannot tell; this PC's anchors can.
     raw(hall["file"], f"UPDATE audit_chain SET legacy_seq = {hall['rows']}")
     with sqlite3.connect(hall["file"]) as conn:
-        conn.execute("UPDATE audit_log SET key_id = NULL, case_hash = NULL, document_hash = NULL")
+        conn.execute("UPDATE audit_log SET key_id = NULL, case_hash = NULL, document_hash = NULL, nonce = NULL, "
+                     "seen_seq = NULL")
         first = conn.execute("SELECT at, actor, window, action, case_id, detail FROM audit_log WHERE seq = 1").fetchone()
         digest = audit_hashes.event_hash(datetime.fromisoformat(first[0]), *first[1:5], json.loads(first[5]), audit_hashes.GENESIS)
         conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = 1", (audit_hashes.GENESIS, digest))
@@ -285,3 +289,76 @@ def test_postgres_trigger_function_refuses_changes(pg_url):
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() == 1
     db.close()
+
+
+def _relink(conn: sqlite3.Connection) -> None:
+    """The attacker renumbers the rows 1..n in their order and recomputes every keyless link (v2)."""
+    rows = conn.execute("SELECT id, hash, nonce FROM audit_log ORDER BY seq").fetchall()
+    conn.execute("UPDATE audit_log SET seq = -seq")  # NOTE: UNIQUE(seq) while renumbering
+    prev = audit_hashes.GENESIS
+    for seq, (row_id, digest, nonce) in enumerate(rows, start=1):
+        conn.execute("UPDATE audit_log SET seq = ?, prev_hash = ? WHERE id = ?", (seq, prev, row_id))
+        prev = audit_hashes.link_of(seq, prev, digest, nonce)
+
+
+def _no_anchors(hall: dict) -> None:
+    """Verify on a PC with no anchor of this file: only the chain itself can tell."""
+    audit_anchor.anchor_file(audit_anchor.location(f"sqlite:///{hall['file']}")).unlink()
+
+
+def test_v2_rows_are_what_the_program_writes(hall):
+    with sqlite3.connect(hall["file"]) as conn:
+        rows = conn.execute("SELECT seq, seen_seq, nonce FROM audit_log ORDER BY seq").fetchall()
+    assert all(nonce is not None and len(nonce) == 16 for _s, _seen, nonce in rows)
+    assert all(seen == seq - 1 for seq, seen, _n in rows)  # SQLite: signed under its one write lock
+    assert len({nonce for _s, _seen, nonce in rows}) == len(rows)
+
+
+def test_deleting_a_middle_row_and_relinking_is_caught_without_anchors(hall):
+    # NOTE: the move v2's keyless links allow: take a row out, renumber, recompute every link. The
+    # next row signed the head it saw (the deleted row's link), which the relinked chain no longer has.
+    _no_anchors(hall)
+    raw(hall["file"], "DELETE FROM audit_log WHERE seq = 20")
+    with sqlite3.connect(hall["file"]) as conn:
+        _relink(conn)
+    out = broken(verify(hall["file"], hall["data"]), "row-changed")
+    assert "第 20 条记录" in out and "签名时审计链已有第 20 条，它却排在第 20 条" in out  # the old 21st
+
+
+def test_deleting_a_middle_row_relinking_and_reclaiming_its_place_is_caught(hall):
+    # NOTE: the same with the next row's signed seen_seq put back below its new place: the link there
+    # is not the one it signed.
+    _no_anchors(hall)
+    raw(hall["file"], "DELETE FROM audit_log WHERE seq = 20", "UPDATE audit_log SET seen_seq = 19 WHERE seq = 21")
+    with sqlite3.connect(hall["file"]) as conn:
+        _relink(conn)
+    out = broken(verify(hall["file"], hall["data"]), "row-changed")
+    assert "第 20 条记录" in out and "签名时看到的第 19 条" in out
+
+
+def test_swapping_two_rows_and_relinking_is_caught_without_anchors(hall):
+    _no_anchors(hall)
+    raw(hall["file"], "UPDATE audit_log SET seq = -1 WHERE seq = 30", "UPDATE audit_log SET seq = 30 WHERE seq = 31",
+        "UPDATE audit_log SET seq = 31 WHERE seq = -1")
+    with sqlite3.connect(hall["file"]) as conn:
+        _relink(conn)
+    out = broken(verify(hall["file"], hall["data"]), "row-changed")
+    assert "第 30 条记录" in out or "第 31 条记录" in out
+
+
+def test_a_copied_signed_row_at_the_end_is_caught_without_anchors(hall):
+    _no_anchors(hall)
+    columns = ("at, actor, window, action, case_id, detail, case_hash, document_id, document_hash, key_id, hash, "
+               "nonce, seen_seq")
+    raw(hall["file"], f"INSERT INTO audit_log (seq, prev_hash, {columns}) SELECT {hall['rows'] + 1}, '', {columns} "
+                      "FROM audit_log WHERE seq = 5")
+    with sqlite3.connect(hall["file"]) as conn:
+        _relink(conn)
+    out = broken(verify(hall["file"], hall["data"]), "row-copied")
+    assert f"第 {hall['rows'] + 1} 条审计记录是第 5 条的复制" in out
+
+
+def test_a_row_claiming_an_older_seen_head_is_caught(hall):
+    raw(hall["file"], "UPDATE audit_log SET seen_seq = 3 WHERE seq = 12")
+    out = broken(verify(hall["file"], hall["data"]), "row-changed")
+    assert "第 12 条记录" in out
