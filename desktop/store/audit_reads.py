@@ -47,19 +47,25 @@ def head_of(row: Sequence[Any] | None) -> Head:
 
 
 @contextmanager
-def pipeline(conn: Connection, what: str) -> Iterator[Any]:
-    """A psycopg pipeline on the unit's connection; its errors as SQLAlchemy's (so ``translate`` knows them)."""
+def driver(conn: Connection, what: str) -> Iterator[Any]:
+    """The unit's psycopg connection; its errors as SQLAlchemy's (so ``translate`` knows them)."""
     import psycopg
     from sqlalchemy.exc import DBAPIError
 
     raw = conn.connection.driver_connection
     if not isinstance(raw, psycopg.Connection):  # NOTE: only a PostgreSQL unit (psycopg 3) comes here
-        raise TypeError(f"a pipeline needs a psycopg connection, not {type(raw).__name__}")
+        raise TypeError(f"this needs a psycopg connection, not {type(raw).__name__}")
     try:
-        with raw.pipeline():
-            yield raw
+        yield raw
     except psycopg.Error as exc:
         raise DBAPIError.instance(what, None, exc, psycopg.Error) from exc
+
+
+@contextmanager
+def pipeline(conn: Connection, what: str) -> Iterator[Any]:
+    """A psycopg pipeline on the unit's connection; its errors as SQLAlchemy's (so ``translate`` knows them)."""
+    with driver(conn, what) as raw, raw.pipeline():
+        yield raw
 
 
 def read_head(conn: Connection) -> Head:

@@ -71,11 +71,6 @@ def released(session: Session, when: float) -> None:
         session.info[_RELEASED] = when
 
 
-def observed() -> bool:
-    """Someone records the sections (a benchmark, a test): worth a round trip to time the release."""
-    return bool(_observers)
-
-
 def at_commit(session: Session, lock: str, statement: Executable) -> None:
     """Execute ``statement`` (which takes ``lock``) when the transaction commits, after everything else.
 
