@@ -28,6 +28,10 @@ from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import AuditEvent, Case, Document
 
 PG_LOCK_ID = 724311
+# NOTE (issue 15), LOCK_ORDER: a transaction that takes the chain's lock and a hall-wide row (a
+# service's counter, e.g. the e-bike plate pool) takes the chain's lock first — the commit's tail here,
+# and a service's administrator changes that lock such a row before their commit
+# (desktop/cases/services/ebike/plates._lock_prefix) — or the two would deadlock.
 _PENDING = "halldesk.audit.pending"
 _ANCHOR = "halldesk.audit.anchor"
 _WRITTEN = "halldesk.audit.written"  # ("Case" | "Document", id) this transaction inserted or changed
@@ -52,21 +56,22 @@ def lock_chain(conn: Connection) -> None:
 
 
 def lock_and_read_head(conn: Connection, steps: Sequence[tuple[str, Any]] = ()) -> tuple[Head, list[float]]:
-    """PostgreSQL: the steps' statements (a service's counter row), the chain's lock, then its head,
+    """PostgreSQL: the chain's lock, the steps' statements (a service's counter row), then its head,
     sent in one pipeline: one round trip while the hall waits.
 
-    Returns the head and, for each step and then the chain's lock, when the server had its lock
+    Returns the head and, for the chain's lock and then each step, when the server had its lock
     (its clock, seconds since the epoch), for the hall-wide section's timing. NOTE: separate
     statements, not one: in READ COMMITTED each statement reads what was committed when it began,
     so the head is read after the lock is granted and sees the commit of the window that held it.
     """
     clocks = []
     with audit_reads.pipeline(conn, "audit chain lock and head") as raw:
+        # NOTE: the chain's lock before any counter row (LOCK_ORDER).
+        clocks.append(raw.execute(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID}), "
+                                  "extract(epoch FROM clock_timestamp())::float8"))
         for _lock, statement in steps:
             conn.execute(statement)
             clocks.append(raw.execute("SELECT extract(epoch FROM clock_timestamp())::float8"))
-        clocks.append(raw.execute(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID}), "
-                                  "extract(epoch FROM clock_timestamp())::float8"))
         cursor = raw.execute(audit_reads.HEAD_SQL)
     times = [c.fetchone()[-1] for c in clocks]
     row = cursor.fetchone()
@@ -131,12 +136,13 @@ def place_and_commit(conn: Connection, steps: Sequence[tuple[str, Any]], rows: l
             if not info.get(_PREPARED):
                 cursor.execute(PREPARE_SQL)  # NOTE: before the lock; a PREPARE outlives a rollback
                 info[_PREPARED] = True
-            parts = []
+            # NOTE: the chain's lock before any counter row (LOCK_ORDER), so a counter row is held
+            # only inside the chain's section, never while its holder waits for the chain.
+            parts = [f"SELECT pg_advisory_xact_lock({PG_LOCK_ID}), extract(epoch FROM clock_timestamp())::float8"]
             for _lock, statement in steps:
                 compiled = statement.compile(dialect=conn.dialect)
                 parts += [cursor.mogrify(str(compiled), compiled.params), _CLOCK_SQL]
-            parts += [f"SELECT pg_advisory_xact_lock({PG_LOCK_ID}), extract(epoch FROM clock_timestamp())::float8",
-                      cursor.mogrify(EXECUTE_SQL, params), "COMMIT", _CLOCK_SQL]
+            parts += [cursor.mogrify(EXECUTE_SQL, params), "COMMIT", _CLOCK_SQL]
             cursor.execute(";\n".join(parts))
             results: list[list[Any]] = []
             while True:
@@ -148,9 +154,9 @@ def place_and_commit(conn: Connection, steps: Sequence[tuple[str, Any]], rows: l
             raise
         # NOTE: only reachable if something wrote without the lock; UNIQUE(seq) refuses the fork.
         raise AuditWriteFailure("另一个窗口同时写入了审计记录，本次操作未保存，请重试。", str(exc.orig)) from exc
-    # results: per step (its statement, its clock), the lock's clock, the placed rows, COMMIT, the clock after
-    granted = [results[2 * i + 1][0][-1] for i in range(len(steps))] + [results[2 * len(steps)][0][-1]]
-    places = {nonce: (seq, prev) for nonce, seq, prev in results[2 * len(steps) + 1]}
+    # results: the lock's clock, per step (its statement, its clock), the placed rows, COMMIT, the clock after
+    granted = [results[0][0][-1]] + [results[2 + 2 * i][0][-1] for i in range(len(steps))]
+    places = {nonce: (seq, prev) for nonce, seq, prev in results[1 + 2 * len(steps)]}
     return places, granted, results[-1][0][0]
 
 
@@ -352,13 +358,13 @@ def _write_pending(session: Session) -> None:
         # the COMMIT.
         steps = hall_section.take_steps(session)
         head, granted = lock_and_read_head(conn, steps)
-        for (lock, _statement), since in zip([*steps, (hall_section.AUDIT_CHAIN, None)], granted, strict=True):
+        for (lock, _statement), since in zip([(hall_section.AUDIT_CHAIN, None), *steps], granted, strict=True):
             hall_section.enter(session, lock, since=since)
     else:
-        hall_section.run_steps(session)  # e.g. a service's counter row: its row lock, then the chain's
         if postgres:
             lock_chain(conn)
         hall_section.enter(session, hall_section.AUDIT_CHAIN)
+        hall_section.run_steps(session)  # e.g. a service's counter row: after the chain's lock (LOCK_ORDER)
         head = seen if not postgres else None
     if rest:
         more_cases, more_docs = audit_reads.content_hashes(conn, rest)
@@ -411,7 +417,7 @@ def _sign_and_place(session: Session, conn: Connection, pending: list[AuditEvent
     signed = [writer.sign(**_fields(row, cases, docs), seen=seen) for row in pending]
     steps = hall_section.take_steps(session)
     places, granted, released = place_and_commit(conn, steps, signed)
-    for (lock, _statement), since in zip([*steps, (hall_section.AUDIT_CHAIN, None)], granted, strict=True):
+    for (lock, _statement), since in zip([(hall_section.AUDIT_CHAIN, None), *steps], granted, strict=True):
         hall_section.enter(session, lock, since=since)
     hall_section.released(session, released)
     for row, values in zip(pending, signed, strict=True):

@@ -74,9 +74,9 @@ def released(session: Session, when: float) -> None:
 def at_commit(session: Session, lock: str, statement: Executable) -> None:
     """Execute ``statement`` (which takes ``lock``) when the transaction commits, after everything else.
 
-    NOTE: for a counter every window moves (a service's number series): run in the commit's tail, its
-    lock is held for that tail (on PostgreSQL sent together with the audit chain's lock), not while the
-    papers are rendered."""
+    NOTE: for a counter every window moves (a service's number series): run in the commit's tail, after
+    the audit chain's lock (desktop/store/audit.LOCK_ORDER; on PostgreSQL in the same message), so its
+    row lock is held inside the chain's section, not while the papers are rendered."""
     session.info.setdefault(_STEPS, []).append((lock, statement))
 
 
@@ -127,7 +127,7 @@ def run_leftover_steps(session: Session) -> None:
     """before_commit, after the audit's: the steps of a transaction that has no audit events to write.
 
     NOTE: registered by desktop/store/audit.py right after its own before_commit, so the audit runs
-    the steps between its reads and the chain's lock; either way they come before the chain's lock."""
+    the steps itself, after the chain's lock, whenever it writes events."""
     if session.in_nested_transaction():
         return  # a SAVEPOINT is released: the transaction goes on
     run_steps(session)

@@ -88,9 +88,9 @@ def test_an_accept_renders_and_stages_its_papers_while_another_window_holds_the_
     other = create_engine(pg_url)
     blocker = other.connect()
     blocker.begin()
-    # Another window in its commit tail: the plate pool's row and the audit chain's lock.
-    blocker.execute(text("SELECT next_no FROM plate_pools WHERE active FOR UPDATE"))
+    # Another window in its commit tail: the audit chain's lock and the plate pool's row (LOCK_ORDER).
     blocker.execute(text(f"SELECT pg_advisory_xact_lock({audit.PG_LOCK_ID})"))
+    blocker.execute(text("SELECT next_no FROM plate_pools WHERE active FOR UPDATE"))
     blocker_pid = blocker.execute(text("SELECT pg_backend_pid()")).scalar()
     outcome: dict = {}
 
@@ -133,8 +133,11 @@ def test_an_accept_renders_and_stages_its_papers_while_another_window_holds_the_
 
 
 def _blocked_by(probe, pid: int) -> bool:
-    return probe.execute(text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
-                         {"pid": pid}).scalar() > 0
+    # NOTE: a transaction of its own each time: pg_stat_activity is a snapshot within one.
+    count = probe.execute(text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+                          {"pid": pid}).scalar()
+    probe.rollback()
+    return count > 0
 
 
 def test_the_hall_wide_section_ends_while_the_window_holding_it_is_stopped(pg_url, tmp_path):
@@ -256,4 +259,60 @@ def test_an_event_about_a_case_the_transaction_did_not_write_is_placed_under_the
         assert row.seen_seq == row.seq - 1 and row.nonce is not None
         assert row.prev_hash == audit_hashes.link_of(before.seq, before.prev_hash, before.hash, before.nonce)
         assert row.case_hash == audit_hashes.case_hash(s.connection(), case.id)
+        assert audit.check(s).intact
+
+
+def test_an_administrators_numbering_change_and_accepts_waiting_for_the_chain_do_not_deadlock(hall, tmp_path, pg_url):
+    """LOCK_ORDER: an accept's commit takes the chain's lock, then the plate pool's row; so does the
+    administrator's change of the hall's series (plates._lock_prefix). Both queue behind a window holding
+    the chain's lock, the accept first. Had the administrator locked the pool's row before the chain, the
+    accept (granted the chain first) would wait for the row and the administrator for the chain."""
+    from desktop.cases.services.ebike import plates
+
+    db, clerk = hall
+    admin = accounts.sign_in(db, "admin", "secret-123", "01")
+    with db.read() as s:
+        prefix, width = s.execute(select(PlatePool.prefix, PlatePool.width).where(PlatePool.active.is_(True))).one()
+    answers, materials = _case("ebike_registration", 8)
+    other = create_engine(pg_url)
+    blocker = other.connect()
+    blocker.begin()
+    blocker.execute(text(f"SELECT pg_advisory_xact_lock({audit.PG_LOCK_ID})"))
+    blocker_pid = blocker.execute(text("SELECT pg_backend_pid()")).scalar()
+    outcome: dict = {}
+
+    def run(name, call):
+        try:
+            outcome[name] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome[name + " error"] = exc
+
+    def blocked(n: int) -> bool:
+        # NOTE: a transaction of its own each time: pg_stat_activity is a snapshot within one, and the
+        # administrator's backend may be newer than the first read.
+        count = probe.execute(text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+                              {"pid": blocker_pid}).scalar()
+        probe.rollback()
+        return count >= n
+
+    workers = [threading.Thread(target=run, args=("accept", lambda: intake.accept(
+                   HallContext(db, clerk, tmp_path), "ebike_registration", answers, materials, now=NOW))),
+               threading.Thread(target=run, args=("series", lambda: plates.set_series(db, admin, prefix, width, "01")))]
+    try:
+        with other.connect() as probe:
+            for n, worker in enumerate(workers, start=1):
+                worker.start()
+                for _ in range(1200):  # NOTE: until the server reports it queued behind the blocker (FIFO)
+                    if blocked(n) or not worker.is_alive():
+                        break
+                    worker.join(timeout=0.05)
+                assert blocked(n), outcome
+    finally:
+        blocker.rollback()
+        blocker.close()
+        for worker in workers:
+            worker.join(timeout=120)
+        other.dispose()
+    assert set(outcome) == {"accept", "series"}, outcome
+    with db.read() as s:
         assert audit.check(s).intact

@@ -181,6 +181,10 @@ def list_blocks(db: Database) -> list[PlateBlockView]:
 
 def _lock_prefix(s: Session, prefix: str) -> PlatePool | None:
     """Serialise every change of a prefix's numbering (blocks, the pool's width) with its allocations."""
+    # NOTE: the audit chain's lock first (desktop/store/audit.LOCK_ORDER): an accept's commit takes the
+    # chain's lock and then the pool's row; holding the row while waiting for the chain would deadlock
+    # with it. An administrator's numbering change is rare and short; the hall's commits wait for it.
+    audit.lock_chain(s.connection())
     locks.hold(s, [f"plates:{prefix}"])
     # NOTE: the pool row is locked too: the pool's allocation UPDATE takes that row lock, so a block
     # cannot be placed under a number the pool is issuing at this moment (PostgreSQL).
