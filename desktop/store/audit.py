@@ -22,7 +22,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.store import audit_anchor, audit_hashes, audit_key, audit_reads, hall_section
-from desktop.store.audit_hashes import GENESIS
 from desktop.store.audit_reads import ChainRow, Head
 from desktop.store.errors import EnvironmentFailure
 from desktop.store.models import AuditEvent, Case, Document
@@ -78,37 +77,20 @@ def lock_and_read_head(conn: Connection, steps: Sequence[tuple[str, Any]] = ()) 
     return audit_reads.head_of(row), times
 
 
-# NOTE: the v2 rows placed by the server: the head is read by this statement, which runs after the
+# NOTE: the v2 rows placed by the server: the head is read by the placing call, which runs after the
 # chain's lock is granted (a statement of its own before it, so in READ COMMITTED this one sees the
-# last holder's commit), and each row's seq and prev_hash follow from it; the link is
-# audit_hashes.link_of, in SQL. The rows come as one array per column, in order (ord).
+# last holder's commit), and each row's seq and prev_hash follow from it. The rows go as one array per
+# column, in order.
 V2_COLUMNS = ("at", "actor", "window", "action", "case_id", "detail", "case_hash", "document_id",
               "document_hash", "key_id", "hash", "nonce", "seen_seq")
 _V2_TYPES = ("timestamp", "text", "text", "text", "int", "text", "text", "int", "text", "text", "text", "text", "int")
-LINK_SQL = "encode(sha256(convert_to({prev} || '|' || {seq} || '|' || {digest}, 'UTF8')), 'hex')"
-PLACE_SQL = f"""WITH RECURSIVE
-top AS (SELECT seq, prev_hash, hash, nonce FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1),
-head (seq, link) AS (
-    SELECT seq, CASE WHEN nonce IS NULL THEN hash ELSE {LINK_SQL.format(prev="prev_hash", seq="seq", digest="hash")} END
-    FROM top
-    UNION ALL SELECT 0, '{GENESIS}' WHERE NOT EXISTS (SELECT 1 FROM top)),
-new AS (SELECT * FROM unnest({", ".join(f"${i}::{t}[]" for i, t in enumerate(_V2_TYPES, start=1))})
-        WITH ORDINALITY AS n({", ".join(f'"{c}"' for c in V2_COLUMNS)}, ord)),
-placed (ord, seq, prev_hash, link) AS (
-    SELECT 0::bigint, seq, NULL::text, link FROM head
-    UNION ALL
-    SELECT p.ord + 1, p.seq + 1, p.link, {LINK_SQL.format(prev="p.link", seq="(p.seq + 1)", digest="n.hash")}
-    FROM placed p JOIN new n ON n.ord = p.ord + 1)
-INSERT INTO audit_log (seq, prev_hash, {", ".join(f'"{c}"' for c in V2_COLUMNS)})
-SELECT p.seq, p.prev_hash, {", ".join("n.detail::json" if c == "detail" else f'n."{c}"' for c in V2_COLUMNS)}
-FROM new n JOIN placed p ON p.ord = n.ord ORDER BY n.ord
-RETURNING nonce, seq, prev_hash"""
-_CLOCK_SQL = "SELECT extract(epoch FROM clock_timestamp())::float8"
-# NOTE: prepared once per connection, so the section does not plan the recursive INSERT (≈ 0.5 ms).
+# NOTE: the rows are placed by the PL/pgSQL function migration 0019 creates (its recursive INSERT reads
+# the head and links the rows, audit_hashes.link_of in SQL). A function, not an SQL PREPARE: its plan is
+# cached per session and survives the DEALLOCATE ALL psycopg sends after a ROLLBACK when it holds
+# prepared statements of its own (which dropped a PREPARE in the race tests).
 PLACE_NAME = "halldesk_audit_place_v2"
-PREPARE_SQL = f"PREPARE {PLACE_NAME} ({', '.join(f'{t}[]' for t in _V2_TYPES)}) AS {PLACE_SQL}"
-EXECUTE_SQL = f"EXECUTE {PLACE_NAME} ({', '.join(f'%({c})s' for c in V2_COLUMNS)})"
-_PREPARED = "halldesk.audit.place_prepared"  # in the DBAPI connection's info: PREPARE is per server session
+CALL_SQL = f"SELECT * FROM {PLACE_NAME}({', '.join(f'%({c})s::{t}[]' for c, t in zip(V2_COLUMNS, _V2_TYPES, strict=True))})"
+_CLOCK_SQL = "SELECT extract(epoch FROM clock_timestamp())::float8"
 
 
 def place_and_commit(conn: Connection, steps: Sequence[tuple[str, Any]], rows: list[dict[str, Any]]
@@ -130,19 +112,15 @@ def place_and_commit(conn: Connection, steps: Sequence[tuple[str, Any]], rows: l
     from psycopg import ClientCursor
 
     params = {c: [json.dumps(r[c]) if c == "detail" else r[c] for r in rows] for c in V2_COLUMNS}
-    info = conn.connection.info
     try:
         with audit_reads.driver(conn, "audit chain: lock, place, commit") as raw, ClientCursor(raw) as cursor:
-            if not info.get(_PREPARED):
-                cursor.execute(PREPARE_SQL)  # NOTE: before the lock; a PREPARE outlives a rollback
-                info[_PREPARED] = True
             # NOTE: the chain's lock before any counter row (LOCK_ORDER), so a counter row is held
             # only inside the chain's section, never while its holder waits for the chain.
             parts = [f"SELECT pg_advisory_xact_lock({PG_LOCK_ID}), extract(epoch FROM clock_timestamp())::float8"]
             for _lock, statement in steps:
                 compiled = statement.compile(dialect=conn.dialect)
                 parts += [cursor.mogrify(str(compiled), compiled.params), _CLOCK_SQL]
-            parts += [cursor.mogrify(EXECUTE_SQL, params), "COMMIT", _CLOCK_SQL]
+            parts += [cursor.mogrify(CALL_SQL, params), "COMMIT", _CLOCK_SQL]
             cursor.execute(";\n".join(parts))
             results: list[list[Any]] = []
             while True:

@@ -89,7 +89,7 @@ def link_of(seq: int, prev_hash: str, digest: str, nonce: str | None) -> str:
     """The chain's value after a row: a v1 row's own hash (its HMAC covers its place), a v2 row's
     SHA-256 of the link before it, its place and its signature.
 
-    NOTE: the same text the PostgreSQL writer hashes in SQL (audit.LINK_SQL):
+    NOTE: the same text the PostgreSQL writer hashes in SQL (migration 0019's halldesk_audit_place_v2):
     ``sha256(prev_hash || '|' || seq || '|' || hash)`` as lowercase hex."""
     if nonce is None:
         return digest
