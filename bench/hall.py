@@ -116,19 +116,14 @@ class _Waits:
             finally:
                 self.fsync += (time.perf_counter() - t) * 1000 - (self.runq() - q)
 
-        def lock_and_read_head(*args, **kwargs):
-            t, q = time.perf_counter(), self.runq()
-            try:
-                return real_lock(*args, **kwargs)
-            finally:
-                self.lock += (time.perf_counter() - t) * 1000 - (self.runq() - q)
-
-        def place_and_commit(*args, **kwargs):  # NOTE: v2 rows: the lock's wait and the one exchange
-            t, q = time.perf_counter(), self.runq()
-            try:
-                return real_place(*args, **kwargs)
-            finally:
-                self.lock += (time.perf_counter() - t) * 1000 - (self.runq() - q)
+        def chain_timed(real):  # NOTE: the chain's lock with its exchange (v2 rows: the one message)
+            def wrapper(*args, **kwargs):
+                t, q = time.perf_counter(), self.runq()
+                try:
+                    return real(*args, **kwargs)
+                finally:
+                    self.lock += (time.perf_counter() - t) * 1000 - (self.runq() - q)
+            return wrapper
 
         def collected(phase, _info):
             if phase == "start":
@@ -137,8 +132,8 @@ class _Waits:
                 self.gc += (time.perf_counter() - self._gc_start) * 1000
 
         os.fsync = fsync
-        audit.lock_and_read_head = lock_and_read_head
-        audit.place_and_commit = place_and_commit
+        audit.lock_and_read_head = chain_timed(real_lock)
+        audit.place_and_commit = chain_timed(real_place)
         gc.callbacks.append(collected)
 
     @staticmethod

@@ -242,10 +242,7 @@ class Writer:
 
     def place(self, values: dict[str, Any]) -> dict[str, Any]:
         """The signed row placed after the head (the caller holds the chain's lock); the head moves on to it."""
-        seq = self.head.seq + 1
-        prev = self.head.hash
-        self.head = Head(seq, audit_hashes.link_of(seq, prev, values["hash"], values["nonce"]), self.key_id)
-        return {"seq": seq, **values, "prev_hash": prev}
+        return self.placed(values, self.head.seq + 1, self.head.hash)
 
     def placed(self, values: dict[str, Any], seq: int, prev: str) -> dict[str, Any]:
         """The signed row as the server placed it; the head moves on to it."""

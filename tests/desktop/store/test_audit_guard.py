@@ -306,6 +306,15 @@ def _no_anchors(hall: dict) -> None:
     audit_anchor.anchor_file(audit_anchor.location(f"sqlite:///{hall['file']}")).unlink()
 
 
+def _relinked(hall: dict, code: str, *statements: str) -> str:
+    """The attacker's statements on a PC with no anchor, then the rows renumbered and relinked; verify's output."""
+    _no_anchors(hall)
+    raw(hall["file"], *statements)
+    with sqlite3.connect(hall["file"]) as conn:
+        _relink(conn)
+    return broken(verify(hall["file"], hall["data"]), code)
+
+
 def test_v2_rows_are_what_the_program_writes(hall):
     with sqlite3.connect(hall["file"]) as conn:
         rows = conn.execute("SELECT seq, seen_seq, nonce FROM audit_log ORDER BY seq").fetchall()
@@ -317,44 +326,29 @@ def test_v2_rows_are_what_the_program_writes(hall):
 def test_deleting_a_middle_row_and_relinking_is_caught_without_anchors(hall):
     # NOTE: the move v2's keyless links allow: take a row out, renumber, recompute every link. The
     # next row signed the head it saw (the deleted row's link), which the relinked chain no longer has.
-    _no_anchors(hall)
-    raw(hall["file"], "DELETE FROM audit_log WHERE seq = 20")
-    with sqlite3.connect(hall["file"]) as conn:
-        _relink(conn)
-    out = broken(verify(hall["file"], hall["data"]), "row-changed")
+    out = _relinked(hall, "row-changed", "DELETE FROM audit_log WHERE seq = 20")
     assert "第 20 条记录" in out and "签名时审计链已有第 20 条，它却排在第 20 条" in out  # the old 21st
 
 
 def test_deleting_a_middle_row_relinking_and_reclaiming_its_place_is_caught(hall):
     # NOTE: the same with the next row's signed seen_seq put back below its new place: the link there
     # is not the one it signed.
-    _no_anchors(hall)
-    raw(hall["file"], "DELETE FROM audit_log WHERE seq = 20", "UPDATE audit_log SET seen_seq = 19 WHERE seq = 21")
-    with sqlite3.connect(hall["file"]) as conn:
-        _relink(conn)
-    out = broken(verify(hall["file"], hall["data"]), "row-changed")
+    out = _relinked(hall, "row-changed", "DELETE FROM audit_log WHERE seq = 20",
+                    "UPDATE audit_log SET seen_seq = 19 WHERE seq = 21")
     assert "第 20 条记录" in out and "签名时看到的第 19 条" in out
 
 
 def test_swapping_two_rows_and_relinking_is_caught_without_anchors(hall):
-    _no_anchors(hall)
-    raw(hall["file"], "UPDATE audit_log SET seq = -1 WHERE seq = 30", "UPDATE audit_log SET seq = 30 WHERE seq = 31",
-        "UPDATE audit_log SET seq = 31 WHERE seq = -1")
-    with sqlite3.connect(hall["file"]) as conn:
-        _relink(conn)
-    out = broken(verify(hall["file"], hall["data"]), "row-changed")
+    out = _relinked(hall, "row-changed", "UPDATE audit_log SET seq = -1 WHERE seq = 30",
+                    "UPDATE audit_log SET seq = 30 WHERE seq = 31", "UPDATE audit_log SET seq = 31 WHERE seq = -1")
     assert "第 30 条记录" in out or "第 31 条记录" in out
 
 
 def test_a_copied_signed_row_at_the_end_is_caught_without_anchors(hall):
-    _no_anchors(hall)
     columns = ("at, actor, window, action, case_id, detail, case_hash, document_id, document_hash, key_id, hash, "
                "nonce, seen_seq")
-    raw(hall["file"], f"INSERT INTO audit_log (seq, prev_hash, {columns}) SELECT {hall['rows'] + 1}, '', {columns} "
-                      "FROM audit_log WHERE seq = 5")
-    with sqlite3.connect(hall["file"]) as conn:
-        _relink(conn)
-    out = broken(verify(hall["file"], hall["data"]), "row-copied")
+    out = _relinked(hall, "row-copied", f"INSERT INTO audit_log (seq, prev_hash, {columns}) SELECT {hall['rows'] + 1}, "
+                                        f"'', {columns} FROM audit_log WHERE seq = 5")
     assert f"第 {hall['rows'] + 1} 条审计记录是第 5 条的复制" in out
 
 
